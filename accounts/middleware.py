@@ -1,0 +1,26 @@
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+
+
+class IdleSessionTimeoutMiddleware:
+    """Log a user out after SESSION_IDLE_TIMEOUT_MINUTES without a request."""
+
+    KEY = "last_activity"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get(self.KEY)
+            if last is not None and now - last > settings.SESSION_IDLE_TIMEOUT_MINUTES * 60:
+                logout(request)
+                messages.info(request, "长时间未操作，已自动退出，请重新登录。")
+                return redirect(settings.LOGIN_URL)
+            request.session[self.KEY] = now
+        return self.get_response(request)

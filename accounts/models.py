@@ -1,0 +1,114 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "系统管理员"
+    BUREAU = "bureau", "教育局工作人员"
+    TOWNSHIP = "township", "乡镇工作人员"
+    SCHOOL = "school", "学校填报员"
+    INSPECTOR = "inspector", "督学"
+
+
+class User(AbstractUser):
+    """A user and the one area they act for.
+
+    bureau staff and inspectors: a county; township officials: a township (and its county);
+    school reporters: a school (and its township and county); admins: everything.
+    """
+
+    role = models.CharField("角色", max_length=10, choices=Role.choices, default=Role.BUREAU)
+    display_name = models.CharField("姓名", max_length=50, blank=True)
+    phone = models.CharField("手机号", max_length=20, blank=True)
+    unit = models.CharField("单位", max_length=100, blank=True, help_text="例如：县教育局督导室、城关镇政府")
+    county = models.ForeignKey("schools.County", null=True, blank=True, on_delete=models.PROTECT, verbose_name="区县")
+    township = models.ForeignKey(
+        "schools.Township", null=True, blank=True, on_delete=models.PROTECT, verbose_name="乡镇"
+    )
+    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT, verbose_name="学校")
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self):
+        return self.display_name or self.username
+
+    def clean(self):
+        super().clean()
+        needs = {
+            Role.BUREAU: ("county",),
+            Role.INSPECTOR: ("county",),
+            Role.TOWNSHIP: ("county", "township"),
+            Role.SCHOOL: ("county", "township", "school"),
+        }.get(self.role, ())
+        missing = [f for f in needs if getattr(self, f + "_id") is None]
+        if missing:
+            labels = {"county": "区县", "township": "乡镇", "school": "学校"}
+            raise ValidationError(f"角色“{self.get_role_display()}”必须指定：" + "、".join(labels[m] for m in missing))
+        if self.school_id and self.township_id and self.school.township_id != self.township_id:
+            raise ValidationError("学校不属于所选乡镇")
+        if self.township_id and self.county_id and self.township.county_id != self.county_id:
+            raise ValidationError("乡镇不属于所选区县")
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.role == Role.INSPECTOR
+
+    @property
+    def sees_personal_data(self) -> bool:
+        """Inspectors see aggregates and masked lists only."""
+        return self.role != Role.INSPECTOR
+
+    @property
+    def area_label(self) -> str:
+        if self.role == Role.SCHOOL and self.school_id:
+            return self.school.name
+        if self.role == Role.TOWNSHIP and self.township_id:
+            return self.township.name
+        if self.county_id:
+            return self.county.name
+        return "全部区县"
+
+
+class AuditEntry(models.Model):
+    """An append-only record of a change or of a view of personal data."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "新增"
+        UPDATE = "update", "修改"
+        DELETE = "delete", "删除"
+        TRANSITION = "transition", "状态变更"
+        VIEW = "view", "查看个人信息"
+        IMPORT = "import", "导入"
+        EXPORT = "export", "导出"
+        LOGIN = "login", "登录"
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    user = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, verbose_name="操作人")
+    username = models.CharField("用户名", max_length=150, blank=True)
+    action = models.CharField("操作", max_length=12, choices=Action.choices)
+    object_type = models.CharField("对象类型", max_length=60)
+    object_id = models.CharField("对象编号", max_length=64, blank=True)
+    object_repr = models.CharField("对象", max_length=200, blank=True)
+    county = models.ForeignKey("schools.County", null=True, blank=True, on_delete=models.SET_NULL, verbose_name="区县")
+    changes = models.JSONField("变更（原值 → 新值）", default=dict, blank=True)
+    note = models.CharField("说明", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计记录"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("审计记录不可修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("审计记录不可删除")

@@ -1,0 +1,268 @@
+"""Areas, schools and their yearly data, shaped after data-contract.md §1."""
+
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+
+county_code_validator = RegexValidator(r"^\d{6}$", "区县代码应为 6 位数字")
+school_code_validator = RegexValidator(r"^\d{10}$", "学校标识码应为 10 位数字")
+
+
+def school_year_label(year: int) -> str:
+    return f"{year}—{year + 1}学年"
+
+
+class County(models.Model):
+    code = models.CharField("区县代码", max_length=6, unique=True, validators=[county_code_validator])
+    name = models.CharField("区县名称", max_length=50)
+    inspection_date = models.DateField("国检日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "区县"
+        verbose_name_plural = "区县"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Township(models.Model):
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="townships", verbose_name="区县")
+    name = models.CharField("乡镇名称", max_length=50)
+
+    class Meta:
+        verbose_name = "乡镇（街道）"
+        verbose_name_plural = "乡镇（街道）"
+        ordering = ["county", "name"]
+        constraints = [models.UniqueConstraint(fields=["county", "name"], name="township_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class SchoolType(models.TextChoices):
+    PRIMARY = "小学", "小学"
+    JUNIOR = "初中", "初中"
+    NINE_YEAR = "九年一贯制学校", "九年一贯制学校"
+    TWELVE_YEAR = "十二年一贯制学校", "十二年一贯制学校"
+    COMPLETE_MIDDLE = "完全中学", "完全中学"
+    TEACHING_POINT = "教学点", "教学点"
+
+
+class UrbanRural(models.TextChoices):
+    URBAN = "城区", "城区"
+    TOWN = "镇区", "镇区"
+    RURAL = "乡村", "乡村"
+
+
+class Sponsor(models.TextChoices):
+    PUBLIC = "公办", "公办"
+    PRIVATE = "民办", "民办"
+
+
+class School(models.Model):
+    code = models.CharField("学校标识码", max_length=10, unique=True, validators=[school_code_validator])
+    name = models.CharField("学校名称", max_length=100)
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="schools", verbose_name="区县")
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="schools", verbose_name="乡镇")
+    school_type = models.CharField("办学类型", max_length=10, choices=SchoolType.choices)
+    urban_rural = models.CharField("城乡类型", max_length=4, choices=UrbanRural.choices)
+    sponsor = models.CharField("举办者", max_length=4, choices=Sponsor.choices, default=Sponsor.PUBLIC)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="teaching_points",
+        verbose_name="所属中心校",
+    )
+    boarding = models.BooleanField("是否寄宿制", default=False)
+
+    class Meta:
+        verbose_name = "学校"
+        verbose_name_plural = "学校"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def has_primary(self) -> bool:
+        return self.school_type in (SchoolType.PRIMARY, SchoolType.NINE_YEAR, SchoolType.TWELVE_YEAR,
+                                    SchoolType.TEACHING_POINT)
+
+    @property
+    def has_junior(self) -> bool:
+        return self.school_type in (SchoolType.JUNIOR, SchoolType.NINE_YEAR, SchoolType.TWELVE_YEAR,
+                                    SchoolType.COMPLETE_MIDDLE)
+
+
+class SchoolConditions(models.Model):
+    """One school's conditions in one school year (学年 = starting year)."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="conditions", verbose_name="学校")
+    year = models.PositiveSmallIntegerField("学年")
+    primary_students = models.PositiveIntegerField("小学在校生数", default=0)
+    junior_students = models.PositiveIntegerField("初中在校生数", default=0)
+    senior_students = models.PositiveIntegerField("高中在校生数", default=0)
+    building_area = models.DecimalField("教学及辅助用房面积(㎡)", max_digits=12, decimal_places=2, default=0,
+                                        validators=[MinValueValidator(0)])
+    sports_area = models.DecimalField("体育运动场馆面积(㎡)", max_digits=12, decimal_places=2, default=0,
+                                      validators=[MinValueValidator(0)])
+    equipment_value = models.DecimalField("教学仪器设备值(元)", max_digits=14, decimal_places=2, default=0,
+                                          validators=[MinValueValidator(0)])
+    computers = models.PositiveIntegerField("教学用计算机台数", default=0)
+    books = models.PositiveIntegerField("图书册数", default=0)
+    multimedia_rooms = models.PositiveIntegerField("网络多媒体教室数", default=0)
+    music_rooms = models.PositiveIntegerField("音乐专用教室数", null=True, blank=True)
+    art_rooms = models.PositiveIntegerField("美术专用教室数", null=True, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "办学条件"
+        verbose_name_plural = "办学条件"
+        ordering = ["school__code", "-year"]
+        constraints = [models.UniqueConstraint(fields=["year", "school"], name="conditions_unique_year_school")]
+
+    def __str__(self):
+        return f"{self.school} {school_year_label(self.year)}"
+
+    @property
+    def compulsory_students(self) -> int:
+        return self.primary_students + self.junior_students
+
+
+class Stage(models.TextChoices):
+    PRIMARY = "小学", "小学"
+    JUNIOR = "初中", "初中"
+    SENIOR = "高中", "高中"
+
+
+class Education(models.TextChoices):
+    POSTGRADUATE = "研究生", "研究生"
+    BACHELOR = "本科", "本科"
+    COLLEGE = "专科", "专科"
+    SECONDARY = "中专", "中专"
+    HIGH_SCHOOL = "高中及以下", "高中及以下"
+
+
+class Title(models.TextChoices):
+    FULL_SENIOR = "正高级", "正高级"
+    SENIOR = "高级", "高级"
+    FIRST = "一级", "一级"
+    SECOND = "二级", "二级"
+    THIRD = "三级", "三级"
+    NONE = "未定级", "未定级"
+
+
+class Backbone(models.TextChoices):
+    NONE = "无", "无"
+    COUNTY = "县级", "县级"
+    CITY = "市级", "市级"
+    PROVINCE = "省级", "省级"
+    NATIONAL = "国家级", "国家级"
+
+
+SUBJECTS = (
+    "语文", "数学", "英语", "道德与法治", "科学", "物理", "化学", "生物", "历史", "地理",
+    "体育", "音乐", "美术", "信息技术", "心理健康", "劳动", "综合实践", "其他",
+)
+Subject = models.TextChoices("Subject", [(s, s) for s in SUBJECTS])
+
+
+class Teacher(models.Model):
+    """One row of a school's teacher roster in one year."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="teachers", verbose_name="学校")
+    year = models.PositiveSmallIntegerField("学年")
+    staff_no = models.CharField("教师编号", max_length=30)
+    name = models.CharField("姓名", max_length=50)
+    id_number = models.CharField("身份证号", max_length=18, blank=True)
+    stage = models.CharField("任教学段", max_length=2, choices=Stage.choices)
+    full_time = models.BooleanField("是否专任教师", default=True)
+    education = models.CharField("最高学历", max_length=6, choices=Education.choices)
+    title = models.CharField("专业技术职务", max_length=4, choices=Title.choices)
+    backbone = models.CharField("骨干教师级别", max_length=4, choices=Backbone.choices, default=Backbone.NONE)
+    subject = models.CharField("主要任教学科", max_length=6, choices=Subject.choices)
+    joined_year = models.PositiveSmallIntegerField("到本校年份", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "教师"
+        verbose_name_plural = "教师"
+        ordering = ["school__code", "staff_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "school", "staff_no"], name="teacher_unique_year_school_no")
+        ]
+        indexes = [models.Index(fields=["year", "school", "stage"])]
+
+    def __str__(self):
+        return self.name
+
+
+class SchoolClass(models.Model):
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="classes", verbose_name="学校")
+    year = models.PositiveSmallIntegerField("学年")
+    stage = models.CharField("学段", max_length=2, choices=[(Stage.PRIMARY, "小学"), (Stage.JUNIOR, "初中")])
+    grade = models.PositiveSmallIntegerField("年级")
+    name = models.CharField("班级名称", max_length=30)
+    students = models.PositiveSmallIntegerField("学生数")
+
+    class Meta:
+        verbose_name = "班级"
+        verbose_name_plural = "班级"
+        ordering = ["school__code", "grade", "name"]
+        constraints = [models.UniqueConstraint(fields=["year", "school", "name"], name="class_unique_year_school_name")]
+
+    def __str__(self):
+        return f"{self.school} {self.name}"
+
+    @property
+    def standard_size(self) -> int:
+        return 45 if self.stage == Stage.PRIMARY else 50
+
+    @property
+    def size_band(self) -> str:
+        """'' within standard; otherwise 超标准 / 大班额 (56–65) / 超大班额 (≥66)."""
+        if self.students >= 66:
+            return "超大班额"
+        if self.students >= 56:
+            return "大班额"
+        if self.students > self.standard_size:
+            return "超标准班额"
+        return ""
+
+
+class ImportKind(models.TextChoices):
+    SCHOOLS = "schools", "学校"
+    CONDITIONS = "conditions", "办学条件"
+    TEACHERS = "teachers", "教师"
+    CLASSES = "classes", "班级"
+
+
+class ImportRecord(models.Model):
+    """History of every import attempt, applied or refused (who, when, which file)."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "待确认"
+        APPLIED = "applied", "已导入"
+        REFUSED = "refused", "被拒绝"
+
+    kind = models.CharField("数据类型", max_length=20)
+    county = models.ForeignKey(County, null=True, blank=True, on_delete=models.PROTECT, verbose_name="区县")
+    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.PROTECT, verbose_name="限定学校")
+    user = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, verbose_name="操作人")
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    file_name = models.CharField("文件名", max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    stored_file = models.CharField("暂存文件", max_length=255, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices)
+    rows = models.PositiveIntegerField("行数", default=0)
+    created_count = models.PositiveIntegerField("新增", default=0)
+    updated_count = models.PositiveIntegerField("更新", default=0)
+    errors = models.JSONField("错误", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "导入记录"
+        verbose_name_plural = "导入记录"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.file_name}"
+
+    def get_kind_display(self):
+        return dict(ImportKind.choices).get(self.kind, self.kind)

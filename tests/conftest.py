@@ -1,0 +1,288 @@
+"""Shared fixtures: named personas, service availability, a real Celery worker, the browser.
+
+Personas (county 滨河县 130123 unless said otherwise):
+  bureau            王科长, bureau staff of 滨河县
+  inspector         赵督学, inspector of 滨河县 (read-only)
+  township_official 李镇长, official of 城关镇 (township_a)
+  other_township_official 周乡长, official of 河口乡 (township_b), same county
+  reporter          陈老师, reporter of 城关小学 (school_a, in 城关镇)
+  other_bureau      孙科长, bureau staff of another county 山前县
+  admin_user        系统管理员
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from accounts.models import Role
+from tests.factories import CountyFactory, SchoolFactory, TownshipFactory, UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live-server tests drive a sync browser
+
+
+# --- personas ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def county(db):
+    return CountyFactory(code="130123", name="滨河县")
+
+
+@pytest.fixture
+def township_a(county):
+    return TownshipFactory(county=county, name="城关镇")
+
+
+@pytest.fixture
+def township_b(county):
+    return TownshipFactory(county=county, name="河口乡")
+
+
+@pytest.fixture
+def school_a(township_a):
+    return SchoolFactory(township=township_a, code="1301230001", name="城关小学", urban_rural="城区")
+
+
+@pytest.fixture
+def school_b(township_b):
+    return SchoolFactory(township=township_b, code="1301230002", name="河口小学")
+
+
+@pytest.fixture
+def other_county(db):
+    return CountyFactory(code="130124", name="山前县")
+
+
+@pytest.fixture
+def other_school(other_county):
+    township = TownshipFactory(county=other_county, name="山前镇")
+    return SchoolFactory(township=township, code="1301240001", name="山前小学")
+
+
+@pytest.fixture
+def bureau(county):
+    return UserFactory(username="bureau", display_name="王科长", role=Role.BUREAU, county=county)
+
+
+@pytest.fixture
+def inspector(county):
+    return UserFactory(username="inspector", display_name="赵督学", role=Role.INSPECTOR, county=county)
+
+
+@pytest.fixture
+def township_official(township_a):
+    return UserFactory(username="township", display_name="李镇长", role=Role.TOWNSHIP,
+                       county=township_a.county, township=township_a)
+
+
+@pytest.fixture
+def other_township_official(township_b):
+    return UserFactory(username="township_b", display_name="周乡长", role=Role.TOWNSHIP,
+                       county=township_b.county, township=township_b)
+
+
+@pytest.fixture
+def reporter(school_a):
+    return UserFactory(username="reporter", display_name="陈老师", role=Role.SCHOOL,
+                       county=school_a.county, township=school_a.township, school=school_a)
+
+
+@pytest.fixture
+def other_bureau(other_county):
+    return UserFactory(username="other_bureau", display_name="孙科长", role=Role.BUREAU, county=other_county)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", display_name="系统管理员", role=Role.ADMIN, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def login():
+    """login(user) -> a test Client logged in as that user."""
+
+    def make(user):
+        c = Client()
+        c.force_login(user)
+        return c
+
+    return make
+
+
+# --- fast, real defaults -----------------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": str(tmp_path / "files")}},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = str(tmp_path / "files")
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    from balance_inspect.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+
+
+# --- real services -----------------------------------------------------------------------------
+
+def _port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def require_service(name: str, host: str, port: int) -> None:
+    """Skip (with a printed reason) outside CI when the service is absent; fail in CI."""
+    if _port_open(host, port):
+        return
+    reason = f"{name} is not reachable at {host}:{port}"
+    if IN_CI:
+        pytest.fail(f"{reason}, and CI must run service-backed tests")
+    print(f"SKIP: {reason} (CI unset)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def redis_url():
+    require_service("Redis", "127.0.0.1", 6379)
+    return os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def on_postgres(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        reason = "test database is not PostgreSQL (set DATABASE_URL=postgres://…)"
+        if IN_CI:
+            pytest.fail(reason + "; CI runs the suite on PostgreSQL")
+        print(f"SKIP: {reason}")
+        pytest.skip(reason)
+    return connection
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, on_postgres, redis_url, tmp_path):
+    """A real `celery worker` process on Redis, using the test database.
+
+    Yields a dict with the Popen object; the test process sends tasks to the same Redis.
+    """
+    from django.db import connection
+
+    from balance_inspect.celery import app
+
+    s = connection.settings_dict
+    db_url = f"postgres://{s['USER'] or 'postgres'}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    queue = f"test-{os.getpid()}-{int(time.time() * 1000)}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "CELERY_BROKER_URL": redis_url,
+        "CELERY_QUEUE": queue,
+        "DATA_DIR": str(tmp_path / "worker-data"),
+    }
+    from django.conf import settings as dj_settings
+
+    env["MEDIA_ROOT"] = str(dj_settings.MEDIA_ROOT)  # files the worker writes are visible to the test
+    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - kept open for the worker's lifetime
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "balance_inspect", "worker", "-P", "solo", "-Q", queue,
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    old = (app.conf.broker_url, app.conf.task_always_eager, app.conf.task_default_queue)
+    app.conf.broker_url = redis_url
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
+    app._pool = None
+    try:
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if "ready" in (tmp_path / "worker.log").read_text():
+                break
+            if proc.poll() is not None:
+                pytest.fail("celery worker exited:\n" + (tmp_path / "worker.log").read_text())
+            time.sleep(0.2)
+        else:
+            pytest.fail("celery worker did not start:\n" + (tmp_path / "worker.log").read_text())
+        yield {"process": proc, "log": tmp_path / "worker.log", "queue": queue}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+        app.conf.broker_url, app.conf.task_always_eager, app.conf.task_default_queue = old
+        app._pool = None
+
+
+def wait_for(predicate, timeout: float = 60, interval: float = 0.2):
+    """Poll until predicate() is truthy; returns its value or fails."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail(f"condition not met within {timeout} s")
+
+
+# --- browser -----------------------------------------------------------------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+SCREENSHOT_DIR = ROOT / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    if not Path(CHROMIUM).exists():
+        reason = f"Debian chromium not found at {CHROMIUM}"
+        if IN_CI:
+            pytest.fail(reason)
+        print(f"SKIP: {reason}")
+        pytest.skip(reason)
+    return {
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"],
+    }
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir():
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    print(f"\nscreenshots are saved in {SCREENSHOT_DIR}")
+    return SCREENSHOT_DIR
+
+
+@pytest.fixture
+def browser_login(live_server, page):
+    """browser_login(user) logs `user` in through the real login form; returns the page."""
+
+    def do(user, password="Demo-pass-2025"):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("input[name=username]", user.username)
+        page.fill("input[name=password]", password)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    return do
