@@ -242,6 +242,9 @@ DROPOUT_NOTICE_DEADLINE_DAYS = env_int("DROPOUT_NOTICE_DEADLINE_DAYS", 15, minim
 DROPOUT_REVIEW_DAYS = env_int("DROPOUT_REVIEW_DAYS", 7, minimum=1)
 RETENTION_FORMULA = env_str("RETENTION_FORMULA", "transfers-adjusted")
 
+# Rectification items and prep tasks whose deadline is this many days away or fewer are "due soon".
+RECTIFICATION_DUE_SOON_DAYS = env_int("RECTIFICATION_DUE_SOON_DAYS", 7, minimum=1)
+
 # --- HTTP security ----------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
