@@ -24,3 +24,29 @@ class IdleSessionTimeoutMiddleware:
                 return redirect(settings.LOGIN_URL)
             request.session[self.KEY] = now
         return self.get_response(request)
+
+
+class RequireOTPMiddleware:
+    """Users who enrolled a TOTP device must verify it once per session before anything else."""
+
+    ALLOWED = ("/accounts/otp/verify/", "/accounts/logout/", "/accounts/login/", "/static/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(self.ALLOWED)
+            and not user.is_verified()
+            and _has_confirmed_device(user)
+        ):
+            return redirect(f"/accounts/otp/verify/?next={request.path}")
+        return self.get_response(request)
+
+
+def _has_confirmed_device(user) -> bool:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()

@@ -1,9 +1,22 @@
+import io
+
+import segno
+from axes.utils import reset as axes_reset
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Role
+from accounts.access import require_role
+from accounts.forms import AuditFilterForm, OTPTokenForm, UserForm
+from accounts.models import AuditEntry, Role, User
+from accounts.selectors import audit_entries_visible_to, filter_audit, users_for_admin
+from accounts.services import audit_record, diff, model_snapshot
 
 # What each role does first, in the order they do it.
 HOME_TILES = {
@@ -14,8 +27,11 @@ HOME_TILES = {
         ("rectification:list", "整改台账", "问题、措施、进度、销号"),
         ("rectification:readiness", "迎检准备", "倒排工期与准备情况"),
         ("dropout_control:list", "控辍保学", "疑似辍学、劝返、复学"),
+        ("workforce:overview", "师资队伍", "编制、学科配备、交流与培训"),
+        ("surveys:list", "满意度调查", "社会认可度自测"),
         ("dossiers:list", "迎检档案", "生成迎检 PDF 档案"),
         ("schools:list", "学校", "全县学校及办学条件"),
+        ("accounts:otp_setup", "双重验证", "为账号启用动态验证码"),
     ],
     Role.TOWNSHIP: [
         ("dropout_control:list", "控辍保学", "本乡镇的辍学个案与劝返记录"),
@@ -36,7 +52,10 @@ HOME_TILES = {
         ("schools:list", "学校", "学校与办学条件"),
     ],
 }
-HOME_TILES[Role.ADMIN] = HOME_TILES[Role.BUREAU] + [("accounts:users", "用户管理", "账号、角色与管辖范围")]
+HOME_TILES[Role.ADMIN] = HOME_TILES[Role.BUREAU] + [
+    ("accounts:users", "用户管理", "账号、角色与管辖范围"),
+    ("accounts:audit", "审计记录", "谁在何时改了什么"),
+]
 
 
 @login_required
@@ -52,3 +71,104 @@ def home(request):
 
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+
+
+# --- audit ------------------------------------------------------------------------------------
+
+@login_required
+def audit_list(request):
+    require_role(request.user, Role.ADMIN, Role.BUREAU)
+    form = AuditFilterForm(request.GET or None)
+    entries = audit_entries_visible_to(request.user)
+    if form.is_valid():
+        entries = filter_audit(entries, form.cleaned_data)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/audit_list.html", {"form": form, "page_obj": page})
+
+
+# --- users (admins) ---------------------------------------------------------------------------
+
+@login_required
+def user_list(request):
+    require_role(request.user, Role.ADMIN)
+    page = Paginator(users_for_admin(), 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"page_obj": page})
+
+
+@login_required
+def user_create(request):
+    require_role(request.user, Role.ADMIN)
+    form = UserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        audit_record(user=request.user, action=AuditEntry.Action.CREATE, obj=user,
+                     changes=model_snapshot(user, ["username", "role", "county", "township", "school"]))
+        messages.success(request, f"已创建用户 {user.username}")
+        return redirect("accounts:users")
+    return render(request, "accounts/user_form.html", {"form": form, "title": "新建用户"})
+
+
+@login_required
+def user_edit(request, pk):
+    require_role(request.user, Role.ADMIN)
+    target = get_object_or_404(User, pk=pk)
+    fields = ["role", "display_name", "unit", "county", "township", "school", "is_active"]
+    before = model_snapshot(target, fields)
+    form = UserForm(request.POST or None, instance=target)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        audit_record(user=request.user, action=AuditEntry.Action.UPDATE, obj=target,
+                     changes=diff(before, model_snapshot(target, fields)))
+        messages.success(request, f"已保存用户 {target.username}")
+        return redirect("accounts:users")
+    return render(request, "accounts/user_form.html", {"form": form, "title": f"编辑用户 {target.username}"})
+
+
+@require_POST
+@login_required
+def user_unlock(request, pk):
+    require_role(request.user, Role.ADMIN)
+    target = get_object_or_404(User, pk=pk)
+    axes_reset(username=target.username)
+    audit_record(user=request.user, action=AuditEntry.Action.UPDATE, obj=target, note="解除登录锁定")
+    messages.success(request, f"已解除 {target.username} 的登录锁定")
+    return redirect("accounts:users")
+
+
+# --- TOTP two-factor (optional, for bureau staff and admins) ---------------------------------
+
+@login_required
+def otp_setup(request):
+    require_role(request.user, Role.ADMIN, Role.BUREAU)
+    device = TOTPDevice.objects.filter(user=request.user).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="动态验证码", confirmed=False)
+    form = OTPTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            audit_record(user=request.user, action=AuditEntry.Action.UPDATE, obj=request.user, note="启用双重验证")
+            messages.success(request, "双重验证已启用，今后登录需要输入动态验证码。")
+            return redirect("home")
+        form.add_error("token", "验证码不正确，请核对手机时间后重试")
+    buf = io.BytesIO()
+    segno.make(device.config_url, micro=False).save(buf, kind="svg", scale=5)
+    return render(request, "accounts/otp_setup.html", {
+        "form": form, "device": device, "qr_svg": buf.getvalue().decode(), "key": device.key,
+    })
+
+
+@login_required
+def otp_verify(request):
+    form = OTPTokenForm(request.POST or None)
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    if device is None:
+        return redirect("home")
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            otp_login(request, device)
+            return redirect(request.GET.get("next") or "home")
+        form.add_error("token", "验证码不正确")
+    return render(request, "accounts/otp_verify.html", {"form": form})

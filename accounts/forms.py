@@ -1,0 +1,73 @@
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+
+from accounts.models import AuditEntry, Role, User
+from schools.models import County, School, Township
+
+
+class UserForm(forms.ModelForm):
+    """Create or edit a user with one role and the area it acts for."""
+
+    password = forms.CharField(label="密码", widget=forms.PasswordInput, required=False,
+                               help_text="新建用户必填；修改时留空表示不变。至少 10 位，不能全是数字。")
+
+    class Meta:
+        model = User
+        fields = ["username", "display_name", "role", "unit", "phone", "email", "county", "township", "school",
+                  "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = County.objects.all()
+        self.fields["township"].queryset = Township.objects.select_related("county")
+        self.fields["school"].queryset = School.objects.select_related("township")
+        self.fields["school"].label_from_instance = lambda s: f"{s.code} {s.name}"
+
+    def clean_password(self):
+        password = self.cleaned_data.get("password")
+        if not self.instance.pk and not password:
+            raise forms.ValidationError("新建用户必须设置密码")
+        if password:
+            validate_password(password, self.instance)
+        return password
+
+    def clean(self):
+        data = super().clean()
+        # Derive the upper levels from the lowest one chosen, so areas can never disagree.
+        school, township = data.get("school"), data.get("township")
+        if school:
+            data["township"] = township = school.township
+        if township:
+            data["county"] = township.county
+        for key in ("county", "township", "school"):
+            setattr(self.instance, key, data.get(key))
+        role = data.get("role")
+        if role in (Role.BUREAU, Role.INSPECTOR, Role.ADMIN):
+            self.instance.township = self.instance.school = None
+            data["township"] = data["school"] = None
+        elif role == Role.TOWNSHIP:
+            self.instance.school = None
+            data["school"] = None
+        return data
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        if self.cleaned_data.get("password"):
+            user.set_password(self.cleaned_data["password"])
+        if commit:
+            user.save()
+        return user
+
+
+class AuditFilterForm(forms.Form):
+    username = forms.CharField(label="操作人", required=False)
+    action = forms.ChoiceField(label="操作", required=False, choices=[("", "全部")] + list(AuditEntry.Action.choices))
+    object_type = forms.CharField(label="对象类型", required=False)
+    q = forms.CharField(label="对象关键词", required=False)
+    since = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class OTPTokenForm(forms.Form):
+    token = forms.CharField(label="动态验证码", max_length=6, min_length=6,
+                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))

@@ -1,0 +1,34 @@
+from datetime import datetime, time
+
+from django.utils import timezone
+
+from accounts.models import AuditEntry, Role, User
+
+
+def audit_entries_visible_to(user):
+    """Admins without a county see everything; bureau staff see their county's trail."""
+    qs = AuditEntry.objects.select_related("county")
+    if user.role == Role.ADMIN and user.county_id is None:
+        return qs
+    return qs.filter(county_id=user.county_id)
+
+
+def filter_audit(qs, data: dict):
+    if data.get("username"):
+        qs = qs.filter(username__icontains=data["username"])
+    if data.get("action"):
+        qs = qs.filter(action=data["action"])
+    if data.get("object_type"):
+        qs = qs.filter(object_type__icontains=data["object_type"])
+    if data.get("q"):
+        qs = qs.filter(object_repr__icontains=data["q"])
+    tz = timezone.get_current_timezone()
+    if data.get("since"):
+        qs = qs.filter(at__gte=datetime.combine(data["since"], time.min, tzinfo=tz))
+    if data.get("until"):
+        qs = qs.filter(at__lte=datetime.combine(data["until"], time.max, tzinfo=tz))
+    return qs
+
+
+def users_for_admin():
+    return User.objects.select_related("county", "township", "school").order_by("role", "username")
