@@ -1,10 +1,10 @@
 """The access layer: each role sees its own area and nothing else."""
 
 import pytest
-
-from accounts.access import get_school_for_user, schools_visible_to
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+
+from accounts.access import get_school_for_user, schools_visible_to
 
 pytestmark = pytest.mark.django_db
 
