@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "surveys",
     "dossiers",
     "dashboard",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "balance_inspect.context_processors.navigation",
+                "ops.context_processors.service_status",
             ],
         },
     },

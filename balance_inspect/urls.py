@@ -15,6 +15,7 @@ urlpatterns = [
     path("surveys/", include("surveys.urls")),
     path("dossiers/", include("dossiers.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("healthz/", include("ops.urls")),
     path("admin/", admin.site.urls),
 ]
 
