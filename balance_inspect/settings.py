@@ -248,6 +248,34 @@ RETENTION_FORMULA = env_str("RETENTION_FORMULA", "transfers-adjusted")
 # Rectification items and prep tasks whose deadline is this many days away or fewer are "due soon".
 RECTIFICATION_DUE_SOON_DAYS = env_int("RECTIFICATION_DUE_SOON_DAYS", 7, minimum=1)
 
+# Satisfaction surveys (社会认可度): formula "top2" = (满意 + 比较满意) / valid answers,
+# "weighted" = mean of the scores 100/80/60/40/0 (see surveys/engine.py).
+SURVEY_SATISFACTION_FORMULA = env_str("SURVEY_SATISFACTION_FORMULA", "top2")
+if SURVEY_SATISFACTION_FORMULA not in ("top2", "weighted"):
+    raise ImproperlyConfigured(f"SURVEY_SATISFACTION_FORMULA must be top2 or weighted, got {SURVEY_SATISFACTION_FORMULA!r}")
+# Answer-page limits counted in the cache (0 = no limit). Parents at one meeting often share one
+# school Wi-Fi address, so the per-address limit is generous.
+SURVEY_RATE_PER_IP_PER_HOUR = env_int("SURVEY_RATE_PER_IP_PER_HOUR", 300, minimum=0)
+SURVEY_RATE_PER_INVITATION_PER_MINUTE = env_int("SURVEY_RATE_PER_INVITATION_PER_MINUTE", 300, minimum=0)
+SURVEY_FORM_MAX_AGE_HOURS = env_int("SURVEY_FORM_MAX_AGE_HOURS", 12, minimum=1)
+# Links printed on QR cards use this origin (e.g. https://yjpt.example.gov.cn); empty = the request's.
+SURVEY_PUBLIC_BASE_URL = env_str("SURVEY_PUBLIC_BASE_URL", "").rstrip("/")
+# Behind a reverse proxy the respondent's address is the last X-Forwarded-For entry.
+SURVEY_TRUST_X_FORWARDED_FOR = env_bool("SURVEY_TRUST_X_FORWARDED_FOR", env_bool("BEHIND_PROXY", False))
+
+# Cache: survey rate limits count here. locmem counts per process; with several gunicorn
+# workers set CACHE_URL=redis://host:6379/1 so limits hold across workers.
+_cache_url = env_str("CACHE_URL")
+if _cache_url and not _cache_url.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, got {_cache_url!r}")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+        if _cache_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # --- HTTP security ----------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
