@@ -1,9 +1,19 @@
 from django.urls import path
 
-from schools import views
+from schools import views, views_import
 
 app_name = "schools"
 
 urlpatterns = [
     path("", views.school_list, name="list"),
+]
+
+# Excel import / export (schools.views_import)
+urlpatterns += [
+    path("import/", views_import.import_start, name="import_start"),
+    path("import/history/", views_import.import_history, name="import_history"),
+    path("import/<int:pk>/", views_import.import_preview, name="import_preview"),
+    path("import/<int:pk>/confirm/", views_import.import_apply, name="import_confirm"),
+    path("import/template/<str:kind>/", views_import.import_template, name="import_template"),
+    path("export/<str:kind>/", views_import.export, name="export"),
 ]
