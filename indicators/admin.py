@@ -1,0 +1,45 @@
+"""Admin: read-only views of assessments and county items.
+
+Writes go through the services (which audit); a finished assessment never changes.
+"""
+
+from django.contrib import admin
+
+from .models import Assessment, CountyItemEvidence, CountyItemValue
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnlyAdmin):
+    list_display = ("id", "county", "year", "scheme", "status", "passed", "requested_by", "created_at", "finished_at")
+    list_filter = ("scheme", "status", "passed", "year")
+    search_fields = ("county__name", "county__code", "fingerprint")
+    exclude = ("inputs",)  # large and only for the what-if
+
+
+class EvidenceInline(admin.TabularInline):
+    model = CountyItemEvidence
+    fields = ("original_name", "kind", "size", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CountyItemValue)
+class CountyItemValueAdmin(ReadOnlyAdmin):
+    list_display = ("county", "year", "key", "value", "passed", "entered_by", "updated_at")
+    list_filter = ("year", "key", "passed")
+    inlines = [EvidenceInline]

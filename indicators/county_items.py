@@ -1,0 +1,276 @@
+"""County-level items of the assessment (domain.md §2.1, §2.2): the catalogue, the verdict of an
+entered value, and the contract for other apps that fill items automatically.
+
+Pure module: no Django imports. The catalogue is data; :func:`judge` turns an entered value into
+passed True/False; :func:`merge_items` combines entered values and provider items into the rows
+an assessment stores (``result["county_items"]``) and hands to the engine as ``CountyItem``.
+
+Items the school data gives (class size, school size, music/art rooms) are judged by the engine
+itself and are not in this catalogue. Junior retention (初中三年巩固率) is in the catalogue with
+``entry=False``: it comes from the data through a provider (dropout_control), never from the form.
+
+Providers
+---------
+``COUNTY_ITEM_PROVIDERS`` is a list that other apps append to from their ``AppConfig.ready()``::
+
+    from indicators.county_items import COUNTY_ITEM_PROVIDERS
+    COUNTY_ITEM_PROVIDERS.append(my_provider)
+
+A provider is ``callable(county, year) -> list[dict]`` (``county`` a ``schools.County``, ``year``
+the school year's starting year). Each dict:
+
+- ``key`` (str, required): a catalogue key (see ``CATALOGUE``; e.g. workforce fills
+  ``teacher_exchange``, ``backbone_exchange``, ``teacher_training``, ``teacher_certificates``;
+  surveys fills ``social_recognition``; dropout_control fills ``junior_retention``). Keys that are
+  not in the scheme being assessed are ignored for that scheme.
+- ``label`` (str, required): what the item is, in Chinese (the catalogue label is shown; this one
+  only names the provider's own wording in the detail when it differs).
+- ``passed`` (True / False / None, required): None means "no data yet" (a warning, not a failure).
+- ``detail`` (str, optional): the figures behind the verdict, e.g. "交流 12 人 / 符合条件 98 人 = 12.2%".
+- ``evidence`` (list of str, optional): short descriptions of where the proof is (page names, files).
+
+Provider items take precedence over entered values for the same key ("entered values override
+nothing from providers"): the form still stores what staff type, but the verdict uses the
+provider's. Two providers giving the same key are combined: any False fails, else any None is
+"no data", else passed. A provider that raises makes the assessment fail with its message: a
+broken provider must be fixed, not silently skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+# Appended to by other apps' AppConfig.ready(); see the module docstring for the contract.
+COUNTY_ITEM_PROVIDERS: list[Callable] = []
+
+BASIC = "basic-2012"
+QUALITY = "quality-2017"
+
+# Comparators of an entered value against the threshold.
+GE, GT, LE, LT = "ge", "gt", "le", "lt"
+YES, NO = "yes", "no"  # 是 must be entered / 否 must be entered (one-vote vetoes)
+COMPARATORS = (GE, GT, LE, LT, YES, NO)
+BOOLEAN_COMPARATORS = (YES, NO)
+
+PART_LABELS: Mapping[str, str] = {
+    "standards": "学校办学基本标准",
+    "government": "政府保障程度",
+    "quality": "教育质量",
+    "recognition": "社会认可度",
+    "veto": "一票否决",
+}
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    """One county-level item.
+
+    ``threshold_text`` is the requirement as printed (e.g. "≥ 85%"); ``comparator`` and
+    ``threshold`` judge a number (``yes``/``no`` items take 是 = 1 / 否 = 0). ``unit`` is the unit of
+    the entered number ("%", "元", "分" or "" for 是/否). ``entry`` False: the item comes only from
+    a provider (the form does not offer it). ``provider_hint`` names the app that fills it.
+    """
+
+    key: str
+    label: str
+    part: str
+    threshold_text: str
+    comparator: str
+    threshold: Decimal | None
+    unit: str
+    schemes: tuple[str, ...]
+    entry: bool = True
+    provider_hint: str = ""
+
+    @property
+    def is_boolean(self) -> bool:
+        return self.comparator in BOOLEAN_COMPARATORS
+
+
+def _item(key, label, part, threshold_text, comparator, threshold, unit, schemes, entry=True, provider_hint=""):
+    return ItemSpec(
+        key=key,
+        label=label,
+        part=part,
+        threshold_text=threshold_text,
+        comparator=comparator,
+        threshold=None if threshold is None else Decimal(str(threshold)),
+        unit=unit,
+        schemes=tuple(schemes),
+        entry=entry,
+        provider_hint=provider_hint,
+    )
+
+
+_B, _Q, _BOTH = (BASIC,), (QUALITY,), (BASIC, QUALITY)
+
+CATALOGUE: tuple[ItemSpec, ...] = (
+    # basic-2012 (教督〔2012〕3号): besides the coefficients, three county-level parts.
+    _item("province_standards", "全县义务教育学校均达到省定办学基本标准", "standards", "是", YES, None, "", _B),
+    _item("government_work_score", "县级人民政府推进义务教育均衡发展工作评估得分", "government", "≥ 85 分", GE, 85, "分", _B),
+    # Both schemes: the 2012 公众满意度 and the 2017 社会认可度 come from the same survey.
+    _item("social_recognition", "社会认可度（公众满意度）", "recognition", "≥ 85%", GE, 85, "%", _BOTH,
+          provider_hint="满意度调查"),
+    # quality-2017 government guarantee (政府保障程度), the items with numbers; class size, school
+    # size and music/art rooms are judged from the school data by the engine.
+    _item("village_school_funding", "村小学和教学点按不足100名学生按100名学生核定公用经费", "government", "是", YES, None, "", _Q),
+    _item("special_education_funding", "特殊教育学校生均公用经费", "government", "≥ 6000 元", GE, 6000, "元", _Q),
+    _item("teacher_pay", "教师平均工资收入水平不低于当地公务员平均工资收入水平", "government", "是", YES, None, "", _Q),
+    _item("teacher_training", "教师5年360学时培训完成率", "government", "≥ 100%", GE, 100, "%", _Q, provider_hint="师资"),
+    _item("teacher_exchange", "县域内义务教育学校教师交流轮岗比例（占符合条件教师）", "government", "≥ 10%", GE, 10, "%", _Q,
+          provider_hint="师资"),
+    _item("backbone_exchange", "骨干教师占交流轮岗教师的比例", "government", "≥ 20%", GE, 20, "%", _Q, provider_hint="师资"),
+    _item("teacher_certificates", "专任教师持有教师资格证上岗率", "government", "≥ 100%", GE, 100, "%", _Q, provider_hint="师资"),
+    _item("nearby_enrolment_primary", "小学就近划片入学比例", "government", "≥ 100%", GE, 100, "%", _Q),
+    _item("nearby_enrolment_junior", "初中就近划片入学比例", "government", "≥ 95%", GE, 95, "%", _Q),
+    _item("quota_allocation", "优质普通高中招生名额分配到初中的比例", "government", "≥ 50%", GE, 50, "%", _Q),
+    _item("migrant_children", "符合条件的随迁子女在公办学校和政府购买服务学校就读比例", "government", "≥ 85%", GE, 85, "%", _Q),
+    # quality-2017 education quality (教育质量), the items with numbers.
+    _item("junior_retention", "初中三年巩固率", "quality", "≥ 95%", GE, 95, "%", _Q, entry=False, provider_hint="控辍保学"),
+    _item("disabled_enrolment", "残疾儿童少年入学率", "quality", "≥ 95%", GE, 95, "%", _Q),
+    _item("training_funds", "各校教师培训经费占公用经费比例（最低的学校）", "quality", "≥ 5%", GE, 5, "%", _Q),
+    _item("monitoring_level", "国家义务教育质量监测相关科目学生学业水平达到Ⅲ级以上", "quality", "是", YES, None, "", _Q),
+    _item("monitoring_difference", "国家义务教育质量监测校际差异率", "quality", "< 0.15", LT, 0.15, "", _Q),
+    # quality-2017 one-vote vetoes: 否 must be entered. The first three are [firm], the rest [practice].
+    _item("veto_exam_admission", "存在以考试方式招生", "veto", "否", NO, None, "", _Q),
+    _item("veto_school_choice", "存在违规择校行为", "veto", "否", NO, None, "", _Q),
+    _item("veto_key_schools", "存在重点学校或重点班", "veto", "否", NO, None, "", _Q),
+    _item("veto_unfilled_posts", "存在有编不补、长期借用教师", "veto", "否", NO, None, "", _Q),
+    _item("veto_safety_accident", "发生重大安全责任事故", "veto", "否", NO, None, "", _Q),
+    _item("veto_falsified_data", "存在弄虚作假行为", "veto", "否", NO, None, "", _Q),
+)
+BY_KEY: Mapping[str, ItemSpec] = {spec.key: spec for spec in CATALOGUE}
+assert len(BY_KEY) == len(CATALOGUE), "duplicate county item key"
+
+
+def items_for(scheme: str) -> list[ItemSpec]:
+    """The catalogue items of one scheme, in catalogue order."""
+    return [spec for spec in CATALOGUE if scheme in spec.schemes]
+
+
+def judge(spec: ItemSpec, value: Decimal | int | float | None) -> bool | None:
+    """Whether an entered ``value`` meets the item: None when nothing was entered.
+
+    Boolean items take 1 (是) or 0 (否). A value exactly at a ``≥``/``≤`` line passes.
+    """
+    if value is None:
+        return None
+    v = value if isinstance(value, Decimal) else Decimal(str(value))
+    if spec.comparator == YES:
+        return v == 1
+    if spec.comparator == NO:
+        return v == 0
+    t = spec.threshold
+    return {GE: v >= t, GT: v > t, LE: v <= t, LT: v < t}[spec.comparator]
+
+
+def value_text(spec: ItemSpec, value: Decimal | int | float | None) -> str:
+    """Display text of an entered value: 是/否 for boolean items, the number and its unit else."""
+    if value is None:
+        return "未录入"
+    if spec.is_boolean:
+        return "是" if Decimal(str(value)) == 1 else "否"
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    text = f"{number.normalize():f}"
+    return f"{text}{spec.unit}" if spec.unit in ("%",) else f"{text} {spec.unit}".rstrip()
+
+
+def parse_value(spec: ItemSpec, raw: str) -> Decimal:
+    """A typed value (是/否 for boolean items) as the stored Decimal; ValueError in Chinese."""
+    text = (raw or "").strip()
+    if spec.is_boolean:
+        if text in ("是", "1"):
+            return Decimal(1)
+        if text in ("否", "0"):
+            return Decimal(0)
+        raise ValueError(f"{spec.label}：请填写“是”或“否”")
+    try:
+        number = Decimal(text.rstrip("%"))
+    except InvalidOperation:
+        raise ValueError(f"{spec.label}：“{text}”不是数字") from None
+    if not number.is_finite() or number < 0:
+        raise ValueError(f"{spec.label}：请填写不小于 0 的数字")
+    return number
+
+
+@dataclass(frozen=True)
+class Entered:
+    """What bureau staff entered for one item: the value (None = cleared) and a note."""
+
+    value: Decimal | None
+    note: str = ""
+    evidence: tuple[str, ...] = ()
+
+
+def _check_provided(item: Mapping, provider_name: str) -> None:
+    if not isinstance(item, Mapping):
+        raise ValueError(f"自动项目提供方 {provider_name} 返回了非字典的项目：{item!r}")
+    missing = [k for k in ("key", "label", "passed") if k not in item]
+    if missing:
+        raise ValueError(f"自动项目提供方 {provider_name} 的项目缺少字段：{'、'.join(missing)}")
+    if item["passed"] not in (True, False, None):
+        raise ValueError(f"自动项目提供方 {provider_name} 的项目 {item['key']} 的 passed 须为 True/False/None")
+
+
+def collect_provided(providers: Iterable[Callable], county, year: int) -> list[dict]:
+    """Call every provider and return their items, validated (ValueError in Chinese on a bad one)."""
+    out: list[dict] = []
+    for provider in providers:
+        name = getattr(provider, "__qualname__", repr(provider))
+        for item in provider(county, year) or ():
+            _check_provided(item, name)
+            out.append(
+                {
+                    "key": str(item["key"]),
+                    "label": str(item["label"]),
+                    "passed": item["passed"],
+                    "detail": str(item.get("detail") or ""),
+                    "evidence": [str(e) for e in item.get("evidence") or ()],
+                    "provider": name,
+                }
+            )
+    return out
+
+
+def _combine(items: Sequence[dict]) -> tuple[bool | None, str, list[str]]:
+    verdicts = [i["passed"] for i in items]
+    passed = False if False in verdicts else None if None in verdicts else True
+    detail = "；".join(i["detail"] for i in items if i["detail"])
+    evidence = [e for i in items for e in i["evidence"]]
+    return passed, detail, evidence
+
+
+def merge_items(scheme: str, entered: Mapping[str, Entered], provided: Sequence[dict]) -> list[dict]:
+    """The county items of ``scheme`` as stored rows, in catalogue order.
+
+    Row: ``key, label, part, part_label, threshold_text, source`` ("provider" / "entered" / "none"),
+    ``value`` (float or None; entered items only), ``value_text``, ``passed`` (True/False/None),
+    ``detail`` (what the engine prints after "未达标："), ``note``, ``evidence`` (list of str).
+    """
+    by_key: dict[str, list[dict]] = {}
+    for item in provided:
+        by_key.setdefault(item["key"], []).append(item)
+    rows = []
+    for spec in items_for(scheme):
+        row = {
+            "key": spec.key,
+            "label": spec.label,
+            "part": spec.part,
+            "part_label": PART_LABELS[spec.part],
+            "threshold_text": spec.threshold_text,
+        }
+        if spec.key in by_key:
+            passed, detail, evidence = _combine(by_key[spec.key])
+            row.update(source="provider", value=None, value_text=detail or "自动提供", passed=passed,
+                       detail=detail or f"要求 {spec.threshold_text}", note="", evidence=evidence)
+        elif spec.key in entered and entered[spec.key].value is not None and spec.entry:
+            e = entered[spec.key]
+            shown = value_text(spec, e.value)
+            row.update(source="entered", value=float(e.value), value_text=shown, passed=judge(spec, e.value),
+                       detail=f"录入值 {shown}，要求 {spec.threshold_text}", note=e.note, evidence=list(e.evidence))
+        else:
+            row.update(source="none", value=None, value_text="未录入", passed=None, detail="", note="", evidence=[])
+        rows.append(row)
+    return rows

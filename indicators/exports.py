@@ -1,0 +1,62 @@
+"""xlsx exports of a stored assessment: 表Ⅱ and 表Ⅲ, through the one xlsx writer.
+
+Numbers are written as numbers; coefficients rounded half up to 3 decimals as published,
+means and SDs to 4. In 表Ⅱ every value below its per-school standard is a Flagged (shaded) cell.
+"""
+
+from balance_inspect.xlsx import Flagged, Sheet
+
+from .engine import round_half_up
+from .tables import table2, table3
+
+
+def _num(value, digits: int):
+    rounded = round_half_up(value, digits)
+    return None if rounded is None else float(rounded)
+
+
+def table2_sheet(result: dict) -> Sheet:
+    """表Ⅱ 义务教育学校办学基本标准达标情况: one row per unit, value and standard side by side."""
+    t = table2(result)
+    headers = ["学校标识码", "学校名称", "乡镇", "学段", "在校生数"]
+    for ind in t["indicators"]:
+        headers += [f"{ind['label']}（{ind['unit']}）", f"{ind['label']} 标准"]
+    headers += ["达标项数", "是否达标"]
+    rows = []
+    for r in t["rows"]:
+        row = [r["school_code"], r["school_name"], r["township"], r["stage_label"], r["students"]]
+        for cell in r["cells"]:
+            value = _num(cell["value"], 4)
+            row.append(Flagged(value) if cell["state"] else value)
+            row.append(cell["standard"])
+        row.append(r["met"])
+        row.append({True: "达标", False: "未达标"}.get(r["passed"], "—"))
+        rows.append(row)
+    widths = [14, 22, 10, 6, 9] + [14, 9] * len(t["indicators"]) + [9, 9]
+    return Sheet("表Ⅱ 学校达标情况", headers, rows, widths=widths)
+
+
+def table3_sheet(result: dict) -> Sheet:
+    """表Ⅲ 校际差异系数: per stage the indicators' mean, SD, CV and threshold, then the composite."""
+    headers = ["学段", "指标", "单位", "单元数", "在校生数", "均值", "标准差", "差异系数", "标准（不超过）", "是否达标"]
+    rows = []
+    for block in table3(result):
+        if not block["units"]:
+            continue
+        for r in block["rows"]:
+            cv = _num(r["cv"], 3)
+            rows.append([
+                block["label"], r["label"], r["unit"], block["units"], block["students"],
+                _num(r["mean"], 4), _num(r["std"], 4),
+                Flagged(cv) if r["cv_passed"] is False else cv,
+                r["cv_threshold"], {True: "达标", False: "未达标"}.get(r["cv_passed"], "—"),
+            ])
+        composite = _num(block["composite_cv"], 3)
+        judged = block["rule"] == "composite"
+        rows.append([
+            block["label"], "综合差异系数" + ("" if judged else "（仅供参考）"), "", block["units"], block["students"],
+            None, None, Flagged(composite) if judged and block["passed"] is False else composite,
+            block["threshold"] if judged else None,
+            {True: "达标", False: "未达标"}.get(block["passed"], "—") if judged else "—",
+        ])
+    return Sheet("表Ⅲ 校际差异系数", headers, rows, widths=[6, 40, 6, 8, 10, 12, 12, 10, 12, 9])

@@ -1,0 +1,125 @@
+from decimal import Decimal
+
+from django import forms
+
+from .county_items import ItemSpec, parse_value
+from .engine import STAGE_LABELS
+from .models import Scheme
+
+# Resource fields a what-if may change, with their Chinese names and units (engine Unit fields).
+WHAT_IF_FIELDS = (
+    ("students", "在校生数", "人"),
+    ("building_area", "教学及辅助用房面积", "㎡"),
+    ("sports_area", "体育运动场馆面积", "㎡"),
+    ("equipment_value", "教学仪器设备值", "元"),
+    ("computers", "教学用计算机", "台"),
+    ("books", "图书", "册"),
+    ("multimedia_rooms", "网络多媒体教室", "间"),
+    ("full_time_teachers", "专任教师", "人"),
+    ("qualified_teachers", "高于规定学历教师", "人"),
+    ("senior_title_teachers", "中级及以上职称教师", "人"),
+    ("backbone_teachers", "县级以上骨干教师", "人"),
+    ("pe_art_teachers", "体育、艺术专任教师", "人"),
+)
+WHAT_IF_FIELD_LABELS = {key: f"{label}（{unit}）" for key, label, unit in WHAT_IF_FIELDS}
+WHAT_IF_ROWS = 6
+
+
+class AssessmentRequestForm(forms.Form):
+    year = forms.IntegerField(label="学年", min_value=2000, max_value=2100, help_text="学年起始年份，如 2025 表示 2025—2026 学年")
+    scheme = forms.ChoiceField(label="评估方案", choices=Scheme.choices)
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label="学年", min_value=2000, max_value=2100)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is validated by content in the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class CountyItemForm(forms.Form):
+    """The value of one county item: 是/否 for yes/no items, a number otherwise (empty clears it)."""
+
+    value = forms.CharField(label="录入值", required=False)
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    files = MultipleFileField(label="佐证材料", required=False,
+                              help_text="PDF、图片、Word 或 Excel，可多选；按文件内容识别类型")
+
+    def __init__(self, *args, spec: ItemSpec, **kwargs):
+        self.spec = spec
+        super().__init__(*args, **kwargs)
+        if spec.is_boolean:
+            self.fields["value"] = forms.ChoiceField(label="录入值", required=False,
+                                                     choices=[("", "未录入"), ("是", "是"), ("否", "否")])
+        else:
+            self.fields["value"].help_text = f"要求 {spec.threshold_text}" + (f"，单位：{spec.unit}" if spec.unit else "")
+            self.fields["value"].widget.attrs["inputmode"] = "decimal"
+
+    def clean_value(self) -> Decimal | None:
+        raw = self.cleaned_data["value"]
+        if raw in ("", None):
+            return None
+        try:
+            return parse_value(self.spec, raw)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class WhatIfForm(forms.Form):
+    """Up to WHAT_IF_ROWS changes: a unit, a resource and a signed delta each (blank rows skipped).
+
+    Submitted by GET: the what-if writes nothing, so inspectors may use it too.
+    """
+
+    def __init__(self, *args, units: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        unit_choices = [("", "—")] + [
+            (f"{u['school_code']}:{u['stage']}", f"{u['school_name']}（{STAGE_LABELS[u['stage']]}）") for u in units
+        ]
+        field_choices = [("", "—")] + list(WHAT_IF_FIELD_LABELS.items())
+        for i in range(WHAT_IF_ROWS):
+            n = i + 1
+            self.fields[f"unit_{i}"] = forms.ChoiceField(
+                label=f"第 {n} 项 学校单元", choices=unit_choices, required=False,
+                widget=forms.Select(attrs={"aria-label": f"第 {n} 项 学校单元"}))
+            self.fields[f"field_{i}"] = forms.ChoiceField(
+                label=f"第 {n} 项 调整内容", choices=field_choices, required=False,
+                widget=forms.Select(attrs={"aria-label": f"第 {n} 项 调整内容"}))
+            self.fields[f"delta_{i}"] = forms.DecimalField(
+                label=f"第 {n} 项 增减量", required=False, max_digits=14, decimal_places=2,
+                widget=forms.NumberInput(attrs={"aria-label": f"第 {n} 项 增减量", "step": "any"}))
+
+    def rows(self):
+        """Bound fields grouped per change row, for the template."""
+        return [(self[f"unit_{i}"], self[f"field_{i}"], self[f"delta_{i}"]) for i in range(WHAT_IF_ROWS)]
+
+    def clean(self):
+        data = super().clean()
+        changes = []
+        for i in range(WHAT_IF_ROWS):
+            unit, field, delta = data.get(f"unit_{i}"), data.get(f"field_{i}"), data.get(f"delta_{i}")
+            if not unit and not field and delta in (None, 0):
+                continue
+            if not unit or not field or delta is None:
+                raise forms.ValidationError(f"第 {i + 1} 项：请同时选择学校单元、调整内容并填写增减量")
+            if field == "students" and delta != delta.to_integral_value():
+                raise forms.ValidationError(f"第 {i + 1} 项：在校生增减须为整数")
+            code, stage = unit.split(":", 1)
+            changes.append((code, stage, field, float(delta)))
+        data["changes"] = changes
+        return data

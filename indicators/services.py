@@ -1,0 +1,285 @@
+"""Writes of the indicators app: requesting and computing assessments, entering county items.
+
+The one computation path is :func:`compute_assessment_result` (the CLI prints it; the task stores
+it through :func:`assessment_compute`), so the command line and the pages show the same numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import AuditEntry
+from accounts.services import audit_record, diff, model_snapshot
+from balance_inspect.jobs import JobStatus, enqueue, job_claim, job_finish, job_progress
+from balance_inspect.uploads import validate_upload
+
+from .county_items import BY_KEY, COUNTY_ITEM_PROVIDERS, Entered, collect_provided, judge, merge_items
+from .engine import (
+    CountyItem,
+    EngineSettings,
+    build_units,
+    cv_plans,
+    get_ruleset,
+    input_fingerprint,
+    unit_gaps,
+)
+from .engine import assess as engine_assess
+from .engine.rules import (
+    CLASS_SIZE_STANDARD,
+    LARGE_CLASS_MIN,
+    SCHOOL_SIZE_LIMITS,
+    STAGE_BY_LABEL,
+    SUPER_LARGE_CLASS_MIN,
+)
+from .facts import CountyFacts, engine_settings, load_facts
+from .models import Assessment, CountyItemEvidence, CountyItemValue
+from .tasks import run_assessment
+
+log = logging.getLogger(__name__)
+
+
+# --- county items -------------------------------------------------------------------------------
+
+def county_item_rows(county, year: int, scheme: str) -> list[dict]:
+    """The county items of ``scheme`` for ``county``/``year``: entered values merged with provider
+    items (see indicators.county_items.merge_items for the row shape)."""
+    entered = {}
+    for value in CountyItemValue.objects.filter(county=county, year=year).prefetch_related("evidence"):
+        names = tuple(e.original_name for e in value.evidence.all())
+        entered[value.key] = Entered(value=value.value, note=value.note, evidence=names)
+    provided = collect_provided(COUNTY_ITEM_PROVIDERS, county, year)
+    return merge_items(scheme, entered, provided)
+
+
+def _engine_items(rows: list[dict]) -> list[CountyItem]:
+    return [CountyItem(key=r["key"], label=r["label"], passed=r["passed"], detail=r["detail"]) for r in rows]
+
+
+def county_item_save(*, county, year: int, key: str, value, note: str = "", files=(), user) -> CountyItemValue:
+    """Create or update what was entered for one county item and attach evidence files.
+
+    ``value`` is a Decimal (是/否 items: 1/0) or None to clear it; ``passed`` is recomputed from the
+    catalogue. Every file is validated by content before anything is written. Audited.
+    """
+    spec = BY_KEY.get(key)
+    if spec is None:
+        raise ValidationError(f"未知的县级评估项目：{key}")
+    if not spec.entry:
+        raise ValidationError(f"“{spec.label}”由系统根据数据自动计算（{spec.provider_hint}），无需录入")
+    kinds = [validate_upload(f) for f in files]
+    with transaction.atomic():
+        item = CountyItemValue.objects.select_for_update().filter(county=county, year=year, key=key).first()
+        created = item is None
+        old = {} if created else model_snapshot(item, ["value", "note", "passed"])
+        if created:
+            item = CountyItemValue(county=county, year=year, key=key)
+        item.value = value
+        item.passed = judge(spec, value)
+        item.note = note
+        item.entered_by = user
+        item.save()
+        new = model_snapshot(item, ["value", "note", "passed"])
+        changes = diff(old, new)
+        if created or changes:
+            audit_record(user=user, action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
+                         obj=item, changes=changes)
+        for upload, kind in zip(files, kinds, strict=True):
+            _evidence_add(item=item, upload=upload, kind=kind, user=user)
+    return item
+
+
+def _evidence_add(*, item, upload, kind: str, user) -> CountyItemEvidence:
+    upload.seek(0)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    evidence = CountyItemEvidence(item=item, original_name=(upload.name or "佐证材料")[:255], kind=kind,
+                                  size=upload.size or 0, sha256=digest.hexdigest(), uploaded_by=user)
+    evidence.file.save("evidence", upload, save=True)
+    audit_record(user=user, action=AuditEntry.Action.CREATE, obj=evidence, county=item.county,
+                 note=f"{item.label} 佐证材料")
+    return evidence
+
+
+def county_item_evidence_delete(*, evidence: CountyItemEvidence, user) -> None:
+    """Remove an evidence file (the row and the stored file). Audited."""
+    item = evidence.item
+    name = evidence.file.name
+    storage = evidence.file.storage
+    with transaction.atomic():
+        audit_record(user=user, action=AuditEntry.Action.DELETE, obj=evidence, county=item.county,
+                     note=f"{item.label} 佐证材料")
+        evidence.delete()
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- assessments --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Prepared:
+    facts: CountyFacts
+    settings: EngineSettings
+    item_rows: list[dict]
+    fingerprint: str
+
+
+def _check_scheme(scheme: str) -> None:
+    try:
+        get_ruleset(scheme)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+def _prepare(county, year: int, scheme: str) -> _Prepared:
+    _check_scheme(scheme)
+    facts = load_facts(county, year)
+    settings = engine_settings()
+    rows = county_item_rows(county, year, scheme)
+    engine_fp = input_fingerprint(facts.schools, facts.teachers, facts.classes, scheme, settings,
+                                  county_items=_engine_items(rows))
+    # The engine fingerprint covers the verdicts of the county items; the stored rows also show
+    # notes and evidence names, so they are hashed too: a new evidence file makes a new result.
+    extra = json.dumps({"rows": rows, "load_warnings": facts.warnings}, ensure_ascii=False, sort_keys=True)
+    fingerprint = hashlib.sha256(f"{engine_fp}\n{extra}".encode()).hexdigest()
+    return _Prepared(facts=facts, settings=settings, item_rows=rows, fingerprint=fingerprint)
+
+
+def input_fingerprint_for(county, year: int, scheme: str) -> str:
+    """Fingerprint of the current input of an assessment (school data, settings, county items)."""
+    return _prepare(county, year, scheme).fingerprint
+
+
+def _class_band(students: int) -> str:
+    if students >= SUPER_LARGE_CLASS_MIN:
+        return "超大班额"
+    if students >= LARGE_CLASS_MIN:
+        return "大班额"
+    return "超标准班额"
+
+
+def _compute(county, year: int, scheme: str, prepared: _Prepared) -> tuple[dict, dict]:
+    facts, settings = prepared.facts, prepared.settings
+    result = engine_assess(facts.schools, facts.teachers, facts.classes, scheme, settings,
+                           county_items=_engine_items(prepared.item_rows))
+    built = build_units(facts.schools, facts.teachers, settings)
+    included = built.included_codes
+    names = {s.code: s.name for s in facts.schools}
+
+    large_classes = []
+    for row in facts.class_rows:
+        stage = STAGE_BY_LABEL.get(row.stage)
+        if row.school_code in included and stage and row.students > CLASS_SIZE_STANDARD[stage]:
+            large_classes.append({
+                "code": row.school_code, "name": names.get(row.school_code, ""), "stage": stage,
+                "grade": row.grade, "class_name": row.name, "students": row.students,
+                "standard": CLASS_SIZE_STANDARD[stage], "band": _class_band(row.students),
+            })
+    own: dict[str, int] = defaultdict(int)
+    first = {}
+    for unit in built.units:
+        own[unit.school_code] += unit.own_students
+        first.setdefault(unit.school_code, unit)
+    school_sizes = [
+        {"code": code, "name": first[code].school_name, "school_type": first[code].school_type,
+         "students": own[code], "limit": SCHOOL_SIZE_LIMITS[first[code].school_type],
+         "over": own[code] > SCHOOL_SIZE_LIMITS[first[code].school_type]}
+        for code in sorted(own)
+    ]
+
+    doc = {"county": county.code, "year": int(year)}
+    doc.update(result)
+    rs = get_ruleset(scheme)
+    for stage, stage_doc in doc["stages"].items():
+        # The line each stage is judged by (the composite's under basic-2012), so a reader of one
+        # stage needs no rule set.
+        stage_doc["cv_threshold"] = rs.cv_thresholds[stage]
+        stage_doc["cv_rule"] = rs.cv_rule
+    doc["warnings"] = [*facts.warnings, *result["warnings"]]
+    doc["checks"] = {**result["checks"], "large_classes": large_classes, "school_sizes": school_sizes}
+    doc["county_items"] = prepared.item_rows
+    doc["gaps"] = {"units": unit_gaps(built.units, scheme), "cv_plans": cv_plans(built.units, scheme)}
+    doc["settings"] = settings.to_dict()
+    doc["input_fingerprint"] = prepared.fingerprint
+    inputs = {
+        "units": [asdict(u) for u in built.units],
+        "classes": [[c.school_code, c.stage, c.grade, c.students] for c in facts.classes if c.school_code in included],
+    }
+    # One spelling for the stored and the printed document: what json gives back is what is stored.
+    return json.loads(json.dumps(doc, ensure_ascii=False, allow_nan=False)), inputs
+
+
+def compute_assessment_result(county, year: int, scheme: str) -> dict:
+    """The full assessment document of ``county`` (a County) for ``year`` under ``scheme``.
+
+    data-contract §3 (county as its code string, year int, scheme, passed, reasons, stages, units;
+    numbers unrounded) plus ``warnings``, ``checks`` {school_size, rooms, large_classes,
+    school_sizes}, ``county_items``, ``gaps`` {units, cv_plans}, ``settings`` and
+    ``input_fingerprint``. Raises ValidationError for an unknown scheme.
+    """
+    prepared = _prepare(county, year, scheme)
+    return _compute(county, year, scheme, prepared)[0]
+
+
+def assessment_request(*, county, year: int, scheme: str, user) -> Assessment:
+    """Ask for an assessment of the current data.
+
+    Returns the latest finished assessment with the same county, year, scheme and input
+    fingerprint when there is one (nothing is queued), else one already queued or running for
+    that input, else a new queued Assessment whose task is sent after commit. Audited on create.
+    """
+    prepared = _prepare(county, year, scheme)
+    same = Assessment.objects.filter(county=county, year=year, scheme=scheme, fingerprint=prepared.fingerprint)
+    for status in (JobStatus.DONE, JobStatus.RUNNING, JobStatus.QUEUED):
+        existing = same.filter(status=status).order_by("-created_at", "-id").first()
+        if existing is not None:
+            if existing.looks_delayed:
+                # The first send was probably lost (broker down); the claim makes a resend harmless.
+                enqueue(run_assessment, existing.pk)
+            return existing
+
+    with transaction.atomic():
+        assessment = Assessment.objects.create(county=county, year=year, scheme=scheme,
+                                               fingerprint=prepared.fingerprint, requested_by=user)
+        audit_record(user=user, action=AuditEntry.Action.CREATE, obj=assessment, county=county)
+        enqueue(run_assessment, assessment.pk)
+    return assessment
+
+
+def assessment_compute(assessment_id: int) -> None:
+    """Compute a claimed (running) assessment and store its result; does nothing for any other state.
+
+    Exceptions propagate: the task records them as the failure reason.
+    """
+    assessment = Assessment.objects.select_related("county").get(pk=assessment_id)
+    if assessment.status != JobStatus.RUNNING:
+        return
+    job_progress(Assessment, assessment.pk, 10, "读取学校数据")
+    prepared = _prepare(assessment.county, assessment.year, assessment.scheme)
+    job_progress(Assessment, assessment.pk, 40, "计算差异系数与达标情况")
+    result, inputs = _compute(assessment.county, assessment.year, assessment.scheme, prepared)
+    job_finish(Assessment, assessment.pk, result=result, inputs=inputs, fingerprint=prepared.fingerprint,
+               passed=result["passed"])
+
+
+def assessment_run_now(*, county, year: int, scheme: str, user=None) -> Assessment:
+    """Create, claim and compute an assessment in this process (demo data, ``assess --store``).
+
+    Same rows and audit as a requested one, without a broker.
+    """
+    _check_scheme(scheme)
+    with transaction.atomic():
+        assessment = Assessment.objects.create(county=county, year=year, scheme=scheme, requested_by=user)
+        audit_record(user=user, action=AuditEntry.Action.CREATE, obj=assessment, county=county,
+                     note="直接计算（不经后台队列）")
+    job_claim(Assessment, assessment.pk)
+    assessment_compute(assessment.pk)
+    assessment.refresh_from_db()
+    return assessment
