@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 
 from accounts.models import Role, User
+from schools.idcard import id_check_digit
 from schools.models import (
     County,
     School,
@@ -229,15 +230,6 @@ DEMO_USERS = (
 
 
 # --- identity numbers ------------------------------------------------------------------------
-
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def id_check_digit(first17: str) -> str:
-    """GB 11643 check character of the first 17 digits (ISO 7064 MOD 11-2)."""
-    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
-    return "10X98765432"[total % 11]
-
 
 def make_id_number(rng: random.Random, *, birth: date, female: bool) -> str:
     region = _weighted(rng, ID_REGIONS)

@@ -3,6 +3,67 @@
 from django import forms
 
 from schools.columns import TEMPLATES
+from schools.models import SchoolConditions, SchoolType, school_year_label
+
+# --- conditions of one school year (schools.services.conditions_update / conditions_create) ----
+
+STUDENT_FIELDS = ("primary_students", "junior_students", "senior_students")
+CONDITION_FIELDS = (
+    *STUDENT_FIELDS, "building_area", "sports_area", "equipment_value", "computers", "books",
+    "multimedia_rooms", "music_rooms", "art_rooms",
+)
+_INTEGER_MESSAGES = {"invalid": "请输入整数", "min_value": "不能为负数", "required": "请填写此项"}
+_DECIMAL_MESSAGES = {
+    "invalid": "请输入数字", "min_value": "不能为负数", "required": "请填写此项",
+    "max_digits": "数值过大", "max_whole_digits": "数值过大", "max_decimal_places": "最多保留 2 位小数",
+}
+_DECIMAL_FIELDS = ("building_area", "sports_area", "equipment_value")
+
+
+class ConditionsForm(forms.ModelForm):
+    """A school's conditions in one year. Students of a stage the school does not have must be 0."""
+
+    class Meta:
+        model = SchoolConditions
+        fields = CONDITION_FIELDS
+        error_messages = {f: (_DECIMAL_MESSAGES if f in _DECIMAL_FIELDS else _INTEGER_MESSAGES)
+                          for f in CONDITION_FIELDS}
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+        for name in ("music_rooms", "art_rooms"):
+            self.fields[name].help_text = "未统计可留空"
+
+    def clean(self):
+        cleaned = super().clean()
+        school = self.school
+        stages = (
+            ("primary_students", school.has_primary, "小学"),
+            ("junior_students", school.has_junior, "初中"),
+            ("senior_students", school.school_type in (SchoolType.TWELVE_YEAR, SchoolType.COMPLETE_MIDDLE), "高中"),
+        )
+        for name, has_stage, label in stages:
+            if not has_stage and cleaned.get(name):
+                self.add_error(name, f"该校为{school.school_type}，没有{label}学段，{label}在校生数应为 0")
+        return cleaned
+
+
+class ConditionsCreateForm(ConditionsForm):
+    """The same form for a school year that has no conditions yet."""
+
+    year = forms.IntegerField(
+        label="学年", min_value=2000, max_value=2100, help_text="学年起始年份，如 2025 表示 2025—2026学年",
+        error_messages={"invalid": "请输入四位年份", "min_value": "年份不能早于 2000",
+                        "max_value": "年份不能晚于 2100", "required": "请填写学年"},
+    )
+    field_order = ("year", *CONDITION_FIELDS)
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if SchoolConditions.objects.filter(school=self.school, year=year).exists():
+            raise forms.ValidationError(f"该校{school_year_label(year)}的办学条件已存在，请直接修改")
+        return year
 
 
 # --- import (schools.importing) ------------------------------------------------------------

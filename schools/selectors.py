@@ -1,7 +1,191 @@
-"""Reads of school data, always through the access layer."""
+"""Reads of school data, always through the access layer.
 
-from accounts.access import schools_visible_to
+List and summary selectors run a constant number of queries whatever the number of schools:
+per-school figures are correlated subqueries, never a query per row.
+"""
+
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from accounts.access import can_edit_school, schools_visible_to
+from schools.idcard import mask_id_number
+from schools.models import SUBJECTS, SchoolClass, SchoolConditions, SchoolType, Stage, Teacher, UrbanRural
+
+# Classes above the standard size (domain.md §6): 45 in 小学, 50 in 初中.
+OVER_STANDARD = Q(stage=Stage.PRIMARY, students__gt=45) | Q(stage=Stage.JUNIOR, students__gt=50)
+LARGE = Q(students__gte=56, students__lte=65)
+SUPER_LARGE = Q(students__gte=66)
 
 
 def school_list_for(user):
     return schools_visible_to(user).select_related("township", "county", "parent").order_by("township__name", "code")
+
+
+def years_with_data(user) -> list[int]:
+    """School years (newest first) for which any school the user sees has conditions."""
+    return list(
+        SchoolConditions.objects.filter(school__in=schools_visible_to(user))
+        .order_by("-year").values_list("year", flat=True).distinct()
+    )
+
+
+def pick_year(requested, years: list[int]) -> int | None:
+    """The requested year if data exist for it, else the latest year with data (None: no data)."""
+    try:
+        year = int(requested)
+    except (TypeError, ValueError):
+        year = None
+    if year in years:
+        return year
+    return years[0] if years else None
+
+
+def _count(qs) -> Coalesce:
+    """A correlated COUNT over `qs` (already filtered on school=OuterRef('pk'))."""
+    sub = qs.order_by().values("school").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(sub, output_field=IntegerField()), Value(0))
+
+
+def school_rows(user, year: int | None):
+    """Visible schools annotated with their figures of `year`.
+
+    Annotations: primary_students, junior_students (None when no conditions that year),
+    teacher_count, class_count, over_standard_classes, max_class_size.
+    """
+    conditions = SchoolConditions.objects.filter(school=OuterRef("pk"), year=year)
+    teachers = Teacher.objects.filter(school=OuterRef("pk"), year=year)
+    classes = SchoolClass.objects.filter(school=OuterRef("pk"), year=year)
+    return schools_visible_to(user).select_related("township").annotate(
+        primary_students=Subquery(conditions.values("primary_students")[:1]),
+        junior_students=Subquery(conditions.values("junior_students")[:1]),
+        teacher_count=_count(teachers),
+        class_count=_count(classes),
+        over_standard_classes=_count(classes.filter(OVER_STANDARD)),
+        max_class_size=Subquery(
+            classes.order_by().values("school").annotate(m=Max("students")).values("m"),
+            output_field=IntegerField(),
+        ),
+    )
+
+
+def class_flag(max_size: int | None, over_standard: int) -> str:
+    """Worst class-size band of a school: 超大班额 / 大班额 / 超标准班额 / ''."""
+    if max_size is not None and max_size >= 66:
+        return "超大班额"
+    if max_size is not None and max_size >= 56:
+        return "大班额"
+    return "超标准班额" if over_standard else ""
+
+
+def filter_choices(user) -> dict:
+    """School types and urban/rural categories present among the schools the user sees."""
+    pairs = set(schools_visible_to(user).order_by().values_list("school_type", "urban_rural").distinct())
+    types = {t for t, _ in pairs}
+    areas = {a for _, a in pairs}
+    return {
+        "school_type": [(v, label) for v, label in SchoolType.choices if v in types],
+        "urban_rural": [(v, label) for v, label in UrbanRural.choices if v in areas],
+    }
+
+
+def county_school_summary(user, year: int | None = None) -> dict:
+    """Counts over the schools the user sees in one school year (default: latest with data).
+
+    Returns {"year", "schools", "schools_by_type": [(type, n)], "students": {primary, junior,
+    senior, compulsory}, "teachers": {total, full_time}, "classes": {total, over_standard,
+    large, super_large}}. Five queries whatever the number of schools.
+    """
+    schools = schools_visible_to(user)
+    if year is None:
+        years = years_with_data(user)
+        year = years[0] if years else None
+    counts = dict(schools.order_by().values_list("school_type").annotate(n=Count("pk")))
+    by_type = [(label, counts[value]) for value, label in SchoolType.choices if value in counts]
+    students = SchoolConditions.objects.filter(school__in=schools, year=year).aggregate(
+        primary=Coalesce(Sum("primary_students"), 0),
+        junior=Coalesce(Sum("junior_students"), 0),
+        senior=Coalesce(Sum("senior_students"), 0),
+    )
+    students["compulsory"] = students["primary"] + students["junior"]
+    teachers = Teacher.objects.filter(school__in=schools, year=year).aggregate(
+        total=Count("pk"), full_time=Count("pk", filter=Q(full_time=True)),
+    )
+    classes = SchoolClass.objects.filter(school__in=schools, year=year).aggregate(
+        total=Count("pk"),
+        over_standard=Count("pk", filter=OVER_STANDARD),
+        large=Count("pk", filter=LARGE),
+        super_large=Count("pk", filter=SUPER_LARGE),
+    )
+    return {
+        "year": year,
+        "schools": sum(counts.values()),
+        "schools_by_type": by_type,
+        "students": students,
+        "teachers": teachers,
+        "classes": classes,
+    }
+
+
+# --- one school (already access-checked by the view) ------------------------------------------
+
+def teacher_names_visible(user, school) -> bool:
+    """Names of a school's teachers go to those who keep its data: bureau staff (and admins)
+    and the school's own reporter. Inspectors and township officials see counts only."""
+    return can_edit_school(user, school)
+
+
+def school_years(school) -> list[int]:
+    """Years (newest first) with conditions, teachers or classes of `school`."""
+    years = set(school.conditions.values_list("year", flat=True))
+    years |= set(school.teachers.order_by().values_list("year", flat=True).distinct())
+    years |= set(school.classes.order_by().values_list("year", flat=True).distinct())
+    return sorted(years, reverse=True)
+
+
+def teacher_table(school, year: int) -> dict:
+    """Teachers of one year counted by subject (rows) and stage (columns).
+
+    Returns {"stages": [...], "rows": [{"subject", "counts": [...], "total"}], "totals": [...],
+    "total", "summary": [{"stage", "total", "full_time", "backbone"}]}; subjects without
+    teachers are left out.
+    """
+    rows = (
+        school.teachers.filter(year=year).order_by()
+        .values("stage", "subject").annotate(n=Count("pk"))
+    )
+    counts = {(r["stage"], r["subject"]): r["n"] for r in rows}
+    stages = [s for s in Stage.values if any(k[0] == s for k in counts)]
+    table = []
+    for subject in SUBJECTS:
+        cells = [counts.get((stage, subject), 0) for stage in stages]
+        if any(cells):
+            table.append({"subject": subject, "counts": cells, "total": sum(cells)})
+    summary = (
+        school.teachers.filter(year=year).order_by().values("stage")
+        .annotate(total=Count("pk"), full_time=Count("pk", filter=Q(full_time=True)),
+                  backbone=Count("pk", filter=~Q(backbone="无")))
+    )
+    by_stage = {r["stage"]: r for r in summary}
+    return {
+        "stages": stages,
+        "rows": table,
+        "totals": [sum(r["counts"][i] for r in table) for i in range(len(stages))],
+        "total": sum(r["total"] for r in table),
+        "summary": [by_stage[s] for s in stages],
+    }
+
+
+def teacher_roster(school, year: int) -> list[Teacher]:
+    """The roster of one year; each row carries `masked_id` (the full number is never shown)."""
+    roster = list(school.teachers.filter(year=year).order_by("stage", "staff_no"))
+    for teacher in roster:
+        teacher.masked_id = mask_id_number(teacher.id_number)
+    return roster
+
+
+def school_classes(school, year: int) -> list[SchoolClass]:
+    return list(school.classes.filter(year=year).order_by("grade", "name"))
+
+
+def teaching_points_of(school):
+    return school.teaching_points.select_related("township").order_by("code")
