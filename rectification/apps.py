@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class RectificationConfig(AppConfig):
     name = "rectification"
     verbose_name = "整改与迎检准备"
+
+    def ready(self):
+        from rectification.demo import seed_rectification
+        from schools.signals import demo_seeded
+
+        demo_seeded.connect(seed_rectification, dispatch_uid="rectification.demo")

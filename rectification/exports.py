@@ -1,0 +1,79 @@
+"""The ledger as plain rows in the 整改台账 column layout (domain.md §8), and the import template.
+
+Rows are written by balance_inspect.xlsx, which neutralises formulas and illegal characters.
+"""
+
+from collections.abc import Iterable, Iterator
+
+from django.db.models import Prefetch
+
+from balance_inspect.xlsx import Sheet
+from rectification.feedback import COLUMNS as FEEDBACK_COLUMNS
+from rectification.models import EvidenceFile, ProgressEntry, Source
+from rectification.selectors import indicator_label
+
+LEDGER_HEADERS = ("序号", "问题来源", "问题描述", "涉及指标", "涉及学校", "整改目标", "整改措施", "牵头单位", "配合单位",
+                  "责任人", "完成时限", "进展情况", "整改状态", "佐证材料", "核查意见", "销号日期", "销号人", "备注")
+LEDGER_WIDTHS = (6, 22, 40, 20, 24, 30, 40, 16, 20, 10, 12, 50, 10, 30, 30, 12, 10, 20)
+
+
+def _source_text(item) -> str:
+    parts = [item.get_source_display()]
+    if item.source_team:
+        parts.append(item.source_team)
+    if item.source_date:
+        parts.append(item.source_date.isoformat())
+    if item.source_no:
+        parts.append(f"第{item.source_no}条")
+    text = " ".join(parts)
+    return f"{text}：{item.source_item}" if item.source_item else text
+
+
+def ledger_rows(items) -> Iterator[list]:
+    """One row per item, columns as LEDGER_HEADERS; progress entries oldest first, one per line."""
+    items = items.select_related("closed_by").prefetch_related(
+        "schools",
+        Prefetch("progress", queryset=ProgressEntry.objects.order_by("date", "id")),
+        Prefetch("evidence", queryset=EvidenceFile.objects.order_by("uploaded_at", "id")),
+    )
+    for item in items:
+        yield [
+            item.number,
+            _source_text(item),
+            item.problem,
+            indicator_label(item.indicator) if item.indicator else "",
+            "、".join(f"{s.name}（{s.code}）" for s in item.schools.all()),
+            item.target,
+            item.measures,
+            item.lead_unit,
+            item.cooperating_units,
+            item.responsible_person,
+            item.deadline,
+            "\n".join(f"{p.date.isoformat()} {p.text}" for p in item.progress.all()),
+            item.get_status_display(),
+            "\n".join(e.original_name for e in item.evidence.all()),
+            item.verification_opinion,
+            item.closed_on,
+            str(item.closed_by) if item.closed_by_id else "",
+            item.remarks,
+        ]
+
+
+def ledger_sheet(items, county_name: str) -> Sheet:
+    return Sheet(f"{county_name}整改台账", LEDGER_HEADERS, ledger_rows(items), widths=LEDGER_WIDTHS)
+
+
+def feedback_template_sheets() -> Iterable[Sheet]:
+    """The feedback import template: the header row with one example, and the allowed values."""
+    example = [1, Source.PROVINCIAL.label, "2025-03-18", "部分学校生均体育运动场馆面积未达标", "生均体育运动场馆面积",
+               "1301230001、1301230002", "2025 年 9 月前全部达标", "新建、改扩建运动场", "县教育局计财股",
+               "县发改局、县财政局", "张三", "2025-09-30"]
+    notes = [
+        ["反馈来源", "、".join(label for _, label in Source.choices)],
+        ["反馈日期 / 完成时限", "日期，如 2025-03-18"],
+        ["涉及指标", "指标名称或代码（可空），如 生均体育运动场馆面积、sports_area_pp、2.5 班额"],
+        ["涉及学校", "学校标识码，多个用“、”或“,”分隔（可空）"],
+        ["可选列", "反馈组、反馈原文"],
+        ["导入规则", "序号 + 反馈来源 + 反馈日期 相同的行再次导入时更新原事项；任一行有错则整个文件不导入"],
+    ]
+    return [Sheet("反馈问题清单", FEEDBACK_COLUMNS, [example]), Sheet("填写说明", ("项目", "说明"), notes, widths=(20, 80))]
