@@ -1,0 +1,99 @@
+"""xlsx files of the four templates: blank templates with instructions, and data exports.
+
+Both go through balance_inspect.xlsx (the one safe writer). Exports are produced by the same
+import-export resources as the import, so an exported file has the template's layout and
+re-imports cleanly.
+"""
+
+from io import BytesIO
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from accounts.access import schools_visible_to, scope
+from balance_inspect.xlsx import Sheet, write_xlsx
+from schools.columns import CODE, ID_NUMBER, TEMPLATES, TEXT, YES_NO
+from schools.models import SchoolClass, SchoolConditions, Teacher
+from schools.resources import RESOURCES
+
+TEMPLATE_ROWS = 5000  # rows of the blank template that carry the drop-down lists
+INSTRUCTION_HEADERS = ("列名", "是否必填", "单位", "允许的值", "说明")
+GENERAL_NOTES = (
+    "第一个工作表的第 1 行是表头，请勿修改表头文字；列的顺序可以调整，多余的列会被忽略。",
+    "每行一条记录，空行会被跳过；可选的数值列留空按 0 处理。",
+    "代码类列（学校标识码、区县代码等）和身份证号请保持文本格式，以免丢失开头的 0 或末几位。",
+    "整个文件要么全部导入，要么全部不导入：任何一行有错，系统会列出所有错误的行号、列名和原因。",
+    "按关键列重复导入同一条记录会更新原记录，不会产生重复。",
+)
+YEARLY_MODELS = {"conditions": SchoolConditions, "teachers": Teacher, "classes": SchoolClass}
+
+
+def template_xlsx(kind: str) -> bytes:
+    """A blank template: the header row, drop-down lists on choice columns, and a second
+    sheet "填写说明" with each column's requirement, unit and allowed values."""
+    template = TEMPLATES[kind]
+    widths = [max(12, len(h) * 2 + 4) for h in template.headers]
+    instructions = [
+        (c.header, c.required_label, c.unit, c.allowed_values, c.note) for c in template.columns
+    ]
+    instructions += [("",)] + [("说明",)] + [(note,) for note in GENERAL_NOTES]
+    data = write_xlsx([
+        Sheet(template.label, template.headers, [], widths=widths),
+        Sheet("填写说明", INSTRUCTION_HEADERS, instructions, widths=[20, 16, 8, 60, 40]),
+    ])
+    # The shared writer has no data validation; add it to the (tiny, static) workbook here.
+    workbook = load_workbook(BytesIO(data))
+    sheet = workbook.worksheets[0]
+    for index, column in enumerate(template.columns, start=1):
+        letter = get_column_letter(index)
+        values = column.choices or (("是", "否") if column.type == YES_NO else ())
+        if values:
+            validation = DataValidation(
+                type="list", formula1='"' + ",".join(values) + '"', allow_blank=not column.required,
+                showErrorMessage=True, errorTitle="无效的值", error=f"{column.header}应为：{column.allowed_values}",
+            )
+            validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS}")
+            sheet.add_data_validation(validation)
+        if column.type in (CODE, ID_NUMBER, TEXT):
+            # Text format for the whole column keeps leading zeros and all 18 ID digits.
+            sheet.column_dimensions[letter].number_format = "@"
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def export_queryset(kind: str, user, *, year: int | None = None):
+    """The rows of `kind` the user may see (one 学年 for the yearly kinds)."""
+    if kind == "schools":
+        return schools_visible_to(user).select_related("county", "township", "parent").order_by("code")
+    model = YEARLY_MODELS[kind]
+    qs = scope(user, model.objects.filter(year=year), county="school__county", township="school__township",
+               school="school")
+    return qs.select_related("school").order_by("school__code", "pk")
+
+
+def export_years(kind: str, user) -> list[int]:
+    """学年 with data of `kind` in the user's area, newest first."""
+    if kind not in YEARLY_MODELS:
+        return []
+    qs = scope(user, YEARLY_MODELS[kind].objects.all(), county="school__county", township="school__township",
+               school="school")
+    return sorted(set(qs.values_list("year", flat=True)), reverse=True)
+
+
+def export_sheet(kind: str, user, *, year: int | None = None) -> Sheet:
+    """A Sheet in the template's layout. Users who do not see personal data (inspectors) get
+    masked ID numbers."""
+    template = TEMPLATES[kind]
+    kwargs = {"mask_id_numbers": not user.sees_personal_data} if kind == "teachers" else {}
+    dataset = RESOURCES[kind](**kwargs).export(export_queryset(kind, user, year=year))
+    widths = [max(12, len(h) * 2 + 4) for h in template.headers]
+    return Sheet(template.label, dataset.headers, list(dataset), widths=widths)
+
+
+def export_file_name(kind: str, user, year: int | None) -> str:
+    area = user.area_label
+    label = TEMPLATES[kind].label
+    return f"{area}_{label}_{year}学年.xlsx" if year else f"{area}_{label}.xlsx"
+
