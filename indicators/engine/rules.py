@@ -29,9 +29,14 @@ WHOLE_UNIT_KINDS: frozenset[str] = frozenset({"teachers", "rooms", "computers", 
 REL_TOL = 1e-9
 
 
+def floor_line(bound: float) -> float:
+    """The lowest value that counts as reaching ``bound`` (see REL_TOL)."""
+    return bound - REL_TOL * abs(bound)
+
+
 def reaches(value: float, bound: float) -> bool:
     """True when ``value ≥ bound`` (a floor such as a per-school standard), exact lines included."""
-    return value >= bound - REL_TOL * abs(bound)
+    return value >= floor_line(bound)
 
 
 def within(value: float, limit: float) -> bool:
@@ -94,6 +99,7 @@ def _standard(primary: float, junior: float) -> Mapping[str, float]:
 
 
 def _ind(key, label, short_label, unit, resource, resource_unit, per, kind, standard=None) -> Indicator:
+    """Positional shorthand so each indicator reads as one table row below."""
     return Indicator(
         key=key,
         label=label,
@@ -107,6 +113,8 @@ def _ind(key, label, short_label, unit, resource, resource_unit, per, kind, stan
     )
 
 
+# The indicator tables stay one row per indicator, like the official tables they copy.
+# fmt: off
 BASIC_2012 = RuleSet(
     key="basic-2012",
     label="2012 基本均衡",
@@ -136,7 +144,7 @@ QUALITY_2017 = RuleSet(
     indicators=(
         _ind("qualified_teachers_per100", "每百名学生拥有高于规定学历教师数", "高于规定学历教师数", "人", "qualified_teachers", "人", 100, "teachers", _standard(4.2, 5.3)),
         _ind("backbone_teachers_per100", "每百名学生拥有县级以上骨干教师数", "县级以上骨干教师数", "人", "backbone_teachers", "人", 100, "teachers", _standard(1.0, 1.0)),
-        _ind("pe_art_teachers_per100", "每百名学生拥有体育、艺术(音乐、美术)专任教师数", "体育、艺术专任教师数", "人", "pe_art_teachers", "人", 100, "teachers", _standard(0.9, 0.9)),
+        _ind("pe_art_teachers_per100", "每百名学生拥有体育、艺术(音乐、美术)专任教师数", "体育艺术专任教师数", "人", "pe_art_teachers", "人", 100, "teachers", _standard(0.9, 0.9)),
         _ind("building_area_pp", "生均教学及辅助用房面积", "教学及辅助用房面积", "㎡", "building_area", "㎡", 1, "area", _standard(4.5, 5.8)),
         _ind("sports_area_pp", "生均体育运动场馆面积", "体育运动场馆面积", "㎡", "sports_area", "㎡", 1, "area", _standard(7.5, 10.2)),
         _ind("equipment_value_pp", "生均教学仪器设备值", "教学仪器设备值", "元", "equipment_value", "元", 1, "money", _standard(2000, 2500)),
@@ -149,6 +157,8 @@ QUALITY_2017 = RuleSet(
     enforce_school_size=True,
     enforce_rooms=True,
 )
+
+# fmt: on
 
 RULESETS: Mapping[str, RuleSet] = MappingProxyType({r.key: r for r in (BASIC_2012, QUALITY_2017)})
 

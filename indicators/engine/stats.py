@@ -14,9 +14,10 @@ round, and they are for display (published tables print 3 decimals, half up).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from operator import mul
 
 UNDEFINED_LABEL = "未定义"
 
@@ -43,21 +44,28 @@ def weighted_stats(pairs: Iterable[tuple[float, float]]) -> WeightedStats:
     Raises ValueError for negative student counts: a negative weight would silently produce a
     meaningless (or imaginary) SD rather than an error.
     """
-    weights: list[float] = []
-    values: list[float] = []
-    for students, value in pairs:
-        if students < 0:
-            raise ValueError(f"学生数不能为负数：{students}")
-        weights.append(students)
-        values.append(value)
+    pairs = list(pairs)
+    if not pairs:
+        return WeightedStats(mean=None, std=None, cv=None, students=0, n=0)
+    weights, values = zip(*pairs, strict=True)
+    return weighted_stats_of(weights, values)
+
+
+def weighted_stats_of(weights: Sequence[float], values: Sequence[float]) -> WeightedStats:
+    """:func:`weighted_stats` on parallel sequences (saves building pairs for large counties)."""
     n = len(weights)
+    if n != len(values):
+        raise ValueError("学生数与指标值的个数不一致")
+    if n and min(weights) < 0:
+        raise ValueError(f"学生数不能为负数：{min(weights)}")
     # fsum keeps the sums exact enough that a county of 15,000 units loses no digits to order.
     total = math.fsum(weights)
     if total == 0:
         return WeightedStats(mean=None, std=None, cv=None, students=0, n=n)
-    mean = math.fsum(p * x for p, x in zip(weights, values, strict=True)) / total
+    mean = math.fsum(map(mul, weights, values)) / total
     # Two-pass variance (around the known mean) avoids the cancellation of E[X²] − X̄².
-    variance = math.fsum(p * (x - mean) ** 2 for p, x in zip(weights, values, strict=True)) / total
+    deviations = [x - mean for x in values]
+    variance = math.fsum(map(mul, weights, map(mul, deviations, deviations))) / total
     std = math.sqrt(variance)
     cv = None if mean == 0 else std / mean
     return WeightedStats(mean=mean, std=std, cv=cv, students=total, n=n)

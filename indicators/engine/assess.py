@@ -1,0 +1,550 @@
+"""County assessment under one rule set: coefficients, per-school rule, numeric guarantee items.
+
+:func:`assess` returns the JSON document of data-contract §3 without ``county``/``year`` (the
+caller adds them), plus these documented extra keys:
+
+- ``scheme``: the rule set key.
+- ``warnings``: Chinese strings about data that was left out or not entered (never a verdict).
+- ``checks.school_size``: schools whose compulsory-education students exceed the limit,
+  ``{code, name, students, limit}``.
+- ``checks.rooms``: every school with class and music/art room data,
+  ``{code, name, classes, required, music_rooms, art_rooms, passed}``.
+- per unit: ``school_name`` and ``township``.
+
+``stages.<stage>.passed`` is the stage's coefficient rule only (2012: composite; 2017: every CV);
+the per-school rule, class size, school size, rooms and county items enter the top-level
+``passed``. A stage without units has ``passed`` None and does not fail the county.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from operator import attrgetter
+
+from .rules import (
+    CLASS_SIZE_STANDARD,
+    LARGE_CLASS_MIN,
+    SCHOOL_SIZE_LIMITS,
+    STAGE_BY_LABEL,
+    STAGE_LABELS,
+    STAGES,
+    SUPER_LARGE_CLASS_MIN,
+    Indicator,
+    RuleSet,
+    floor_line,
+    get_ruleset,
+    required_rooms,
+    within,
+)
+from .stats import format_number, weighted_stats_of
+from .units import (
+    ClassFacts,
+    CountyItem,
+    EngineSettings,
+    SchoolFacts,
+    TeacherGroup,
+    Unit,
+    build_units,
+)
+
+# Bump when a change to the engine could change a result for the same input, so that stored
+# assessments keyed by input_fingerprint are recomputed instead of reused.
+ENGINE_VERSION = "1"
+
+
+def _fmt_threshold(limit: float) -> str:
+    return format_number(limit, 2)
+
+
+def _fmt_against(value: float, limit: float) -> str:
+    """3-decimal display of a value that failed ``≤ limit``; more digits when 3 would print the
+    limit itself (0.4504 > 0.45 must not read "0.450 > 0.45")."""
+    text = format_number(value, 3)
+    if Decimal(text) <= Decimal(repr(float(limit))):
+        text = format_number(value, 6)
+    return text
+
+
+def _fmt_percent(fraction: float) -> str:
+    return f"{Decimal(repr(fraction * 100)).normalize():f}"
+
+
+@dataclass(frozen=True)
+class StageVerdict:
+    """Coefficient verdict of one stage: ``cv_passed`` per indicator (None under the composite
+    rule), the composite (None if any CV is undefined), ``passed`` and Chinese reasons."""
+
+    cv_passed: Mapping[str, bool | None]
+    composite_cv: float | None
+    passed: bool
+    reasons: tuple[str, ...]
+
+
+def stage_verdict(ruleset: RuleSet | str, stage: str, cvs: Mapping[str, float | None]) -> StageVerdict:
+    """Judge one stage that has units from its CVs (keyed by indicator key).
+
+    Composite rule (2012): the plain mean of all CVs ≤ threshold; one CV may exceed the line.
+    Each rule (2017): every CV ≤ threshold; an undefined CV (no resource anywhere) fails.
+    A value exactly at the threshold passes.
+    """
+    rs = get_ruleset(ruleset) if isinstance(ruleset, str) else ruleset
+    limit = rs.cv_thresholds[stage]
+    stage_cn = STAGE_LABELS[stage]
+    values = [cvs[ind.key] for ind in rs.indicators]
+    composite = None if any(v is None for v in values) else math.fsum(values) / len(values)
+    reasons: list[str] = []
+    if rs.cv_rule == "composite":
+        cv_passed: dict[str, bool | None] = {ind.key: None for ind in rs.indicators}
+        if composite is None:
+            undefined = "、".join(ind.short_label for ind in rs.indicators if cvs[ind.key] is None)
+            reasons.append(f"{stage_cn} 综合差异系数 无法计算（{undefined} 差异系数未定义，全县该项为 0）")
+            passed = False
+        else:
+            passed = within(composite, limit)
+            if not passed:
+                reasons.append(
+                    f"{stage_cn} 综合差异系数 {_fmt_against(composite, limit)} > {_fmt_threshold(limit)}"
+                )
+        return StageVerdict(cv_passed, composite, passed, tuple(reasons))
+    cv_passed = {}
+    for ind in rs.indicators:
+        cv = cvs[ind.key]
+        ok = cv is not None and within(cv, limit)
+        cv_passed[ind.key] = ok
+        if cv is None:
+            reasons.append(f"{stage_cn} {ind.short_label} 差异系数 未定义（全县该项为 0）")
+        elif not ok:
+            reasons.append(
+                f"{stage_cn} {ind.short_label} 差异系数 {_fmt_against(cv, limit)} > {_fmt_threshold(limit)}"
+            )
+    return StageVerdict(cv_passed, composite, all(cv_passed.values()), tuple(reasons))
+
+
+@dataclass(frozen=True)
+class UnitCompliance:
+    """Per-school rule of one unit: values, ``meets`` per indicator, how many are met, whether
+    the unit passes, and the Chinese reason when it does not (``meets``/``passed`` None when the
+    rule set has no per-school rule)."""
+
+    values: Mapping[str, float | None]
+    meets: Mapping[str, bool] | None
+    met: int | None
+    passed: bool | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class _StageRule:
+    """One rule set's per-school lines for one stage, resolved once per assessment so that
+    15,000 units cost a few comparisons each."""
+
+    stage: str
+    values: tuple[tuple[str, str, int], ...]  # (key, resource field, per)
+    lines: tuple[tuple[Indicator, float, float], ...] | None  # (indicator, meet at, margin at)
+    min_met: int
+    margin: float
+
+
+def _stage_rule(rs: RuleSet, stage: str, settings: EngineSettings) -> _StageRule:
+    values = tuple((ind.key, ind.resource, ind.per) for ind in rs.indicators)
+    lines = None
+    if rs.per_school_rule:
+        margin = settings.unit_rule_margin
+        lines = tuple(
+            (ind, floor_line(ind.standard[stage]), floor_line(margin * ind.standard[stage]))
+            for ind in rs.indicators
+        )
+    return _StageRule(stage, values, lines, settings.unit_rule_min_met, settings.unit_rule_margin)
+
+
+def _comply(unit: Unit, rule: _StageRule) -> UnitCompliance:
+    n = unit.students
+    if n > 0:
+        # resource × per / students, as indicator_value computes it.
+        values = {key: getattr(unit, resource) * per / n for key, resource, per in rule.values}
+    else:
+        values = dict.fromkeys(key for key, _, _ in rule.values)
+    if rule.lines is None:
+        return UnitCompliance(values, None, None, None, None)
+    meets: dict[str, bool] = {}
+    short: list[tuple[Indicator, float]] = []
+    for ind, meet_at, margin_at in rule.lines:
+        value = values[ind.key]
+        ok = value is not None and value >= meet_at
+        meets[ind.key] = ok
+        if not ok:
+            short.append((ind, margin_at))
+    met = len(rule.lines) - len(short)
+    below_margin = [ind for ind, margin_at in short if values[ind.key] is None or values[ind.key] < margin_at]
+    who = f"{unit.school_name}（{STAGE_LABELS[unit.stage]}）"
+    reason = None
+    if met < rule.min_met:
+        reason = f"{who}仅 {met} 项达标（未达标：{'、'.join(ind.short_label for ind, _ in short)}）"
+    elif below_margin:
+        parts = []
+        for ind in below_margin:
+            value = values[ind.key] or 0.0
+            pct = format_number(value / ind.standard[unit.stage] * 100, 1)
+            parts.append(f"{ind.short_label} 为标准的 {pct}%")
+        reason = f"{who}{'、'.join(parts)}，低于 {_fmt_percent(rule.margin)}%"
+    return UnitCompliance(values, meets, met, reason is None, reason)
+
+
+def unit_compliance(
+    unit: Unit, ruleset: RuleSet | str, settings: EngineSettings | None = None
+) -> UnitCompliance:
+    """Apply the per-school standards to ``unit``.
+
+    Passes when at least ``unit_rule_min_met`` indicators reach their standard and every other
+    reaches ``unit_rule_margin`` × standard (values exactly at a line reach it, see
+    :func:`~indicators.engine.rules.reaches`). Values are those of :func:`indicator_value`.
+    """
+    rs = get_ruleset(ruleset) if isinstance(ruleset, str) else ruleset
+    return _comply(unit, _stage_rule(rs, unit.stage, settings or EngineSettings()))
+
+
+def class_counts(classes: Iterable[ClassFacts]) -> dict[str, dict[str, int]]:
+    """Per stage: ``total`` classes, ``over_standard`` (> 45 小学 / > 50 初中), ``large``
+    (56–65) and ``super_large`` (≥ 66)."""
+    # Tally (stage, size) first: a county has ~100 distinct pairs and 100k+ classes.
+    tally = Counter(map(attrgetter("stage", "students"), classes))
+    counts = {s: {"total": 0, "over_standard": 0, "large": 0, "super_large": 0} for s in STAGES}
+    for (stage_cn, size), k in tally.items():
+        stage = STAGE_BY_LABEL.get(stage_cn)
+        if stage is None:
+            raise ValueError(f"班级学段“{stage_cn}”无效（可选：小学 / 初中）")
+        row = counts[stage]
+        row["total"] += k
+        if size > CLASS_SIZE_STANDARD[stage]:
+            row["over_standard"] += k
+        if size >= SUPER_LARGE_CLASS_MIN:
+            row["super_large"] += k
+        elif size >= LARGE_CLASS_MIN:
+            row["large"] += k
+    return counts
+
+
+def school_size_checks(units: Iterable[Unit]) -> list[dict]:
+    """Schools whose compulsory-education students exceed their limit, by school code.
+
+    Computed from units (each school's own students, merged teaching points excluded) so that a
+    what-if on students moves it too.
+    """
+    own: dict[str, int] = defaultdict(int)
+    first: dict[str, Unit] = {}
+    for unit in units:
+        own[unit.school_code] += unit.own_students
+        first.setdefault(unit.school_code, unit)
+    over = []
+    for code in sorted(own):
+        unit = first[code]
+        limit = SCHOOL_SIZE_LIMITS[unit.school_type]
+        if own[code] > limit:
+            over.append({"code": code, "name": unit.school_name, "students": own[code], "limit": limit})
+    return over
+
+
+def room_checks(schools: Iterable[SchoolFacts], classes: Iterable[ClassFacts]) -> list[dict]:
+    """Music/art rooms against ⌈classes / 12⌉ for every school with classes and room data.
+
+    A school with neither count recorded is skipped; with one recorded, only that one is judged
+    (the other is reported as None; :func:`assess` adds a warning).
+    """
+    per_school = Counter(map(attrgetter("school_code"), classes))
+    rows = []
+    for school in sorted(schools, key=lambda s: s.code):
+        n = per_school.get(school.code, 0)
+        recorded = [r for r in (school.music_rooms, school.art_rooms) if r is not None]
+        if not n or not recorded:
+            continue
+        need = required_rooms(n)
+        rows.append(
+            {
+                "code": school.code,
+                "name": school.name,
+                "classes": n,
+                "required": need,
+                "music_rooms": school.music_rooms,
+                "art_rooms": school.art_rooms,
+                "passed": all(r >= need for r in recorded),
+            }
+        )
+    return rows
+
+
+def _empty_stage(rs: RuleSet, stage: str, classes: Mapping[str, int]) -> dict:
+    threshold = rs.cv_thresholds[stage] if rs.cv_rule == "each" else None
+    return {
+        "units": 0,
+        "students": 0,
+        "indicators": {
+            ind.key: {"mean": None, "std": None, "cv": None, "cv_threshold": threshold, "cv_passed": None}
+            for ind in rs.indicators
+        },
+        "composite_cv": None,
+        "passed": None,
+        "classes": dict(classes),
+    }
+
+
+def assess_units(
+    units: Iterable[Unit],
+    classes: Iterable[ClassFacts],
+    ruleset_key: str,
+    settings: EngineSettings | None = None,
+    *,
+    county_items: Sequence[CountyItem] = (),
+    rooms: Sequence[Mapping] = (),
+    warnings: Sequence[str] = (),
+) -> dict:
+    """Assess already-built units; :func:`assess` and :func:`~indicators.engine.gap.what_if` share it.
+
+    ``classes`` are the classes in the assessment's scope; ``rooms`` the rows of
+    :func:`room_checks` (the what-if reuses the base ones: its changes cannot touch rooms);
+    ``warnings`` are carried into the result first. Units with 0 or fewer students are left
+    out with a warning. Raises ValueError on two units with the same (school_code, stage).
+    """
+    rs = get_ruleset(ruleset_key)
+    settings = settings or EngineSettings()
+    warnings = list(warnings)
+    kept: list[Unit] = []
+    seen: set[tuple[str, str]] = set()
+    for unit in units:
+        if unit.key in seen:
+            raise ValueError(f"单元重复：{unit.school_code}（{STAGE_LABELS[unit.stage]}）")
+        seen.add(unit.key)
+        if unit.students <= 0:
+            warnings.append(
+                f"{unit.school_name}（{unit.school_code}）{STAGE_LABELS[unit.stage]}部分在校生为 0，未计入差异系数"
+            )
+            continue
+        kept.append(unit)
+    kept.sort(key=lambda u: (STAGES.index(u.stage), u.school_code))
+
+    reasons: list[str] = []
+    passed = True
+    counts = class_counts(classes)
+    stages_out: dict[str, dict] = {}
+    unit_rows: list[dict] = []
+    unit_reasons: list[str] = []
+    for stage in STAGES:
+        stage_units = [u for u in kept if u.stage == stage]
+        if not stage_units:
+            stages_out[stage] = _empty_stage(rs, stage, counts[stage])
+            continue
+        rule = _stage_rule(rs, stage, settings)
+        compliance = [_comply(u, rule) for u in stage_units]
+        students = [u.students for u in stage_units]
+        cvs: dict[str, float | None] = {}
+        indicators_out: dict[str, dict] = {}
+        for ind in rs.indicators:
+            st = weighted_stats_of(students, [c.values[ind.key] for c in compliance])
+            cvs[ind.key] = st.cv
+            indicators_out[ind.key] = {"mean": st.mean, "std": st.std, "cv": st.cv}
+        verdict = stage_verdict(rs, stage, cvs)
+        threshold = rs.cv_thresholds[stage] if rs.cv_rule == "each" else None
+        for ind in rs.indicators:
+            indicators_out[ind.key]["cv_threshold"] = threshold
+            indicators_out[ind.key]["cv_passed"] = verdict.cv_passed[ind.key]
+        reasons.extend(verdict.reasons)
+        passed = passed and verdict.passed
+        stages_out[stage] = {
+            "units": len(stage_units),
+            "students": sum(u.students for u in stage_units),
+            "indicators": indicators_out,
+            "composite_cv": verdict.composite_cv,
+            "passed": verdict.passed,
+            "classes": counts[stage],
+        }
+        for unit, c in zip(stage_units, compliance, strict=True):
+            unit_rows.append(
+                {
+                    "school_code": unit.school_code,
+                    "school_name": unit.school_name,
+                    "township": unit.township,
+                    "stage": unit.stage,
+                    "students": unit.students,
+                    "values": dict(c.values),
+                    "meets": None if c.meets is None else dict(c.meets),
+                    "passed": c.passed,
+                }
+            )
+            if c.reason:
+                unit_reasons.append(c.reason)
+    if not kept:
+        reasons.append("没有可评估的学校单元（小学、初中均无在校生）")
+        passed = False
+
+    if rs.per_school_rule and unit_reasons:
+        reasons.extend(unit_reasons)
+        passed = False
+
+    size_rows = school_size_checks(kept)
+    for stage in STAGES:
+        over = counts[stage]["over_standard"]
+        if over and rs.enforce_class_size:
+            reasons.append(f"{STAGE_LABELS[stage]} 有 {over} 个班超过 {CLASS_SIZE_STANDARD[stage]} 人")
+            passed = False
+    if size_rows and rs.enforce_school_size:
+        passed = False
+        reasons.extend(
+            f"{r['name']}（{r['code']}）义务教育在校生 {r['students']} 人，超过 {r['limit']} 人"
+            for r in size_rows
+        )
+    failing_rooms = [r for r in rooms if not r["passed"]]
+    if failing_rooms and rs.enforce_rooms:
+        passed = False
+        for r in failing_rooms:
+            have = "、".join(
+                f"{label}未填" if n is None else f"{label} {n} 间"
+                for label, n in (("音乐", r["music_rooms"]), ("美术", r["art_rooms"]))
+            )
+            reasons.append(
+                f"{r['name']}（{r['code']}）{r['classes']} 个班，音乐、美术专用教室各需 {r['required']} 间，现有{have}"
+            )
+
+    for item in county_items:
+        if item.passed is False:
+            passed = False
+            reasons.append(f"{item.label} 未达标" + (f"：{item.detail}" if item.detail else ""))
+        elif item.passed is None:
+            warnings.append(f"{item.label} 未录入")
+
+    return {
+        "scheme": rs.key,
+        "passed": passed,
+        "reasons": reasons,
+        "stages": stages_out,
+        "units": unit_rows,
+        "warnings": warnings,
+        "checks": {"school_size": size_rows, "rooms": [dict(r) for r in rooms]},
+    }
+
+
+def assess(
+    schools: Iterable[SchoolFacts],
+    teachers: Iterable[TeacherGroup],
+    classes: Iterable[ClassFacts],
+    ruleset_key: str,
+    settings: EngineSettings | None = None,
+    county_items: Sequence[CountyItem] = (),
+) -> dict:
+    """Assess a county from its facts (see the module docstring for the returned shape).
+
+    Classes count when their school is in the assessment's scope (private schools and small
+    teaching points dropped by the settings take their classes with them); classes of unknown
+    schools are left out with a warning. All numbers are unrounded.
+    """
+    settings = settings or EngineSettings()
+    get_ruleset(ruleset_key)  # fail on an unknown scheme before doing any work
+    schools = list(schools)
+    built = build_units(schools, teachers, settings)
+    warnings = list(built.warnings)
+    included = built.included_codes
+    classes = list(classes)
+    scoped = [c for c in classes if c.school_code in included]
+    unknown: Counter[str] = Counter()
+    if len(scoped) != len(classes):
+        known = {s.code for s in schools}
+        unknown.update(c.school_code for c in classes if c.school_code not in known)
+    for code, n in sorted(unknown.items()):
+        warnings.append(f"班级数据中的学校标识码 {code} 不在学校名单中，{n} 个班未计入")
+    in_scope = [s for s in schools if s.code in included]
+    rooms = room_checks(in_scope, scoped)
+    for row in rooms:
+        for label, n in (("音乐", row["music_rooms"]), ("美术", row["art_rooms"])):
+            if n is None:
+                warnings.append(f"{row['name']}（{row['code']}）未填报{label}专用教室数")
+    return assess_units(
+        built.units,
+        scoped,
+        ruleset_key,
+        settings,
+        county_items=county_items,
+        rooms=rooms,
+        warnings=warnings,
+    )
+
+
+def _canon(value):
+    """JSON value with one spelling per number: 5, 5.0 and Decimal("5.00") hash alike."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int | float | Decimal):
+        return float(value)
+    if isinstance(value, Mapping):
+        return {str(k): _canon(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_canon(v) for v in value]
+    raise TypeError(f"无法生成指纹的值：{value!r}")
+
+
+def _rows(items: Iterable, cls: type) -> list[tuple]:
+    """Rows of dataclass ``items`` as tuples in field order, numbers as floats.
+
+    Built column-wise (attrgetter + transposition run in C) because a county's roster and
+    classes are 300k+ rows and the fingerprint must stay much cheaper than the assessment.
+    """
+    names = [f.name for f in fields(cls)]
+    rows = list(map(attrgetter(*names), items))
+    if not rows:
+        return []
+    columns = list(zip(*rows, strict=True))
+    for i, column in enumerate(columns):
+        sample = next((v for v in column if v is not None), None)
+        if isinstance(sample, int | float | Decimal) and not isinstance(sample, bool):
+            # One spelling per number: 5, 5.0 and Decimal("5.00") hash alike.
+            columns[i] = [None if v is None else float(v) for v in column]
+    return list(zip(*columns, strict=True))
+
+
+def _ruleset_data(rs: RuleSet) -> dict:
+    return {
+        "key": rs.key,
+        "cv_rule": rs.cv_rule,
+        "cv_thresholds": dict(rs.cv_thresholds),
+        "per_school_rule": rs.per_school_rule,
+        "enforce": [rs.enforce_class_size, rs.enforce_school_size, rs.enforce_rooms],
+        "indicators": [
+            [i.key, i.resource, i.per, None if i.standard is None else dict(i.standard)]
+            for i in rs.indicators
+        ],
+    }
+
+
+def input_fingerprint(
+    schools: Iterable[SchoolFacts],
+    teachers: Iterable[TeacherGroup],
+    classes: Iterable[ClassFacts],
+    ruleset_key: str,
+    settings: EngineSettings | None = None,
+    county_items: Sequence[CountyItem] = (),
+) -> str:
+    """sha256 hex of a canonical JSON of everything :func:`assess` depends on.
+
+    Equal fingerprints mean an equal result, so a stored assessment can be reused: row order
+    does not matter (rows are sorted; the engine itself is order-independent), numbers are
+    compared by value, and the engine version and the rule set's numbers are included so a
+    change of rules invalidates old fingerprints. Pass ``county_items`` when they will be passed
+    to :func:`assess`.
+    """
+    settings = settings or EngineSettings()
+    document = {
+        "engine": ENGINE_VERSION,
+        "ruleset": _ruleset_data(get_ruleset(ruleset_key)),
+        "settings": _canon(settings.to_dict()),
+        "schools": sorted(_rows(schools, SchoolFacts), key=lambda r: r[0]),
+        "teachers": sorted(_rows(teachers, TeacherGroup)),
+        "classes": sorted(_rows(classes, ClassFacts)),
+        "county_items": sorted(_rows(county_items, CountyItem), key=lambda r: r[0]),
+    }
+    # ASCII escapes keep the text canonical and are the encoder's fastest path.
+    # The document is a tree built above, so the encoder's cycle check is pure overhead.
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"), allow_nan=False, check_circular=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
