@@ -248,6 +248,31 @@ RETENTION_FORMULA = env_str("RETENTION_FORMULA", "transfers-adjusted")
 # Rectification items and prep tasks whose deadline is this many days away or fewer are "due soon".
 RECTIFICATION_DUE_SOON_DAYS = env_int("RECTIFICATION_DUE_SOON_DAYS", 7, minimum=1)
 
+# Teacher workforce (workforce app, domain.md §5). Small rural schools (乡村, fewer compulsory
+# students than WORKFORCE_SMALL_SCHOOL_UNDER) also get posts by classes × WORKFORCE_CLASS_POST_RATIO
+# [local]; the larger of the student and the class rule applies.
+WORKFORCE_SMALL_SCHOOL_UNDER = env_int("WORKFORCE_SMALL_SCHOOL_UNDER", 100, minimum=0)
+WORKFORCE_CLASS_POST_RATIO = env_str("WORKFORCE_CLASS_POST_RATIO", "1.7").strip()
+if not WORKFORCE_CLASS_POST_RATIO.replace(".", "", 1).isdigit():
+    raise ImproperlyConfigured(f"WORKFORCE_CLASS_POST_RATIO must be a decimal number, got {WORKFORCE_CLASS_POST_RATIO!r}")
+# Subjects every school must have a full-time teacher for (comma-separated; checked at start).
+WORKFORCE_REQUIRED_SUBJECTS_PRIMARY = env_list(
+    "WORKFORCE_REQUIRED_SUBJECTS_PRIMARY", ["语文", "数学", "英语", "科学", "体育", "音乐", "美术", "信息技术", "心理健康"])
+WORKFORCE_REQUIRED_SUBJECTS_JUNIOR = env_list(
+    "WORKFORCE_REQUIRED_SUBJECTS_JUNIOR", ["语文", "数学", "英语", "道德与法治", "历史", "地理", "物理", "化学", "生物",
+                                           "体育", "音乐", "美术", "信息技术", "心理健康"])
+# A full weekly teaching load (periods) used to size a gap and to find teachers that could move.
+WORKFORCE_TEACHER_WEEKLY_PERIODS = env_int("WORKFORCE_TEACHER_WEEKLY_PERIODS", 16, minimum=1)
+# Travelling teachers (走教): schools with at most this many classes of a stage may share one
+# teacher, up to this many schools of one township and this many weekly periods.
+WORKFORCE_TRAVEL_MAX_CLASSES = env_int("WORKFORCE_TRAVEL_MAX_CLASSES", 6, minimum=0)
+WORKFORCE_TRAVEL_MAX_SCHOOLS = env_int("WORKFORCE_TRAVEL_MAX_SCHOOLS", 3, minimum=1)
+WORKFORCE_TRAVEL_MAX_PERIODS = env_int("WORKFORCE_TRAVEL_MAX_PERIODS", 16, minimum=1)
+# Exchange (交流轮岗): years in the same school that make a teacher eligible [practice], and the
+# 城乡类型 of the schools the per-school 10 % rule applies to (the county rate counts every public school).
+WORKFORCE_EXCHANGE_ELIGIBLE_YEARS = env_int("WORKFORCE_EXCHANGE_ELIGIBLE_YEARS", 6, minimum=1)
+WORKFORCE_EXCHANGE_SCHOOL_AREAS = env_list("WORKFORCE_EXCHANGE_SCHOOL_AREAS", ["城区", "镇区"])
+
 # Satisfaction surveys (社会认可度): formula "top2" = (满意 + 比较满意) / valid answers,
 # "weighted" = mean of the scores 100/80/60/40/0 (see surveys/engine.py).
 SURVEY_SATISFACTION_FORMULA = env_str("SURVEY_SATISFACTION_FORMULA", "top2")
