@@ -6,6 +6,7 @@ language and base styles are set in one place. Templates extend `pdf/base.html`,
 Never call this inside transaction.atomic: rendering takes seconds.
 """
 
+import io
 import shutil
 import subprocess
 from functools import lru_cache
@@ -42,3 +43,52 @@ def html_to_pdf(html: str) -> bytes:
 
 def render_pdf(template_name: str, context: dict) -> bytes:
     return html_to_pdf(render_html(template_name, context))
+
+
+def render_document_in_parts(
+    main_html_for, appendix_pages: list[str], appendix_page_html, *, chunk_size: int = 40, progress=None
+) -> tuple[bytes, int]:
+    """Render a long document (main part + one page per appendix item) with bounded memory.
+
+    WeasyPrint keeps every laid-out page in memory (about 5–6 MB per table-heavy page), so a
+    300-school dossier rendered in one go would need ~2 GB. Instead:
+
+    1. The main part is rendered with one empty placeholder page per appendix item appended,
+       so `counter(pages)` in its footer and `target-counter()` links in its table of contents
+       already count the appendix; the placeholders are dropped before writing.
+    2. The appendix is rendered in chunks; each page prints its literal number "x / y"
+       (`appendix_page_html(item_html, page_no, total)` wraps it).
+    3. The parts are joined with pypdf.
+
+    `main_html_for(placeholders_html)` returns the main part's HTML with the placeholders
+    inserted where the appendix goes. Returns (pdf bytes, total pages).
+    """
+    if not cjk_font_available():
+        raise MissingCJKFont("服务器缺少中文字体（Noto Sans CJK SC），请安装 fonts-noto-cjk 后重试。")
+    from pypdf import PdfReader, PdfWriter
+    from weasyprint import HTML
+
+    placeholders = "".join(
+        f'<div class="appendix-placeholder" id="appendix-{i}"></div>' for i in range(1, len(appendix_pages) + 1)
+    )
+    main_doc = HTML(string=main_html_for(placeholders), base_url=str(settings.BASE_DIR)).render()
+    main_pages = len(main_doc.pages) - len(appendix_pages)
+    total = main_pages + len(appendix_pages)
+    parts = [main_doc.copy(main_doc.pages[:main_pages]).write_pdf()]
+    del main_doc
+    if progress:
+        progress(main_pages, total)
+    for start in range(0, len(appendix_pages), chunk_size):
+        chunk = appendix_pages[start:start + chunk_size]
+        html = appendix_page_html(chunk, main_pages + start + 1, total)
+        parts.append(HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf())
+        if progress:
+            progress(main_pages + start + len(chunk), total)
+    if len(parts) == 1:
+        return parts[0], total
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(io.BytesIO(part)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue(), total

@@ -1,0 +1,166 @@
+"""Dossier jobs: request, build (in the worker or the CLI), retry."""
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.models import AuditEntry
+from accounts.services import audit_record
+from balance_inspect.jobs import JobStatus, enqueue, job_finish, job_progress, job_requeue
+from balance_inspect.pdf import render_document_in_parts
+from dossiers import sections
+from dossiers.models import Dossier
+from indicators.engine import RULESETS
+from indicators.models import Assessment
+from indicators.services import assessment_run_now, input_fingerprint_for
+
+
+@dataclass
+class BuiltDossier:
+    pdf: bytes
+    pages: int
+    input_fingerprint: str
+    seconds: float
+
+
+def current_assessment(county, year: int, scheme: str, user=None) -> Assessment:
+    """The stored assessment of the current data; computed now if the data changed since the last one."""
+    fingerprint = input_fingerprint_for(county, year, scheme)
+    found = (
+        Assessment.objects.filter(county=county, year=year, scheme=scheme, fingerprint=fingerprint,
+                                  status=JobStatus.DONE)
+        .order_by("-created_at", "-id").first()
+    )
+    return found or assessment_run_now(county=county, year=year, scheme=scheme, user=user)
+
+
+def dossier_context(county, year: int, scheme: str, user=None) -> dict:
+    """Everything the dossier shows, as plain data (the fingerprint is taken over it)."""
+    assessment = current_assessment(county, year, scheme, user)
+    result = assessment.result
+    context = {
+        "county": county,
+        "year": year,
+        "scheme": scheme,
+        "scheme_label": RULESETS[scheme].label,
+        "assessment": assessment,
+        "result": result,
+        "overview": sections.overview(county, year, result),
+        "cv_tables": sections.cv_tables(result, scheme),
+        "indicator_labels": [ind.label for ind in RULESETS[scheme].indicators],
+        "compliance": sections.compliance(result, scheme),
+        "findings": sections.findings(result),
+        "schools": sections.appendix_school_rows(county, year, result, scheme),
+    }
+    context.update(sections.feature_sections(county, year))
+    return context
+
+
+def _fingerprint(context: dict) -> str:
+    def plain(value):
+        if hasattr(value, "pk"):
+            return f"{type(value).__name__}:{value.pk}"
+        return str(value)
+
+    data = {k: v for k, v in context.items() if k not in ("assessment",)}
+    # Charts are drawn from the same numbers and carry random element ids: leave them out.
+    data["cv_tables"] = [{k: v for k, v in t.items() if k != "chart"} for t in context["cv_tables"]]
+    data["assessment_fingerprint"] = context["assessment"].fingerprint
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=plain, ensure_ascii=False).encode()).hexdigest()
+
+
+def build_dossier_pdf(county, year: int, scheme: str, *, user=None, progress=None) -> BuiltDossier:
+    """Render the dossier of the current data. Same code for the worker and the CLI."""
+    started = time.perf_counter()
+    if scheme not in RULESETS:
+        raise ValidationError(f"未知的评估方案：{scheme}")
+    context = dossier_context(county, year, scheme, user)
+    fingerprint = _fingerprint(context)
+    context.update(generated_at=timezone.localtime(), fingerprint=fingerprint)
+    if progress:
+        progress(15, "汇总数据完成，正在排版正文")
+    school_pages = [
+        render_to_string("dossiers/pdf/school_page.html", {**context, "page": page}) for page in context["schools"]
+    ]
+
+    def main_html(placeholders):
+        return render_to_string("dossiers/pdf/dossier.html", {**context, "appendix_placeholders": placeholders})
+
+    def appendix_html(chunk, first_page, total):
+        return render_to_string("dossiers/pdf/appendix.html", {
+            **context, "pages": [(html, first_page + i) for i, html in enumerate(chunk)], "total_pages": total,
+            "first_appendix_page": total - len(school_pages) + 1,
+        })
+
+    def report(done, total):
+        if progress:
+            progress(15 + int(80 * done / max(total, 1)), f"已排版 {done} / {total} 页")
+
+    pdf, pages = render_document_in_parts(main_html, school_pages, appendix_html, progress=report)
+    return BuiltDossier(pdf=pdf, pages=pages, input_fingerprint=fingerprint, seconds=time.perf_counter() - started)
+
+
+def dossier_request(*, county, year: int, scheme: str, user) -> Dossier:
+    if scheme not in RULESETS:
+        raise ValidationError(f"未知的评估方案：{scheme}")
+    with transaction.atomic():
+        last = (Dossier.objects.select_for_update().filter(county=county, year=year, scheme=scheme)
+                .aggregate(v=Max("version"))["v"]) or 0
+        dossier = Dossier.objects.create(county=county, year=year, scheme=scheme, version=last + 1,
+                                         requested_by=user)
+        audit_record(user=user, action=AuditEntry.Action.CREATE, obj=dossier, county=county)
+        from dossiers.tasks import build_dossier
+
+        enqueue(build_dossier, dossier.pk)
+    return dossier
+
+
+def dossier_retry(*, dossier: Dossier, user) -> Dossier:
+    if not job_requeue(Dossier, dossier.pk):
+        raise ValidationError("只有失败的档案任务可以重试")
+    audit_record(user=user, action=AuditEntry.Action.UPDATE, obj=dossier, county=dossier.county, note="重试生成")
+    from dossiers.tasks import build_dossier
+
+    enqueue(build_dossier, dossier.pk)
+    dossier.refresh_from_db()
+    return dossier
+
+
+def dossier_build(dossier_id: int) -> None:
+    """Build a claimed (running) dossier and store the file. Exceptions propagate to the task."""
+    dossier = Dossier.objects.select_related("county", "requested_by").get(pk=dossier_id)
+    if dossier.status != JobStatus.RUNNING:
+        return
+
+    def progress(percent, note):
+        job_progress(Dossier, dossier.pk, percent, note)
+
+    built = build_dossier_pdf(dossier.county, dossier.year, dossier.scheme, user=dossier.requested_by,
+                              progress=progress)
+    digest = hashlib.sha256(built.pdf).hexdigest()
+    name = f"{dossier.county.code}-{dossier.year}-{dossier.scheme}-v{dossier.version}-{digest[:12]}.pdf"
+    dossier.file.save(name, ContentFile(built.pdf), save=False)
+    job_finish(Dossier, dossier.pk, file=dossier.file.name, sha256=digest, pages=built.pages, size=len(built.pdf),
+               input_fingerprint=built.input_fingerprint, render_seconds=round(built.seconds, 2))
+
+
+def school_brief_context(school, year: int | None, scheme: str = "quality-2017") -> dict:
+    """Context of the one-page field-visit brief: the same page as in the dossier appendix."""
+    from schools.models import SchoolConditions, school_year_label
+
+    if year is None:
+        year = (SchoolConditions.objects.filter(school=school).order_by("-year").values_list("year", flat=True)
+                .first()) or timezone.localdate().year
+    assessment = current_assessment(school.county, year, scheme)
+    pages = sections.appendix_school_rows(school.county, year, assessment.result, scheme)
+    page = next(p for p in pages if p["school"].pk == school.pk)
+    return {"page": page, "county": school.county, "year_label": school_year_label(year),
+            "scheme_label": RULESETS[scheme].label, "generated_at": timezone.localtime()}

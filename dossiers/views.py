@@ -1,0 +1,82 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.access import get_school_for_user, require_role, require_writer, user_county
+from accounts.models import Role
+from balance_inspect.jobs import JobStatus
+from balance_inspect.pdf import render_pdf
+from dossiers.forms import DossierRequestForm
+from dossiers.selectors import dossiers_visible_to, get_dossier_for_user
+from dossiers.services import dossier_request, dossier_retry, school_brief_context
+from schools.models import SchoolConditions
+
+
+@login_required
+def dossier_list(request):
+    dossiers = dossiers_visible_to(request.user)
+    latest_year = SchoolConditions.objects.filter(school__county=user_county(request.user)).order_by("-year").values_list(
+        "year", flat=True
+    ).first()
+    form = DossierRequestForm(initial={"year": latest_year or timezone.localdate().year, "scheme": "quality-2017"})
+    return render(request, "dossiers/dossier_list.html", {
+        "dossiers": dossiers[:100], "form": form, "can_request": request.user.role in (Role.ADMIN, Role.BUREAU),
+    })
+
+
+@require_POST
+@login_required
+def dossier_create(request):
+    require_writer(request.user)
+    form = DossierRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请求无效：" + "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect("dossiers:list")
+    dossier = dossier_request(county=user_county(request.user), year=form.cleaned_data["year"],
+                              scheme=form.cleaned_data["scheme"], user=request.user)
+    messages.success(request, f"已提交生成请求（第 {dossier.version} 版），完成后可下载。")
+    return redirect("dossiers:list")
+
+
+@login_required
+def dossier_status(request, pk):
+    dossier = get_dossier_for_user(request.user, pk)
+    return render(request, "dossiers/_status.html", {"d": dossier})
+
+
+@login_required
+def dossier_download(request, pk):
+    dossier = get_dossier_for_user(request.user, pk)
+    if dossier.status != JobStatus.DONE or not dossier.file:
+        raise Http404("档案尚未生成完成")
+    return FileResponse(dossier.file.open("rb"), as_attachment=True, filename=dossier.download_name,
+                        content_type="application/pdf")
+
+
+@require_POST
+@login_required
+def dossier_retry_view(request, pk):
+    dossier = get_dossier_for_user(request.user, pk, write=True)
+    try:
+        dossier_retry(dossier=dossier, user=request.user)
+        messages.success(request, "已重新提交生成。")
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("dossiers:list")
+
+
+@login_required
+def school_brief(request, code):
+    """A one-page brief of a school for field visits (bureau staff and inspectors)."""
+    require_role(request.user, Role.ADMIN, Role.BUREAU, Role.INSPECTOR)
+    school = get_school_for_user(request.user, code)
+    year = request.GET.get("year")
+    context = school_brief_context(school, int(year) if year and year.isdigit() else None)
+    pdf = render_pdf("dossiers/pdf/school_brief.html", context)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{school.code}-brief.pdf"
+    return response
