@@ -10,9 +10,9 @@ from collections import Counter
 from django.db.models import Count, Q, Sum
 
 from indicators.charts import cv_chart_svg
+from indicators.engine import RULESETS, round_half_up
 from rectification import selectors as rectification_selectors
 from rectification.models import RectificationItem
-from indicators.engine import RULESETS, round_half_up
 from schools.models import School, SchoolClass, SchoolConditions, Teacher, school_year_label
 
 STAGES = (("primary", "小学"), ("junior", "初中"))

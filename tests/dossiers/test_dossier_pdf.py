@@ -8,8 +8,8 @@ import pytest
 from pypdf import PdfReader
 
 from dossiers import services
-from dossiers.services import build_dossier_pdf, current_assessment
 from dossiers.sections import fmt
+from dossiers.services import build_dossier_pdf, current_assessment
 from schools.models import School
 
 pytestmark = pytest.mark.django_db

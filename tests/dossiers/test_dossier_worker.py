@@ -6,7 +6,6 @@ import signal
 import pytest
 
 from balance_inspect.jobs import JobStatus, reap_stale
-from dossiers.models import Dossier
 from dossiers.services import dossier_request, dossier_retry
 from tests.conftest import wait_for
 
