@@ -92,6 +92,18 @@ class TaskForm(forms.ModelForm):
         return dict(self.cleaned_data)
 
 
+class ProposalAcceptForm(forms.Form):
+    lead_unit = forms.CharField(label="牵头单位", max_length=100)
+    responsible_person = forms.CharField(label="责任人", max_length=50, required=False)
+    deadline = forms.DateField(label="完成时限", widget=DATE)
+    measures = forms.CharField(label="整改措施", widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                               max_length=4000)
+
+
+class DiscardForm(forms.Form):
+    reason = forms.CharField(label="忽略原因", max_length=300)
+
+
 class LedgerFilter(django_filters.FilterSet):
     """Filters of the ledger list and export: status, source, lead unit, overdue, mine."""
 

@@ -249,3 +249,48 @@ class ArchiveFile(StoredFile):
         verbose_name_plural = "档案材料"
         ordering = ["point__order", "uploaded_at", "id"]
         indexes = [models.Index(fields=["county", "point"])]
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", "待处理"
+    ACCEPTED = "accepted", "已采纳"
+    DISCARDED = "discarded", "已忽略"
+
+
+class Proposal(models.Model):
+    """A rectification item suggested by an assessment's gap plan, until staff accept or discard it.
+
+    ``key`` names the gap ("unit:<school>:<stage>:<indicator>" or "cv:<stage>:<indicator>"), so the
+    same gap found again by a later assessment is recognised.
+    """
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="rectification_proposals",
+                               verbose_name="区县")
+    assessment = models.ForeignKey("indicators.Assessment", on_delete=models.PROTECT,
+                                   related_name="rectification_proposals", verbose_name="来源评估")
+    key = models.CharField("缺口标识", max_length=80)
+    indicator = models.CharField("涉及指标", max_length=40)
+    stage = models.CharField("学段", max_length=8, choices=StageChoice.choices, blank=True)
+    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               verbose_name="学校")
+    school_codes = models.JSONField("涉及学校标识码", default=list, blank=True)
+    problem = models.TextField("问题描述")
+    target = models.TextField("整改目标")
+    status = models.CharField("状态", max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING)
+    item = models.ForeignKey(RectificationItem, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="proposals", verbose_name="整改事项")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="处理人")
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    decision_note = models.CharField("处理说明", max_length=300, blank=True)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "整改建议"
+        verbose_name_plural = "整改建议"
+        ordering = ["county", "status", "id"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "key"], name="proposal_unique_key")]
+        indexes = [models.Index(fields=["county", "status", "key"])]
+
+    def __str__(self):
+        return self.problem[:60]

@@ -27,6 +27,8 @@ from rectification.models import (
     EvidenceFile,
     ItemStatus,
     PrepTask,
+    Proposal,
+    ProposalStatus,
     RectificationItem,
     TaskStatus,
 )
@@ -70,6 +72,22 @@ def get_archive_file_for_user(user, pk: int) -> ArchiveFile:
 def get_task_for_user(user, pk: int) -> PrepTask:
     return get_scoped_or_404(user, PrepTask.objects.select_related("county", "owner_user"),
                              scope_kwargs=_COUNTY_ONLY, pk=pk)
+
+
+def proposals_visible_to(user):
+    return scope(user, Proposal.objects.select_related("assessment", "school", "item", "decided_by"), **_COUNTY_ONLY)
+
+
+def get_proposal_for_user(user, pk: int) -> Proposal:
+    return get_scoped_or_404(user, Proposal.objects.select_related("county", "assessment", "school"),
+                             scope_kwargs=_COUNTY_ONLY, pk=pk)
+
+
+def proposal_lists(user) -> dict:
+    """Pending proposals (all) and the 50 latest decided ones of the user's county."""
+    qs = proposals_visible_to(user)
+    return {"pending": list(qs.filter(status=ProposalStatus.PENDING).order_by("indicator", "stage", "id")),
+            "decided": list(qs.exclude(status=ProposalStatus.PENDING).order_by("-decided_at", "-id")[:50])}
 
 
 def mine_q(user, *, unit_field: str, person_field: str | None = None, user_field: str | None = None) -> Q:

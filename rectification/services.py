@@ -22,7 +22,7 @@ from accounts.access import require_writer
 from accounts.models import AuditEntry, Role
 from accounts.services import audit_record, diff, model_snapshot
 from balance_inspect.uploads import EVIDENCE_KINDS, validate_upload
-from rectification import archive_tree, feedback, schedule
+from rectification import archive_tree, feedback, results, schedule
 from rectification.models import (
     ArchiveFile,
     ArchivePoint,
@@ -31,6 +31,8 @@ from rectification.models import (
     PrepTask,
     PrepTaskTemplate,
     ProgressEntry,
+    Proposal,
+    ProposalStatus,
     RectificationItem,
     Source,
     TaskStatus,
@@ -521,3 +523,94 @@ def archive_points_ensure(point_model=ArchivePoint) -> int:
         )
         created += made
     return created
+
+
+# --- proposals from an assessment -----------------------------------------------------------
+
+
+@transaction.atomic
+def proposals_from_assessment(assessment, *, user=None) -> list[Proposal]:
+    """Turn the gap plan of a finished assessment (result["gaps"]: unit gaps and CV plans) into
+    pending proposals. Returns the proposals created or refreshed.
+
+    Per gap key: nothing if this assessment already has it (idempotent); a pending proposal of an
+    earlier assessment is moved to this one with the new figures; nothing if an accepted proposal's
+    item is still being worked on; otherwise a new pending proposal.
+    """
+    if assessment.status != "done" or not assessment.result:
+        raise ValidationError("只有已完成的评估才能生成整改建议。")
+    if user is not None:
+        _check_county(user, assessment.county_id)
+    county = assessment.county
+    schools = {s.code: s for s in School.objects.filter(county=county)}
+    existing = {}
+    for p in Proposal.objects.filter(county=county).select_related("item").order_by("id"):
+        existing.setdefault(p.key, []).append(p)
+    touched = []
+    for gap in results.proposals_from_gaps(assessment.result):
+        earlier = existing.get(gap["key"], [])
+        if any(p.assessment_id == assessment.pk for p in earlier):
+            continue
+        if any(p.status == ProposalStatus.ACCEPTED and p.item_id and p.item.is_open for p in earlier):
+            continue
+        fields = {"indicator": gap["indicator"], "stage": gap["stage"], "school": schools.get(gap["school_code"]),
+                  "school_codes": [c for c in gap["school_codes"] if c], "problem": gap["problem"],
+                  "target": gap["target"]}
+        pending = next((p for p in earlier if p.status == ProposalStatus.PENDING), None)
+        if pending is not None:
+            for key, value in fields.items():
+                setattr(pending, key, value)
+            pending.assessment = assessment
+            pending.save()
+            touched.append(pending)
+        else:
+            touched.append(Proposal.objects.create(county=county, assessment=assessment, key=gap["key"], **fields))
+    audit_record(user=user, action=AuditEntry.Action.CREATE, object_type="rectification.Proposal",
+                 object_repr=f"{assessment} 整改建议", county=county,
+                 note=f"由评估 #{assessment.pk} 生成或更新整改建议 {len(touched)} 条")
+    return touched
+
+
+def _decide(*, user, proposal: Proposal, status: str, note: str, item=None) -> Proposal:
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != ProposalStatus.PENDING:
+        raise ValidationError(f"该建议已{proposal.get_status_display()}，不能重复处理。")
+    proposal.status = status
+    proposal.item = item
+    proposal.decided_by = user
+    proposal.decided_at = timezone.now()
+    proposal.decision_note = note[:300]
+    proposal.save()
+    audit_record(user=user, action=AuditEntry.Action.TRANSITION, obj=proposal, county=proposal.county,
+                 changes={"status": [ProposalStatus.PENDING.value, status]}, note=note)
+    return proposal
+
+
+@transaction.atomic
+def proposal_accept(*, user, proposal: Proposal, lead_unit: str, deadline: date, responsible_person: str = "",
+                    measures: str = "") -> RectificationItem:
+    """Accept a pending proposal: create a ledger item (source 评估发现) with its problem, indicator,
+    stage, schools and target."""
+    _check_county(user, proposal.county_id)
+    codes = proposal.school_codes or ([proposal.school.code] if proposal.school_id else [])
+    schools = list(School.objects.filter(county_id=proposal.county_id, code__in=codes))
+    item = item_create(user=user, county=proposal.county, schools=schools, note=f"采纳评估整改建议 #{proposal.pk}", data={
+        "source": Source.ASSESSMENT, "source_date": timezone.localdate(proposal.assessment.finished_at)
+        if proposal.assessment.finished_at else None,
+        "source_team": f"指标评估 #{proposal.assessment_id}", "problem": proposal.problem,
+        "indicator": proposal.indicator, "stage": proposal.stage, "year": proposal.assessment.year,
+        "target": proposal.target, "measures": measures, "lead_unit": lead_unit,
+        "responsible_person": responsible_person, "deadline": deadline,
+    })
+    _decide(user=user, proposal=proposal, status=ProposalStatus.ACCEPTED, note=f"采纳为第{item.number}项", item=item)
+    return item
+
+
+@transaction.atomic
+def proposal_discard(*, user, proposal: Proposal, reason: str) -> Proposal:
+    """Discard a pending proposal (e.g. a gap already being handled elsewhere); a reason is required."""
+    _check_county(user, proposal.county_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("忽略整改建议须说明原因。")
+    return _decide(user=user, proposal=proposal, status=ProposalStatus.DISCARDED, note=reason)

@@ -32,4 +32,8 @@ urlpatterns = [
     path("archive/points/<int:pk>/upload/", views.archive_upload, name="archive_upload"),
     path("archive/files/<int:pk>/", views.archive_download, name="archive_download"),
     path("readiness/", views.readiness_board, name="readiness"),
+    path("proposals/", views.proposal_list, name="proposals"),
+    path("proposals/generate/", views.proposals_generate, name="proposals_generate"),
+    path("proposals/<int:pk>/accept/", views.proposal_accept, name="proposal_accept"),
+    path("proposals/<int:pk>/discard/", views.proposal_discard, name="proposal_discard"),
 ]

@@ -17,12 +17,14 @@ from balance_inspect.xlsx import xlsx_response
 from rectification import archive_tree, exports, schedule, selectors, services
 from rectification.forms import (
     CloseForm,
+    DiscardForm,
     ImportForm,
     InspectionDateForm,
     ItemForm,
     LedgerFilter,
     LongTermForm,
     ProgressForm,
+    ProposalAcceptForm,
     ReopenForm,
     TaskForm,
     UploadForm,
@@ -444,3 +446,66 @@ def readiness_board(request):
     county = _reader_county(request)
     board = selectors.readiness_board(county, today=timezone.localdate())
     return render(request, "rectification/readiness.html", {"county": county, "board": board})
+
+
+# --- proposals from assessments -------------------------------------------------------------
+
+
+@login_required
+def proposal_list(request):
+    county = _reader_county(request)
+    return render(request, "rectification/proposals.html", {
+        "county": county, "lists": selectors.proposal_lists(request.user),
+        "latest": selectors.latest_done_assessment(county), "discard_form": DiscardForm(),
+        "can_write": request.user.role in ("admin", "bureau"),
+    })
+
+
+@login_required
+@require_POST
+def proposals_generate(request):
+    county = _writer_county(request)
+    assessment = selectors.latest_done_assessment(county)
+    if assessment is None:
+        messages.error(request, "尚无已完成的指标评估，无法生成整改建议。")
+        return redirect("rectification:proposals")
+    try:
+        touched = services.proposals_from_assessment(assessment, user=request.user)
+        messages.success(request, f"已根据{assessment}生成或更新 {len(touched)} 条整改建议。")
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("rectification:proposals")
+
+
+@login_required
+def proposal_accept(request, pk):
+    selectors.require_reader(request.user)
+    require_writer(request.user)
+    proposal = selectors.get_proposal_for_user(request.user, pk)
+    form = ProposalAcceptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.proposal_accept(user=request.user, proposal=proposal, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已采纳为第 {item.number} 项整改事项。")
+            return redirect("rectification:detail", pk=item.pk)
+    return render(request, "rectification/proposal_accept.html", {"form": form, "proposal": proposal})
+
+
+@login_required
+@require_POST
+def proposal_discard(request, pk):
+    selectors.require_reader(request.user)
+    require_writer(request.user)
+    proposal = selectors.get_proposal_for_user(request.user, pk)
+    form = DiscardForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("忽略整改建议须说明原因。")
+        services.proposal_discard(user=request.user, proposal=proposal, reason=form.cleaned_data["reason"])
+        messages.success(request, "已忽略该建议。")
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("rectification:proposals")

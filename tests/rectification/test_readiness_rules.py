@@ -8,6 +8,7 @@ from rectification.readiness import (
     AT_RISK,
     FAIL,
     PASS,
+    READINESS_PROVIDERS,
     PointFacts,
     ReadinessRow,
     archive_status,
@@ -18,7 +19,6 @@ from rectification.readiness import (
     sort_rows,
     task_status,
     worst,
-    READINESS_PROVIDERS,
 )
 
 FOLDERS = {"0": "综合卷", "1": "资源配置", "5": "整改卷"}

@@ -3,7 +3,13 @@
 import pytest
 
 from rectification.readiness import AT_RISK, FAIL, PASS
-from rectification.results import county_item_rows, fmt, indicator_standing, proposals_from_gaps, resource_rows
+from rectification.results import (
+    county_item_rows,
+    fmt,
+    indicator_standing,
+    proposals_from_gaps,
+    resource_rows,
+)
 
 QUALITY = {
     "county": "130123", "year": 2025, "scheme": "quality-2017", "passed": False,
