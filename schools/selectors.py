@@ -52,7 +52,7 @@ def school_rows(user, year: int | None):
     Annotations: primary_students, junior_students (None when no conditions that year),
     teacher_count, class_count, over_standard_classes, max_class_size.
     """
-    conditions = SchoolConditions.objects.filter(school=OuterRef("pk"), year=year)
+    conditions = SchoolConditions.objects.filter(school=OuterRef("pk"), year=year).order_by()
     teachers = Teacher.objects.filter(school=OuterRef("pk"), year=year)
     classes = SchoolClass.objects.filter(school=OuterRef("pk"), year=year)
     return schools_visible_to(user).select_related("township").annotate(
