@@ -30,7 +30,10 @@ YEARS_BACK = 3
 
 
 def seed_workforce(sender, *, county, year, **kwargs):
-    rng = random.Random(f"workforce-demo-{county.code}")
+    """Add the demo county's workforce records (see the module docstring); `rng` is not used."""
+    def rng(part):  # one stream per part: filling a year joined never shifts the other parts' draws
+        return random.Random(f"workforce-demo-{county.code}-{part}")
+
     rules = rules_from_settings()
     schools = list(county.schools.select_related("township").order_by("code"))
     years = range(year - YEARS_BACK + 1, year + 1)
@@ -39,10 +42,10 @@ def seed_workforce(sender, *, county, year, **kwargs):
             "school__code", "staff_no", "year"):
         teachers_by_year[t.year].append(t)
 
-    _fill_joined_years(rng, teachers_by_year)
-    _approved_posts(rng, schools, years, teachers_by_year, rules)
-    _exchanges(rng, schools, years, teachers_by_year, rules)
-    _training(rng, teachers_by_year, year)
+    _fill_joined_years(rng("joined"), teachers_by_year)
+    _approved_posts(rng("posts"), schools, years, teachers_by_year, rules)
+    _exchanges(rng("exchanges"), schools, years, teachers_by_year, rules)
+    _training(rng("training"), teachers_by_year, year)
 
 
 def _fill_joined_years(rng, teachers_by_year) -> None:

@@ -51,7 +51,7 @@ def staffed(school_a, school_b):
             ClassFactory(school=school_a, year=YEAR, grade=grade, name=f"{grade}年级{n + 1}班", students=32)
         ClassFactory(school=school_b, year=YEAR, grade=grade, name=f"{grade}年级", students=13)
     a = staff_school(school_a, SCHOOL_A_TEACHERS, prefix="A", joined_years=[2010] * 10 + [2022] * 7,
-                     backbone={0, 1})
+                     backbone={0, 5})
     b = staff_school(school_b, SCHOOL_B_TEACHERS, prefix="B", joined_years=[2015] * 6, hours=Decimal(60),
                      uncertified={"B005"})
     ApprovedPosts.objects.create(school=school_a, year=YEAR, posts=22)
