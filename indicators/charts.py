@@ -7,6 +7,8 @@ Text goes through pygal's XML builder, which escapes it; the result is safe to i
 
 from __future__ import annotations
 
+import re
+
 import pygal
 from pygal.style import Style
 
@@ -17,6 +19,7 @@ OK_COLOR = "#2e7d32"
 FAIL_COLOR = "#c62828"
 UNDEFINED_COLOR = "#9e9e9e"
 THRESHOLD_COLOR = "#90a4ae"
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.DOTALL)
 
 _STYLE = Style(
     font_family=FONT_FAMILY,
@@ -84,7 +87,9 @@ def cv_chart_svg(stage_result: dict, scheme: str, *, title: str | None = None, s
     chart.x_labels = list(reversed(labels))
     chart.add("差异系数", list(reversed(cvs)))
     chart.add("标准（不超过）", list(reversed(limits)))
-    svg = chart.render(is_unicode=True)
+    # pygal always embeds its config as an inline <script> (even with js=[]); CSP would block it
+    # and nothing needs it, so it is cut out of the well-formed output.
+    svg = _SCRIPT.sub("", chart.render(is_unicode=True))
     # An explicit attribute on the root as well: WeasyPrint applies it even where CSS is not read.
     return svg.replace("<svg ", f"<svg font-family='{FONT_FAMILY}' ", 1)
 

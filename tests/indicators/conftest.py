@@ -96,3 +96,30 @@ def run_on_commit(django_capture_on_commit_callbacks):
             return fn(*args, **kwargs)
 
     return run
+
+
+@pytest.fixture
+def quality(county_data, bureau):
+    """A finished quality-2017 assessment of the county (computed in-process)."""
+    from indicators.services import assessment_run_now
+
+    return assessment_run_now(county=county_data.county, year=YEAR, scheme="quality-2017", user=bureau)
+
+
+@pytest.fixture
+def basic(county_data, bureau):
+    from indicators.services import assessment_run_now
+
+    return assessment_run_now(county=county_data.county, year=YEAR, scheme="basic-2012", user=bureau)
+
+
+@pytest.fixture(autouse=True)
+def no_item_providers():
+    """Other apps register county-item providers at start-up; these tests pin their own (none by
+    default), so a provider of another app cannot change a verdict asserted here."""
+    from indicators.county_items import COUNTY_ITEM_PROVIDERS
+
+    saved = list(COUNTY_ITEM_PROVIDERS)
+    COUNTY_ITEM_PROVIDERS.clear()
+    yield COUNTY_ITEM_PROVIDERS
+    COUNTY_ITEM_PROVIDERS[:] = saved
