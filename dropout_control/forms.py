@@ -1,4 +1,5 @@
 from django import forms
+from django.forms.models import fields_for_model
 from django.utils import timezone
 
 from accounts.access import schools_visible_to, townships_visible_to
@@ -14,7 +15,6 @@ from dropout_control.models import (
     PersuasionLog,
     RegisterCheck,
     ResponsibleLevel,
-    Term,
 )
 from dropout_control.services import LEDGER_FIELDS
 from schools.models import School, SchoolType
@@ -198,43 +198,37 @@ class LetterForm(forms.Form):
                 self.initial.setdefault(name, value)
 
 
-class RegisterCheckForm(forms.ModelForm):
-    class Meta:
-        model = RegisterCheck
-        fields = ("school", "year", "term", "done_on", "on_register", "at_school", "suspected_found", "note")
-        widgets = {"done_on": DateInput()}
+class RegisterCheckForm(forms.Form):
+    """Plain form over the model's fields: re-entering a school's term updates its row (the
+    service decides), so the model's uniqueness must not turn that into a form error."""
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields.update(fields_for_model(
+            RegisterCheck, fields=("school", "year", "term", "done_on", "on_register", "at_school",
+                                   "suspected_found", "note"), widgets={"done_on": DateInput()}))
         self.fields["school"].queryset = schools_visible_to(user).exclude(
             school_type=SchoolType.TEACHING_POINT).order_by("township__name", "code")
         year, term = rules.term_of(timezone.localdate())
         self.initial.setdefault("year", year)
         self.initial.setdefault("term", term)
         self.initial.setdefault("done_on", timezone.localdate())
-        self.fields["term"].choices = Term.choices
         if user.role == Role.SCHOOL:
             self.fields["school"].disabled = True
             self.initial.setdefault("school", user.school_id)
 
-    def validate_unique(self):
-        """Re-entering a term updates the existing row (the service decides), so no uniqueness error here."""
 
-
-class CohortForm(forms.ModelForm):
-    class Meta:
-        model = CohortFigure
-        fields = ("school", "year", "grade1_entrants", "grade7_entrants", "junior_graduates", "transfers_in",
-                  "transfers_out", "deaths")
+class CohortForm(forms.Form):
+    """Plain form over the model's fields: re-entering a school and year corrects its row."""
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields.update(fields_for_model(
+            CohortFigure, fields=("school", "year", "grade1_entrants", "grade7_entrants", "junior_graduates",
+                                  "transfers_in", "transfers_out", "deaths")))
         self.fields["school"].queryset = schools_visible_to(user).exclude(
             school_type=SchoolType.TEACHING_POINT).order_by("township__name", "code")
         self.initial.setdefault("year", timezone.localdate().year)
-
-    def validate_unique(self):
-        """Re-entering a school and year corrects the existing row (see services.cohort_save)."""
 
 
 class UploadForm(forms.Form):

@@ -19,7 +19,8 @@ Status graph (控辍保学个案流程)::
 - persuading → notice_served: the written notice (复学入学通知书) has been delivered; needs at least
   one logged persuasion attempt first (the law asks for persuasion before coercion).
 - notice_served → legal: only once the notice's deadline has passed without the child returning.
-- closed → reopen: back to the status the case was closed from (a wrong closure, or proof found false).
+- closed → reopen (a separate step, not in TRANSITIONS): back to the status the case was closed from
+  (a wrong closure, proof found false, the child left again), by bureau staff.
 
 Closing is two-step: someone files the outcome and its proof (close request), and a *different*
 user (bureau staff, or a township official of the case's township) reviews it; only that review
@@ -53,7 +54,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     PERSUADING: frozenset({NOTICE_SERVED, CLOSED}),
     NOTICE_SERVED: frozenset({LEGAL, CLOSED}),
     LEGAL: frozenset({CLOSED}),
-    CLOSED: frozenset(OPEN_STATUSES),  # reopen, to the status the case was closed from
+    # Nothing follows 已销号 in the normal flow; reopening is its own step (back to `closed_from`).
+    CLOSED: frozenset(),
 }
 
 # Outcomes a case may be closed with, by the status it is closed from.

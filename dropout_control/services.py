@@ -498,6 +498,7 @@ def persuasion_log_add(*, user, case, data: dict, attachment=None, today: date |
     require_action(user, "visit")
     _ensure_visible(user, case)
     today = _today(today)
+    case = DropoutCase.objects.select_related("county").get(pk=case.pk)  # the current state, not the caller's copy
     if not case.is_open:
         raise ValidationError("个案已销号，不能再添加劝返记录")
     visited_on = data["visited_on"]
@@ -570,6 +571,7 @@ def notice_issue(*, user, case, school, today: date | None = None) -> ReturnNoti
     require_action(user, "issue_notice")
     _ensure_visible(user, case)
     today = _today(today)
+    case = DropoutCase.objects.select_related("county").get(pk=case.pk)  # the current state, not the caller's copy
     if case.status != CaseStatus.PERSUADING:
         raise ValidationError(f"只有“劝返中”的个案才能开具复学通知书（当前：{case.get_status_display()}）")
     _refuse_if_close_pending(case)
@@ -621,9 +623,12 @@ def _facts(case, first_contact, notice_deadline) -> rules.CaseFacts:
 def case_refresh_overdue(case: DropoutCase, *, today: date | None = None) -> list[rules.OverdueReason]:
     """Recompute and store the case's overdue flag and reasons (called after every change)."""
     today = _today(today)
-    first_contact = case.visits.aggregate(d=Min("visited_on"))["d"]
-    deadline = case.notices.filter(delivered_on__isnull=False).aggregate(d=Max("deadline"))["d"]
-    reasons = rules.overdue_reasons(_facts(case, first_contact, deadline), today, deadline_rules())
+    current = DropoutCase.objects.annotate(
+        first_contact=Min("visits__visited_on"),
+        served_deadline=Max("notices__deadline", filter=Q(notices__delivered_on__isnull=False)),
+    ).get(pk=case.pk)  # the stored state: the caller's copy may be older
+    reasons = rules.overdue_reasons(_facts(current, current.first_contact, current.served_deadline), today,
+                                    deadline_rules())
     fields = {"overdue": bool(reasons), "overdue_reasons": [r.text for r in reasons],
               "overdue_keys": [r.key for r in reasons], "overdue_checked_on": today}
     DropoutCase.objects.filter(pk=case.pk).update(**fields)
