@@ -10,6 +10,7 @@ exported file has the template's layout and re-imports cleanly.
 
 from collections import defaultdict
 
+from django.utils import timezone
 from import_export import fields, resources, widgets
 
 from schools.idcard import mask_id_number
@@ -95,6 +96,8 @@ class _CachedResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.instances = instances if instances is not None else {}
         self._originals = {}
+        self._import_fields = None
+        self._update_fields = None
         self.schools = schools if schools is not None else {}
         for field in self.fields.values():
             if isinstance(field.widget, CachedRowWidget) and field.widget.model is School:
@@ -105,6 +108,17 @@ class _CachedResource(resources.ModelResource):
 
     def get_instance(self, instance_loader, row):
         return self.instances.get(self.row_key(row))
+
+    def get_import_fields(self):
+        # import-export recomputes this list for every row; the fields never change here.
+        if self._import_fields is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
+    def get_bulk_update_fields(self):
+        if self._update_fields is None:
+            self._update_fields = super().get_bulk_update_fields()
+        return self._update_fields
 
     def after_init_instance(self, instance, new, row, **kwargs):
         if not new and self._meta.use_bulk:
@@ -134,6 +148,13 @@ class _CachedResource(resources.ModelResource):
             for (name, value), pks in groups.items():
                 for start in range(0, len(pks), UPDATE_CHUNK):
                     manager.filter(pk__in=pks[start:start + UPDATE_CHUNK]).update(**{name: value})
+            # QuerySet.update() skips auto_now fields; stamp the rows that really changed.
+            stamps = [f.name for f in self._meta.model._meta.concrete_fields if getattr(f, "auto_now", False)]
+            changed = sorted({pk for pks in groups.values() for pk in pks})
+            if stamps and changed:
+                now = timezone.now()
+                for start in range(0, len(changed), UPDATE_CHUNK):
+                    manager.filter(pk__in=changed[start:start + UPDATE_CHUNK]).update(**{f: now for f in stamps})
         except Exception as exc:  # reported like import-export's own bulk errors: the import is refused
             self.handle_import_error(result, exc, raise_errors)
         finally:

@@ -157,3 +157,18 @@ def test_the_system_may_import_a_new_county(run_import, school_row):
     school = School.objects.get(code="1301250001")
     assert (school.county.code, school.county.name, school.township.name) == ("130125", "东湖县", "东湖镇")
     assert outcome.record.county == school.county and outcome.record.user is None
+
+
+def test_an_update_stamps_only_the_rows_that_changed(run_import, bureau, school_a, school_b, conditions_row,
+                                                      monkeypatch):
+    from datetime import UTC, datetime
+
+    rows = [conditions_row(), conditions_row(学校标识码=school_b.code)]
+    run_import("conditions", rows, user=bureau)
+    later = datetime(2030, 1, 1, tzinfo=UTC)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: later)
+    rows[1]["图书册数"] = 16000
+    run_import("conditions", rows, user=bureau)
+    unchanged, changed = SchoolConditions.objects.order_by("school__code")
+    assert changed.books == 16000 and changed.updated_at == later
+    assert unchanged.updated_at != later
