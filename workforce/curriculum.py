@@ -6,10 +6,9 @@ on the coverage page (periods needed ÷ teachers) and how the recruitment plan s
 Counties that timetable differently change the numbers here; the shape stays.
 
 Psychological health (心理健康) is usually taught every week or every other week; one period
-a week is the planning figure, which errs on the side of providing a teacher.
+a week is the planning figure, which errs on the side of providing a teacher. Whole periods
+only: the arithmetic stays in integers.
 """
-
-from fractions import Fraction
 
 PRIMARY = "小学"
 JUNIOR = "初中"
@@ -51,16 +50,16 @@ _JUNIOR = {
 
 GRADES = {PRIMARY: range(1, 7), JUNIOR: range(7, 10)}
 
-WEEKLY_PERIODS: dict[tuple[str, int], dict[str, Fraction]] = {}
+WEEKLY_PERIODS: dict[tuple[str, int], dict[str, int]] = {}
 for _stage, _table in ((PRIMARY, _PRIMARY), (JUNIOR, _JUNIOR)):
     for _i, _grade in enumerate(GRADES[_stage]):
-        WEEKLY_PERIODS[(_stage, _grade)] = {s: Fraction(p[_i]) for s, p in _table.items() if p[_i]}
+        WEEKLY_PERIODS[(_stage, _grade)] = {s: p[_i] for s, p in _table.items() if p[_i]}
 
 
-def periods_per_week(stage: str, grade: int, subject: str) -> Fraction:
+def periods_per_week(stage: str, grade: int, subject: str) -> int:
     """Periods one class of `grade` needs of `subject` each week; 0 where the plan has none
     (also for a grade that does not belong to the stage)."""
-    return WEEKLY_PERIODS.get((stage, grade), {}).get(subject, Fraction(0))
+    return WEEKLY_PERIODS.get((stage, grade), {}).get(subject, 0)
 
 
 def subjects_taught(stage: str) -> tuple[str, ...]:

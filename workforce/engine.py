@@ -35,9 +35,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from math import ceil
+from typing import NamedTuple
 
-from workforce.curriculum import JUNIOR, PRIMARY, periods_per_week, subjects_taught
+from workforce.curriculum import JUNIOR, PRIMARY, WEEKLY_PERIODS, subjects_taught
 
 STAGES = (PRIMARY, JUNIOR)
 # Staffing standard since 2014, urban and rural unified: students per post (domain.md §5).
@@ -126,9 +128,9 @@ class SchoolFacts:
         return self.primary_students + self.junior_students
 
 
-@dataclass(frozen=True)
-class TeacherFacts:
-    """One teacher of a school's compulsory-stage roster in one year."""
+class TeacherFacts(NamedTuple):
+    """One teacher of a school's compulsory-stage roster in one year (a tuple: 10,000 are built
+    per county page, and tuples are cheap to build)."""
 
     school: str
     staff_no: str
@@ -142,8 +144,7 @@ class TeacherFacts:
     name: str = ""
 
 
-@dataclass(frozen=True)
-class ExchangeFacts:
+class ExchangeFacts(NamedTuple):
     """One teacher exchanged out of `from_school` in the school year."""
 
     staff_no: str
@@ -293,7 +294,7 @@ class SubjectLine:
     subject: str
     required: bool
     teachers: int  # full-time teachers of the stage with this main subject
-    periods: Fraction | None  # weekly periods the classes need; None without class data
+    periods: int | None  # weekly periods the classes need; None without class data
     teachers_needed: int | None  # ⌈periods ÷ full weekly load⌉; None without class data
 
     @property
@@ -312,10 +313,6 @@ class SubjectLine:
         return ratio(self.periods, self.teachers)
 
     @property
-    def load_float(self) -> float | None:
-        return as_float(self.load)
-
-    @property
     def overloaded(self) -> bool:
         return self.teachers_needed is not None and self.teachers > 0 and self.teachers < self.teachers_needed
 
@@ -325,13 +322,17 @@ class SchoolCoverage:
     school: SchoolFacts
     lines: tuple[SubjectLine, ...]
 
-    @property
+    @cached_property
     def gaps(self) -> tuple[SubjectLine, ...]:
         return tuple(line for line in self.lines if line.gap)
 
-    @property
+    @cached_property
     def pe_arts_gaps(self) -> tuple[SubjectLine, ...]:
         return tuple(line for line in self.gaps if line.subject in PE_ARTS_PSY)
+
+    @cached_property
+    def overloaded(self) -> tuple[SubjectLine, ...]:
+        return tuple(line for line in self.lines if line.overloaded)
 
     def line(self, stage: str, subject: str) -> SubjectLine | None:
         for item in self.lines:
@@ -340,28 +341,36 @@ class SchoolCoverage:
         return None
 
 
+def _ceil_div(a: int, b: int) -> int:
+    return -(-a // b)
+
+
 def school_coverage(school: SchoolFacts, full_time: Mapping[tuple[str, str], int],
                     rules: Rules = DEFAULT_RULES) -> SchoolCoverage:
     """Coverage of one school; `full_time` maps (stage, subject) → full-time teachers."""
     lines = []
+    weekly = rules.weekly_periods_per_teacher
     for stage in school.stages:
         grades = school.stage_classes(stage)
         required_list = rules.required_subjects.get(stage, ())
         subjects = list(subjects_taught(stage))
         subjects += [s for s in required_list if s not in subjects]
         subjects += sorted(s for (st, s), n in full_time.items() if st == stage and n and s not in subjects)
+        if grades is None:
+            needed_periods = None
+        else:
+            needed_periods: dict[str, int] = defaultdict(int)
+            for grade, n in grades.items():
+                for subject, periods in WEEKLY_PERIODS.get((stage, grade), {}).items():
+                    needed_periods[subject] += n * periods
         for subject in subjects:
-            if grades is None:
-                periods = None
-            else:
-                periods = sum((n * periods_per_week(stage, g, subject) for g, n in grades.items()), Fraction(0))
+            periods = None if needed_periods is None else needed_periods.get(subject, 0)
             required = subject in required_list and (periods is None or periods > 0)
             teachers = full_time.get((stage, subject), 0)
             if not (required or teachers or periods):
                 continue
-            needed = None if periods is None else ceil(periods / rules.weekly_periods_per_teacher)
             lines.append(SubjectLine(stage=stage, subject=subject, required=required, teachers=teachers,
-                                     periods=periods, teachers_needed=needed))
+                                     periods=periods, teachers_needed=None if periods is None else _ceil_div(periods, weekly)))
     return SchoolCoverage(school=school, lines=tuple(lines))
 
 
@@ -379,14 +388,14 @@ class Gap:
     township: str
     stage: str
     subject: str
-    periods: Fraction | None
+    periods: int | None
     classes: int | None
 
     def teachers_needed(self, weekly_periods_per_teacher: int) -> int:
         """Teachers that close this gap on their own: at least one, more for a big school."""
         if self.periods is None:
             return 1
-        return max(1, ceil(self.periods / weekly_periods_per_teacher))
+        return max(1, _ceil_div(self.periods, weekly_periods_per_teacher))
 
 
 @dataclass(frozen=True)
@@ -404,14 +413,10 @@ class Assignment:
         return len(self.gaps) > 1
 
     @property
-    def periods(self) -> Fraction | None:
+    def periods(self) -> int | None:
         if any(g.periods is None for g in self.gaps):
             return None
-        return sum((g.periods for g in self.gaps), Fraction(0))
-
-    @property
-    def periods_float(self) -> float | None:
-        return as_float(self.periods)
+        return sum(g.periods for g in self.gaps)
 
 
 @dataclass(frozen=True)
@@ -476,7 +481,7 @@ def _shareable(gap: Gap, rules: Rules) -> bool:
 def _pack(gaps: list[Gap], rules: Rules) -> list[list[Gap]]:
     """First-fit decreasing: each group at most travel_max_schools schools and travel_max_periods."""
     bins: list[list[Gap]] = []
-    loads: list[Fraction] = []
+    loads: list[int] = []
     for gap in sorted(gaps, key=lambda g: (-g.periods, g.school)):
         for i, members in enumerate(bins):
             if len(members) < rules.travel_max_schools and loads[i] + gap.periods <= rules.travel_max_periods:

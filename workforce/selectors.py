@@ -16,8 +16,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import date
 from fractions import Fraction
 from functools import cached_property
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Max, Sum, When
@@ -94,7 +96,7 @@ class Facts:
     schools: list[SchoolFacts]
     roster: list[TeacherFacts]
     exchanges: list[ExchangeFacts]
-    exchange_rows: list[ExchangeRecord]
+    exchange_rows: list[ExchangeRow]
     training_records: int  # records in the five-year window (0: no training data entered)
     certificate_records: int  # of which with 是/否 for the certificate
     school_ids: dict[str, int]
@@ -160,9 +162,8 @@ def load_facts(county: County, year: int, *, school: School | None = None) -> Fa
         ))
 
     exchange_where = {"from_school__county": county} if school is None else {"from_school": school}
-    exchange_rows = list(ExchangeRecord.objects.filter(year=year, **exchange_where)
-                         .select_related("from_school", "to_school").order_by("from_school__code", "staff_no"))
-    exchanges = [ExchangeFacts(staff_no=e.staff_no, from_school=e.from_school.code, to_school=e.to_school.code,
+    exchange_rows = _exchange_rows(ExchangeRecord.objects.filter(year=year, **exchange_where))
+    exchanges = [ExchangeFacts(staff_no=e.staff_no, from_school=e.from_code, to_school=e.to_code,
                                backbone=e.backbone, name=e.teacher_name) for e in exchange_rows]
 
     class_stages = {sid: {stage for stage, _ in c} for sid, c in classes.items()}
@@ -278,9 +279,28 @@ def school_workforce(school: School, year: int) -> Workforce:
     return Workforce(load_facts(school.county, year, school=school))
 
 
-def exchanges_into(school: School, year: int) -> list[ExchangeRecord]:
-    return list(ExchangeRecord.objects.filter(year=year, to_school=school).select_related("from_school")
-                .order_by("from_school__code", "staff_no"))
+class ExchangeRow(NamedTuple):
+    """An exchange record for display (plain values: a county lists a thousand of them)."""
+
+    staff_no: str
+    teacher_name: str
+    from_code: str
+    from_name: str
+    to_code: str
+    to_name: str
+    start_date: date
+    end_date: date | None
+    backbone: bool
+
+
+def _exchange_rows(qs) -> list[ExchangeRow]:
+    return [ExchangeRow(*row) for row in qs.order_by("from_school__code", "staff_no").values_list(
+        "staff_no", "teacher_name", "from_school__code", "from_school__name", "to_school__code", "to_school__name",
+        "start_date", "end_date", "backbone")]
+
+
+def exchanges_into(school: School, year: int) -> list[ExchangeRow]:
+    return _exchange_rows(ExchangeRecord.objects.filter(year=year, to_school=school))
 
 
 def _county(county) -> County:
