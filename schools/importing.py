@@ -93,6 +93,8 @@ def ensure_may_import(user, kind: str) -> None:
     require_role(user, *IMPORT_ROLES)
     if user.role == Role.SCHOOL and not TEMPLATES[kind].yearly:
         raise PermissionDenied("学校填报员不能导入学校名录")
+    if (user.role == Role.BUREAU and not user.county_id) or (user.role == Role.SCHOOL and not user.school_id):
+        raise PermissionDenied("账号未指定所属区县或学校，不能导入")
 
 
 def importable_kinds(user) -> list[str]:
@@ -153,7 +155,11 @@ def read_sheet(data: bytes, template: Template, *, limit: int | None = None):
         logger.info("unreadable xlsx upload", exc_info=True)
         return [], [], [(None, FILE_COLUMN, "无法读取该 Excel 文件，请用 Excel 或 WPS 另存为 .xlsx 后重试")]
     try:
-        rows_iter = workbook.worksheets[0].iter_rows(values_only=True)
+        sheet = workbook.worksheets[0]
+        # Some exporters write a wrong <dimension> (e.g. "A1"); read-only mode would then stop
+        # there and silently drop rows and columns. Without it, every row in the file is read.
+        sheet.reset_dimensions()
+        rows_iter = sheet.iter_rows(values_only=True)
         header = next(rows_iter, None) or ()
         positions, errors = {}, []
         for index, cell in enumerate(header):

@@ -4,8 +4,11 @@ import io
 import zipfile
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
+from accounts.models import Role
 from schools.models import ImportRecord
+from tests.factories import UserFactory
 from tests.schools_import.helpers import TEACHER_HEADERS, build_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -200,3 +203,19 @@ def test_bureau_staff_cannot_import_rows_of_another_countys_school(refused, bure
 def test_a_reporter_cannot_import_rows_of_another_school(refused, reporter, school_a, school_b, class_row):
     outcome = refused("classes", [class_row(), class_row(学校标识码=school_b.code)], user=reporter)
     assert has_error(outcome, 3, "学校标识码", "只能导入本校（1301230001 城关小学）的数据")
+
+
+@pytest.mark.parametrize(("persona", "kind"), [
+    ("township_official", "classes"), ("inspector", "classes"), ("reporter", "schools"),
+])
+def test_the_service_refuses_roles_that_may_not_import(request, run_import, persona, kind, class_row):
+    user = request.getfixturevalue(persona)
+    with pytest.raises(PermissionDenied):
+        run_import(kind, [class_row()], user=user)
+    assert not ImportRecord.objects.exists()
+
+
+def test_a_bureau_account_without_a_county_cannot_import(run_import, school_row):
+    user = UserFactory(username="lost", role=Role.BUREAU, county=None)
+    with pytest.raises(PermissionDenied):
+        run_import("schools", [school_row()], user=user)

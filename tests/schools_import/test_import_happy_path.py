@@ -172,3 +172,23 @@ def test_an_update_stamps_only_the_rows_that_changed(run_import, bureau, school_
     unchanged, changed = SchoolConditions.objects.order_by("school__code")
     assert changed.books == 16000 and changed.updated_at == later
     assert unchanged.updated_at != later
+
+
+def test_a_wrong_sheet_dimension_does_not_hide_rows(run_import, bureau, school_a, class_row):
+    import io
+    import zipfile
+
+    from tests.schools_import.helpers import build_xlsx
+
+    data = build_xlsx(CLASS_HEADERS, [class_row(班级名称=f"{n}班") for n in range(5)])
+    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            content = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                assert b'<dimension ref="A1:F6" />' in content
+                content = content.replace(b'<dimension ref="A1:F6" />', b'<dimension ref="A1" />')
+            dst.writestr(item, content)
+    outcome = run_import("classes", None, user=bureau, data=out.getvalue())
+    assert outcome.ok, outcome.errors
+    assert SchoolClass.objects.count() == 5
