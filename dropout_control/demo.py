@@ -38,6 +38,7 @@ from schools.models import School, SchoolConditions, SchoolType
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = ("子涵", "浩然", "欣怡", "宇轩", "梓萱", "俊杰", "雨桐", "博文", "诗涵", "子轩", "一诺", "佳怡",
          "明轩", "思雨", "天佑", "晨曦", "嘉怡", "志强", "小龙", "海燕", "金凤", "建国", "春梅", "国栋")
+GUARDIAN_GIVEN = {True: ("建国", "志强", "国栋", "海军", "永明", "德福"), False: ("春梅", "秀英", "海燕", "桂兰", "金凤", "玉珍")}
 VILLAGES = ("东村", "西村", "南庄", "北屯", "前街", "后沟", "新村", "李家洼", "王家庄", "河湾")
 RELATIONS = (("父亲", True), ("母亲", False), ("祖父", True), ("祖母", False))
 
@@ -134,7 +135,8 @@ def _seed_cases(county, users, schools, rng, today):
             poverty_household=rng.random() < 0.3, left_behind=rng.random() < 0.35, migrant=rng.random() < 0.1,
             disability_type="physical" if reason == Reason.ILLNESS else "",
             disability_grade="2" if reason == Reason.ILLNESS else "",
-            guardian_name=rng.choice(SURNAMES) + rng.choice(GIVEN), guardian_relation=relation,
+            guardian_name=(person["name"][0] if guardian_male else rng.choice(SURNAMES)) + rng.choice(GUARDIAN_GIVEN[
+                guardian_male]), guardian_relation=relation,
             guardian_phone=f"13{rng.randint(100000000, 999999999)}", reason=reason,
             reason_detail="家访了解到学生因" + Reason(reason).label + "不愿到校。",
             assistance_measures="落实“一生一案”，安排教师结对帮扶。" if reached_any(status) else "",
@@ -230,7 +232,10 @@ def _responsibles(case, township_user, bureau, reporter, rng):
 
 def _seed_letters(county, schools, users, rng, today):
     year = today.year
-    signed = max(date(year, 1, 2), today - timedelta(days=30))
+
+    def signed():  # letters are signed at the start of the year's spring term
+        return min(today, date(year, 2, 20) + timedelta(days=rng.randint(0, 30)))
+
     letters = []
     townships = sorted({s.township for s in schools}, key=lambda t: t.name)
     for township in townships:
@@ -238,7 +243,7 @@ def _seed_letters(county, schools, users, rng, today):
                                        (Line.EDUCATION, f"{county.name}教育局", f"{township.name}中心校")):
             if rng.random() < 0.9:
                 letters.append(ResponsibilityLetter(county=county, township=township, year=year, line=line,
-                                                    party_a=party_a, party_b=party_b, signed_on=signed,
+                                                    party_a=party_a, party_b=party_b, signed_on=signed(),
                                                     uploaded_by=users["bureau"]))
     for school in schools:
         for line, party_a in ((Line.GOVERNMENT, f"{school.township.name}人民政府"),
@@ -246,7 +251,7 @@ def _seed_letters(county, schools, users, rng, today):
             if rng.random() < 0.85:
                 letters.append(ResponsibilityLetter(county=county, township=school.township, school=school, year=year,
                                                     line=line, party_a=party_a, party_b=school.name,
-                                                    signed_on=signed, uploaded_by=users["bureau"]))
+                                                    signed_on=signed(), uploaded_by=users["bureau"]))
     ResponsibilityLetter.objects.bulk_create(letters)
 
 

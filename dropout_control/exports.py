@@ -85,7 +85,7 @@ def quarterly_sheets(report: dict) -> list[Sheet]:
     rates = [("年份", retention["year"] or "无数据"),
              ("九年义务教育巩固率", _pct(retention["nine_year"])),
              ("初中三年巩固率", _pct(retention["junior"])),
-             ("计算口径", retention["formula"])]
+             ("计算口径", retention["formula_label"])]
     return [
         Sheet(f"{report['year']}年第{report['quarter']}季度", headers, rows),
         Sheet("期末未销号个案原因", ("辍学原因", "人数"), report["by_reason"]),

@@ -18,6 +18,10 @@ from dataclasses import dataclass
 TRANSFERS_ADJUSTED = "transfers-adjusted"
 SIMPLE = "simple"
 FORMULAS = (TRANSFERS_ADJUSTED, SIMPLE)
+FORMULA_LABELS = {
+    TRANSFERS_ADJUSTED: "调整口径：毕业生 ÷（入学人数 + 转入 − 转出 − 死亡）",
+    SIMPLE: "简单口径：毕业生 ÷ 入学人数",
+}
 JUNIOR_TARGET = 0.95  # 优质均衡 education-quality item: 初中三年巩固率 ≥ 95%
 
 

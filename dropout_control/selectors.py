@@ -240,6 +240,7 @@ def retention_table(user, county, year: int) -> dict:
     return {
         "year": year,
         "formula": formula,
+        "formula_label": retention.FORMULA_LABELS[formula],
         "county": retention.rates_for(county_years, year, formula),
         "townships": [{"township": t, "rates": retention.rates_for(township_years.get(t.pk, {}), year, formula)}
                       for t in townships],
@@ -249,14 +250,17 @@ def retention_table(user, county, year: int) -> dict:
 
 
 def latest_retention(user, county) -> dict:
-    """County rates of the latest year that has graduates: {"year", "nine_year", "junior", "formula"}."""
+    """County rates of the latest year that has graduates:
+    {"year", "nine_year", "junior", "formula", "formula_label"} (year and rates None without data)."""
     formula = retention_formula()
+    label = retention.FORMULA_LABELS[formula]
     county_years, _ = _cohort_years(cohorts_visible_to(user).filter(school__county=county))
     years = [y for y, row in county_years.items() if row.junior_graduates]
     if not years:
-        return {"year": None, "nine_year": None, "junior": None, "formula": formula}
+        return {"year": None, "nine_year": None, "junior": None, "formula": formula, "formula_label": label}
     rates = retention.rates_for(county_years, max(years), formula)
-    return {"year": rates.year, "nine_year": rates.nine_year, "junior": rates.junior, "formula": formula}
+    return {"year": rates.year, "nine_year": rates.nine_year, "junior": rates.junior, "formula": formula,
+            "formula_label": label}
 
 
 def cohort_rows(user, county, year: int) -> QuerySet:
