@@ -42,6 +42,25 @@ def schools_of_county(county) -> QuerySet:
     return School.objects.filter(county=county).select_related("township").order_by("township__name", "code")
 
 
+_ANSWERING_QUESTIONS: dict[tuple[int, float], list[Question]] = {}
+
+
+def questions_for_answering(survey: Survey) -> list[Question]:
+    """The survey's questions, cached in this process for the public answer page.
+
+    Safe because questions only change while a survey is a draft (services refuse otherwise),
+    and a draft serves no form; the key includes updated_at, which every save of the survey
+    (opening it, the admin's change form) moves on. Saves a query on every page load and post.
+    """
+    key = (survey.pk, survey.updated_at.timestamp())
+    questions = _ANSWERING_QUESTIONS.get(key)
+    if questions is None:
+        if len(_ANSWERING_QUESTIONS) > 256:
+            _ANSWERING_QUESTIONS.clear()
+        questions = _ANSWERING_QUESTIONS[key] = list(survey.questions.all())
+    return questions
+
+
 def comments_of(survey: Survey) -> QuerySet:
     """Free-text answers (newest first) with their question, group and school. Render escaped."""
     return (Answer.objects.filter(question__survey=survey, question__kind=Question.Kind.TEXT)

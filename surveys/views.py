@@ -373,7 +373,7 @@ def answer(request, token):
         return _closed_page(request, invitation, "closed" if invitation.active else "inactive", 410)
     if invitation.answers_count >= invitation.quota:
         return _closed_page(request, invitation, "full", 200)
-    questions = [q for q in invitation.survey.questions.all() if invitation.group in q.groups]
+    questions = [q for q in selectors.questions_for_answering(invitation.survey) if invitation.group in q.groups]
     if request.method == "GET":
         form = AnswerForm(initial={"form_token": _fresh_token(invitation)}, questions=questions)
         return _answer_form_page(request, invitation, form)
