@@ -442,8 +442,9 @@ def _run(template: Template, data: bytes, user, *, dry_run: bool) -> _Run:
         resource = validator.resource()
         result = resource.import_data(dataset, dry_run=False, use_transactions=True, raise_errors=False)
         run.errors = _result_errors(result, [rownum for rownum, _ in parsed], template)
-        run.created = result.totals.get("new", 0)
-        run.updated = result.totals.get("update", 0)
+        if not run.errors:
+            run.created = result.totals.get("new", 0)
+            run.updated = result.totals.get("update", 0)
         if run.errors or dry_run:
             transaction.set_rollback(True)
     return run

@@ -219,3 +219,28 @@ def test_a_bureau_account_without_a_county_cannot_import(run_import, school_row)
     user = UserFactory(username="lost", role=Role.BUREAU, county=None)
     with pytest.raises(PermissionDenied):
         run_import("schools", [school_row()], user=user)
+
+
+def test_a_database_failure_while_writing_rolls_everything_back(refused, bureau, school_a, teacher_row, monkeypatch):
+    from django.db import IntegrityError
+    from django.db.models.query import QuerySet
+
+    def fail(*args, **kwargs):
+        raise IntegrityError("simulated")
+
+    monkeypatch.setattr(QuerySet, "bulk_create", fail)
+    outcome = refused("teachers", [teacher_row()], user=bureau)
+    assert has_error(outcome, None, "文件", "写入数据库失败：simulated")
+
+
+def test_a_failing_school_row_rolls_back_the_townships_it_created(refused, bureau, school_row, monkeypatch):
+    from django.db import IntegrityError
+
+    from schools.models import School
+
+    def fail(self, *args, **kwargs):
+        raise IntegrityError("simulated")
+
+    monkeypatch.setattr(School, "save", fail)
+    outcome = refused("schools", [school_row(乡镇名称="新设镇")], user=bureau)
+    assert has_error(outcome, 2, "", "写入失败：simulated")
