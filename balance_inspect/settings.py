@@ -248,6 +248,11 @@ RETENTION_FORMULA = env_str("RETENTION_FORMULA", "transfers-adjusted")
 # Rectification items and prep tasks whose deadline is this many days away or fewer are "due soon".
 RECTIFICATION_DUE_SOON_DAYS = env_int("RECTIFICATION_DUE_SOON_DAYS", 7, minimum=1)
 
+# Dashboards (dashboard app): county figures are kept this many seconds in the cache and shared
+# by every reader of the county (0 = recompute on every request). Finished assessments never
+# change, so what is derived from one (charts, 表Ⅱ rows) is cached without expiry.
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60, minimum=0)
+
 # Teacher workforce (workforce app, domain.md §5). Small rural schools (乡村, fewer compulsory
 # students than WORKFORCE_SMALL_SCHOOL_UNDER) also get posts by classes × WORKFORCE_CLASS_POST_RATIO
 # [local]; the larger of the student and the class rule applies.
