@@ -17,10 +17,6 @@ LARGE = Q(students__gte=56, students__lte=65)
 SUPER_LARGE = Q(students__gte=66)
 
 
-def school_list_for(user):
-    return schools_visible_to(user).select_related("township", "county", "parent").order_by("township__name", "code")
-
-
 def years_with_data(user) -> list[int]:
     """School years (newest first) for which any school the user sees has conditions."""
     return list(
