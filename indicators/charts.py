@@ -28,13 +28,15 @@ _STYLE = Style(
     foreground="#333333",
     foreground_strong="#111111",
     foreground_subtle="#777777",
-    colors=("#1f5fa8", THRESHOLD_COLOR),
+    colors=("#1f5fa8",),
+    guide_stroke_color="#dddddd",
+    # The threshold is the one major guide: a solid red line across the bars.
+    major_guide_stroke_color=FAIL_COLOR,
+    major_guide_stroke_dasharray="0",
     label_font_size=12,
     major_label_font_size=12,
     value_font_size=11,
-    legend_font_size=12,
     title_font_size=14,
-    tooltip_font_size=11,
 )
 
 
@@ -45,51 +47,62 @@ def _bar(value: float | None, passed: bool | None) -> dict:
     return {"value": value, "color": color, "label": format_number(value, 3)}
 
 
+def _ticks(top: float, threshold: float | None) -> list[float]:
+    step = 0.1 if top <= 1.0 else 0.2 if top <= 2.0 else 0.5
+    ticks = [round(i * step, 2) for i in range(int(top / step) + 2)]
+    if threshold is not None and threshold not in ticks:
+        ticks = sorted([*ticks, threshold])
+    return ticks
+
+
 def cv_chart_svg(stage_result: dict, scheme: str, *, title: str | None = None, stage: str | None = None) -> str:
     """An SVG (text, no XML declaration) of each CV of one stage against its threshold.
 
     ``stage_result`` is ``result["stages"][stage]`` of an assessment document; ``scheme`` its
-    rule set key (the stage's ``cv_threshold``, which stored results carry, is the composite's
-    line under basic-2012). quality-2017: each indicator's bar is red when above the threshold, and the
-    threshold is drawn beside it. basic-2012: the single CVs are informative (blue) and a
-    "综合差异系数" bar is judged against the threshold. Undefined CVs are left empty.
+    rule set key (the stage's ``cv_threshold``, which stored results carry, is the line; without
+    it, the indicators' own ``cv_threshold``). The threshold is a red line. quality-2017: a bar
+    above it is red, others green. basic-2012: the single CVs are informative (blue) and the
+    "综合差异系数" bar is the one judged against the line. Undefined CVs are left empty.
     """
     rs = get_ruleset(scheme)
+    indicators = stage_result["indicators"]
+    threshold = stage_result.get("cv_threshold")
+    if threshold is None:
+        threshold = next((indicators[i.key].get("cv_threshold") for i in rs.indicators
+                          if indicators[i.key].get("cv_threshold") is not None), None)
+    labels = [ind.label for ind in rs.indicators]
+    bars = [_bar(indicators[ind.key]["cv"], indicators[ind.key]["cv_passed"]) for ind in rs.indicators]
+    if rs.cv_rule == "composite":
+        labels.append("综合差异系数")
+        bars.append(_bar(stage_result.get("composite_cv"), stage_result.get("passed")))
+    values = [b["value"] for b in bars if b["value"] is not None]
+    top = max([*values, threshold or 0, 0.1])
+    heading = title or (f"{STAGE_LABELS[stage]} 差异系数" if stage else "差异系数")
+    if threshold is not None:
+        heading += f"（红线：标准 ≤ {format_number(threshold, 2)}）"
     chart = pygal.HorizontalBar(
         style=_STYLE,
         js=[],
         width=760,
-        height=90 + 34 * (len(rs.indicators) + (1 if rs.cv_rule == "composite" else 0)),
+        height=80 + 34 * len(labels),
         disable_xml_declaration=True,
         print_values=True,
-        print_values_position="top",
-        show_legend=True,
-        legend_at_bottom=True,
-        legend_at_bottom_columns=2,
+        show_legend=False,
         truncate_label=-1,
         value_formatter=lambda v: format_number(v, 3),
-        title=title or (f"{STAGE_LABELS[stage]} 差异系数" if stage else "差异系数"),
+        title=heading,
         margin=12,
-        zero=0,
+        margin_left=36,  # pygal measures CJK labels as narrower than they render
+        y_labels=_ticks(top, threshold),
+        y_labels_major=[threshold] if threshold is not None else [],
+        show_minor_y_labels=True,
+        range=(0, _ticks(top, threshold)[-1]),
     )
-    labels = [ind.label for ind in rs.indicators]
-    cvs = [_bar(stage_result["indicators"][ind.key]["cv"], stage_result["indicators"][ind.key]["cv_passed"])
-           for ind in rs.indicators]
-    limits: list[float | None]
-    if rs.cv_rule == "composite":
-        labels.append("综合差异系数")
-        composite = stage_result.get("composite_cv")
-        cvs.append(_bar(composite, stage_result.get("passed")))
-        limits = [None] * len(rs.indicators) + [stage_result.get("cv_threshold")]
-    else:
-        limits = [stage_result["indicators"][ind.key]["cv_threshold"] for ind in rs.indicators]
     # Reversed so the first indicator is drawn at the top, in the order of 表Ⅲ.
     chart.x_labels = list(reversed(labels))
-    chart.add("差异系数", list(reversed(cvs)))
-    chart.add("标准（不超过）", list(reversed(limits)))
+    chart.add("差异系数", list(reversed(bars)))
     # pygal always embeds its config as an inline <script> (even with js=[]); CSP would block it
     # and nothing needs it, so it is cut out of the well-formed output.
     svg = _SCRIPT.sub("", chart.render(is_unicode=True))
     # An explicit attribute on the root as well: WeasyPrint applies it even where CSS is not read.
     return svg.replace("<svg ", f"<svg font-family='{FONT_FAMILY}' ", 1)
-

@@ -1,10 +1,13 @@
 """Demo rows of the indicators app: a few county items and finished assessments of both schemes.
 
 Connected to schools.signals.demo_seeded in IndicatorsConfig.ready(). Runs the computation in
-this process (no broker), so a freshly seeded demo opens on real results.
+this process (no broker) right after the seed commits, so a freshly seeded demo opens on real
+results.
 """
 
 from decimal import Decimal
+
+from django.db import transaction
 
 from accounts.models import Role
 
@@ -33,5 +36,12 @@ def seed_indicators(sender, *, county, users, year, rng, **kwargs):
     user = users.get(Role.BUREAU) or users.get("bureau")
     for key, value, note in DEMO_ITEMS:
         county_item_save(county=county, year=year, key=key, value=value, note=note, user=user)
-    for scheme in (Scheme.BASIC_2012, Scheme.QUALITY_2017):
-        assessment_run_now(county=county, year=year, scheme=scheme, user=user)
+
+    def assess_demo():
+        for scheme in (Scheme.BASIC_2012, Scheme.QUALITY_2017):
+            assessment_run_now(county=county, year=year, scheme=scheme, user=user)
+
+    # seed_demo sends the signal inside its transaction; computing once it commits means every
+    # app's demo rows (and the county items their providers derive from them) are in the result,
+    # whatever order the receivers ran in. Outside a transaction this runs at once.
+    transaction.on_commit(assess_demo)

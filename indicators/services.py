@@ -234,6 +234,7 @@ def assessment_request(*, county, year: int, scheme: str, user) -> Assessment:
     Returns the latest finished assessment with the same county, year, scheme and input
     fingerprint when there is one (nothing is queued), else one already queued or running for
     that input, else a new queued Assessment whose task is sent after commit. Audited on create.
+    The returned instance carries ``reused`` (True when an existing row was returned).
     """
     prepared = _prepare(county, year, scheme)
     same = Assessment.objects.filter(county=county, year=year, scheme=scheme, fingerprint=prepared.fingerprint)
@@ -243,6 +244,7 @@ def assessment_request(*, county, year: int, scheme: str, user) -> Assessment:
             if existing.looks_delayed:
                 # The first send was probably lost (broker down); the claim makes a resend harmless.
                 enqueue(run_assessment, existing.pk)
+            existing.reused = True
             return existing
 
     with transaction.atomic():
@@ -250,6 +252,7 @@ def assessment_request(*, county, year: int, scheme: str, user) -> Assessment:
                                                fingerprint=prepared.fingerprint, requested_by=user)
         audit_record(user=user, action=AuditEntry.Action.CREATE, obj=assessment, county=county)
         enqueue(run_assessment, assessment.pk)
+    assessment.reused = False
     return assessment
 
 

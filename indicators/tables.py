@@ -43,10 +43,12 @@ def table3(result: dict) -> list[dict]:
                 "mean_text": fmt(r["mean"], digits), "std_text": fmt(r["std"], digits),
                 "cv_text": format_number(r["cv"], 3) if s["units"] else "—",
                 "cv_threshold": r["cv_threshold"], "cv_passed": r["cv_passed"],
+                "threshold_text": fmt(r["cv_threshold"], 2) if r["cv_threshold"] is not None else "—",
             })
         out.append({
             "stage": stage, "label": STAGE_LABELS[stage], "units": s["units"], "students": s["students"],
-            "threshold": rs.cv_thresholds[stage], "rule": rs.cv_rule, "rows": rows,
+            "threshold": rs.cv_thresholds[stage], "threshold_text": fmt(rs.cv_thresholds[stage], 2),
+            "rule": rs.cv_rule, "rows": rows,
             "composite_cv": s["composite_cv"],
             "composite_text": format_number(s["composite_cv"], 3) if s["units"] else "—",
             "passed": s["passed"], "classes": s["classes"],

@@ -89,10 +89,12 @@ def assessment_request(request):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("indicators:list")
-    if assessment.status == JobStatus.DONE:
+    if assessment.reused and assessment.status == JobStatus.DONE:
         messages.info(request, "数据与县级项目自上次评估以来没有变化，直接显示已有结果。")
+    elif assessment.reused:
+        messages.info(request, "相同数据的评估正在计算中。")
     else:
-        messages.success(request, "已提交评估，后台计算完成后本页自动显示结果。")
+        messages.success(request, "已提交评估，计算完成后本页自动显示结果。")
     return redirect("indicators:detail", pk=assessment.pk)
 
 

@@ -56,6 +56,7 @@ def test_unchanged_input_reuses_the_stored_result(county_data, bureau, run_on_co
     first = request(county_data, bureau, run_on_commit)
     again = request(county_data, bureau, run_on_commit)
     assert again.pk == first.pk and Assessment.objects.count() == 1
+    assert first.reused is False and again.reused is True
 
 
 def test_changed_school_data_makes_a_new_run(county_data, bureau, run_on_commit):

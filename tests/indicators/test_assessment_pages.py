@@ -69,6 +69,14 @@ def test_bureau_requests_an_assessment_and_lands_on_it(county_data, bureau, logi
     assert assessment.status == JobStatus.DONE and assessment.requested_by == bureau
 
 
+def test_a_repeated_request_says_the_result_is_reused(quality, bureau, login):
+    response = login(bureau).post(reverse("indicators:request"), {"year": 2025, "scheme": "quality-2017"},
+                                  follow=True)
+    assert response.redirect_chain[-1][0] == reverse("indicators:detail", args=[quality.pk])
+    assert "直接显示已有结果" in response.content.decode()
+    assert Assessment.objects.count() == 1
+
+
 def test_an_invalid_request_is_refused_with_a_message(county_data, bureau, login):
     response = login(bureau).post(reverse("indicators:request"), {"year": 1800, "scheme": "basic-2012"}, follow=True)
     assert "请检查学年与评估方案" in response.content.decode()

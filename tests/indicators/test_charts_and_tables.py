@@ -37,7 +37,7 @@ def test_chart_of_basic_2012_judges_the_composite():
     s = {"units": 3, "composite_cv": 0.7, "passed": False, "cv_threshold": 0.65,
          "indicators": {k: {"cv": 0.7, "cv_passed": None, "cv_threshold": None} for k in keys}}
     svg = cv_chart_svg(s, "basic-2012", stage="primary")
-    assert "综合差异系数" in svg and "0.650" in svg
+    assert "综合差异系数" in svg and "标准 ≤ 0.65" in svg
 
 
 def result_with_units():

@@ -1,0 +1,22 @@
+"""The demo receiver stores county items and finished assessments of both schemes."""
+
+import random
+
+import pytest
+
+from balance_inspect.jobs import JobStatus
+from indicators.demo import seed_indicators
+from indicators.models import Assessment, CountyItemValue
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_seeding_stores_items_and_both_assessments(county_data, bureau, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        seed_indicators(None, county=county_data.county, users={"bureau": bureau}, year=2025, rng=random.Random(1))
+    assert CountyItemValue.objects.filter(county=county_data.county, year=2025).count() >= 10
+    assert CountyItemValue.objects.get(key="teacher_pay").passed is False
+    done = {a.scheme: a for a in Assessment.objects.filter(status=JobStatus.DONE)}
+    assert set(done) == {"basic-2012", "quality-2017"}
+    assert done["basic-2012"].passed is True  # the 2012 items entered for the demo all pass
+    assert any("教师平均工资" in r for r in done["quality-2017"].result["reasons"])
