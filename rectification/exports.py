@@ -3,9 +3,8 @@
 Rows are written by balance_inspect.xlsx, which neutralises formulas and illegal characters.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
-
-from django.db.models import Prefetch
 
 from balance_inspect.xlsx import Sheet
 from rectification.feedback import COLUMNS as FEEDBACK_COLUMNS
@@ -30,12 +29,21 @@ def _source_text(item) -> str:
 
 
 def ledger_rows(items) -> Iterator[list]:
-    """One row per item, columns as LEDGER_HEADERS; progress entries oldest first, one per line."""
-    items = items.select_related("closed_by").prefetch_related(
-        "schools",
-        Prefetch("progress", queryset=ProgressEntry.objects.order_by("date", "id")),
-        Prefetch("evidence", queryset=EvidenceFile.objects.order_by("uploaded_at", "id")),
-    )
+    """One row per item, columns as LEDGER_HEADERS; progress entries oldest first, one per line.
+
+    Progress and evidence are read as plain tuples (two queries), not model instances: a county's
+    ledger carries thousands of them and the export should not build an object for each.
+    """
+    items = list(items.select_related("closed_by").prefetch_related("schools"))
+    ids = [i.pk for i in items]
+    progress: dict[int, list[str]] = defaultdict(list)
+    for item_id, day, text in ProgressEntry.objects.filter(item_id__in=ids).order_by("date", "id").values_list(
+            "item_id", "date", "text"):
+        progress[item_id].append(f"{day.isoformat()} {text}")
+    evidence: dict[int, list[str]] = defaultdict(list)
+    for item_id, name in EvidenceFile.objects.filter(item_id__in=ids).order_by("uploaded_at", "id").values_list(
+            "item_id", "original_name"):
+        evidence[item_id].append(name)
     for item in items:
         yield [
             item.number,
@@ -49,9 +57,9 @@ def ledger_rows(items) -> Iterator[list]:
             item.cooperating_units,
             item.responsible_person,
             item.deadline,
-            "\n".join(f"{p.date.isoformat()} {p.text}" for p in item.progress.all()),
+            "\n".join(progress[item.pk]),
             item.get_status_display(),
-            "\n".join(e.original_name for e in item.evidence.all()),
+            "\n".join(evidence[item.pk]),
             item.verification_opinion,
             item.closed_on,
             str(item.closed_by) if item.closed_by_id else "",

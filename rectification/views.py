@@ -62,6 +62,7 @@ def item_list(request):
     today = timezone.localdate()
     filters = LedgerFilter(request.GET, queryset=selectors.ledger_list(request.user), request=request)
     page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    selectors.attach_evidence_counts(page.object_list)
     for item in page.object_list:
         item.due_state = selectors.item_due_state(item, today)
     return render(request, "rectification/item_list.html", {

@@ -37,6 +37,23 @@ def item_data(**overrides):
     return data
 
 
+@pytest.fixture(autouse=True)
+def _seeded_rows(request):
+    """The checklist and plan templates come from a data migration; a transactional test (of any
+    app) run earlier in the session flushes them, so put them back for tests that use the database."""
+    names = set(request.fixturenames)
+    if request.node.get_closest_marker("django_db") is None and not names & {"db", "transactional_db"}:
+        return
+    from rectification.models import ArchivePoint, PrepTaskTemplate
+
+    if request.node.get_closest_marker("django_db") is None:
+        request.getfixturevalue("transactional_db" if "transactional_db" in names else "db")
+    if not ArchivePoint.objects.exists():
+        services.archive_points_ensure()
+    if not PrepTaskTemplate.objects.exists():
+        services.task_templates_ensure()
+
+
 @pytest.fixture
 def pdf_upload():
     """pdf_upload(name=..., title=...) -> a valid small PDF upload."""
@@ -145,3 +162,25 @@ def make_assessment(county):
         return Assessment.objects.create(**values)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def _live_server_media_url():
+    """settings.MEDIA_URL is None (files are served only by access-checked views), but Django's live
+    server builds a media handler from it and fails on every request; give that test-only handler a
+    path nothing uses. (Reported to the lead: better fixed once in tests/conftest.py.)"""
+    from django.conf import settings
+    from django.test.testcases import _MediaFilesHandler
+
+    if settings.MEDIA_URL is not None:
+        yield
+        return
+    original = _MediaFilesHandler.get_base_url
+    _MediaFilesHandler.get_base_url = lambda self: "/__media_not_served__/"
+    yield
+    _MediaFilesHandler.get_base_url = original
+
+
+@pytest.fixture(scope="session")
+def live_server(_live_server_media_url, live_server):
+    return live_server
