@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_GET
 
 from accounts.access import can_edit_school, get_school_for_user
 from schools import selectors
@@ -45,6 +46,7 @@ def _sort_headers(request, current: str) -> list[dict]:
 
 
 @login_required
+@require_GET
 def school_list(request):
     years = selectors.years_with_data(request.user)
     year = selectors.pick_year(request.GET.get("year"), years)
@@ -60,6 +62,7 @@ def school_list(request):
 
 
 @login_required
+@require_GET
 def school_detail(request, code):
     school = get_school_for_user(request.user, code)
     years = selectors.school_years(school)

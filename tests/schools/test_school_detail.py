@@ -106,3 +106,9 @@ def test_an_unknown_code_is_a_404(login, bureau):
 
 def test_it_requires_login(client, school_a):
     assert client.get(url(school_a)).status_code == 302
+
+
+def test_the_read_pages_only_answer_get(login, inspector, school_a):
+    client = login(inspector)
+    assert client.post(url(school_a)).status_code == 405
+    assert client.post("/schools/").status_code == 405
