@@ -220,9 +220,12 @@ def compute_assessment_result(county, year: int, scheme: str) -> dict:
     """The full assessment document of ``county`` (a County) for ``year`` under ``scheme``.
 
     data-contract §3 (county as its code string, year int, scheme, passed, reasons, stages, units;
-    numbers unrounded) plus ``warnings``, ``checks`` {school_size, rooms, large_classes,
-    school_sizes}, ``county_items``, ``gaps`` {units, cv_plans}, ``settings`` and
-    ``input_fingerprint``. Raises ValidationError for an unknown scheme.
+    numbers unrounded) plus: ``stages.<stage>.cv_threshold``/``cv_rule`` (the line the stage is
+    judged by; under basic-2012 the composite's), per unit ``school_name``/``township``,
+    ``warnings``, ``checks`` {school_size, rooms, large_classes, school_sizes},
+    ``county_items`` (indicators.county_items.merge_items rows), ``gaps`` {units: unit_gaps,
+    cv_plans}, ``settings`` (EngineSettings.to_dict) and ``input_fingerprint``.
+    Raises ValidationError for an unknown scheme.
     """
     prepared = _prepare(county, year, scheme)
     return _compute(county, year, scheme, prepared)[0]

@@ -26,10 +26,11 @@ from . import selectors, services
 from .charts import cv_chart_svg
 from .county_items import BY_KEY, PART_LABELS, items_for
 from .engine import RULESETS, STAGE_LABELS, STAGES, get_ruleset
+from .engine.rules import WHOLE_UNIT_KINDS
 from .exports import table2_sheet, table3_sheet
 from .forms import WHAT_IF_FIELD_LABELS, AssessmentRequestForm, CountyItemForm, WhatIfForm, YearForm
 from .models import Scheme
-from .tables import drilldown, fmt, table2, table3, what_if_diff
+from .tables import drilldown, fmt, table2, table3, value_digits, what_if_diff
 
 READERS = (Role.ADMIN, Role.BUREAU, Role.INSPECTOR)
 
@@ -89,6 +90,9 @@ def assessment_request(request):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("indicators:list")
+    except ValueError as exc:  # a county-item provider of another app broke its contract
+        messages.error(request, f"无法开始评估：{exc}")
+        return redirect("indicators:list")
     if assessment.reused and assessment.status == JobStatus.DONE:
         messages.info(request, "数据与县级项目自上次评估以来没有变化，直接显示已有结果。")
     elif assessment.reused:
@@ -102,10 +106,10 @@ def assessment_request(request):
 @require_GET
 def assessment_status(request, pk):
     assessment = _read(request, pk)
-    response = render(request, "includes/job_status.html", {
-        "job": assessment, "status_url": reverse("indicators:status", args=[pk]),
-    })
-    if request.htmx and assessment.is_finished and request.GET.get("reload"):
+    reload = request.GET.get("reload") == "1"
+    status_url = reverse("indicators:status", args=[pk]) + ("?reload=1" if reload else "")
+    response = render(request, "includes/job_status.html", {"job": assessment, "status_url": status_url})
+    if request.htmx and assessment.is_finished and reload:
         # The detail page polls with reload=1: show the result as soon as it is there.
         response["HX-Refresh"] = "true"
     return response
@@ -150,18 +154,26 @@ def assessment_gaps(request, pk):
     gaps = assessment.result["gaps"]
     totals: dict[tuple, float] = {}
     for row in gaps["units"]:
-        k = (row["stage"], row["label"], row["unit"])
+        k = (STAGES.index(row["stage"]), row["stage"], row["label"], row["unit"], row["kind"])
         totals[k] = totals.get(k, 0) + row["addition"]
-    for row in gaps["units"]:
-        digits = 4 if row["indicator"] in ("teacher_ratio",) else 2
+        digits = value_digits(row["indicator"])
         row["current_text"] = fmt(row["current_value"], digits)
         row["new_text"] = fmt(row["new_value"], digits)
+        row["addition_text"] = _amount(row["addition"], row["kind"])
         row["stage_label"] = STAGE_LABELS[row["stage"]]
     for plan in gaps["cv_plans"]:
         plan["stage_label"] = STAGE_LABELS[plan["stage"]]
-    total_rows = [{"stage_label": STAGE_LABELS[s], "label": label, "unit": unit, "total": total}
-                  for (s, label, unit), total in sorted(totals.items())]
+        plan["total_text"] = _amount(plan["total_addition"], plan["kind"])
+        for school in plan["schools"]:
+            school["addition_text"] = _amount(school["addition"], plan["kind"])
+    total_rows = [{"stage_label": STAGE_LABELS[stage], "label": label, "unit": unit, "total": _amount(total, kind)}
+                  for (_, stage, label, unit, kind), total in sorted(totals.items())]
     return render(request, "indicators/gaps.html", {"a": assessment, "gaps": gaps, "totals": total_rows})
+
+
+def _amount(value, kind: str) -> str:
+    """An addition as people add it: whole teachers, rooms, computers, books; ㎡ and 元 to 0.01."""
+    return str(int(value)) if kind in WHOLE_UNIT_KINDS else fmt(value, 2)
 
 
 @login_required
@@ -272,8 +284,8 @@ def county_item_save(request, year, key):
     require_writer(request.user)
     county = _county(request)
     spec = BY_KEY.get(key)
-    if spec is None:
-        raise Http404("没有该项目")
+    if spec is None or not 2000 <= year <= 2100:
+        raise Http404("没有该项目或学年")
     form = CountyItemForm(request.POST, request.FILES, spec=spec, prefix=key)
     target = reverse("indicators:items") + f"?year={year}#item-{key}"
     if not form.is_valid():

@@ -223,3 +223,11 @@ def test_what_if_needs_every_part_of_a_row(quality, bureau, login):
     params = {"unit_0": "1301230001:primary", "delta_0": "3"}
     html = login(bureau).get(reverse("indicators:what_if", args=[quality.pk]), params).content.decode()
     assert "请同时选择学校单元、调整内容并填写增减量" in html
+
+
+def test_a_running_status_partial_keeps_polling_the_same_url(county_data, bureau, login):
+    running = Assessment.objects.create(county=county_data.county, year=2025, scheme="basic-2012",
+                                        status=JobStatus.RUNNING, progress=40)
+    url = reverse("indicators:status", args=[running.pk])
+    html = login(bureau).get(url + "?reload=1", HTTP_HX_REQUEST="true").content.decode()
+    assert f'hx-get="{url}?reload=1"' in html and "40%" in html
