@@ -85,7 +85,7 @@ def _answers(survey, responses, rng) -> None:
     for q in survey.questions.order_by("order"):
         mine = [r for r in responses if r.group in q.groups]
         if q.kind == Question.Kind.SCALE:
-            share = WEAK_RATE if q.item == WEAK_ITEM else rng.uniform(0.88, 0.93)
+            share = WEAK_RATE if q.item == WEAK_ITEM else rng.uniform(0.86, 0.91)
             values = _exact_values(len(mine), share, rng)
             answers += [Answer(response=r, question=q, value=v) for r, v in zip(mine, values, strict=True)]
         elif q.kind == Question.Kind.AWARENESS:

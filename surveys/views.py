@@ -32,7 +32,7 @@ from surveys.forms import (
     read_nonce,
     sign_nonce,
 )
-from surveys.models import Invitation, Question, Survey
+from surveys.models import Invitation, Question, RespondentGroup, Survey
 
 READ_ROLES = (Role.ADMIN, Role.BUREAU, Role.INSPECTOR)
 SURVEY_SCOPE = {"county": "county", "township": None, "school": None}
@@ -304,7 +304,9 @@ def qr_sheet(request, pk):
     elif code:
         invitations = invitations.filter(school__code=code)
     cards = []
-    for inv in invitations:
+    order = {g: i for i, g in enumerate(RespondentGroup.values)}
+    for inv in sorted(invitations, key=lambda i: (i.school is None, i.school.code if i.school else "",
+                                                  order.get(i.group, 99), i.pk)):
         url = public_url(request, inv)
         cards.append({"invitation": inv, "url": url,
                       "qr": segno.make(url, error="m").svg_data_uri(scale=6, border=2)})

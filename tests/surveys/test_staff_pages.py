@@ -250,3 +250,24 @@ def test_question_edit_is_audited_with_a_diff(draft_survey, bureau, login):
         "order": q.order, "kind": q.kind, "item": q.item, "text": "新的题目", "groups": q.groups, "required": "on"})
     entry = AuditEntry.objects.get(action="update", object_type="surveys.Question")
     assert entry.changes == {"text": [q.text, "新的题目"]}
+
+
+def test_the_invitation_list_runs_a_constant_number_of_queries(survey, bureau, login, county, school_a, school_b,
+                                                               django_assert_max_num_queries):
+    from tests.factories import SchoolFactory
+
+    for i in range(8):
+        SchoolFactory(township=school_a.township, code=f"13012301{i:02d}", name=f"第{i}小学")
+    services.invitations_generate(user=bureau, survey=survey, schools=county.schools.all(),
+                                  groups=["parent", "teacher", "student"], target=10, quota=20)
+    client = login(bureau)
+    with django_assert_max_num_queries(10):
+        html = client.get(f"/surveys/{survey.pk}/invitations/").content.decode()
+    assert html.count("/surveys/a/") == 30
+
+
+def test_the_qr_sheet_lists_groups_in_their_usual_order(survey, bureau, login, school_a):
+    for group in ("teacher", "principal", "parent"):
+        services.invitation_create(user=bureau, survey=survey, school=school_a, group=group, target=1, quota=1)
+    html = login(bureau).get(f"/surveys/{survey.pk}/qr/").content.decode()
+    assert html.index("<strong>家长</strong>") < html.index("<strong>教师</strong>") < html.index("<strong>校长</strong>")
