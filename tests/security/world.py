@@ -1,0 +1,179 @@
+"""Plain builders of the security tests: rows of every app, made through their services.
+
+Each builder takes the personas it needs and returns the rows it made, so a test can aim at
+"another area's" rows by id. Files are small but valid (a real PDF, a real xlsx).
+"""
+
+import io
+from datetime import date, timedelta
+from types import SimpleNamespace
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from openpyxl import Workbook
+
+from balance_inspect.jobs import JobStatus
+from tests.dropout_control.casedata import add_visit, ledger_data
+
+XSS = "<script>alert(1)</script>"
+XSS_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+FORMULAS = ('=HYPERLINK("http://x","y")', "+1+1", "-1", "@SUM(A1)")
+
+
+# --- files ------------------------------------------------------------------------------------
+
+def pdf_bytes(title: str = "Evidence") -> bytes:
+    from rectification.demo import tiny_pdf
+
+    return tiny_pdf(title)
+
+
+def xlsx_bytes(headers, rows) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(list(headers))
+    for row in rows:
+        ws.append(list(row))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def pdf_upload(name: str = "证明.pdf", title: str = "Evidence") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, pdf_bytes(title), content_type="application/pdf")
+
+
+# --- dropout control --------------------------------------------------------------------------
+
+def file_case(user, township, school=None, **overrides):
+    from dropout_control import services
+
+    return services.case_create(user=user, data=ledger_data(township, school, **overrides))
+
+
+def case_with_paperwork(user, township, school, **overrides):
+    """A case in 劝返中 with a visit carrying an attachment, an issued notice, a proof-free state.
+
+    Returns SimpleNamespace(case, visit, notice).
+    """
+    from dropout_control import services
+
+    case = file_case(user, township, school, **overrides)
+    services.case_confirm(user=user, case=case, note="缺课超过 30 天，入户核实")
+    visit = services.persuasion_log_add(
+        user=user, case=case,
+        data={"visited_on": case.absent_since + timedelta(days=1), "method": "home_visit", "gov_people": "村干部",
+              "edu_people": "班主任", "result": "undecided", "result_detail": "监护人同意考虑"},
+        attachment=pdf_upload("走访记录.pdf"))
+    case = services.case_start_persuasion(user=user, case=case)
+    notice = services.notice_issue(user=user, case=case, school=school)
+    case.refresh_from_db()
+    return SimpleNamespace(case=case, visit=visit, notice=notice)
+
+
+def closed_request_case(user, township, school, **overrides):
+    """A suspected case whose close request (returned, with a PDF proof) awaits review."""
+    from dropout_control import services
+
+    case = file_case(user, township, school, **overrides)
+    add_visit(user, case)
+    return services.case_request_close(user=user, case=case, outcome="returned", outcome_school=school,
+                                       outcome_date=timezone.localdate(), proof=pdf_upload("复学证明.pdf"))
+
+
+def letter_with_scan(user, township, school=None):
+    from dropout_control import services
+
+    return services.letter_save(user=user, township=township, school=school, year=timezone.localdate().year,
+                                line="education" if school else "government",
+                                signed_on=timezone.localdate() - timedelta(days=3), party_a="县政府",
+                                party_b=township.name, scan=pdf_upload("责任书.pdf"))
+
+
+# --- rectification ----------------------------------------------------------------------------
+
+def rectification_item_data(**overrides) -> dict:
+    from rectification.models import Source
+
+    data = {
+        "source": Source.PROVINCIAL, "source_no": 1, "source_date": date(2025, 3, 18), "source_team": "省督导组第二组",
+        "problem": "生均体育运动场馆面积不足", "indicator": "sports_area_pp", "stage": "primary",
+        "target": "达到 7.5 ㎡", "measures": "改扩建运动场", "lead_unit": "县教育局计财股",
+        "cooperating_units": "县财政局", "responsible_person": "王科长",
+        "deadline": timezone.localdate() + timedelta(days=60),
+    }
+    data.update(overrides)
+    return data
+
+
+def rectification_rows(user, county, **item_overrides):
+    """An item with one evidence file, one archive file and one prep task of ``county``."""
+    from rectification import services
+    from rectification.models import ArchivePoint, PrepTask
+
+    if not ArchivePoint.objects.exists():
+        services.archive_points_ensure()
+    item = services.item_create(user=user, county=county, data=rectification_item_data(**item_overrides))
+    evidence = services.evidence_add(user=user, item=item, upload=pdf_upload("整改佐证.pdf"))
+    point = ArchivePoint.objects.order_by("pk").first()
+    archive_file = services.archive_file_add(user=user, county=county, point=point, upload=pdf_upload("档案.pdf"))
+    task = PrepTask.objects.create(county=county, title="整理档案", owner_unit="督导室",
+                                   deadline=timezone.localdate() + timedelta(days=20))
+    return SimpleNamespace(item=item, evidence=evidence, archive_file=archive_file, point=point, task=task)
+
+
+# --- indicators -------------------------------------------------------------------------------
+
+def county_item_with_evidence(user, county, year=2025):
+    from decimal import Decimal
+
+    from indicators import services
+
+    value = services.county_item_save(county=county, year=year, key="special_education_funding",
+                                      value=Decimal(6500), note="财政拨付文件", files=[pdf_upload("拨付文件.pdf")],
+                                      user=user)
+    return value, value.evidence.get()
+
+
+def done_assessment(county, result=None, year=2025, scheme="quality-2017"):
+    from indicators.models import Assessment
+
+    return Assessment.objects.create(county=county, year=year, scheme=scheme, status=JobStatus.DONE,
+                                     result=result or {"stages": {}, "units": []}, passed=False,
+                                     finished_at=timezone.now())
+
+
+# --- dossiers ---------------------------------------------------------------------------------
+
+def done_dossier(county, user, year=2025):
+    from dossiers.models import Dossier
+
+    dossier = Dossier.objects.create(county=county, year=year, scheme="quality-2017", version=1, requested_by=user,
+                                     status=JobStatus.DONE, finished_at=timezone.now())
+    dossier.file.save(f"{county.code}-dossier.pdf", ContentFile(pdf_bytes("Dossier")), save=True)
+    return dossier
+
+
+# --- surveys ----------------------------------------------------------------------------------
+
+def survey_rows(user, county, school=None):
+    from surveys import services
+    from surveys.models import RespondentGroup
+
+    today = timezone.localdate()
+    survey = services.survey_create_from_template(user=user, county=county, today=today - timedelta(days=1))
+    question = survey.questions.order_by("order").first()
+    invitation = services.invitation_create(user=user, survey=survey, school=school, group=RespondentGroup.PARENT,
+                                            target=3, quota=50)
+    return SimpleNamespace(survey=survey, question=question, invitation=invitation)
+
+
+# --- schools import ---------------------------------------------------------------------------
+
+def import_record(user, county):
+    from schools.models import ImportRecord
+
+    record = ImportRecord.objects.create(kind="conditions", county=county, user=user, file_name="办学条件.xlsx",
+                                         sha256="0" * 64, status=ImportRecord.Status.PREVIEWED)
+    return record
