@@ -34,8 +34,10 @@ def survey_create(*, user, county, title: str, year: int, period: str, opens_on:
 @transaction.atomic
 def survey_create_from_template(*, user, county, today: date, days_open: int = 30) -> Survey:
     """A draft survey with the usual 社会认可度 items, open from today for `days_open` days."""
+    # `year` is the school year (学年 start) as everywhere in the project: spring belongs to last autumn's year.
+    school_year = today.year if today.month >= 9 else today.year - 1
     survey = survey_create(
-        user=user, county=county, title=TEMPLATE_TITLE.format(county=county.name), year=today.year,
+        user=user, county=county, title=TEMPLATE_TITLE.format(county=county.name), year=school_year,
         period=f"{today.year}年迎检自测", intro=TEMPLATE_INTRO, opens_on=today,
         closes_on=today + timedelta(days=days_open),
     )

@@ -271,3 +271,11 @@ def test_the_qr_sheet_lists_groups_in_their_usual_order(survey, bureau, login, s
         services.invitation_create(user=bureau, survey=survey, school=school_a, group=group, target=1, quota=1)
     html = login(bureau).get(f"/surveys/{survey.pk}/qr/").content.decode()
     assert html.index("<strong>家长</strong>") < html.index("<strong>教师</strong>") < html.index("<strong>校长</strong>")
+
+
+@pytest.mark.parametrize(("day", "school_year"), [("2026-03-15", 2025), ("2025-09-01", 2025), ("2025-08-31", 2024)])
+def test_the_template_survey_belongs_to_the_school_year(bureau, county, day, school_year):
+    from datetime import date
+
+    survey = services.survey_create_from_template(user=bureau, county=county, today=date.fromisoformat(day))
+    assert survey.year == school_year
