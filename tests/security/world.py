@@ -177,3 +177,28 @@ def import_record(user, county):
     record = ImportRecord.objects.create(kind="conditions", county=county, user=user, file_name="办学条件.xlsx",
                                          sha256="0" * 64, status=ImportRecord.Status.PREVIEWED)
     return record
+
+
+def survey_answer_data(invitation, token: str, *, text: str = "") -> dict:
+    """A complete answer of `invitation`'s questions (top scores; `text` in free-text questions)."""
+    from surveys.models import Question
+
+    data = {"form_token": token}
+    for q in invitation.survey.questions.all():
+        if invitation.group not in q.groups:
+            continue
+        if q.kind == Question.Kind.SCALE:
+            data[f"q{q.pk}"] = "5"
+        elif q.kind == Question.Kind.AWARENESS:
+            data[f"q{q.pk}"] = "1"
+        elif q.kind == Question.Kind.CHOICE:
+            data[f"q{q.pk}"] = "0"
+        elif text:
+            data[f"q{q.pk}"] = text
+    return data
+
+
+def form_token(html: str) -> str:
+    import re
+
+    return re.search(r'name="form_token" value="([^"]+)"', html).group(1)
