@@ -4,7 +4,7 @@ import json
 import math
 
 import pytest
-from engine_factories import school, teachers
+from tests.engine.engine_factories import school, teachers
 
 from indicators.engine import (
     ClassFacts,

@@ -4,7 +4,7 @@ import statistics
 from decimal import Decimal
 
 import pytest
-from engine_factories import school
+from tests.engine.engine_factories import school
 
 from indicators.engine import WeightedStats, assess, round_half_up, weighted_stats
 from indicators.engine.stats import format_number

@@ -5,7 +5,7 @@ import random
 from decimal import Decimal
 
 import pytest
-from engine_factories import unit
+from tests.engine.engine_factories import unit
 
 from indicators.engine import (
     UnitChange,

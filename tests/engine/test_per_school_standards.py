@@ -3,7 +3,7 @@
 from fractions import Fraction
 
 import pytest
-from engine_factories import unit
+from tests.engine.engine_factories import unit
 
 from indicators.engine import EngineSettings, assess_units, unit_compliance
 from indicators.engine.rules import RULESETS

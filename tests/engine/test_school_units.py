@@ -1,7 +1,7 @@
 """How schools, teaching points and the roster become units (domain.md §4–5, data-contract §2)."""
 
 import pytest
-from engine_factories import school, teachers
+from tests.engine.engine_factories import school, teachers
 
 from indicators.engine import EngineSettings, build_units, indicator_value
 from indicators.engine.rules import RULESETS

@@ -1,7 +1,7 @@
 """Class size, school size and music/art rooms (domain.md §2.2, §6)."""
 
 import pytest
-from engine_factories import school, unit
+from tests.engine.engine_factories import school, unit
 
 from indicators.engine import ClassFacts, assess, class_counts, school_size_checks
 from indicators.engine.rules import RULESETS
