@@ -202,3 +202,36 @@ def form_token(html: str) -> str:
     import re
 
     return re.search(r'name="form_token" value="([^"]+)"', html).group(1)
+
+
+# --- a small county with data to assess -------------------------------------------------------
+
+def fill_school(school, *, primary=0, junior=0, books=10000, area=2000, year=2025, teacher_names=()):
+    """Conditions, 20 full-time teachers and a class per grade of `school` in `year`; the first
+    teachers take `teacher_names`."""
+    from tests.factories import ClassFactory, ConditionsFactory, TeacherFactory
+
+    students = primary + junior
+    ConditionsFactory(school=school, year=year, primary_students=primary, junior_students=junior, books=books,
+                      building_area=area, sports_area=students * 9, equipment_value=students * 2600,
+                      computers=students // 8, multimedia_rooms=students // 40 + 1, music_rooms=1, art_rooms=1)
+    stage = "小学" if primary else "初中"
+    subjects = ["语文", "数学", "英语", "体育", "音乐", "美术", "科学", "语文", "数学", "语文"] * 2
+    for i, subject in enumerate(subjects):
+        name = teacher_names[i] if i < len(teacher_names) else f"教师{school.code[-3:]}{i}"
+        TeacherFactory(school=school, year=year, stage=stage, subject=subject, staff_no=f"{school.code[-3:]}{i:03d}",
+                       name=name, backbone="县级" if i % 4 == 0 else "无", education="本科")
+    for grade in range(1, 7) if primary else range(7, 10):
+        ClassFactory(school=school, year=year, stage=stage, grade=grade, name=f"{grade}年级1班", students=40)
+
+
+def small_county(school_a, school_b, *, teacher_names=()):
+    """滨河县 2025 with the two persona schools and a junior school, ready to assess."""
+    from tests.factories import SchoolFactory
+
+    junior = SchoolFactory(township=school_a.township, code="1301230004", name="城关中学", school_type="初中",
+                           urban_rural="城区")
+    fill_school(school_a, primary=420, books=14000, area=2300, teacher_names=teacher_names)
+    fill_school(school_b, primary=180, books=3000, area=700)
+    fill_school(junior, junior=450, books=20000, area=3000)
+    return school_a.county
