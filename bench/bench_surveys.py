@@ -21,6 +21,7 @@ import http.client
 import os
 import re
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
@@ -219,6 +220,7 @@ def main():
         connections.close_all()
         if not args.keep_db:
             drop_database(server)
+            shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def measure(args, client, survey, invitation, answer_fields, Response, Answer, Invitation):  # noqa: N803
