@@ -129,8 +129,9 @@ def case_list(user, *, status: str = "", township: str = "", school: str = "", o
 
 def open_case_for_id(id_number: str, *, exclude_pk=None) -> DropoutCase | None:
     """The open case of a child anywhere (duplicate check; the caller shows only its number and area)."""
-    qs = DropoutCase.objects.select_related("township", "county").filter(id_number=id_number).exclude(
-        status=CaseStatus.CLOSED)
+    qs = (DropoutCase.objects.select_related("township", "county").filter(id_number=id_number)
+          .exclude(status=CaseStatus.CLOSED).only("number", "status", "township__name", "county__name")
+          .order_by("pk"))
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
     return qs.first()

@@ -203,6 +203,8 @@ def _create_case_row(*, user, data: dict, today: date) -> DropoutCase:
         CaseResponsible.objects.create(case=case, level=ResponsibleLevel.GOV_TOWNSHIP, user=user)
     elif user.role == Role.SCHOOL:
         CaseResponsible.objects.create(case=case, level=ResponsibleLevel.EDU_SCHOOL, user=user)
+    # A new case has no visit, notice or close request yet: its facts are all on the row.
+    _store_overdue(case, rules.overdue_reasons(_facts(case, None, None), today, deadline_rules()), today)
     return case
 
 
@@ -214,7 +216,6 @@ def case_create(*, user, data: dict, today: date | None = None) -> DropoutCase:
     _check_ledger(data, today=today)
     with transaction.atomic():
         case = _create_case_row(user=user, data=data, today=today)
-        case_refresh_overdue(case, today=today)
     return case
 
 
@@ -227,9 +228,7 @@ def cases_import(*, user, rows: list[dict], file_name: str = "", today: date | N
         for data in rows:
             _check_area(user, data)
             _check_ledger(data, today=today)
-            case = _create_case_row(user=user, data=data, today=today)
-            case_refresh_overdue(case, today=today)
-            cases.append(case)
+            cases.append(_create_case_row(user=user, data=data, today=today))
         audit_record(user=user, action=AuditEntry.Action.IMPORT, object_type="dropout_control.DropoutCase",
                      object_repr=f"台账导入 {file_name}"[:200], county=user.county,
                      note=f"新增个案 {len(cases)} 个：" + "、".join(c.number for c in cases)[:450])
@@ -623,18 +622,23 @@ def _facts(case, first_contact, notice_deadline) -> rules.CaseFacts:
 def case_refresh_overdue(case: DropoutCase, *, today: date | None = None) -> list[rules.OverdueReason]:
     """Recompute and store the case's overdue flag and reasons (called after every change)."""
     today = _today(today)
-    current = DropoutCase.objects.annotate(
-        first_contact=Min("visits__visited_on"),
-        served_deadline=Max("notices__deadline", filter=Q(notices__delivered_on__isnull=False)),
-    ).get(pk=case.pk)  # the stored state: the caller's copy may be older
-    reasons = rules.overdue_reasons(_facts(current, current.first_contact, current.served_deadline), today,
-                                    deadline_rules())
+    # The stored state, not the caller's copy (which may be older). Three indexed lookups: one
+    # grouped query over both relations is much slower on SQLite.
+    current = DropoutCase.objects.only("status", "absent_since", "reported_on", "close_requested_at").get(pk=case.pk)
+    first_contact = PersuasionLog.objects.filter(case_id=case.pk).aggregate(d=Min("visited_on"))["d"]
+    deadline = ReturnNotice.objects.filter(case_id=case.pk, delivered_on__isnull=False).aggregate(
+        d=Max("deadline"))["d"]
+    reasons = rules.overdue_reasons(_facts(current, first_contact, deadline), today, deadline_rules())
+    _store_overdue(case, reasons, today)
+    return reasons
+
+
+def _store_overdue(case: DropoutCase, reasons: list[rules.OverdueReason], today: date) -> None:
     fields = {"overdue": bool(reasons), "overdue_reasons": [r.text for r in reasons],
               "overdue_keys": [r.key for r in reasons], "overdue_checked_on": today}
     DropoutCase.objects.filter(pk=case.pk).update(**fields)
     for k, v in fields.items():
         setattr(case, k, v)
-    return reasons
 
 
 @dataclass
@@ -666,42 +670,54 @@ def _recipients(cases: list[DropoutCase]) -> dict[str, list[DropoutCase]]:
     return out
 
 
+def _chunks(ids: list, size: int = 500):
+    """Slices of at most `size` ids, so an IN (...) list stays within every database's limits."""
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
 def cases_scan_overdue(*, today: date | None = None) -> dict:
     """The daily scan: store every case's overdue flag and mail the responsible persons about cases
     that became overdue or gained a reason since the last scan (once per case and day).
 
-    Idempotent: a second run on the same day sends nothing, because each mail is claimed first
-    with a conditional UPDATE of overdue_notified_on.
+    Idempotent: a second run on the same day sends nothing. Inside one transaction the cases to
+    mail are locked (select_for_update) and claimed by setting overdue_notified_on; mails go out
+    after the commit, never inside it.
     """
     today = _today(today)
     result = ScanResult()
     rules_ = deadline_rules()
-    cases = list(
-        DropoutCase.objects.filter(~Q(status=CaseStatus.CLOSED) | Q(overdue=True))
-        .annotate(first_contact=Min("visits__visited_on"),
-                  served_deadline=Max("notices__deadline", filter=Q(notices__delivered_on__isnull=False)))
-        .select_related("township")
-    )
-    changed, to_notify = [], []
-    for case in cases:
-        result.checked += 1
-        reasons = rules.overdue_reasons(_facts(case, case.first_contact, case.served_deadline), today, rules_)
-        keys = [r.key for r in reasons]
-        if reasons:
-            result.overdue += 1
-        if set(keys) - set(case.overdue_keys or []):
-            to_notify.append(case)
-        case.overdue = bool(reasons)
-        case.overdue_reasons = [r.text for r in reasons]
-        case.overdue_keys = keys
-        case.overdue_checked_on = today
-        changed.append(case)
-    DropoutCase.objects.bulk_update(changed, ["overdue", "overdue_reasons", "overdue_keys", "overdue_checked_on"],
-                                    batch_size=500)
-    claimed = [c for c in to_notify
-               if DropoutCase.objects.filter(pk=c.pk).filter(
-                   Q(overdue_notified_on__isnull=True) | Q(overdue_notified_on__lt=today))
-               .update(overdue_notified_on=today) == 1]
+    scanned = DropoutCase.objects.filter(~Q(status=CaseStatus.CLOSED) | Q(overdue=True))
+    with transaction.atomic():
+        cases = list(
+            scanned.annotate(first_contact=Min("visits__visited_on"),
+                             served_deadline=Max("notices__deadline", filter=Q(notices__delivered_on__isnull=False)))
+            .select_related("township")
+            .only("number", "name", "status", "absent_since", "reported_on", "close_requested_at", "overdue",
+                  "overdue_reasons", "overdue_keys", "township__name")
+            .order_by()
+        )
+        changed, to_notify = [], []
+        for case in cases:
+            result.checked += 1
+            reasons = rules.overdue_reasons(_facts(case, case.first_contact, case.served_deadline), today, rules_)
+            keys, texts = [r.key for r in reasons], [r.text for r in reasons]
+            result.overdue += bool(reasons)
+            if set(keys) - set(case.overdue_keys or []):
+                to_notify.append(case)
+            if (case.overdue, case.overdue_keys, case.overdue_reasons) != (bool(reasons), keys, texts):
+                case.overdue, case.overdue_keys, case.overdue_reasons = bool(reasons), keys, texts
+                changed.append(case)
+        DropoutCase.objects.bulk_update(changed, ["overdue", "overdue_reasons", "overdue_keys"], batch_size=500)
+        for chunk in _chunks([c.pk for c in cases]):
+            DropoutCase.objects.filter(pk__in=chunk).update(overdue_checked_on=today)
+        claimed_ids: set[int] = set()
+        for chunk in _chunks([c.pk for c in to_notify]):
+            eligible = list(DropoutCase.objects.select_for_update().filter(pk__in=chunk).filter(
+                Q(overdue_notified_on__isnull=True) | Q(overdue_notified_on__lt=today)).values_list("pk", flat=True))
+            DropoutCase.objects.filter(pk__in=eligible).update(overdue_notified_on=today)
+            claimed_ids.update(eligible)
+    claimed = [c for c in to_notify if c.pk in claimed_ids]
     result.newly_overdue = len(claimed)
     for email, mine in _recipients(claimed).items():
         lines = [f"{c.number}（{c.masked_name}，{c.township.name}）：" + "；".join(c.overdue_reasons) for c in mine]
