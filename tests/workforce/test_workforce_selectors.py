@@ -156,3 +156,20 @@ def test_demo_receiver_adds_workforce_records_deterministically(county, school_a
     TrainingRecord.objects.all().delete()
     seed_workforce(sender=None, county=county, users={"bureau": bureau}, year=2025, rng=random.Random(2))
     assert snapshot() == first
+
+
+def test_a_required_subject_missing_from_the_roster_list_stops_the_start(settings):
+    from workforce.checks import check_workforce_settings
+
+    assert check_workforce_settings(None) == []
+    settings.WORKFORCE_REQUIRED_SUBJECTS_JUNIOR = ["语文", "形体"]
+    assert [e.id for e in check_workforce_settings(None)] == ["workforce.E001"]
+
+
+@pytest.mark.parametrize(("requested", "years", "expected"), [
+    ("2024", [2025, 2024], 2024), ("abc", [2025, 2024], 2025), (None, [], 2025), ("1800", [2023], 2023),
+])
+def test_the_year_shown_is_the_requested_one_or_the_latest_with_data(requested, years, expected):
+    from datetime import date
+
+    assert selectors.pick_year(requested, years, today=date(2025, 10, 1)) == expected
