@@ -199,3 +199,17 @@ def test_closings_count_in_the_month_they_were_reviewed(login, bureau, township_
     report = selectors.monthly_school_report(bureau, case_a.county, later.year, later.month)
     row = next(r for r in report["rows"] if r["school"] == school_a)
     assert row["counts"]["returned"] == 1 and row["counts"]["open_at_end"] == 0
+
+
+def test_case_summary_queries_do_not_grow_with_cases(bureau, county, new_case, township_a, township_b,
+                                                     django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    new_case(bureau, township_a)
+    with CaptureQueriesContext(connection) as few:
+        selectors.case_summary(bureau, county)
+    for i in range(6):
+        new_case(bureau, township_b, name=f"学生{i}")
+    with django_assert_max_num_queries(len(few)):
+        assert selectors.case_summary(bureau, county)["total"] == 7
