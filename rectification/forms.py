@@ -64,7 +64,9 @@ class ReopenForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="文件", help_text="PDF、JPG、PNG、Word（docx）或 Excel（xlsx）")
+    file = forms.FileField(label="文件", help_text="PDF、JPG、PNG、Word（docx）或 Excel（xlsx）",
+                           error_messages={"required": "请选择要上传的文件。",
+                                           "empty": "所选文件是空文件（0 字节），请检查后重新选择。"})
     description = forms.CharField(label="说明", max_length=200, required=False)
 
 

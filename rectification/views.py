@@ -224,7 +224,7 @@ def evidence_upload(request, pk):
     form = UploadForm(request.POST, request.FILES)
     try:
         if not form.is_valid():
-            raise ValidationError("请选择要上传的文件。")
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
         services.evidence_add(user=request.user, item=item, upload=form.cleaned_data["file"],
                               description=form.cleaned_data["description"])
         messages.success(request, "佐证材料已上传。")
@@ -423,7 +423,7 @@ def archive_upload(request, pk):
     form = UploadForm(request.POST, request.FILES)
     try:
         if not form.is_valid():
-            raise ValidationError("请选择要上传的文件。")
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
         services.archive_file_add(user=request.user, county=county, point=point, upload=form.cleaned_data["file"],
                                   description=form.cleaned_data["description"])
         messages.success(request, f"已上传到 {point.code} {point.name}。")
