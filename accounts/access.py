@@ -111,3 +111,14 @@ def user_county(user):
     if user.county_id:
         return user.county
     return counties_visible_to(user).first()
+
+
+def county_reader(county):
+    """An unsaved bureau-role user of `county`, for county-wide documents built without a request.
+
+    The dossier CLI and worker read other apps through their user-scoped selectors; this actor
+    sees exactly what the county's bureau staff see (access was checked when the job was asked for).
+    """
+    from accounts.models import User
+
+    return User(username="system", display_name="系统", role=Role.BUREAU, county=county)

@@ -9,7 +9,10 @@ from collections import Counter
 
 from django.db.models import Count, Q, Sum
 
+from accounts.access import county_reader
+from dropout_control.selectors import case_summary
 from indicators.charts import cv_chart_svg
+from workforce.selectors import staffing_summary
 from indicators.engine import RULESETS, round_half_up
 from rectification import selectors as rectification_selectors
 from rectification.models import RectificationItem
@@ -149,6 +152,8 @@ def appendix_school_rows(county, year: int, result: dict, scheme: str) -> list[d
 def feature_sections(county, year: int) -> dict:
     """Staffing, dropout control, rectification and archive sections (from those apps' selectors)."""
     return {
+        "staffing": staffing_summary(county, year),
+        "dropout": case_summary(county_reader(county), county),
         "ledger": ledger(county),
         "archive": rectification_selectors.archive_completeness(county),
     }
