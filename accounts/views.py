@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -49,6 +49,7 @@ HOME_TILES = {
         ("indicators:list", "评估结果", "表Ⅱ、表Ⅲ"),
         ("dropout_control:list", "控辍保学统计", "个人信息已脱敏"),
         ("dossiers:list", "迎检档案", "下载已生成的档案"),
+        ("surveys:list", "满意度调查", "只读：社会认可度自测结果"),
         ("schools:list", "学校", "学校与办学条件"),
     ],
 }

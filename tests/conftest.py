@@ -210,7 +210,9 @@ def celery_worker_process(transactional_db, on_postgres, redis_url, tmp_path):
     app.conf.broker_url = redis_url
     app.conf.task_always_eager = False
     app.conf.task_default_queue = queue
+    # An earlier eager test may have bound the pools to the filesystem broker: rebuild them.
     app._pool = None
+    app.amqp._producer_pool = None
     try:
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -231,6 +233,7 @@ def celery_worker_process(transactional_db, on_postgres, redis_url, tmp_path):
         log.close()
         app.conf.broker_url, app.conf.task_always_eager, app.conf.task_default_queue = old
         app._pool = None
+        app.amqp._producer_pool = None
 
 
 def wait_for(predicate, timeout: float = 60, interval: float = 0.2):

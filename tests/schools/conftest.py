@@ -49,23 +49,3 @@ def make_schools():
     return make
 
 
-@pytest.fixture(scope="session")
-def _live_server_media_url():
-    """settings.MEDIA_URL is None (files are served only by access-checked views), but Django's
-    live server builds a media handler from it and fails on every request; give that test-only
-    handler a path nothing uses. (Same workaround as tests/surveys; better once in tests/conftest.py.)"""
-    from django.conf import settings
-    from django.test.testcases import _MediaFilesHandler
-
-    if settings.MEDIA_URL is None:
-        original = _MediaFilesHandler.get_base_url
-        _MediaFilesHandler.get_base_url = lambda self: "/__media_not_served__/"
-        yield
-        _MediaFilesHandler.get_base_url = original
-    else:
-        yield
-
-
-@pytest.fixture(scope="session")
-def live_server(_live_server_media_url, live_server):
-    return live_server
