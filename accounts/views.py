@@ -60,6 +60,7 @@ HOME_TILES[Role.ADMIN] = HOME_TILES[Role.BUREAU] + [
 
 
 @login_required
+@require_safe
 def home(request):
     tiles = []
     for name, label, help_text in HOME_TILES.get(request.user.role, []):

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import get_school_for_user, require_role, require_writer, user_county
 from accounts.models import Role
@@ -17,6 +17,7 @@ from schools.models import SchoolConditions
 
 
 @login_required
+@require_safe
 def dossier_list(request):
     dossiers = dossiers_visible_to(request.user)
     latest_year = SchoolConditions.objects.filter(school__county=user_county(request.user)).order_by("-year").values_list(
@@ -43,12 +44,14 @@ def dossier_create(request):
 
 
 @login_required
+@require_safe
 def dossier_status(request, pk):
     dossier = get_dossier_for_user(request.user, pk)
     return render(request, "dossiers/_status.html", {"d": dossier})
 
 
 @login_required
+@require_safe
 def dossier_download(request, pk):
     dossier = get_dossier_for_user(request.user, pk)
     if dossier.status != JobStatus.DONE or not dossier.file:
@@ -70,6 +73,7 @@ def dossier_retry_view(request, pk):
 
 
 @login_required
+@require_safe
 def school_brief(request, code):
     """A one-page brief of a school for field visits (bureau staff and inspectors)."""
     require_role(request.user, Role.ADMIN, Role.BUREAU, Role.INSPECTOR)

@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.access import require_writer, user_county
 from balance_inspect.xlsx import xlsx_response
@@ -57,6 +57,7 @@ def _errors(request, exc: ValidationError) -> None:
 
 
 @login_required
+@require_safe
 def item_list(request):
     county = _reader_county(request)
     today = timezone.localdate()
@@ -107,6 +108,7 @@ def item_edit(request, pk):
 
 
 @login_required
+@require_safe
 def item_detail(request, pk):
     selectors.require_reader(request.user)
     item = selectors.get_item_for_user(request.user, pk)
@@ -234,6 +236,7 @@ def evidence_upload(request, pk):
 
 
 @login_required
+@require_safe
 def evidence_download(request, pk):
     selectors.require_reader(request.user)
     evidence = selectors.get_evidence_for_user(request.user, pk)
@@ -266,6 +269,7 @@ def feedback_template(request):
 
 
 @login_required
+@require_safe
 def ledger_export(request):
     county = _reader_county(request)
     filters = LedgerFilter(request.GET, queryset=selectors.ledger_list(request.user), request=request)
@@ -277,6 +281,7 @@ def ledger_export(request):
 
 
 @login_required
+@require_safe
 def plan(request):
     county = _reader_county(request)
     today = timezone.localdate()
@@ -338,6 +343,7 @@ def task_create(request):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def task_edit(request, pk):
     selectors.require_reader(request.user)
     task = selectors.get_task_for_user(request.user, pk)
@@ -400,6 +406,7 @@ def task_reopen(request, pk):
 
 
 @login_required
+@require_safe
 def archive(request):
     county = _reader_county(request)
     points = list(selectors.archive_points(county))
@@ -433,6 +440,7 @@ def archive_upload(request, pk):
 
 
 @login_required
+@require_safe
 def archive_download(request, pk):
     selectors.require_reader(request.user)
     stored = selectors.get_archive_file_for_user(request.user, pk)
@@ -443,6 +451,7 @@ def archive_download(request, pk):
 
 
 @login_required
+@require_safe
 def readiness_board(request):
     county = _reader_county(request)
     board = selectors.readiness_board(county, today=timezone.localdate())
@@ -453,6 +462,7 @@ def readiness_board(request):
 
 
 @login_required
+@require_safe
 def proposal_list(request):
     county = _reader_county(request)
     return render(request, "rectification/proposals.html", {

@@ -1,0 +1,220 @@
+"""Read-only means read-only: an inspector's POST, PUT, PATCH and DELETE are refused everywhere.
+
+Every URL pattern of the project is walked (get_resolver, recursively, the admin included). Path
+parameters are filled with real ids and codes of the demo county (``seed_demo`` plus the few
+objects it does not make: an import record, a county-item evidence file, a proposal, a dossier),
+so a view that forgot its role check would find its object and act. For each pattern and method
+the response must be a refusal — 403, 404 or 405 (a 302 to the login page is not one: the
+inspector is signed in) — and afterwards no row of any table may differ (sessions, login
+attempts and audit records of *views* aside).
+
+Not tested, by design: the login and logout pages, the second login step (OTP verification, which
+only marks the session), and the public survey answer page (anonymous parents answer there). The
+admin is walked too: inspectors are not staff, so it must send them to its own login page.
+"""
+
+import re
+from collections import defaultdict
+
+import pytest
+from django.apps import apps
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts.models import User
+
+METHODS = ("post", "put", "patch", "delete")
+REFUSED = {403, 404, 405}
+EXCLUDED = {
+    "login": "the login page",
+    "accounts:logout": "the logout button",
+    "accounts:otp_verify": "the second login step; it only marks the session as verified",
+    "surveys:answer": "the public answer page: anonymous by design",
+    "admin:login": "the admin's login page",
+    "admin:logout": "the admin's logout",
+}
+# Tables whose rows legitimately change on any request, or that record reads.
+NOT_COMPARED = {"sessions.Session", "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog",
+                "axes.AccessAttemptExpiration"}
+
+# The object a "pk" stands for: by URL name, else by the app's main model.
+PK_BY_NAME = {
+    "schools:import_preview": "schools.ImportRecord", "schools:import_confirm": "schools.ImportRecord",
+    "indicators:evidence": "indicators.CountyItemEvidence", "indicators:evidence_delete": "indicators.CountyItemEvidence",
+    "dropout_control:visit_attachment": "dropout_control.PersuasionLog",
+    "dropout_control:notice_pdf": "dropout_control.ReturnNotice",
+    "dropout_control:notice_serve": "dropout_control.ReturnNotice",
+    "dropout_control:letter_scan": "dropout_control.ResponsibilityLetter",
+    "rectification:evidence_download": "rectification.EvidenceFile",
+    "rectification:task_edit": "rectification.PrepTask", "rectification:task_start": "rectification.PrepTask",
+    "rectification:task_complete": "rectification.PrepTask", "rectification:task_reopen": "rectification.PrepTask",
+    "rectification:archive_upload": "rectification.ArchivePoint",
+    "rectification:archive_download": "rectification.ArchiveFile",
+    "rectification:proposal_accept": "rectification.Proposal",
+    "rectification:proposal_discard": "rectification.Proposal",
+    "surveys:question_edit": "surveys.Question", "surveys:question_delete": "surveys.Question",
+    "surveys:invitation_deactivate": "surveys.Invitation", "surveys:invitation_qr_png": "surveys.Invitation",
+    "surveys:invitation_qr_svg": "surveys.Invitation",
+}
+PK_BY_NAMESPACE = {
+    "accounts": "accounts.User", "schools": "schools.ImportRecord", "indicators": "indicators.Assessment",
+    "dropout_control": "dropout_control.DropoutCase", "rectification": "rectification.RectificationItem",
+    "surveys": "surveys.Survey", "dossiers": "dossiers.Dossier", "workforce": "schools.School",
+}
+ROUTE_PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
+REGEX_PARAM = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)")
+
+
+def walk(patterns, prefix="", namespace=""):
+    """(full route text, URL name with namespace) for every pattern, depth first."""
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = namespace
+            if p.namespace:
+                ns = f"{namespace}:{p.namespace}" if namespace else p.namespace
+            yield from walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            name = f"{namespace}:{p.name}" if namespace and p.name else (p.name or "")
+            yield prefix + str(p.pattern), name
+
+
+def build_path(route: str, value) -> str:
+    """The concrete path of a route (path() and re_path() syntax mixed), each parameter filled by
+    value(param_name)."""
+    path = REGEX_PARAM.sub(lambda m: str(value(m.group("name"))), route)
+    path = ROUTE_PARAM.sub(lambda m: str(value(m.group("name"))), path)
+    path = path.replace("^", "").replace("$", "").replace("\\", "")
+    path = re.sub(r"\.\*", "", path)
+    return "/" + path
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every concrete field of every row of every compared table, in primary-key order."""
+    out = {}
+    for model in apps.get_models():
+        label = model._meta.label
+        if label in NOT_COMPARED or not model._meta.managed:
+            continue
+        qs = model._base_manager.all()
+        if label == "accounts.AuditEntry":
+            qs = qs.exclude(action="view")
+        fields = [f.attname for f in model._meta.concrete_fields]
+        out[label] = list(qs.order_by("pk").values_list(*fields))
+    return out
+
+
+def changes(before, after) -> list[str]:
+    out = []
+    for label, rows in before.items():
+        if rows != after[label]:
+            old, new = set(rows), set(after[label])
+            out.append(f"{label}: removed {sorted(old - new, key=str)[:3]}, added/changed {sorted(new - old, key=str)[:3]}")
+    return out
+
+
+@pytest.fixture
+def demo(db, django_capture_on_commit_callbacks):
+    """The demo county with one object of every kind a URL can name."""
+    from dossiers.models import Dossier
+    from indicators.county_items import BY_KEY
+    from indicators.models import Assessment, CountyItemEvidence, CountyItemValue
+    from rectification.services import proposals_from_assessment
+    from schools.models import ImportRecord, School
+    from surveys.models import Invitation
+
+    with django_capture_on_commit_callbacks(execute=True):  # the demo assessments run after commit
+        call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    bureau = User.objects.get(username="bureau")
+    county = bureau.county
+    ImportRecord.objects.create(kind="conditions", county=county, user=bureau, file_name="办学条件.xlsx",
+                                sha256="0" * 64, status=ImportRecord.Status.PREVIEWED, rows=1)
+    key = next(k for k, spec in BY_KEY.items() if spec.entry)
+    item, _ = CountyItemValue.objects.get_or_create(county=county, year=2025, key=key)
+    evidence = CountyItemEvidence(item=item, original_name="佐证.pdf", kind="pdf", size=8, sha256="1" * 64,
+                                  uploaded_by=bureau)
+    evidence.file.save("evidence.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    quality = Assessment.objects.filter(county=county, scheme="quality-2017", status="done").first()
+    proposals_from_assessment(quality, user=bureau)
+    dossier = Dossier.objects.create(county=county, year=2025, scheme="quality-2017", version=1, status="done",
+                                     requested_by=bureau)
+    dossier.file.save("dossier.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    school = School.objects.filter(county=county).order_by("code").first()
+    invitation = Invitation.objects.filter(survey__county=county).first()
+
+    def first(label, **lookup):
+        model = apps.get_model(label)
+        obj = model._base_manager.filter(**lookup).order_by("pk").first() or model._base_manager.order_by("pk").first()
+        assert obj is not None, f"the demo data have no {label}"
+        return obj.pk
+
+    pks = {label: first(label) for label in set(PK_BY_NAME.values()) | set(PK_BY_NAMESPACE.values())}
+    pks["accounts.User"] = bureau.pk  # an unchecked edit would change another user's account
+    pks["dropout_control.DropoutCase"] = first("dropout_control.DropoutCase", status="suspected")
+    pks["rectification.RectificationItem"] = first("rectification.RectificationItem", status="in_progress")
+    return {"pks": pks, "school": school.code, "token": invitation.token, "county_item": key,
+            "inspector": User.objects.get(username="inspector")}
+
+
+def value_for(demo, name: str):
+    namespace = name.split(":", 1)[0] if ":" in name else ""
+
+    def value(param: str):
+        if param == "pk":
+            label = PK_BY_NAME.get(name) or PK_BY_NAMESPACE.get(namespace)
+            return demo["pks"][label] if label else demo["pks"]["accounts.User"]
+        return {
+            "code": demo["school"], "year": 2025, "token": demo["token"], "stage": "primary",
+            "key": demo["county_item"] if name == "indicators:item_save" else "building_area_pp",
+            "kind": {"schools": "conditions", "workforce": "posts"}.get(namespace, "conditions"),
+            "app_label": "accounts", "model_name": "user", "object_id": demo["pks"]["accounts.User"],
+            "content_type_id": 1, "url": "accounts/user/", "uidb64": "MQ", "token_value": "x",
+        }.get(param, "1")
+
+    return value
+
+
+def test_an_inspector_cannot_change_anything_through_any_url(demo):
+    client = Client(raise_request_exception=False)
+    client.force_login(demo["inspector"])
+    routes = [(route, name) for route, name in walk(get_resolver().url_patterns) if name not in EXCLUDED]
+    assert len(routes) > 150, "the walk found too few URL patterns"
+    before = snapshot()
+    not_refused = defaultdict(list)
+    not_found = []
+    for route, name in routes:
+        path = build_path(route, value_for(demo, name))
+        for method in METHODS:
+            response = getattr(client, method)(path)
+            status = response.status_code
+            if name.startswith("admin:") or route.startswith("admin/"):
+                # inspectors are not staff: the admin sends them to its own login page
+                ok = status in REFUSED or (status == 302 and response["Location"].startswith("/admin/login/"))
+            else:
+                ok = status in REFUSED
+            if status == 404 and not route.startswith("admin/"):
+                not_found.append(f"{method.upper()} {path}")
+            if not ok:
+                not_refused[f"{name or route} {path}"].append(f"{method.upper()}→{status}")
+    after = snapshot()
+    assert not not_refused, "views that did not refuse an inspector:\n" + "\n".join(
+        f"{k}: {', '.join(v)}" for k, v in sorted(not_refused.items()))
+    assert not changes(before, after), changes(before, after)
+    # 404 is a refusal, but the ids are real: many 404s would mean the parameters missed their objects
+    assert len(not_found) < len(routes) * len(METHODS) // 20, not_found
+
+
+def test_the_walk_reaches_the_objects_it_names(demo):
+    """The filled-in paths name real objects: a bureau user (who may read them) gets no 404 on
+    the read-only pages of cases, ledger items, surveys, assessments and schools."""
+    client = Client()
+    client.force_login(User.objects.get(username="bureau"))
+    names = {"dropout_control:detail", "rectification:detail", "surveys:detail", "indicators:detail",
+             "schools:detail", "dossiers:download", "indicators:evidence", "rectification:archive_download",
+             "rectification:task_edit", "surveys:invitation_qr_svg", "workforce:school"}
+    found = {name: route for route, name in walk(get_resolver().url_patterns) if name in names}
+    assert set(found) == names
+    for name, route in found.items():
+        response = client.get(build_path(route, value_for(demo, name)))
+        assert response.status_code == 200, (name, response.status_code)
