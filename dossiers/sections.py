@@ -12,11 +12,11 @@ from django.db.models import Count, Q, Sum
 from accounts.access import county_reader
 from dropout_control.selectors import case_summary
 from indicators.charts import cv_chart_svg
-from workforce.selectors import staffing_summary
 from indicators.engine import RULESETS, round_half_up
 from rectification import selectors as rectification_selectors
 from rectification.models import RectificationItem
 from schools.models import School, SchoolClass, SchoolConditions, Teacher, school_year_label
+from workforce.selectors import staffing_summary
 
 STAGES = (("primary", "小学"), ("junior", "初中"))
 TYPE_ORDER = ("小学", "初中", "九年一贯制学校", "十二年一贯制学校", "完全中学", "教学点")

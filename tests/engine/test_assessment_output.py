@@ -4,7 +4,6 @@ import json
 import math
 
 import pytest
-from tests.engine.engine_factories import school, teachers
 
 from indicators.engine import (
     ClassFacts,
@@ -13,6 +12,7 @@ from indicators.engine import (
     assess,
     input_fingerprint,
 )
+from tests.engine.engine_factories import school, teachers
 
 
 def county():

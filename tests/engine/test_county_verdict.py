@@ -1,9 +1,9 @@
 """County verdicts under both schemes (domain.md §2–3, data-contract §3)."""
 
 import pytest
-from tests.engine.engine_factories import unit, units_with_cvs
 
 from indicators.engine import CountyItem, assess_units, stage_verdict
+from tests.engine.engine_factories import unit, units_with_cvs
 
 BASIC_RESOURCES = [
     "building_area",

@@ -4,10 +4,10 @@ import statistics
 from decimal import Decimal
 
 import pytest
-from tests.engine.engine_factories import school
 
 from indicators.engine import WeightedStats, assess, round_half_up, weighted_stats
 from indicators.engine.stats import format_number
+from tests.engine.engine_factories import school
 
 # Training handout: 5 primary schools, students and books.
 HANDOUT_STUDENTS = [45, 37, 89, 76, 55]

@@ -5,7 +5,6 @@ import random
 from decimal import Decimal
 
 import pytest
-from tests.engine.engine_factories import unit
 
 from indicators.engine import (
     UnitChange,
@@ -16,6 +15,7 @@ from indicators.engine import (
     what_if,
 )
 from indicators.engine.rules import RULESETS, reaches
+from tests.engine.engine_factories import unit
 
 QUALITY = RULESETS["quality-2017"]
 BASIC = RULESETS["basic-2012"]

@@ -3,10 +3,10 @@
 from fractions import Fraction
 
 import pytest
-from tests.engine.engine_factories import unit
 
 from indicators.engine import EngineSettings, assess_units, unit_compliance
 from indicators.engine.rules import RULESETS
+from tests.engine.engine_factories import unit
 
 QUALITY = RULESETS["quality-2017"]
 STUDENTS = 1000

@@ -1,10 +1,10 @@
 """How schools, teaching points and the roster become units (domain.md §4–5, data-contract §2)."""
 
 import pytest
-from tests.engine.engine_factories import school, teachers
 
 from indicators.engine import EngineSettings, build_units, indicator_value
 from indicators.engine.rules import RULESETS
+from tests.engine.engine_factories import school, teachers
 
 
 def units_by_key(result):

@@ -1,10 +1,10 @@
 """Class size, school size and music/art rooms (domain.md §2.2, §6)."""
 
 import pytest
-from tests.engine.engine_factories import school, unit
 
 from indicators.engine import ClassFacts, assess, class_counts, school_size_checks
 from indicators.engine.rules import RULESETS
+from tests.engine.engine_factories import school, unit
 
 
 def classes(code, stage, sizes):
