@@ -78,8 +78,12 @@ def school_brief(request, code):
     """A one-page brief of a school for field visits (bureau staff and inspectors)."""
     require_role(request.user, Role.ADMIN, Role.BUREAU, Role.INSPECTOR)
     school = get_school_for_user(request.user, code)
-    year = request.GET.get("year")
-    context = school_brief_context(school, int(year) if year and year.isdigit() else None)
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isascii() and raw.isdigit() and len(raw) == 4 else None
+    if raw and (year is None or not school.conditions.filter(year=year).exists()):
+        # Only a year with data: any other would compute (and store) an empty assessment.
+        raise Http404("该校没有该学年的数据")
+    context = school_brief_context(school, year)
     pdf = render_pdf("dossiers/pdf/school_brief.html", context)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{school.code}-brief.pdf"

@@ -105,6 +105,11 @@ def get_case_for_user(user, pk, write: bool = False, action: str | None = None) 
     return case
 
 
+def _is_id(value: str) -> bool:
+    """A plain ASCII number small enough for a database id (not "²", not 40 digits)."""
+    return value.isascii() and value.isdigit() and len(value) <= 18
+
+
 def case_list(user, *, status: str = "", township: str = "", school: str = "", overdue: str = "",
               q: str = "") -> QuerySet:
     """Cases for the list page, filtered; query count does not grow with the number of rows."""
@@ -113,12 +118,13 @@ def case_list(user, *, status: str = "", township: str = "", school: str = "", o
         qs = qs.exclude(status=CaseStatus.CLOSED)
     elif status in CaseStatus.values:
         qs = qs.filter(status=status)
-    if township.isdigit():
+    if _is_id(township):
         qs = qs.filter(township_id=int(township))
-    if school.isdigit():
+    if _is_id(school):
         qs = qs.filter(school_id=int(school))
     if overdue == "1":
         qs = qs.filter(overdue=True)
+    q = q.replace("\x00", "")  # PostgreSQL refuses NUL in a string parameter
     if q and user.sees_personal_data:
         q = q.strip()
         qs = qs.filter(Q(number__icontains=q) | Q(name__icontains=q) | Q(id_number=q.upper()))

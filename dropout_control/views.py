@@ -51,7 +51,8 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 def _int_param(request, name: str, default: int, low: int, high: int) -> int:
     raw = request.GET.get(name, "")
-    return int(raw) if raw.isdigit() and low <= int(raw) <= high else default
+    # isascii: str.isdigit() also accepts "²" or "٣", which int() refuses.
+    return int(raw) if raw.isascii() and raw.isdigit() and low <= int(raw) <= high else default
 
 
 def _audit_view(request, case, note: str) -> None:
