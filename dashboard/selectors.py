@@ -246,6 +246,19 @@ def county_figures(user, county, *, today: date) -> dict:
     return out
 
 
+def county_townships(user, county) -> list[str]:
+    """Names of the county's townships the user sees (the filter choices), cached like the
+    county figures but on their own: every request needs them, the figures only on a miss."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    key = f"dashboard:townships:{_CACHE_VERSION}:{county.pk}:{user.role}"
+    names = cache.get(key) if seconds else None
+    if names is None:
+        names = sorted(set(schools_visible_to(user).filter(county=county).values_list("township__name", flat=True)))
+        if seconds:
+            cache.set(key, names, seconds)
+    return names
+
+
 # --- pages --------------------------------------------------------------------------------------
 
 def _unit_rows(digest: dict, schools: dict) -> list[dict]:

@@ -4,9 +4,15 @@ Each view checks the role and resolves the reader's county first (dashboard.sele
 the selectors read only the user's county.
 """
 
+import hashlib
+import json
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -26,10 +32,34 @@ SHORT_LABELS = {i.key: i.short_label for rs in RULESETS.values() for i in rs.ind
 def overview(request):
     county = selectors.reader_county(request.user)
     today = timezone.localdate()
-    townships = selectors.county_figures(request.user, county, today=today)["townships"]
+    townships = selectors.county_townships(request.user, county)
     form = AreaFilterForm(request.GET or None, townships=townships)
-    data = selectors.overview(request.user, county, today=today, **form.values())
-    return render(request, "dashboard/overview.html", {**data, "form": form})
+    filters = form.values()
+
+    def body():
+        data = selectors.overview(request.user, county, today=today, **filters)
+        return render_to_string("dashboard/_overview_body.html", {**data, "user": request.user})
+
+    return render(request, "dashboard/overview.html", {
+        "county": county, "form": form,
+        "body": _cached_body("overview", request.user, county, today, filters, body),
+    })
+
+
+def _cached_body(page: str, user, county, today, filters: dict, build) -> str:
+    """The rendered figures of a page, shared for DASHBOARD_CACHE_SECONDS by the readers of a
+    county with the same role and filters (they hold no per-user data and no form tokens):
+    rendering them costs more than everything else in a request."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    if not seconds:
+        return build()
+    digest = hashlib.sha256(json.dumps(filters, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+    key = f"dashboard:page:v1:{page}:{county.pk}:{user.role}:{today.isoformat()}:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = build()
+        cache.set(key, html, seconds)
+    return html
 
 
 @login_required
@@ -37,17 +67,24 @@ def overview(request):
 def schools(request):
     county = selectors.reader_county(request.user)
     today = timezone.localdate()
-    townships = selectors.county_figures(request.user, county, today=today)["townships"]
+    townships = selectors.county_townships(request.user, county)
     form = SchoolsTableForm(request.GET or None, townships=townships, sort_keys=SORT_KEYS)
     f = form.values()
     sort, descending = f["sort"] or "school_code", f["dir"] == "desc"
-    data = selectors.schools_table(request.user, county, today=today, scheme=f["scheme"], stage=f["stage"],
-                                   township=f["township"], urban_rural=f["urban_rural"], sort=sort,
-                                   descending=descending)
-    page = Paginator(data["rows"], PAGE_SIZE).get_page(request.GET.get("page"))
+
+    def body():
+        data = selectors.schools_table(request.user, county, today=today, scheme=f["scheme"], stage=f["stage"],
+                                       township=f["township"], urban_rural=f["urban_rural"], sort=sort,
+                                       descending=descending)
+        page = Paginator(data["rows"], PAGE_SIZE).get_page(request.GET.get("page"))
+        return render_to_string("dashboard/_schools_body.html", {
+            **data, "page_obj": page, "request": request,
+            "headers": _headers(request, data["indicators"], sort, descending),
+        })
+
+    key = {**f, "page": request.GET.get("page", "")}
     return render(request, "dashboard/schools.html", {
-        **data, "form": form, "page_obj": page, "sort": sort, "descending": descending,
-        "headers": _headers(request, data["indicators"], sort, descending),
+        "form": form, "body": _cached_body("schools", request.user, county, today, key, body),
     })
 
 
@@ -76,7 +113,14 @@ def _headers(request, indicators, sort, descending) -> list[dict]:
 def trends(request):
     county = selectors.reader_county(request.user)
     today = timezone.localdate()
-    townships = selectors.county_figures(request.user, county, today=today)["townships"]
+    townships = selectors.county_townships(request.user, county)
     form = AreaFilterForm(request.GET or None, townships=townships)
-    data = selectors.trends(request.user, county, today=today, **form.values())
-    return render(request, "dashboard/trends.html", {**data, "county": county, "form": form})
+    filters = form.values()
+
+    def body():
+        data = selectors.trends(request.user, county, today=today, **filters)
+        return render_to_string("dashboard/_trends_body.html", data)
+
+    return render(request, "dashboard/trends.html", {
+        "county": county, "form": form, "body": _cached_body("trends", request.user, county, today, filters, body),
+    })

@@ -60,3 +60,19 @@ def test_with_the_county_cache_the_overview_reads_only_the_users_county(login, i
            and not any(t in q["sql"] for t in MIDDLEWARE_TABLES)]
     assert len(own) == 1 and "schools_county" in own[0]
     assert len(cold.captured_queries) > len(warm.captured_queries) + 10
+
+
+def test_cached_pages_follow_their_filters_and_still_report_bad_values(login, inspector, assessed, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    client = login(inspector)
+    url = reverse("dashboard:overview")
+    assert "逐校达标单元 3 / 4" in client.get(url).content.decode()
+    assert "逐校达标单元 1 / 1" in client.get(url, {"township": "河口乡"}).content.decode()
+    assert "逐校达标单元 3 / 4" in client.get(url).content.decode()
+    bad = client.get(url, {"township": "不存在乡"}).content.decode()
+    assert "选择一个有效的选项" in bad and "逐校达标单元 3 / 4" in bad
+    schools = reverse("dashboard:schools")
+    first = client.get(schools, {"sort": "students", "dir": "desc"}).content.decode()
+    second = client.get(schools, {"sort": "students", "dir": "asc"}).content.decode()
+    assert first.index("城关小学") < first.index("东关小学")
+    assert second.index("东关小学") < second.index("城关小学")
