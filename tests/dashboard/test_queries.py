@@ -1,5 +1,7 @@
 """The dashboards run the same number of queries for 10 and for 300 schools."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -66,10 +68,14 @@ def test_cached_pages_follow_their_filters_and_still_report_bad_values(login, in
     settings.DASHBOARD_CACHE_SECONDS = 60
     client = login(inspector)
     url = reverse("dashboard:overview")
-    assert "逐校达标单元 3 / 4" in client.get(url).content.decode()
-    assert "逐校达标单元 1 / 1" in client.get(url, {"township": "河口乡"}).content.decode()
-    assert "逐校达标单元 3 / 4" in client.get(url).content.decode()
-    bad = client.get(url, {"township": "不存在乡"}).content.decode()
+
+    def page(**params):
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(url, params).content.decode()))
+
+    assert "逐校达标单元 3 / 4" in page()
+    assert "逐校达标单元 1 / 1" in page(township="河口乡")
+    assert "逐校达标单元 3 / 4" in page()
+    bad = page(township="不存在乡")
     assert "选择一个有效的选项" in bad and "逐校达标单元 3 / 4" in bad
     schools = reverse("dashboard:schools")
     first = client.get(schools, {"sort": "students", "dir": "desc"}).content.decode()
