@@ -22,8 +22,7 @@ def _fresh_state(request):
         from rectification import services
         from rectification.models import ArchivePoint, PrepTaskTemplate
 
-        if "transactional_db" not in names and "db" not in names:
-            request.getfixturevalue("db")
+        request.getfixturevalue("transactional_db" if "transactional_db" in names else "db")
         if not ArchivePoint.objects.exists():
             services.archive_points_ensure()
         if not PrepTaskTemplate.objects.exists():
