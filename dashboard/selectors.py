@@ -186,7 +186,8 @@ def _workforce(county) -> dict | None:
 def _archive(county) -> dict:
     c = archive_completeness(county)
     return {
-        "percent": c.percent, "counted": c.counted, "required": c.required,
+        # No checklist at all is "not set up", not "complete".
+        "percent": c.percent if c.points else None, "counted": c.counted, "required": c.required,
         "complete_points": c.complete_points, "points": c.points,
         "folders": [{"name": f.name, "percent": f.percent, "complete_points": f.complete_points, "points": f.points}
                     for f in c.folders],

@@ -155,3 +155,27 @@ def test_a_county_without_data_shows_empty_states(login, bureau):
     assert "尚无完成的评估" in page
     assert "未设定国检日期" in page
     assert "尚无已发布的满意度调查" in page
+
+
+def test_the_demo_county_shows_satisfaction_and_archive_as_their_apps_compute_them(
+        db, login, django_capture_on_commit_callbacks):
+    import io
+
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from rectification.selectors import archive_completeness
+    from surveys.selectors import county_recognition
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=io.StringIO())
+    inspector = User.objects.get(username="inspector")
+    county = inspector.county
+    archive = archive_completeness(county)
+    assert archive.points > 0
+    recognition = county_recognition(county, county.surveys.exclude(status="draft").order_by("-year").first().year)
+    assert recognition["valid"] > 0
+    page = text(login(inspector).get(URL))
+    assert f"档案完整度 {archive.percent}% {archive.complete_points} / {archive.points} 个要点齐全" in page
+    assert f"社会认可度 {recognition['rate_display']}" in page
+    assert f"有效 {recognition['valid']} 份" in page
