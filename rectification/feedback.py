@@ -82,15 +82,21 @@ def parse_date(value) -> date | None:
     return None
 
 
+_MAX_NUMBER = 2_147_483_647  # what the database column holds
+
+
 def _positive_int(value) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value if value > 0 else None
+        return value if 0 < value <= _MAX_NUMBER else None
     if isinstance(value, float):
-        return int(value) if value.is_integer() and value > 0 else None
+        return int(value) if value.is_integer() and 0 < value <= _MAX_NUMBER else None
     text = _text(value)
-    return int(text) if text.isdigit() and int(text) > 0 else None
+    # isascii: str.isdigit() also accepts "²" or "٣", which int() refuses.
+    if not (text.isascii() and text.isdigit() and len(text) <= 10):
+        return None
+    return int(text) if 0 < int(text) <= _MAX_NUMBER else None
 
 
 def header_index(header: Sequence) -> tuple[dict[str, int], list[RowError]]:

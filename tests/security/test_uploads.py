@@ -218,3 +218,53 @@ def test_a_missing_file_is_named_as_such(login, bureau, rect_item):
     response = login(bureau).post(reverse("rectification:evidence_upload", args=[rect_item.pk]),
                                   {"description": "忘了选文件"}, follow=True)
     assert "请选择要上传的文件" in response.content.decode()
+
+
+# --- odd cell values inside a well-formed workbook ------------------------------------------------
+
+ODD_CELLS = ("²", "٣", "9" * 40, "-1", "1e999", "nan", "inf", "\u200b", "  ", "<b>x</b>", "' OR 1=1 --",
+             "2025-13-45", "0x10", "1_000", "１２３")
+
+
+def _headers_of(name: str) -> list[str]:
+    from dropout_control.importing import COHORTS, LEDGER
+    from rectification.feedback import COLUMNS
+    from schools.columns import TEMPLATES as SCHOOL_TEMPLATES
+    from workforce.importing import TEMPLATES as WORKFORCE_TEMPLATES
+
+    if name == "school import":
+        return list(SCHOOL_TEMPLATES["conditions"].headers)
+    if name == "dropout ledger import":
+        return list(LEDGER.headers)
+    if name == "retention figures import":
+        return list(COHORTS.headers)
+    if name == "rectification feedback import":
+        return list(COLUMNS)
+    return list(WORKFORCE_TEMPLATES[name.rsplit(" ", 1)[-1]].headers)
+
+
+XLSX_ENDPOINTS = [e for e in ENDPOINTS if e.accepts == "xlsx"]
+
+
+@pytest.mark.parametrize("endpoint", XLSX_ENDPOINTS, ids=[e.name for e in XLSX_ENDPOINTS])
+def test_odd_cell_values_are_refused_row_by_row_never_a_crash(endpoint, request, login, media_files):
+    """Every column of every row holds something a parser might choke on (superscript or
+    Arabic-Indic digits, 40-digit numbers, 'inf', zero-width spaces …): the file is refused with
+    row errors; nothing is written."""
+    headers = _headers_of(endpoint.name)
+    rows = [[value] * len(headers) for value in ODD_CELLS]
+    for i, value in enumerate(ODD_CELLS):  # and each value once in every column, the rest plausible
+        rows.append([value if j == i % len(headers) else "" for j in range(len(headers))])
+    body = world.xlsx_bytes(headers, rows)
+    before, files = _rows(), media_files()
+    client = login(request.getfixturevalue(endpoint.persona))
+    response = client.post(endpoint.url(request), endpoint.data(SimpleUploadedFile("数据.xlsx", body), request),
+                           follow=endpoint.follow)
+    assert response.status_code == 200
+    assert "第" in response.content.decode() or "行" in response.content.decode()
+    after = _rows()
+    # A refused import may be recorded as such in the audit trail (workforce audits every attempt).
+    logged = after.pop("accounts.AuditEntry")[len(before.pop("accounts.AuditEntry")):]
+    assert all(e["action"] == "import" and e["note"].startswith("被拒绝") for e in logged), logged
+    assert after == before and media_files() == files
+    assert not ImportRecord.objects.exclude(status=ImportRecord.Status.REFUSED).exists()
