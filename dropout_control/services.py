@@ -363,31 +363,37 @@ def case_request_close(*, user, case, outcome: str, outcome_school=None, outcome
     proof_path = proof_name = ""
     if proof is not None:
         proof_path, proof_name = _store(proof, f"{case.pk}/proof", DOCUMENT_KINDS)
-    with transaction.atomic():
-        locked = _lock(case)
-        if not locked.is_open:
-            raise ValidationError("个案已销号")
-        _refuse_if_close_pending(locked)
-        problems = rules.closing_problems(
-            status=locked.status, outcome=outcome, has_return_school=outcome_school is not None,
-            return_date=outcome_date, has_proof_file=bool(proof_path), proof_note=outcome_note,
-            absent_since=locked.absent_since, today=today, outcome_labels=dict(Outcome.choices))
-        if problems:
-            raise ValidationError(problems)
-        locked.outcome = outcome
-        locked.outcome_school = outcome_school
-        locked.outcome_date = outcome_date
-        locked.outcome_note = (outcome_note or "").strip()
-        locked.proof_file, locked.proof_name = proof_path, proof_name
-        locked.close_requested_at = timezone.now()
-        locked.close_requested_by = user
-        locked.save()
-        where = f"，{outcome_school.name} {outcome_date:%Y-%m-%d}" if outcome == Outcome.RETURNED else ""
-        _event(locked, user, EventKind.CLOSE_REQUESTED, note=f"结果：{Outcome(outcome).label}{where}"
-               + (f"；{locked.outcome_note}" if locked.outcome_note else "") + ("；附证明材料" if proof_path else ""))
-        audit_record(user=user, action=AuditEntry.Action.UPDATE, obj=locked, note="申请销号",
-                     changes={"outcome": ["", outcome], "close_requested_by": [None, str(user)]})
-        case_refresh_overdue(locked, today=today)
+    try:
+        with transaction.atomic():
+            locked = _lock(case)
+            if not locked.is_open:
+                raise ValidationError("个案已销号")
+            _refuse_if_close_pending(locked)
+            problems = rules.closing_problems(
+                status=locked.status, outcome=outcome, has_return_school=outcome_school is not None,
+                return_date=outcome_date, has_proof_file=bool(proof_path), proof_note=outcome_note,
+                absent_since=locked.absent_since, today=today, outcome_labels=dict(Outcome.choices))
+            if problems:
+                raise ValidationError(problems)
+            locked.outcome = outcome
+            locked.outcome_school = outcome_school
+            locked.outcome_date = outcome_date
+            locked.outcome_note = (outcome_note or "").strip()
+            locked.proof_file, locked.proof_name = proof_path, proof_name
+            locked.close_requested_at = timezone.now()
+            locked.close_requested_by = user
+            locked.save()
+            where = f"，{outcome_school.name} {outcome_date:%Y-%m-%d}" if outcome == Outcome.RETURNED else ""
+            _event(locked, user, EventKind.CLOSE_REQUESTED, note=f"结果：{Outcome(outcome).label}{where}"
+                   + (f"；{locked.outcome_note}" if locked.outcome_note else "") + ("；附证明材料" if proof_path else ""))
+            audit_record(user=user, action=AuditEntry.Action.UPDATE, obj=locked, note="申请销号",
+                         changes={"outcome": ["", outcome], "close_requested_by": [None, str(user)]})
+            case_refresh_overdue(locked, today=today)
+    except Exception:
+        # Refused (or failed): the proof, a child's personal document, must not stay behind.
+        if proof_path:
+            default_storage.delete(proof_path)
+        raise
     return locked
 
 

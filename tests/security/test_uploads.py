@@ -268,3 +268,31 @@ def test_odd_cell_values_are_refused_row_by_row_never_a_crash(endpoint, request,
     assert all(e["action"] == "import" and e["note"].startswith("被拒绝") for e in logged), logged
     assert after == before and media_files() == files
     assert not ImportRecord.objects.exclude(status=ImportRecord.Status.REFUSED).exists()
+
+
+# --- a good file with a refused form is not kept ---------------------------------------------------
+
+def test_a_refused_form_keeps_none_of_its_valid_files(login, township_official, township_a, case_a, media_files):
+    """Personal documents (proofs, visit records, letters) are stored only with the row they belong
+    to; a form refused for another reason leaves no orphan file behind."""
+    client = login(township_official)
+    future = (timezone.localdate() + timezone.timedelta(days=3)).isoformat()
+    attempts = {
+        "close request without a return date": (
+            reverse("dropout_control:close_request", args=[case_a.pk]),
+            {"outcome": "returned", "outcome_school": case_a.school_id, "outcome_note": "", "proof": None}),
+        "visit dated in the future": (
+            reverse("dropout_control:visit_create", args=[case_a.pk]),
+            {"visited_on": future, "method": "home_visit", "gov_people": "村干部", "edu_people": "",
+             "result": "undecided", "result_detail": "", "attachment_file": None}),
+        "letter signed in the future": (
+            reverse("dropout_control:letter_create"),
+            {"year": timezone.localdate().year, "line": "government", "township": township_a.pk, "party_a": "县政府",
+             "party_b": "城关镇", "signed_on": future, "scan": None}),
+    }
+    for where, (url, data) in attempts.items():
+        files = media_files()
+        field = next(k for k, v in data.items() if v is None)
+        response = client.post(url, {**data, field: world.pdf_upload()})
+        assert response.status_code == 200, where  # the form again, with its error
+        assert media_files() == files, f"{where}: the uploaded file was kept"
