@@ -178,3 +178,19 @@ def test_restore_ignores_links_inside_the_archive(tmp_path, school_a, settings):
 
     _manifest, read = _read_verified(path)
     assert "files/passwd" not in read
+
+
+def test_stored_files_have_no_public_url(login, bureau, county, settings):
+    """Uploads live outside the web root (MEDIA_URL is None): guessing their storage path, or
+    walking out of /static/, reaches nothing."""
+    rows = world.rectification_rows(bureau, county)
+    stored = rows.evidence.file.name
+    assert settings.MEDIA_URL is None
+    client = login(bureau)
+    for url in (f"/media/{stored}", f"/files/{stored}", f"/{stored}", f"/static/../var/files/{stored}",
+                "/static/..%2F..%2Fbalance_inspect%2Fsettings.py", "/static/%2e%2e/%2e%2e/manage.py",
+                "/media/imports/1.xlsx", "/var/secret_key", "/static/../var/secret_key"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert b"SECRET_KEY" not in body and b"DJANGO_SETTINGS_MODULE" not in body, url
