@@ -9,6 +9,7 @@ peak memory ≤ 1.5 GB for 300 schools.
 """
 
 import argparse
+import copy
 import json
 import os
 import resource
@@ -64,9 +65,10 @@ def clone_county(source_code: str, code: str, n: int):
     for new_code, s in mapping.items():
         c = conds.get(s.pk)
         if c:
-            c.pk = None
-            c.school = new[new_code]
-            rows.append(c)
+            row = copy.copy(c)
+            row.pk = None
+            row.school = new[new_code]
+            rows.append(row)
     SchoolConditions.objects.bulk_create(rows)
     by_school = {}
     for t in Teacher.objects.filter(school__county=src, year=YEAR):

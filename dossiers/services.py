@@ -23,6 +23,10 @@ from indicators.models import Assessment
 from indicators.services import assessment_run_now, input_fingerprint_for
 
 
+# Schools per rendered part: bounds memory (~5–6 MB per laid-out page) for large counties.
+APPENDIX_CHUNK = 60
+
+
 @dataclass
 class BuiltDossier:
     pdf: bytes
@@ -104,7 +108,8 @@ def build_dossier_pdf(county, year: int, scheme: str, *, user=None, progress=Non
         if progress:
             progress(15 + int(80 * done / max(total, 1)), f"已排版 {done} / {total} 页")
 
-    pdf, pages = render_document_in_parts(main_html, school_pages, appendix_html, progress=report)
+    pdf, pages = render_document_in_parts(main_html, school_pages, appendix_html, progress=report,
+                                          chunk_size=APPENDIX_CHUNK, appendix_title="附录：学校一览")
     return BuiltDossier(pdf=pdf, pages=pages, input_fingerprint=fingerprint, seconds=time.perf_counter() - started)
 
 

@@ -94,3 +94,20 @@ def test_the_same_data_gives_the_same_fingerprint_and_a_change_another(small_cou
     school_a.conditions.filter(year=2025).update(books=1)
     changed = services.dossier_context(small_county, 2025, "quality-2017")
     assert services._fingerprint(changed) != services._fingerprint(first)
+
+
+def test_a_dossier_rendered_in_parts_keeps_one_page_numbering_and_a_true_toc(small_county, monkeypatch):
+    monkeypatch.setattr(services, "APPENDIX_CHUNK", 2)  # 4 schools → main part + 2 appendix parts
+    built = build_dossier_pdf(small_county, 2025, "quality-2017")
+    reader, _ = _text(built.pdf)
+    pages = [p.extract_text() for p in reader.pages]
+    assert built.pages == len(pages)
+    for number, text in enumerate(pages, start=1):
+        if number > 1:  # the cover has no footer
+            assert re.search(rf"第\s*{number}\s*页\s*/\s*共\s*{built.pages}\s*页", text), (number, text[-80:])
+    toc = pages[1]
+    for school in School.objects.filter(county=small_county):
+        listed = re.search(rf"{school.code}\s*{re.escape(school.name)}\s*\.*\s*(\d+)", toc)
+        assert listed, school.name
+        page_text = pages[int(listed.group(1)) - 1]
+        assert school.name in page_text and school.code in page_text
