@@ -22,7 +22,6 @@ from indicators.engine import RULESETS
 from indicators.models import Assessment
 from indicators.services import assessment_run_now, input_fingerprint_for
 
-
 # Schools per rendered part: bounds memory (~5–6 MB per laid-out page) for large counties.
 APPENDIX_CHUNK = 60
 
