@@ -28,7 +28,7 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --if-missing
 
 run: seed
 	$(PY) manage.py collectstatic --noinput --verbosity 0

@@ -5,7 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from schools.demo import DEMO_YEARS, SEED, seed_demo_county
+from schools.demo import DEMO_COUNTY_CODE, DEMO_YEARS, SEED, seed_demo_county
 
 
 class Command(BaseCommand):
@@ -16,8 +16,17 @@ class Command(BaseCommand):
             "--no-apps", action="store_true",
             help="只生成学校基础数据，不通知各功能模块补充演示数据（不发送 demo_seeded 信号）",
         )
+        parser.add_argument(
+            "--if-missing", action="store_true",
+            help="演示县已存在时不重建（make run 使用，重启不会丢失演示中的修改）",
+        )
 
     def handle(self, *args, **options):
+        from schools.models import County
+
+        if options["if_missing"] and County.objects.filter(code=DEMO_COUNTY_CODE).exists():
+            self.stdout.write("演示县已存在，未重建（需要重建请运行 python manage.py seed_demo）。")
+            return
         started = time.perf_counter()
         result = seed_demo_county(rng=random.Random(SEED), notify_apps=not options["no_apps"])
         county = result.county
