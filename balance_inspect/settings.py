@@ -251,7 +251,7 @@ RECTIFICATION_DUE_SOON_DAYS = env_int("RECTIFICATION_DUE_SOON_DAYS", 7, minimum=
 
 # Dashboards (dashboard app): county figures are kept this many seconds in the cache and shared
 # by every reader of the county (0 = recompute on every request). Finished assessments never
-# change, so what is derived from one (charts, 表Ⅱ rows) is cached without expiry.
+# change, so what is derived from one (charts, 表Ⅱ rows) is cached for a week whatever this says.
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60, minimum=0)
 
 # Teacher workforce (workforce app, domain.md §5). Small rural schools (乡村, fewer compulsory

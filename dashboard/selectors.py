@@ -9,8 +9,8 @@ the school conditions (:func:`_conditions_changed_at`).
 Two caches keep the pages fast whatever the number of schools:
 
 - a finished assessment never changes, so what is derived from its result (the CV charts, 表Ⅱ
-  rows, unit verdicts) is cached without expiry under a key naming the assessment and its
-  finish time (:func:`assessment_digests`, :func:`assessment_table`);
+  rows, unit verdicts) is cached for a week under a key naming the assessment and its finish
+  time (:func:`assessment_digests`, :func:`assessment_table`);
 - the county figures (counts from every app) are shared by all readers of a county for
   ``DASHBOARD_CACHE_SECONDS`` (:func:`county_figures`; 0 turns this off).
 
@@ -47,6 +47,9 @@ READERS = (Role.ADMIN, Role.BUREAU, Role.INSPECTOR)
 # quality-2017 first: its per-school standards make it the scheme the schools table colours by.
 SCHEME_ORDER = ("quality-2017", "basic-2012")
 _CACHE_VERSION = "v1"
+# What is derived from a finished assessment never goes stale; the expiry only bounds the memory
+# that old assessments hold in the cache.
+DIGEST_SECONDS = 7 * 24 * 3600
 
 
 def require_reader(user) -> None:
@@ -90,7 +93,7 @@ def _key(kind: str, ref: dict) -> str:
 
 def _cached_per_assessment(user, refs: list[dict], kind: str, build) -> dict[int, dict]:
     """{assessment id: build(result)} for ``refs``, from the cache where present; the missing
-    results are loaded in one query and their builds cached without expiry."""
+    results are loaded in one query and their builds cached (DIGEST_SECONDS)."""
     keys = {_key(kind, r): r for r in refs}
     found = cache.get_many(list(keys)) if keys else {}
     out = {keys[k]["id"]: v for k, v in found.items()}
@@ -104,7 +107,7 @@ def _cached_per_assessment(user, refs: list[dict], kind: str, build) -> dict[int
             if result is None:
                 continue
             built[_key(kind, ref)] = out[ref["id"]] = build(result, ref)
-        cache.set_many(built, timeout=None)
+        cache.set_many(built, timeout=DIGEST_SECONDS)
     return out
 
 
