@@ -109,9 +109,11 @@ def child(mode: str, code: str) -> None:
 
     context = dossier_context(county, YEAR, SCHEME)
     context.update(generated_at=timezone.localtime(), fingerprint=_fingerprint(context))
+    # Exactly what the one-pass path of render_document_in_parts lays out.
     appendix = "".join(
-        '<div class="appendix-placeholder">' + render_to_string("dossiers/pdf/school_page.html", {**context, "page": p})
-        + "</div>" for p in context["schools"]
+        f'<div class="appendix-placeholder" id="appendix-{i}">' + ("<h1>附录：学校一览</h1>" if i == 1 else "")
+        + render_to_string("dossiers/pdf/school_page.html", {**context, "page": p}) + "</div>"
+        for i, p in enumerate(context["schools"], start=1)
     )
     html = render_to_string("dossiers/pdf/dossier.html", {**context, "appendix_placeholders": appendix})
     before = peak_mb()
@@ -121,16 +123,23 @@ def child(mode: str, code: str) -> None:
     print(json.dumps({"seconds": seconds, "bytes": len(pdf), "peak_mb": peak_mb(), "peak_before_mb": before}))
 
 
-def run_child(tmp: str, mode: str, code: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", mode, "--county", code, "--tmp", tmp],
-                         capture_output=True, text=True, check=True, cwd=ROOT)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+def run_child(tmp: str, mode: str, code: str, repeat: int) -> dict:
+    """Best of `repeat` fresh processes (the machine may be shared; the minimum is the least noisy)."""
+    runs = []
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, __file__, "--child", mode, "--county", code, "--tmp", tmp],
+                             capture_output=True, text=True, check=True, cwd=ROOT)
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    best = min(runs, key=lambda r: r["seconds"])
+    best["peak_mb"] = max(r["peak_mb"] for r in runs)
+    return best
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--schools", type=int, default=300)
     parser.add_argument("--skip-big", action="store_true")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the fastest counts")
     parser.add_argument("--child")
     parser.add_argument("--county")
     parser.add_argument("--tmp")
@@ -158,8 +167,9 @@ def main() -> None:
     print(f"{'county':<22}{'schools':>8}{'pages':>7}{'build s':>9}{'weasy s':>9}{'ratio':>7}{'build MB':>10}{'weasy MB':>10}")
     for code, label in counties:
         n = County.objects.get(code=code).schools.count()
-        built = run_child(tmp, "build", code)
-        weasy = run_child(tmp, "weasy", code)
+        repeat = args.repeat if n < 100 else 1
+        built = run_child(tmp, "build", code, repeat)
+        weasy = run_child(tmp, "weasy", code, repeat)
         ratio = built["seconds"] / weasy["seconds"]
         print(f"{label:<22}{n:>8}{built['pages']:>7}{built['seconds']:>9.1f}{weasy['seconds']:>9.1f}{ratio:>7.2f}"
               f"{built['peak_mb']:>10.0f}{weasy['peak_mb']:>10.0f}")
