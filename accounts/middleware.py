@@ -22,7 +22,10 @@ class IdleSessionTimeoutMiddleware:
                 logout(request)
                 messages.info(request, "长时间未操作，已自动退出，请重新登录。")
                 return redirect(settings.LOGIN_URL)
-            request.session[self.KEY] = now
+            # Writing the session costs an UPDATE on every request; minute precision is plenty
+            # for a timeout measured in minutes.
+            if last is None or now - last >= 60:
+                request.session[self.KEY] = now
         return self.get_response(request)
 
 
@@ -40,13 +43,17 @@ class RequireOTPMiddleware:
             user.is_authenticated
             and not request.path.startswith(self.ALLOWED)
             and not user.is_verified()
-            and _has_confirmed_device(user)
+            and _has_confirmed_device(request)
         ):
             return redirect(f"/accounts/otp/verify/?next={request.path}")
         return self.get_response(request)
 
 
-def _has_confirmed_device(user) -> bool:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+def _has_confirmed_device(request) -> bool:
+    """Asked once per session: a device enrolled during the session verifies it at once."""
+    key = "otp_device_checked"
+    if key not in request.session:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        request.session[key] = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
+    return request.session[key]

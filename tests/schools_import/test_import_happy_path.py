@@ -176,6 +176,7 @@ def test_an_update_stamps_only_the_rows_that_changed(run_import, bureau, school_
 
 def test_a_wrong_sheet_dimension_does_not_hide_rows(run_import, bureau, school_a, class_row):
     import io
+    import re
     import zipfile
 
     from tests.schools_import.helpers import build_xlsx
@@ -186,8 +187,9 @@ def test_a_wrong_sheet_dimension_does_not_hide_rows(run_import, bureau, school_a
         for item in src.infolist():
             content = src.read(item)
             if item.filename == "xl/worksheets/sheet1.xml":
-                assert b'<dimension ref="A1:F6" />' in content
-                content = content.replace(b'<dimension ref="A1:F6" />', b'<dimension ref="A1" />')
+                # openpyxl writes "<dimension … />" or "<dimension …/>" depending on lxml being there.
+                content, replaced = re.subn(rb'<dimension ref="A1:F6"\s*/>', b'<dimension ref="A1"/>', content)
+                assert replaced == 1
             dst.writestr(item, content)
     outcome = run_import("classes", None, user=bureau, data=out.getvalue())
     assert outcome.ok, outcome.errors
