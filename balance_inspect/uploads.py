@@ -1,6 +1,5 @@
 """Checks on uploaded files: size first, then content (never the file name alone)."""
 
-import io
 import zipfile
 
 from django.conf import settings
@@ -42,11 +41,9 @@ def validate_upload(upload, allowed=EVIDENCE_KINDS, max_bytes: int | None = None
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
-    zip_source = None
-    if head.startswith(b"PK\x03\x04"):
-        zip_source = io.BytesIO(upload.read())
-        upload.seek(0)
-    kind = sniff_kind(head, zip_source)
+    # zipfile reads only the central directory from the (seekable) upload, never the whole file.
+    kind = sniff_kind(head, upload if head.startswith(b"PK\x03\x04") else None)
+    upload.seek(0)
     if kind not in allowed:
         names = "、".join(KIND_LABELS[k] for k in allowed)
         raise ValidationError(f"文件类型不被接受：按内容识别不是 {names}。")

@@ -77,6 +77,12 @@ def case_list(request):
     form = CaseFilterForm(request.GET or None, townships=townships_visible_to(user).order_by("name"),
                           schools=schools_visible_to(user).exclude(school_type=SchoolType.TEACHING_POINT)
                           .order_by("township__name", "code"))
+    if user.sees_personal_data and page.object_list:
+        # The list shows children's names: who looked at which page of which filter is audited too.
+        audit_record(user=user, action=AuditEntry.Action.VIEW, object_type="dropout_control.DropoutCase",
+                     object_repr=f"个案列表 第 {page.number} 页（{len(page.object_list)} 条）",
+                     county=user_county(user),
+                     note="筛选：" + "，".join(f"{k}={v}" for k, v in filters.items() if v)[:480])
     return render(request, "dropout_control/list.html", {
         "page_obj": page, "cases": page.object_list, "filter_form": form, "masked": not user.sees_personal_data,
         "can_create": selectors.can(user, "create"), "can_export": selectors.can(user, "export"),

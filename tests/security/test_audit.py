@@ -342,3 +342,16 @@ def test_no_app_code_updates_or_deletes_audit_rows_in_bulk():
         if pattern.search(path.read_text()):
             offenders.append(str(path.relative_to(root)))
     assert offenders == []
+
+
+
+def test_viewing_the_case_list_with_names_is_audited_and_the_masked_one_is_not(login, township_official,
+                                                                             inspector, township_a, school_a,
+                                                                             trail):
+    world.file_case(township_official, township_a, school_a)
+    trail.new()
+    login(township_official).get("/dropout/?status=suspected")
+    entry = one(trail.new(), user=township_official, action=A.VIEW, object_type="dropout_control.DropoutCase")
+    assert entry.object_repr.startswith("个案列表") and "status=suspected" in entry.note
+    login(inspector).get("/dropout/")  # masked names: nothing personal was shown
+    assert not [e for e in trail.new() if e.action == A.VIEW]
