@@ -160,7 +160,16 @@ def require_service(name: str, host: str, port: int) -> None:
 
 @pytest.fixture
 def redis_url():
+    """The Redis broker both the test process and the worker use.
+
+    When the app is already configured for Redis (CI sets CELERY_BROKER_URL), that very URL is
+    used, so the sending side needs no reconfiguration; otherwise TEST_REDIS_URL.
+    """
+    from django.conf import settings
+
     require_service("Redis", "127.0.0.1", 6379)
+    if settings.CELERY_BROKER_URL.startswith("redis://"):
+        return settings.CELERY_BROKER_URL
     return os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
