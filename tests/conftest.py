@@ -163,7 +163,8 @@ def redis_url():
     """The Redis broker both the test process and the worker use.
 
     When the app is already configured for Redis (CI sets CELERY_BROKER_URL), that very URL is
-    used, so the sending side needs no reconfiguration; otherwise TEST_REDIS_URL.
+    used: Celery lets that environment variable win over its configuration, so the sending side
+    could not be pointed elsewhere anyway. Otherwise TEST_REDIS_URL.
     """
     from django.conf import settings
 

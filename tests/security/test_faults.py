@@ -140,7 +140,7 @@ def _feedback_workbook() -> bytes:
 # --- the broker is down -------------------------------------------------------------------------
 
 @pytest.fixture
-def broker_down(settings):
+def broker_down(settings, monkeypatch):
     """Celery pointed at a port where nothing listens, not eager: sending fails at once."""
     from django.core.cache import cache
 
@@ -148,6 +148,8 @@ def broker_down(settings):
 
     url = "redis://127.0.0.1:1/0"
     settings.CELERY_BROKER_URL = url
+    # Celery reads the CELERY_BROKER_URL environment variable before its own configuration (CI sets it).
+    monkeypatch.setenv("CELERY_BROKER_URL", url)
     saved = (app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_transport_options,
              app.conf.broker_connection_retry, app.conf.broker_connection_max_retries)
     app.conf.broker_url = url
