@@ -31,6 +31,17 @@ def diff(old: dict, new: dict) -> dict:
     return {k: [old.get(k), new.get(k)] for k in new if old.get(k) != new.get(k)}
 
 
+def _clean(value):
+    """PostgreSQL text and jsonb cannot hold NUL; hostile input must still be recorded."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
 def audit_record(*, user, action: str, obj=None, object_type: str = "", object_id="", object_repr: str = "",
                  county=None, changes: dict | None = None, note: str = "") -> AuditEntry:
     if obj is not None:
@@ -45,8 +56,8 @@ def audit_record(*, user, action: str, obj=None, object_type: str = "", object_i
         action=action,
         object_type=object_type,
         object_id=str(object_id),
-        object_repr=object_repr[:200],
+        object_repr=_clean(object_repr[:200]),
         county=county if county is None or isinstance(county, models.Model) else None,
-        changes=changes or {},
-        note=note[:500],
+        changes=_clean(changes or {}),
+        note=_clean(note[:500]),
     )
