@@ -337,6 +337,7 @@ class _SchoolsValidator(_Validator):
 
     def check_row(self, rownum, v):
         self._check_county(rownum, v)
+        self._check_township(rownum, v)
         code = v["学校标识码"]
         existing = self.existing.get(code) if code is not INVALID else None
         if existing is not None and not self.scope.unscoped and existing.county_id != self.scope.county.pk:
@@ -363,6 +364,18 @@ class _SchoolsValidator(_Validator):
             self.error(rownum, "所属中心校标识码", f"所属中心校 {parent_code} 是教学点，应填写中心校")
         elif v["区县代码"] is not INVALID and parent[1] not in (INVALID, v["区县代码"]):
             self.error(rownum, "所属中心校标识码", f"所属中心校 {parent_code} 与教学点不在同一区县")
+
+    def _check_township(self, rownum, v):
+        """Once a county has its townships registered, a name not among them is refused (a typo
+        such as 城关真 would otherwise create a new township); a county's first file defines them."""
+        county_code, name = v["区县代码"], v["乡镇名称"]
+        if county_code is INVALID or name is INVALID:
+            return
+        known = sorted(t for c, t in self.townships if c == county_code)
+        if known and (county_code, name) not in self.townships:
+            listed = "、".join(known[:12]) + ("等" if len(known) > 12 else "")
+            self.error(rownum, "乡镇名称", f"未知乡镇“{name}”：本县已登记的乡镇（街道）为 {listed}；"
+                                        "如为新设乡镇，请由系统管理员先在后台添加")
 
     def _parent(self, code):
         """(办学类型, 区县代码) of a parent named in the file (its new values win) or in the system."""

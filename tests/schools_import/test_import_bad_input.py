@@ -106,6 +106,13 @@ def test_a_school_code_that_is_not_10_digits_is_refused(refused, bureau, school_
     assert has_error(outcome, 3, "学校标识码", "应为 10 位数字")
 
 
+def test_an_unknown_township_of_a_county_with_registered_townships_is_refused(refused, bureau, township_a,
+                                                                               township_b, school_row):
+    outcome = refused("schools", [school_row(乡镇名称="城关真")], user=bureau)
+    assert has_error(outcome, 2, "乡镇名称", "未知乡镇“城关真”")
+    assert has_error(outcome, 2, "乡镇名称", "城关镇、河口乡")
+
+
 def test_a_county_code_that_is_not_6_digits_is_refused(refused, bureau, school_row):
     outcome = refused("schools", [school_row(区县代码="13012")], user=bureau)
     assert has_error(outcome, 2, "区县代码", "应为 6 位数字")
