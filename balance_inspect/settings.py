@@ -181,6 +181,8 @@ MEDIA_URL = None
 
 # Uploads: refused above this size before any parsing (bytes).
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
+# An import preview not confirmed within this many hours is refused and its kept file deleted.
+IMPORT_PREVIEW_MAX_AGE_HOURS = env_int("IMPORT_PREVIEW_MAX_AGE_HOURS", 24, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -217,6 +219,10 @@ CELERY_BEAT_SCHEDULE = {
     "dropout-overdue-daily": {
         "task": "dropout_control.tasks.scan_overdue_cases",
         "schedule": timedelta(days=1),
+    },
+    "expire-import-previews": {
+        "task": "schools.tasks.expire_import_previews",
+        "schedule": timedelta(hours=1),
     },
     "reap-stale-jobs": {
         "task": "balance_inspect.tasks.reap_stale_jobs",

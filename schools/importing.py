@@ -18,10 +18,12 @@ How a file goes through:
 
 import hashlib
 import logging
+from datetime import timedelta
 from dataclasses import dataclass, field
 from io import BytesIO
 
 import tablib
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -599,3 +601,24 @@ def preview_rows(record: ImportRecord, *, limit: int = 10):
             shown.append("" if value is None else value)
         out.append(shown)
     return present, out
+
+
+def import_previews_expire(*, now=None, max_age_hours: int | None = None) -> int:
+    """Previews nobody confirmed within the limit are refused and their kept copies deleted.
+
+    The kept file holds personal data (ID numbers of teachers), so it must not linger.
+    Returns how many previews expired.
+    """
+    now = now or timezone.now()
+    hours = settings.IMPORT_PREVIEW_MAX_AGE_HOURS if max_age_hours is None else max_age_hours
+    stale = list(ImportRecord.objects.filter(status=ImportRecord.Status.PREVIEWED,
+                                             created_at__lt=now - timedelta(hours=hours)))
+    for record in stale:
+        stored = record.stored_file
+        updated = ImportRecord.objects.filter(pk=record.pk, status=ImportRecord.Status.PREVIEWED).update(
+            status=ImportRecord.Status.REFUSED, stored_file="",
+            errors=[[None, FILE_COLUMN, f"预览后 {hours} 小时内未确认，暂存文件已删除"]],
+        )
+        if updated:
+            _delete_stored(stored)
+    return len(stale)
