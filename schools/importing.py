@@ -18,8 +18,8 @@ How a file goes through:
 
 import hashlib
 import logging
-from datetime import timedelta
 from dataclasses import dataclass, field
+from datetime import timedelta
 from io import BytesIO
 
 import tablib
