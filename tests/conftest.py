@@ -321,3 +321,10 @@ def _live_server_media_url():
 @pytest.fixture(scope="session")
 def live_server(_live_server_media_url, live_server):
     return live_server
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Name the screenshot folder in the run's output (captured prints of passing tests are hidden)."""
+    shots = sorted(SCREENSHOT_DIR.glob("*.png")) if SCREENSHOT_DIR.exists() else []
+    if shots:
+        terminalreporter.write_line(f"browser screenshots ({len(shots)}) saved in {SCREENSHOT_DIR}")
