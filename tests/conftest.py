@@ -261,6 +261,7 @@ def wait_for(predicate, timeout: float = 60, interval: float = 0.2):
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOT_DIR = ROOT / "test-artifacts" / "screenshots"
+_RUN_STARTED = time.time()
 
 
 @pytest.fixture(scope="session")
@@ -325,6 +326,7 @@ def live_server(_live_server_media_url, live_server):
 
 def pytest_terminal_summary(terminalreporter):
     """Name the screenshot folder in the run's output (captured prints of passing tests are hidden)."""
-    shots = sorted(SCREENSHOT_DIR.glob("*.png")) if SCREENSHOT_DIR.exists() else []
+    shots = [p for p in SCREENSHOT_DIR.glob("*.png") if p.stat().st_mtime >= _RUN_STARTED] \
+        if SCREENSHOT_DIR.exists() else []
     if shots:
         terminalreporter.write_line(f"browser screenshots ({len(shots)}) saved in {SCREENSHOT_DIR}")
