@@ -107,29 +107,29 @@ def findings(result: dict) -> dict:
     }
 
 
-def appendix_school_rows(county, year: int, result: dict, scheme: str) -> list[dict]:
-    """One page per school: its data and indicator values (units of the assessment)."""
+def appendix_school_rows(county, year: int, result: dict, scheme: str, *, school=None) -> list[dict]:
+    """One page per school: its data and indicator values (units of the assessment).
+
+    With `school`, only that school's page (the field-visit brief).
+    """
     ruleset = RULESETS[scheme]
-    conditions = {
-        c.school_id: c
-        for c in SchoolConditions.objects.filter(school__county=county, year=year)
-    }
+    of_school = {"school": school} if school is not None else {"school__county": county}
+    conditions = {c.school_id: c for c in SchoolConditions.objects.filter(year=year, **of_school)}
     teacher_counts = {
         (row["school_id"], row["stage"]): row["n"]
-        for row in Teacher.objects.filter(school__county=county, year=year, full_time=True)
+        for row in Teacher.objects.filter(year=year, full_time=True, **of_school)
         .values("school_id", "stage").annotate(n=Count("id"))
     }
     class_counts = dict(
-        SchoolClass.objects.filter(school__county=county, year=year).values("school_id").annotate(n=Count("id"))
+        SchoolClass.objects.filter(year=year, **of_school).values("school_id").annotate(n=Count("id"))
         .values_list("school_id", "n")
     )
     units_by_school = {}
     for unit in result["units"]:
         units_by_school.setdefault(unit["school_code"], []).append(unit)
     pages = []
-    for school in School.objects.filter(county=county).select_related("township", "parent").order_by(
-        "township__name", "code"
-    ):
+    schools = School.objects.filter(pk=school.pk) if school is not None else School.objects.filter(county=county)
+    for school in schools.select_related("township", "parent").order_by("township__name", "code"):
         units = []
         for unit in units_by_school.get(school.code, []):
             units.append({

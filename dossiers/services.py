@@ -20,7 +20,7 @@ from dossiers import sections
 from dossiers.models import Dossier
 from indicators.engine import RULESETS
 from indicators.models import Assessment
-from indicators.services import assessment_run_now, input_fingerprint_for
+from indicators.services import assessment_run_now, compute_assessment_result, input_fingerprint_for
 
 # Schools per rendered part: bounds memory (~5–6 MB per laid-out page) for large counties.
 APPENDIX_CHUNK = 60
@@ -163,8 +163,12 @@ def school_brief_context(school, year: int | None, scheme: str = "quality-2017")
     if year is None:
         year = (SchoolConditions.objects.filter(school=school).order_by("-year").values_list("year", flat=True)
                 .first()) or timezone.localdate().year
-    assessment = current_assessment(school.county, year, scheme)
-    pages = sections.appendix_school_rows(school.county, year, assessment.result, scheme)
-    page = next(p for p in pages if p["school"].pk == school.pk)
+    # A brief is a read (inspectors open it too): use the stored result of the current data if there
+    # is one, else compute it in memory; never store an assessment as a side effect of a GET.
+    fingerprint = input_fingerprint_for(school.county, year, scheme)
+    stored = (Assessment.objects.filter(county=school.county, year=year, scheme=scheme, fingerprint=fingerprint,
+                                        status=JobStatus.DONE).order_by("-created_at", "-id").first())
+    result = stored.result if stored else compute_assessment_result(school.county, year, scheme)
+    page = sections.appendix_school_rows(school.county, year, result, scheme, school=school)[0]
     return {"page": page, "county": school.county, "year_label": school_year_label(year),
             "scheme_label": RULESETS[scheme].label, "generated_at": timezone.localtime()}

@@ -124,3 +124,12 @@ def test_build_dossier_command_refuses_an_unknown_county(db):
 
     with pytest.raises(CommandError, match="未找到区县"):
         call_command("build_dossier", county="999999", year=2025, scheme="basic-2012", out="/tmp/x.pdf")
+
+
+def test_opening_a_school_brief_stores_no_assessment(login, inspector, small_county, school_a):
+    from indicators.models import Assessment
+
+    before = Assessment.objects.count()
+    response = login(inspector).get(f"/dossiers/school/{school_a.code}/brief.pdf?year=2025")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert Assessment.objects.count() == before
