@@ -102,3 +102,22 @@ def test_other_townships_cannot_serve(persuading_case, township_official, other_
     response = login(other_township_official).post(reverse("dropout_control:notice_serve", args=[notice.pk]), {
         "delivered_on": timezone.localdate().isoformat(), "delivery_method": "left", "receiver": "张大山"})
     assert response.status_code == 404
+
+
+def test_the_notice_is_one_a4_page_with_the_receipt_stub_whole(persuading_case, township_official, school_a,
+                                                                 login):
+    # The longest realistic values: a long address and school name must not push the stub over.
+    persuading_case.household_address = "滨河县城关镇东风路幸福家园小区二期十二号楼三单元五零二室（原红旗村四组）"
+    persuading_case.guardian_relation = "祖父"
+    persuading_case.save()
+    school_a.name = "滨河县城关镇第二中心小学附属九年一贯制实验学校"
+    school_a.save()
+    notice = services.notice_issue(user=township_official, case=persuading_case, school=school_a)
+    response = login(township_official).get(reverse("dropout_control:notice_pdf", args=[notice.pk]))
+    reader = PdfReader(BytesIO(response.content))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 portrait in points
+    text = reader.pages[0].extract_text()
+    for line in ("送 达 回 执", "受送达人（签名）", "签收日期", "送达人（签名）"):
+        assert line.replace(" ", "") in text.replace(" ", "")
