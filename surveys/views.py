@@ -4,7 +4,9 @@ teachers' anonymous answers). The answer page is public by design: no login, onl
 """
 
 import io
+import ipaddress
 import secrets
+from urllib.parse import urlsplit
 
 import segno
 from django.conf import settings
@@ -72,6 +74,26 @@ def public_url(request, invitation: Invitation) -> str:
     path = reverse("surveys:answer", args=[invitation.token])
     return (settings.SURVEY_PUBLIC_BASE_URL + path) if settings.SURVEY_PUBLIC_BASE_URL \
         else request.build_absolute_uri(path)
+
+
+def unreachable_link_warning(request) -> str:
+    """Why a printed QR code would not open on a parent's phone, or "" when the links look public.
+
+    Without SURVEY_PUBLIC_BASE_URL the links carry the address the staff member browses with, which
+    on a bureau's own machine is 127.0.0.1 or a LAN address: printed on 500 cards it fails silently.
+    """
+    base = settings.SURVEY_PUBLIC_BASE_URL or request.build_absolute_uri("/")
+    host = (urlsplit(base).hostname or "").lower()
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        local = host == "localhost" or host.endswith((".local", ".localhost", ".lan")) or "." not in host
+    else:
+        local = address.is_private or address.is_loopback or address.is_link_local
+    if not local:
+        return ""
+    return (f"二维码中的地址是 {base.rstrip('/')}，只有本机或本单位内网能打开，家长和学生的手机无法访问。"
+            "请由系统管理员设置对外访问地址（SURVEY_PUBLIC_BASE_URL）后再打印。")
 
 
 # --- surveys ----------------------------------------------------------------------------------
@@ -220,6 +242,7 @@ def _invitations_page(request, survey, *, generate_form=None, add_form=None, sta
         "generate_form": generate_form or GenerateInvitationsForm(),
         "add_form": add_form or InvitationForm(schools=selectors.schools_of_county(survey.county)),
         "schools_with_links": sorted({(i.school.code, i.school.name) for i in invitations if i.school_id}),
+        "link_warning": unreachable_link_warning(request),
     }, status=status)
 
 
@@ -315,7 +338,8 @@ def qr_sheet(request, pk):
         inv = card["invitation"]
         pages.setdefault(inv.school_id, {"title": inv.school.name if inv.school_id else "全县", "cards": []})
         pages[inv.school_id]["cards"].append(card)
-    return render(request, "surveys/qr_sheet.html", {"survey": survey, "pages": list(pages.values())})
+    return render(request, "surveys/qr_sheet.html", {"survey": survey, "pages": list(pages.values()),
+                                                     "link_warning": unreachable_link_warning(request)})
 
 
 # --- results ----------------------------------------------------------------------------------

@@ -238,3 +238,12 @@ def test_an_invitation_for_deputies_has_no_school(survey, bureau, respond):
                                      target=5, quota=10)
     assert respond(inv).status_code == 302
     assert Response.objects.get().school_id is None
+
+
+def test_the_public_pages_name_the_bureau_not_the_platform(parent_invitation, respond):
+    client = Client()
+    html = client.get(f"/surveys/a/{parent_invitation.token}/").content.decode()
+    assert "迎检" not in html and "平台" not in html
+    assert f"{parent_invitation.survey.county.name}教育局" in html
+    done = client.get(f"/surveys/a/{parent_invitation.token}/done/").content.decode()
+    assert "迎检" not in done and "平台" not in done

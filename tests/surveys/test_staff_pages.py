@@ -279,3 +279,18 @@ def test_the_template_survey_belongs_to_the_school_year(bureau, county, day, sch
 
     survey = services.survey_create_from_template(user=bureau, county=county, today=date.fromisoformat(day))
     assert survey.year == school_year
+
+
+@pytest.mark.parametrize(("base_url", "warned"), [
+    ("", True),  # the test client browses as http://testserver — no dot, not a public host
+    ("http://127.0.0.1:8000", True),
+    ("http://192.168.1.20", True),
+    ("https://yjpt.example.gov.cn", False),
+])
+def test_the_qr_sheet_warns_when_its_links_cannot_open_on_a_phone(parent_invitation, survey, bureau, login,
+                                                                   settings, base_url, warned):
+    settings.SURVEY_PUBLIC_BASE_URL = base_url
+    client = login(bureau)
+    for url in (f"/surveys/{survey.pk}/qr/", f"/surveys/{survey.pk}/invitations/"):
+        html = client.get(url).content.decode()
+        assert ("家长和学生的手机无法访问" in html) is warned
