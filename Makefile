@@ -32,7 +32,7 @@ seed: migrate
 
 run: seed
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py demo_logins
+	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py demo_logins
 	HOST=$(HOST) PORT=$(PORT) PY=$(PY) scripts/run_local.sh
 
 serve:

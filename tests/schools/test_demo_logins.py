@@ -31,3 +31,11 @@ def test_columns_align_with_wide_chinese_characters():
     # Every second column starts at the same display column: 14 (widest role) + 2 spaces.
     assert [line.index(cell) for line, cell in zip(lines, ("用户名", "inspector", "bureau"), strict=True)] == [
         len("角色") + 12, len("督学") + 12, len("教育局工作人员") + 2]
+
+
+def test_it_prints_the_port_the_server_was_started_on(demo, monkeypatch):
+    monkeypatch.setenv("PORT", "8123")
+    monkeypatch.delenv("HOST", raising=False)
+    out = io.StringIO()
+    call_command("demo_logins", stdout=out)
+    assert "http://127.0.0.1:8123" in out.getvalue() and ":8000" not in out.getvalue()

@@ -1,5 +1,6 @@
 """`manage.py demo_logins`: where to open the demo and how to log in as each role."""
 
+import os
 import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
@@ -7,7 +8,11 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.models import User
 from schools.demo import DEMO_PASSWORD, DEMO_USERS
 
-DEMO_URL = "http://127.0.0.1:8000"
+
+
+def demo_url() -> str:
+    """Where `make run` serves: the same HOST and PORT variables the Makefile passes to runserver."""
+    return f"http://{os.environ.get('HOST') or '127.0.0.1'}:{os.environ.get('PORT') or '8000'}"
 
 
 def _width(text: str) -> int:
@@ -37,6 +42,6 @@ class Command(BaseCommand):
         for _role, username, *_rest in DEMO_USERS:
             user = users[username]
             rows.append((user.get_role_display(), user.display_name, username, DEMO_PASSWORD, user.area_label))
-        self.stdout.write(f"演示地址：{DEMO_URL}")
+        self.stdout.write(f"演示地址：{demo_url()}")
         self.stdout.write("演示账号（所有账号密码相同）：")
         self.stdout.write(format_table(rows))
