@@ -101,6 +101,8 @@ TEMPLATES = [
                 "balance_inspect.context_processors.navigation",
                 "ops.context_processors.service_status",
             ],
+            # The one number formatter's filters (num, cv, pct, wan, yes_no …) in every template.
+            "builtins": ["balance_inspect.number_filters"],
         },
     },
 ]

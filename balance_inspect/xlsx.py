@@ -17,6 +17,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
+from domain import numbers
+
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,7 +41,8 @@ def safe_cell_value(value):
 class Sheet:
     """A worksheet to write: a title, header labels and rows of plain values.
 
-    A row item may be a `Flagged(value)` to shade the cell (failing values in 表Ⅱ).
+    A row item may be a `Num(value, digits)` (a rounded figure with its number format) and/or a
+    `Flagged(value)` to shade the cell (failing values in 表Ⅱ).
     """
 
     def __init__(self, title: str, headers: Sequence[str], rows: Iterable[Sequence], widths=None):
@@ -52,6 +55,30 @@ class Sheet:
 class Flagged:
     def __init__(self, value):
         self.value = value
+
+
+class Num:
+    """A figure written as a number, rounded half up to ``digits`` places like the pages print it,
+    with the cell format that shows those places (``percent``: a fraction shown as 96.2%)."""
+
+    def __init__(self, value, digits: int = numbers.MEAN, *, percent: bool = False):
+        self.value = numbers.xlsx_value(value, digits, percent=percent)
+        self.number_format = numbers.xlsx_format(digits, percent=percent)
+
+
+def _cell(ws, item):
+    flagged = isinstance(item, Flagged)
+    value = item.value if flagged else item
+    if not flagged and not isinstance(value, Num):
+        return safe_cell_value(value)
+    if isinstance(value, Num):
+        cell = WriteOnlyCell(ws, value=value.value)
+        cell.number_format = value.number_format
+    else:
+        cell = WriteOnlyCell(ws, value=safe_cell_value(value))
+    if flagged:
+        cell.fill = FAIL_FILL
+    return cell
 
 
 def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
@@ -68,15 +95,7 @@ def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
             header.append(cell)
         ws.append(header)
         for row in sheet.rows:
-            out = []
-            for item in row:
-                if isinstance(item, Flagged):
-                    cell = WriteOnlyCell(ws, value=safe_cell_value(item.value))
-                    cell.fill = FAIL_FILL
-                    out.append(cell)
-                else:
-                    out.append(safe_cell_value(item))
-            ws.append(out)
+            ws.append([_cell(ws, item) for item in row])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
