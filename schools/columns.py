@@ -147,7 +147,7 @@ SCHOOLS = Template(
         Column("学校名称", "name", TEXT, max_length=100),
         Column("区县代码", "county", CODE, digits=6, note="区县的 6 位行政区划代码"),
         Column("区县名称", "county_name", TEXT, max_length=50),
-        Column("乡镇名称", "township", TEXT, max_length=50, note="区县内的乡镇（街道）名称；新名称会自动建立乡镇"),
+        Column("乡镇名称", "township", TEXT, max_length=50, note="区县内已登记的乡镇（街道）名称；本县首次导入学校时据此登记乡镇，此后的新设乡镇须由系统管理员先在后台添加，否则整份文件不予导入"),
         Column("办学类型", "school_type", CHOICE, choices=SCHOOL_TYPES),
         Column("城乡类型", "urban_rural", CHOICE, choices=URBAN_RURAL),
         Column("举办者", "sponsor", CHOICE, required=False, choices=SPONSORS, default="公办"),

@@ -171,7 +171,10 @@ def read_sheet(data: bytes, template: Template, *, limit: int | None = None):
                     errors.append((1, name, "表头重复"))
                 else:
                     positions[name] = index
-        errors += [(1, c.header, "缺少必填列") for c in template.columns if c.required and c.header not in positions]
+        missing = [(1, c.header, "缺少必填列") for c in template.columns if c.required and c.header not in positions]
+        if missing:
+            errors += _other_kind_hint(template, {_header_text(cell) for cell in header})
+        errors += missing
         if errors:
             return [], [], errors
         present = [h for h in template.headers if h in positions]
@@ -191,6 +194,21 @@ def read_sheet(data: bytes, template: Template, *, limit: int | None = None):
         return [], [], [(None, FILE_COLUMN, "无法读取该 Excel 文件的第一个工作表")]
     finally:
         workbook.close()
+
+
+def _other_kind_hint(template, headers: set[str]) -> list:
+    """A row-1 error naming the data kind whose template the file's header does match, if any.
+
+    A 班级 file uploaded as 学校 otherwise gets six "缺少必填列" and no word of the likely slip.
+    """
+    if TEMPLATES.get(template.kind) is not template:
+        return []
+    for other in TEMPLATES.values():
+        required = {c.header for c in other.columns if c.required}
+        if other is not template and required <= headers:
+            return [(1, FILE_COLUMN, f"该文件的表头与“{other.label}”模板一致，可能选错了数据类型："
+                                     f"请选择“{other.label}”后重新上传")]
+    return []
 
 
 def _header_text(cell) -> str:

@@ -84,6 +84,17 @@ def test_a_missing_required_column_is_named(refused, bureau, school_a, make_xlsx
     assert has_error(outcome, 1, "年级", "缺少必填列")
 
 
+def test_a_classes_file_uploaded_as_schools_names_the_likely_kind(refused, bureau, school_a, make_xlsx):
+    headers = ["学年", "学校标识码", "学段", "年级", "班级名称", "学生数"]
+    outcome = refused("schools", None, user=bureau, data=make_xlsx(headers, [[2025, "1301230001", "小学", 1, "1班", 40]]))
+    assert has_error(outcome, 1, "文件", "可能选错了数据类型：请选择“班级”")
+
+
+def test_a_file_of_no_known_kind_gets_no_kind_hint(refused, bureau, school_a, make_xlsx):
+    outcome = refused("classes", None, user=bureau, data=make_xlsx(["姓名", "电话"], [["张三", "123"]]))
+    assert not has_error(outcome, 1, "文件", "可能选错了数据类型")
+
+
 def test_a_repeated_header_is_an_error(refused, bureau, school_a, make_xlsx):
     headers = ["学年", "学校标识码", "学段", "年级", "年级", "班级名称", "学生数"]
     outcome = refused("classes", None, user=bureau,
@@ -251,3 +262,10 @@ def test_a_failing_school_row_rolls_back_the_townships_it_created(refused, burea
     monkeypatch.setattr(School, "save", fail)
     outcome = refused("schools", [school_row(乡镇名称="新设镇")], user=bureau)
     assert has_error(outcome, 2, "", "写入失败：simulated")
+
+
+def test_the_template_says_what_the_importer_does_with_a_new_township():
+    from schools.columns import SCHOOLS
+
+    note = SCHOOLS.column("乡镇名称").note
+    assert "自动建立" not in note and "系统管理员" in note
