@@ -16,6 +16,7 @@ from balance_inspect.xlsx import Sheet, write_xlsx
 from schools.columns import CODE, ID_NUMBER, TEMPLATES, TEXT, YES_NO
 from schools.models import SchoolClass, SchoolConditions, Teacher
 from schools.resources import RESOURCES
+from schools.selectors import teacher_names_visible
 
 TEMPLATE_ROWS = 5000  # rows of the blank template that carry the drop-down lists
 INSTRUCTION_HEADERS = ("列名", "是否必填", "单位", "允许的值", "说明")
@@ -83,10 +84,16 @@ def export_years(kind: str, user) -> list[int]:
 
 
 def export_sheet(kind: str, user, *, year: int | None = None) -> Sheet:
-    """A Sheet in the template's layout. Users who do not see personal data (inspectors) get
-    masked ID numbers."""
+    """A Sheet in the template's layout.
+
+    Teachers follow the school page's rule (schools.selectors.teacher_names_visible): names and
+    full ID numbers go only to those who keep the school's data (bureau staff, the school's own
+    reporter), who need them to re-import the file; everyone else (township officials,
+    inspectors) gets the rows without names and with masked ID numbers."""
     template = TEMPLATES[kind]
-    kwargs = {"mask_id_numbers": not user.sees_personal_data} if kind == "teachers" else {}
+    kwargs = {}
+    if kind == "teachers":
+        kwargs["reveal"] = lambda teacher: teacher_names_visible(user, teacher.school)
     dataset = RESOURCES[kind](**kwargs).export(export_queryset(kind, user, year=year))
     widths = [max(12, len(h) * 2 + 4) for h in template.headers]
     return Sheet(template.label, dataset.headers, list(dataset), widths=widths)

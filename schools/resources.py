@@ -254,14 +254,22 @@ class TeacherResource(_CachedResource):
         skip_diff = True
         clean_model_instances = False
 
-    def __init__(self, *, mask_id_numbers=False, **kwargs):
+    def __init__(self, *, reveal=None, **kwargs):
+        """`reveal(teacher) -> bool` decides, row by row, whether the export carries the
+        teacher's name and full ID number; without it (imports) every row is complete."""
         super().__init__(**kwargs)
-        self.mask_id_numbers = mask_id_numbers
+        self.reveal = reveal
+
+    def _revealed(self, teacher) -> bool:
+        return self.reveal is None or self.reveal(teacher)
+
+    def dehydrate_name(self, teacher):
+        return teacher.name if self._revealed(teacher) else ""
 
     def dehydrate_id_number(self, teacher):
-        if self.mask_id_numbers:
-            return mask_id_number(teacher.id_number)
-        return teacher.id_number
+        if self._revealed(teacher):
+            return teacher.id_number
+        return mask_id_number(teacher.id_number)
 
 
 class ClassResource(_CachedResource):
