@@ -52,6 +52,16 @@ def require_writer(user) -> None:
     require_role(user, *WRITER_ROLES)
 
 
+def is_unscoped(user) -> bool:
+    """An admin without a county: the only account that acts for every county."""
+    return user.is_authenticated and user.role == Role.ADMIN and user.county_id is None
+
+
+def require_user_manager(user) -> None:
+    """User management: admins, each within its own area (see accounts.selectors.users_managed_by)."""
+    require_role(user, Role.ADMIN)
+
+
 def ensure_not_read_only(user) -> None:
     if not user.is_authenticated or user.is_read_only:
         raise PermissionDenied("督学账号为只读账号")

@@ -16,12 +16,31 @@ class UserForm(forms.ModelForm):
         fields = ["username", "display_name", "role", "unit", "phone", "email", "county", "township", "school",
                   "is_active"]
 
-    def __init__(self, *args, **kwargs):
+    # What an account may never change about itself: its role and its area (no one widens their
+    # own scope), and whether it is active (no one locks themselves out by accident).
+    SELF_LOCKED = ("role", "county", "township", "school", "is_active")
+
+    def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["county"].queryset = County.objects.all()
-        self.fields["township"].queryset = Township.objects.select_related("county")
-        self.fields["school"].queryset = School.objects.select_related("township")
+        self.actor = actor
+        self.scoped_county_id = actor.county_id  # None: an unscoped admin
+        counties = County.objects.all()
+        townships = Township.objects.select_related("county")
+        schools = School.objects.select_related("township")
+        if self.scoped_county_id is not None:
+            counties = counties.filter(pk=self.scoped_county_id)
+            townships = townships.filter(county_id=self.scoped_county_id)
+            schools = schools.filter(county_id=self.scoped_county_id)
+            self.fields["role"].choices = [c for c in self.fields["role"].choices if c[0] != Role.ADMIN]
+            self.fields["county"].required = True
+        self.fields["county"].queryset = counties
+        self.fields["township"].queryset = townships
+        self.fields["school"].queryset = schools
         self.fields["school"].label_from_instance = lambda s: f"{s.code} {s.name}"
+        if self.instance.pk is not None and self.instance.pk == actor.pk:
+            for name in self.SELF_LOCKED:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "不能修改自己的角色、管辖范围或启用状态，请联系上级管理员。"
 
     def clean_password(self):
         password = self.cleaned_data.get("password")
@@ -42,6 +61,13 @@ class UserForm(forms.ModelForm):
         for key in ("county", "township", "school"):
             setattr(self.instance, key, data.get(key))
         role = data.get("role")
+        if self.scoped_county_id is not None:
+            # A county admin manages its own county's non-admin accounts, nothing wider.
+            if role == Role.ADMIN:
+                self.add_error("role", "只有不限区县的系统管理员可以设置管理员账号")
+            county = data.get("county")
+            if county is None or county.pk != self.scoped_county_id:
+                self.add_error("county", "只能管理本区县的账号")
         if role in (Role.BUREAU, Role.INSPECTOR, Role.ADMIN):
             self.instance.township = self.instance.school = None
             data["township"] = data["school"] = None

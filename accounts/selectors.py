@@ -30,5 +30,16 @@ def filter_audit(qs, data: dict):
     return qs
 
 
-def users_for_admin():
-    return User.objects.select_related("county", "township", "school").order_by("role", "username")
+def users_managed_by(actor):
+    """The accounts `actor` may list, edit, set a password for and unlock.
+
+    An admin without a county manages everyone. An admin of one county manages the non-admin
+    accounts of that county only: admins are created and changed by an unscoped admin, so no
+    county admin can hand itself (or a colleague) a wider area.
+    """
+    qs = User.objects.select_related("county", "township", "school").order_by("role", "username")
+    if not actor.is_authenticated or actor.role != Role.ADMIN:
+        return qs.none()
+    if actor.county_id is None:
+        return qs
+    return qs.filter(county_id=actor.county_id).exclude(role=Role.ADMIN)

@@ -6,17 +6,18 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.access import require_role
+from accounts.access import require_role, require_user_manager
 from accounts.forms import AuditFilterForm, OTPTokenForm, UserForm
-from accounts.models import AuditEntry, Role, User
-from accounts.selectors import audit_entries_visible_to, filter_audit, users_for_admin
+from accounts.models import AuditEntry, Role
+from accounts.selectors import audit_entries_visible_to, filter_audit, users_managed_by
 from accounts.services import audit_record, diff, model_snapshot
 
 # What each role does first, in the order they do it.
@@ -89,22 +90,36 @@ def audit_list(request):
     return render(request, "accounts/audit_list.html", {"form": form, "page_obj": page})
 
 
-# --- users (admins) ---------------------------------------------------------------------------
+# --- users (admins, each within its own area) -------------------------------------------------
+
+def _managed_user_or_404(actor, pk):
+    target = users_managed_by(actor).filter(pk=pk).first()
+    if target is None:
+        raise Http404("未找到，或不在您的管辖范围内")
+    return target
+
+
+def _audit_county(actor, target):
+    """User changes are recorded under the acting admin's county, so a county admin sees its own
+    trail (and the target is always of that county anyway); an unscoped admin's under the target's."""
+    return actor.county or target.county
+
 
 @login_required
 def user_list(request):
-    require_role(request.user, Role.ADMIN)
-    page = Paginator(users_for_admin(), 50).get_page(request.GET.get("page"))
+    require_user_manager(request.user)
+    page = Paginator(users_managed_by(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html", {"page_obj": page})
 
 
 @login_required
 def user_create(request):
-    require_role(request.user, Role.ADMIN)
-    form = UserForm(request.POST or None)
+    require_user_manager(request.user)
+    form = UserForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         audit_record(user=request.user, action=AuditEntry.Action.CREATE, obj=user,
+                     county=_audit_county(request.user, user),
                      changes=model_snapshot(user, ["username", "role", "county", "township", "school"]))
         messages.success(request, f"已创建用户 {user.username}")
         return redirect("accounts:users")
@@ -113,15 +128,17 @@ def user_create(request):
 
 @login_required
 def user_edit(request, pk):
-    require_role(request.user, Role.ADMIN)
-    target = get_object_or_404(User, pk=pk)
+    require_user_manager(request.user)
+    target = _managed_user_or_404(request.user, pk)
     fields = ["role", "display_name", "unit", "county", "township", "school", "is_active"]
     before = model_snapshot(target, fields)
-    form = UserForm(request.POST or None, instance=target)
+    form = UserForm(request.POST or None, instance=target, actor=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
+        changes = diff(before, model_snapshot(target, fields))
         audit_record(user=request.user, action=AuditEntry.Action.UPDATE, obj=target,
-                     changes=diff(before, model_snapshot(target, fields)))
+                     county=_audit_county(request.user, target), changes=changes,
+                     note="重设密码" if form.cleaned_data.get("password") else "")
         messages.success(request, f"已保存用户 {target.username}")
         return redirect("accounts:users")
     return render(request, "accounts/user_form.html", {"form": form, "title": f"编辑用户 {target.username}"})
@@ -130,10 +147,11 @@ def user_edit(request, pk):
 @require_POST
 @login_required
 def user_unlock(request, pk):
-    require_role(request.user, Role.ADMIN)
-    target = get_object_or_404(User, pk=pk)
+    require_user_manager(request.user)
+    target = _managed_user_or_404(request.user, pk)
     axes_reset(username=target.username)
-    audit_record(user=request.user, action=AuditEntry.Action.UPDATE, obj=target, note="解除登录锁定")
+    audit_record(user=request.user, action=AuditEntry.Action.UPDATE, obj=target,
+                 county=_audit_county(request.user, target), note="解除登录锁定")
     messages.success(request, f"已解除 {target.username} 的登录锁定")
     return redirect("accounts:users")
 
