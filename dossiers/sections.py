@@ -15,7 +15,7 @@ from indicators.charts import cv_chart_svg
 from indicators.engine import RULESETS, round_half_up
 from rectification import selectors as rectification_selectors
 from rectification.models import RectificationItem
-from schools.models import School, SchoolClass, SchoolConditions, Teacher, school_year_label
+from schools.models import SCHOOL_ORDER, School, SchoolClass, SchoolConditions, Teacher, school_year_label
 from workforce.selectors import staffing_summary
 
 STAGES = (("primary", "小学"), ("junior", "初中"))
@@ -129,7 +129,7 @@ def appendix_school_rows(county, year: int, result: dict, scheme: str, *, school
         units_by_school.setdefault(unit["school_code"], []).append(unit)
     pages = []
     schools = School.objects.filter(pk=school.pk) if school is not None else School.objects.filter(county=county)
-    for school in schools.select_related("township", "parent").order_by("township__name", "code"):
+    for school in schools.select_related("township", "parent").order_by(*SCHOOL_ORDER):
         units = []
         for unit in units_by_school.get(school.code, []):
             units.append({

@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.forms.models import fields_for_model
 from django.utils import timezone
 
@@ -17,7 +18,7 @@ from dropout_control.models import (
     ResponsibleLevel,
 )
 from dropout_control.services import LEDGER_FIELDS
-from schools.models import School, SchoolType
+from schools.models import SCHOOL_ORDER, TOWNSHIP_ORDER, School, SchoolType
 
 
 class DateInput(forms.DateInput):
@@ -42,9 +43,9 @@ class CaseForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = townships_visible_to(user).select_related("county").order_by("name")
+        self.fields["township"].queryset = townships_visible_to(user).select_related("county").order_by(*TOWNSHIP_ORDER)
         self.fields["school"].queryset = schools_visible_to(user).exclude(
-            school_type=SchoolType.TEACHING_POINT).order_by("township__name", "code")
+            school_type=SchoolType.TEACHING_POINT).order_by(*SCHOOL_ORDER)
         self.fields["id_number"].help_text = "18 位，末位校验码按 GB 11643 检查；同一身份证号只能有一个未销号个案"
         if user.role == Role.TOWNSHIP:
             self.fields["township"].disabled = True
@@ -106,8 +107,10 @@ class VisitForm(forms.ModelForm):
 
 
 def _county_schools(case):
-    return School.objects.filter(county_id=case.county_id).exclude(
-        school_type=SchoolType.TEACHING_POINT).select_related("township").order_by("township__name", "code")
+    # The child's own school is offered (and preselected) even when it is a teaching point.
+    return School.objects.filter(Q(county_id=case.county_id) & (~Q(school_type=SchoolType.TEACHING_POINT)
+                                                                | Q(pk=case.school_id))
+                                 ).select_related("township").order_by(*SCHOOL_ORDER)
 
 
 class NoticeIssueForm(forms.Form):
@@ -186,9 +189,9 @@ class LetterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = townships_visible_to(user).order_by("name")
+        self.fields["township"].queryset = townships_visible_to(user).order_by(*TOWNSHIP_ORDER)
         self.fields["school"].queryset = schools_visible_to(user).exclude(
-            school_type=SchoolType.TEACHING_POINT).order_by("township__name", "code")
+            school_type=SchoolType.TEACHING_POINT).order_by(*SCHOOL_ORDER)
         self.initial.setdefault("year", timezone.localdate().year)
         if user.role == Role.TOWNSHIP:
             self.initial.setdefault("township", user.township_id)
@@ -208,7 +211,7 @@ class RegisterCheckForm(forms.Form):
             RegisterCheck, fields=("school", "year", "term", "done_on", "on_register", "at_school",
                                    "suspected_found", "note"), widgets={"done_on": DateInput()}))
         self.fields["school"].queryset = schools_visible_to(user).exclude(
-            school_type=SchoolType.TEACHING_POINT).order_by("township__name", "code")
+            school_type=SchoolType.TEACHING_POINT).order_by(*SCHOOL_ORDER)
         year, term = rules.term_of(timezone.localdate())
         self.initial.setdefault("year", year)
         self.initial.setdefault("term", term)
@@ -227,7 +230,7 @@ class CohortForm(forms.Form):
             CohortFigure, fields=("school", "year", "grade1_entrants", "grade7_entrants", "junior_graduates",
                                   "transfers_in", "transfers_out", "deaths")))
         self.fields["school"].queryset = schools_visible_to(user).exclude(
-            school_type=SchoolType.TEACHING_POINT).order_by("township__name", "code")
+            school_type=SchoolType.TEACHING_POINT).order_by(*SCHOOL_ORDER)
         self.initial.setdefault("year", timezone.localdate().year)
 
 

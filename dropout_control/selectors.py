@@ -36,7 +36,7 @@ from dropout_control.models import (
     ResponsibilityLetter,
     ReturnNotice,
 )
-from schools.models import SchoolType
+from schools.models import SCHOOL_ORDER, TOWNSHIP_ORDER, SchoolType
 
 CASE_SCOPE = {"county": "county", "township": "township", "school": "school"}
 SCHOOL_SCOPE = {"county": "school__county", "township": "school__township", "school": "school"}
@@ -175,7 +175,7 @@ def get_visit_for_user(user, pk) -> PersuasionLog:
 def overdue_by_township(user) -> list[dict]:
     """Overdue open cases grouped by township: [{"township", "cases": [...]}], townships A→Z."""
     cases = (cases_visible_to(user).filter(overdue=True).exclude(status=CaseStatus.CLOSED)
-             .select_related("township", "school").order_by("township__name", "reported_on", "id"))
+             .select_related("township", "school").order_by("township__position", "township_id", "reported_on", "id"))
     groups: dict[int, dict] = {}
     for case in cases:
         groups.setdefault(case.township_id, {"township": case.township, "cases": []})["cases"].append(case)
@@ -243,7 +243,7 @@ def retention_table(user, county, year: int) -> dict:
     formula = retention_formula()
     qs = cohorts_visible_to(user).filter(school__county=county)
     county_years, township_years = _cohort_years(qs)
-    townships = list(townships_visible_to(user).filter(county=county).order_by("name"))
+    townships = list(townships_visible_to(user).filter(county=county).order_by(*TOWNSHIP_ORDER))
     return {
         "year": year,
         "formula": formula,
@@ -272,7 +272,7 @@ def latest_retention(user, county) -> dict:
 
 def cohort_rows(user, county, year: int) -> QuerySet:
     return (cohorts_visible_to(user).filter(school__county=county, year=year)
-            .select_related("school", "school__township").order_by("school__township__name", "school__code"))
+            .select_related("school", "school__township").order_by("school__township__position", "school__township_id", "school__code"))
 
 
 # --- letters and register checks ---------------------------------------------------------------
@@ -283,7 +283,7 @@ def letters_visible_to(user) -> QuerySet:
 
 def _letter_schools(user, county):
     return (schools_visible_to(user).filter(county=county).exclude(school_type=SchoolType.TEACHING_POINT)
-            .select_related("township").order_by("township__name", "code"))
+            .select_related("township").order_by(*SCHOOL_ORDER))
 
 
 def letter_status(user, county, year: int) -> dict:
@@ -296,7 +296,7 @@ def letter_status(user, county, year: int) -> dict:
     by_key = {(letter.township_id, letter.school_id, letter.line): letter for letter in letters}
     rows = []
     if user.role in (Role.ADMIN, Role.BUREAU, Role.INSPECTOR, Role.TOWNSHIP):
-        for township in townships_visible_to(user).filter(county=county).order_by("name"):
+        for township in townships_visible_to(user).filter(county=county).order_by(*TOWNSHIP_ORDER):
             rows.append({"township": township, "school": None,
                          "government": by_key.get((township.pk, None, Line.GOVERNMENT)),
                          "education": by_key.get((township.pk, None, Line.EDUCATION))})
@@ -368,7 +368,7 @@ def monthly_school_report(user, county, year: int, month: int) -> dict:
     checks = {c.school_id: c for c in scope(user, RegisterCheck.objects.filter(year=school_year, term=term),
                                             **SCHOOL_SCOPE)}
     schools = list(schools_visible_to(user).filter(county=county).select_related("township")
-                   .order_by("township__name", "code"))
+                   .order_by(*SCHOOL_ORDER))
     empty = dict.fromkeys((c for c, _ in REPORT_COLUMNS), 0)
     rows = [{"school": s, "counts": counts.get(s.pk, empty), "check": checks.get(s.pk)} for s in schools]
     totals = {c: sum(r["counts"][c] for r in rows) for c, _ in REPORT_COLUMNS}
@@ -383,7 +383,7 @@ def quarterly_county_summary(user, county, year: int, quarter: int) -> dict:
     counts = _period_counts(cases, "township_id", start, end)
     overdue = dict(cases.filter(overdue=True).exclude(status=CaseStatus.CLOSED)
                    .values_list("township_id").annotate(n=Count("id")))
-    townships = list(townships_visible_to(user).filter(county=county).order_by("name"))
+    townships = list(townships_visible_to(user).filter(county=county).order_by(*TOWNSHIP_ORDER))
     empty = dict.fromkeys((c for c, _ in REPORT_COLUMNS), 0)
     rows = [{"township": t, "counts": counts.get(t.pk, empty), "overdue": overdue.get(t.pk, 0)} for t in townships]
     totals = {c: sum(r["counts"][c] for r in rows) for c, _ in REPORT_COLUMNS}

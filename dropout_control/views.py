@@ -38,7 +38,7 @@ from dropout_control.forms import (
 )
 from dropout_control.importing import read_cohorts, read_ledger
 from dropout_control.models import CaseStatus, Line, Term
-from schools.models import SchoolType
+from schools.models import SCHOOL_ORDER, TOWNSHIP_ORDER, SchoolType
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -74,9 +74,9 @@ def case_list(request):
     filters = {k: request.GET.get(k, "") for k in ("status", "township", "school", "overdue", "q")}
     cases = selectors.case_list(user, **filters)
     page = Paginator(cases, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
-    form = CaseFilterForm(request.GET or None, townships=townships_visible_to(user).order_by("name"),
+    form = CaseFilterForm(request.GET or None, townships=townships_visible_to(user).order_by(*TOWNSHIP_ORDER),
                           schools=schools_visible_to(user).exclude(school_type=SchoolType.TEACHING_POINT)
-                          .order_by("township__name", "code"))
+                          .order_by(*SCHOOL_ORDER))
     if user.sees_personal_data and page.object_list:
         # The list shows children's names: who looked at which page of which filter is audited too.
         audit_record(user=user, action=AuditEntry.Action.VIEW, object_type="dropout_control.DropoutCase",
@@ -540,7 +540,7 @@ def report_quarterly_xlsx(request):
 @require_GET
 def ledger_export(request):
     selectors.require_action(request.user, "export")
-    cases = selectors.cases_visible_to(request.user).order_by("township__name", "number")
+    cases = selectors.cases_visible_to(request.user).order_by("township__position", "township_id", "number")
     sheet = exports.ledger_sheet(cases)
     audit_record(user=request.user, action=AuditEntry.Action.EXPORT, object_type="dropout_control.DropoutCase",
                  object_repr="控辍保学台账导出", county=request.user.county,

@@ -608,7 +608,8 @@ def seed_demo_county(*, rng: random.Random | None = None, today: date | None = N
         reset_demo_county()
         county = County.objects.create(code=DEMO_COUNTY_CODE, name=DEMO_COUNTY_NAME,
                                        inspection_date=today + timedelta(days=INSPECTION_IN_DAYS))
-        townships = {name: Township.objects.create(county=county, name=name) for name in TOWNSHIPS}
+        townships = {name: Township.objects.create(county=county, name=name, position=n)
+                     for n, name in enumerate(TOWNSHIPS, start=1)}
         schools = _create_schools(county, townships)
         totals = _create_yearly_data(schools, rng)
         users = _make_users(county, {s.name: s for s in schools.values()}, townships)

@@ -5,13 +5,13 @@ from django import forms
 from django.db.models import Q
 
 from accounts.access import townships_visible_to
-from schools.models import School
+from schools.models import TOWNSHIP_ORDER, School
 from schools.selectors import filter_choices
 
 SORT_FIELDS = (
     ("code", "code"),
     ("name", "name"),
-    ("township__name", "township"),
+    ("township__position", "township"),  # the county's own order of townships
     ("school_type", "school_type"),
     ("urban_rural", "urban_rural"),
     ("primary_students", "primary_students"),
@@ -35,7 +35,7 @@ class SchoolFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        self.filters["township"].queryset = townships_visible_to(user).order_by("name")
+        self.filters["township"].queryset = townships_visible_to(user).order_by(*TOWNSHIP_ORDER)
         choices = filter_choices(user)
         self.filters["school_type"].extra["choices"] = choices["school_type"]
         self.filters["urban_rural"].extra["choices"] = choices["urban_rural"]

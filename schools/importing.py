@@ -433,10 +433,11 @@ class _SchoolsValidator(_Validator):
         for code, name in self.new_counties.items():
             counties[code] = County.objects.create(code=code, name=name)
         townships = dict(self.townships)
-        for values in self.in_file.values():
+        for values in self.in_file.values():  # rows in file order: the county's order of townships
             key = (values["区县代码"], values["乡镇名称"])
             if key not in townships:
-                townships[key] = Township.objects.create(county=counties[key[0]], name=key[1])
+                position = sum(1 for county_code, _name in townships if county_code == key[0]) + 1
+                townships[key] = Township.objects.create(county=counties[key[0]], name=key[1], position=position)
         return RESOURCES["schools"](schools=dict(self.existing), instances=self.existing, counties=counties,
                                     townships=townships)
 

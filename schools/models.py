@@ -28,15 +28,23 @@ class County(models.Model):
 class Township(models.Model):
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="townships", verbose_name="区县")
     name = models.CharField("乡镇名称", max_length=50)
+    # A county lists its townships in its own official order (城关镇 first, then …), never by
+    # Unicode order of the names: the order of the county's first 学校 file, editable in the admin.
+    position = models.PositiveIntegerField("排列顺序", default=0, help_text="本县乡镇（街道）的排列顺序，数字小的在前")
 
     class Meta:
         verbose_name = "乡镇（街道）"
         verbose_name_plural = "乡镇（街道）"
-        ordering = ["county", "name"]
+        ordering = ["county", "position", "id"]
         constraints = [models.UniqueConstraint(fields=["county", "name"], name="township_unique_name")]
 
     def __str__(self):
         return self.name
+
+
+# The one order of townships, and of schools within a county (township in the county's order, then code).
+TOWNSHIP_ORDER = ("position", "id")
+SCHOOL_ORDER = ("township__position", "township_id", "code")
 
 
 class SchoolType(models.TextChoices):

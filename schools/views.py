@@ -13,7 +13,7 @@ from accounts.access import can_edit_school, get_school_for_user
 from schools import selectors
 from schools.filters import SchoolFilter
 from schools.forms import ConditionsCreateForm, ConditionsForm
-from schools.models import SchoolConditions, school_year_label
+from schools.models import SCHOOL_ORDER, SchoolConditions, school_year_label
 from schools.services import conditions_create, conditions_update
 
 PAGE_SIZE = 50
@@ -50,7 +50,7 @@ def _sort_headers(request, current: str) -> list[dict]:
 def school_list(request):
     years = selectors.years_with_data(request.user)
     year = selectors.pick_year(request.GET.get("year"), years)
-    rows = selectors.school_rows(request.user, year).order_by("township__name", "code")
+    rows = selectors.school_rows(request.user, year).order_by(*SCHOOL_ORDER)
     filterset = SchoolFilter(request.GET or None, queryset=rows, user=request.user)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for school in page:

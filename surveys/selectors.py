@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 
 from accounts.access import scope
-from schools.models import School
+from schools.models import SCHOOL_ORDER, School
 from surveys import engine
 from surveys.models import Answer, Invitation, Question, RespondentGroup, Response, Survey
 
@@ -39,7 +39,7 @@ def invitations_of(survey: Survey) -> QuerySet:
 
 
 def schools_of_county(county) -> QuerySet:
-    return School.objects.filter(county=county).select_related("township").order_by("township__name", "code")
+    return School.objects.filter(county=county).select_related("township").order_by(*SCHOOL_ORDER)
 
 
 _ANSWERING_QUESTIONS: dict[tuple[int, float], list[Question]] = {}

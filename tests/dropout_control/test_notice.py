@@ -121,3 +121,16 @@ def test_the_notice_is_one_a4_page_with_the_receipt_stub_whole(persuading_case, 
     text = reader.pages[0].extract_text()
     for line in ("送 达 回 执", "受送达人（签名）", "签收日期", "送达人（签名）"):
         assert line.replace(" ", "") in text.replace(" ", "")
+
+
+def test_the_notice_form_preselects_the_childs_own_school_even_a_teaching_point(
+        persuading_case, township_official, township_a, school_a, login):
+    from tests.factories import SchoolFactory
+
+    point = SchoolFactory(township=township_a, code="1301230099", name="城关小学大王庄教学点",
+                          school_type="教学点", parent=school_a)
+    persuading_case.school = point
+    persuading_case.save()
+    html = login(township_official).get(reverse("dropout_control:notice_issue",
+                                                args=[persuading_case.pk])).content.decode()
+    assert f'<option value="{point.pk}" selected>城关小学大王庄教学点</option>' in html

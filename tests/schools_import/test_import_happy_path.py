@@ -31,6 +31,13 @@ def test_schools_template_creates_schools_townships_and_a_teaching_point(run_imp
     assert Township.objects.filter(county=bureau.county, name="柳庄乡").count() == 1
 
 
+def test_a_countys_first_file_registers_its_townships_in_file_order(run_import, bureau, school_row):
+    rows = [school_row(学校标识码=f"13012301{n:02d}", 乡镇名称=name)
+            for n, name in enumerate(["城关镇", "柳庄乡", "城关镇", "北坡乡", "东城街道"], start=1)]
+    assert run_import("schools", rows, user=bureau).ok
+    assert [t.name for t in Township.objects.filter(county=bureau.county)] == ["城关镇", "柳庄乡", "北坡乡", "东城街道"]
+
+
 def test_a_teaching_point_may_come_before_its_centre_school_in_the_file(run_import, bureau, school_row):
     rows = [
         school_row(学校标识码="1301230102", 办学类型="教学点", 所属中心校标识码="1301230101"),

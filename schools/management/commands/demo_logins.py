@@ -9,7 +9,6 @@ from accounts.models import User
 from schools.demo import DEMO_PASSWORD, DEMO_USERS
 
 
-
 def demo_url() -> str:
     """Where `make run` serves: the same HOST and PORT variables the Makefile passes to runserver."""
     return f"http://{os.environ.get('HOST') or '127.0.0.1'}:{os.environ.get('PORT') or '8000'}"
