@@ -134,7 +134,8 @@ def case_list(user, *, status: str = "", township: str = "", school: str = "", o
 
 
 def open_case_for_id(id_number: str, *, exclude_pk=None) -> DropoutCase | None:
-    """The open case of a child anywhere (duplicate check; the caller shows only its number and area)."""
+    """The open case of a child anywhere (duplicate check; services.duplicate_message tells of it
+    only as far as the user may see)."""
     qs = (DropoutCase.objects.select_related("township", "county").filter(id_number=id_number)
           .exclude(status=CaseStatus.CLOSED).only("number", "status", "township__name", "county__name")
           .order_by("pk"))

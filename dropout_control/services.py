@@ -109,9 +109,19 @@ def _refuse_if_close_pending(case: DropoutCase) -> None:
         raise ValidationError("该个案有待审核的销号申请，请先审核销号或退回申请")
 
 
-def duplicate_message(existing: DropoutCase) -> str:
-    return (f"该身份证号已有未销号的个案：{existing.number}（{existing.county.name}{existing.township.name}，"
-            f"{existing.get_status_display()}），请在原个案中继续办理，不能重复登记")
+def duplicate_message(existing: DropoutCase, user) -> str:
+    """Why a child's second open case is refused, told only as far as `user` may see.
+
+    Within the user's own area the existing case is named (number, area, status) so the work goes
+    on in it; outside it (another township or county) the message says only that an open case
+    exists elsewhere and that the county bureau coordinates — typing a child's ID number must not
+    reveal where another area's case is or how far it has got.
+    """
+    if user.sees_personal_data and cases_visible_to(user).filter(pk=existing.pk).exists():
+        return (f"该身份证号已有未销号的个案：{existing.number}（{existing.county.name}{existing.township.name}，"
+                f"{existing.get_status_display()}），请在原个案中继续办理，不能重复登记")
+    return ("该身份证号在其他地区已有未销号的个案，不能重复登记；请联系县教育局控辍保学工作负责人核实，"
+            "由县教育局与个案所在地协调办理")
 
 
 # --- ledger ------------------------------------------------------------------------------------
@@ -131,7 +141,7 @@ def _check_area(user, data: dict) -> None:
         raise ValidationError({"school": "只能选择本乡镇的学校"})
 
 
-def _check_ledger(data: dict, *, exclude_pk=None, today: date) -> None:
+def _check_ledger(data: dict, *, user, exclude_pk=None, today: date) -> None:
     errors = {}
     number = normalize_id_number(data.get("id_number", ""))
     data["id_number"] = number
@@ -144,7 +154,7 @@ def _check_ledger(data: dict, *, exclude_pk=None, today: date) -> None:
             errors["sex"] = "性别与身份证号不一致"
         existing = open_case_for_id(number, exclude_pk=exclude_pk)
         if existing is not None:
-            errors["id_number"] = duplicate_message(existing)
+            errors["id_number"] = duplicate_message(existing, user)
     absent = data.get("absent_since")
     if absent and absent > today:
         errors["absent_since"] = "缺课起始日期不能晚于今天"
@@ -165,7 +175,7 @@ def case_check(*, user, data: dict, exclude_pk=None, today: date | None = None) 
     Normalizes data["id_number"] in place.
     """
     _check_area(user, data)
-    _check_ledger(data, exclude_pk=exclude_pk, today=_today(today))
+    _check_ledger(data, user=user, exclude_pk=exclude_pk, today=_today(today))
 
 
 def _next_case_number(county, year: int) -> str:
@@ -192,7 +202,7 @@ def _create_case_row(*, user, data: dict, today: date) -> DropoutCase:
             # A concurrent report took the number (retry) or the child's open case (report it).
             existing = open_case_for_id(case.id_number)
             if existing is not None:
-                raise ValidationError({"id_number": duplicate_message(existing)}) from None
+                raise ValidationError({"id_number": duplicate_message(existing, user)}) from None
     else:
         raise ValidationError("个案编号分配冲突，请重试")
     _event(case, user, EventKind.CREATED, to_status=case.status,
@@ -213,7 +223,7 @@ def case_create(*, user, data: dict, today: date | None = None) -> DropoutCase:
     require_action(user, "create")
     today = _today(today)
     _check_area(user, data)
-    _check_ledger(data, today=today)
+    _check_ledger(data, user=user, today=today)
     with transaction.atomic():
         case = _create_case_row(user=user, data=data, today=today)
     return case
@@ -227,7 +237,7 @@ def cases_import(*, user, rows: list[dict], file_name: str = "", today: date | N
         cases = []
         for data in rows:
             _check_area(user, data)
-            _check_ledger(data, today=today)
+            _check_ledger(data, user=user, today=today)
             cases.append(_create_case_row(user=user, data=data, today=today))
         audit_record(user=user, action=AuditEntry.Action.IMPORT, object_type="dropout_control.DropoutCase",
                      object_repr=f"台账导入 {file_name}"[:200], county=user.county,
@@ -241,7 +251,7 @@ def case_update(*, user, case: DropoutCase, data: dict, today: date | None = Non
     _ensure_visible(user, case)
     today = _today(today)
     _check_area(user, data)
-    _check_ledger(data, exclude_pk=case.pk, today=today)
+    _check_ledger(data, user=user, exclude_pk=case.pk, today=today)
     with transaction.atomic():
         locked = _lock(case)
         if not locked.is_open:
@@ -481,7 +491,7 @@ def case_reopen(*, user, case, note: str, today: date | None = None) -> DropoutC
             raise ValidationError(f"个案当前状态为“{_status_label(locked.status)}”，不能重新启动")
         existing = open_case_for_id(locked.id_number, exclude_pk=locked.pk)
         if existing is not None:
-            raise ValidationError(duplicate_message(existing))
+            raise ValidationError(duplicate_message(existing, user))
         target = locked.closed_from or CaseStatus.CONFIRMED
         _clear_close(locked)  # the proof stays on disk: it documents the earlier closing
         locked.status = target
