@@ -28,8 +28,11 @@ moves the case to closed. Proof: for "returned", the school returned to and the 
 other outcome a document or a written note.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date
+
+from schools.idcard import mask_id_number  # Django-free, like this module
 
 SUSPECTED = "suspected"
 CONFIRMED = "confirmed"
@@ -209,3 +212,21 @@ def mask_name(name: str) -> str:
     if not name:
         return ""
     return name[0] + "*" * max(len(name) - 1, 1)
+
+
+_CASE_NUMBER = re.compile(r"KC[0-9-]*", re.IGNORECASE)
+
+
+def mask_search_term(term: str) -> str:
+    """A case-list search as the audit trail keeps it, masked like the diffs.
+
+    Case numbers (KC130123-2025-0001) are not personal and stay readable; any other term may be a
+    child's name or (part of an) ID number: terms with a digit are masked like an ID number (area
+    code and last four kept from 11 characters on, fully starred below), others like a name.
+    """
+    term = (term or "").strip()
+    if not term or _CASE_NUMBER.fullmatch(term):
+        return term
+    if any(ch.isdigit() for ch in term):
+        return mask_id_number(term)
+    return mask_name(term)

@@ -82,7 +82,8 @@ def case_list(request):
         audit_record(user=user, action=AuditEntry.Action.VIEW, object_type="dropout_control.DropoutCase",
                      object_repr=f"个案列表 第 {page.number} 页（{len(page.object_list)} 条）",
                      county=user_county(user),
-                     note="筛选：" + "，".join(f"{k}={v}" for k, v in filters.items() if v)[:480])
+                     note="筛选：" + "，".join(f"{k}={rules.mask_search_term(v) if k == 'q' else v}"
+                                            for k, v in filters.items() if v)[:480])
     return render(request, "dropout_control/list.html", {
         "page_obj": page, "cases": page.object_list, "filter_form": form, "masked": not user.sees_personal_data,
         "can_create": selectors.can(user, "create"), "can_export": selectors.can(user, "export"),
