@@ -42,7 +42,7 @@ from dropout_control.models import (
     ReturnNotice,
 )
 from dropout_control.selectors import cases_visible_to, letters_visible_to, open_case_for_id, require_action
-from schools.idcard import id_birth_date, id_is_male, is_valid_id_number, mask_id_number, normalize_id_number
+from schools.idcard import id_birth_date, id_is_male, id_number_problem, mask_id_number, normalize_id_number
 
 log = logging.getLogger(__name__)
 
@@ -145,8 +145,9 @@ def _check_ledger(data: dict, *, user, exclude_pk=None, today: date) -> None:
     errors = {}
     number = normalize_id_number(data.get("id_number", ""))
     data["id_number"] = number
-    if not is_valid_id_number(number):
-        errors["id_number"] = "身份证号无效：应为 18 位，前 17 位为数字，出生日期真实，末位校验码符合 GB 11643"
+    problem = id_number_problem(number)
+    if problem:
+        errors["id_number"] = problem
     else:
         if data.get("birth_date") and id_birth_date(number) != data["birth_date"]:
             errors["birth_date"] = "出生日期与身份证号不一致"

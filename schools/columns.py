@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from schools.idcard import is_valid_id_number, normalize_id_number
+from schools.idcard import id_number_problem, normalize_id_number
 
 # Cell types.
 TEXT = "text"
@@ -271,10 +271,9 @@ def _parse_id_number(column, value, _max_year):
         # already lost its last digits, so no check could succeed.
         raise CellError("身份证号被 Excel 存成了数值（会丢失末几位），请将该列设为文本格式后重新填写")
     text = normalize_id_number(_as_text(value))
-    if len(text) != 18:
-        raise CellError(f"身份证号应为 18 位，实际为 {len(text)} 位")
-    if not is_valid_id_number(text):
-        raise CellError("身份证号校验位错误或出生日期无效（GB 11643）")
+    problem = id_number_problem(text)
+    if problem:
+        raise CellError(problem)
     return text
 
 

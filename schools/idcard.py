@@ -32,20 +32,34 @@ def id_is_male(number: str) -> bool:
     return int(number[16]) % 2 == 1
 
 
+def id_number_problem(number: str) -> str | None:
+    """Which check of GB 11643 an ID number fails, in Chinese, or None when it passes them all.
+
+    The checks run in the order a clerk would fix them: length, digits, birth date, check
+    character. A lower-case "x" is accepted as the check character (people type it that way).
+    """
+    if not isinstance(number, str) or len(number) != 18:
+        length = len(number) if isinstance(number, str) else 0
+        return f"身份证号应为 18 位，实际为 {length} 位"
+    first17, check = number[:17], number[17].upper()
+    if not (first17.isdigit() and first17.isascii()):
+        return "身份证号前 17 位应全部为数字"
+    if check not in "0123456789X":
+        return f"身份证号末位应为数字或 X，实际为“{number[17]}”"
+    if id_birth_date(number) is None:
+        return f"身份证号第 7–14 位的出生日期 {number[6:14]} 不是真实日期"
+    expected = id_check_digit(first17)
+    if expected != check:
+        return f"身份证号末位校验码应为 {expected}，实际为 {check}（GB 11643），请核对是否有录错的数字"
+    return None
+
+
 def is_valid_id_number(number: str) -> bool:
     """True for 18 characters: 17 ASCII digits, a real birth date and the right check character.
 
-    A lower-case "x" is accepted as the check character (people type it that way); callers
-    should store the upper-case form (normalize_id_number).
+    Callers should store the upper-case form (normalize_id_number).
     """
-    if not isinstance(number, str) or len(number) != 18:
-        return False
-    first17, check = number[:17], number[17].upper()
-    if not (first17.isdigit() and first17.isascii()):
-        return False
-    if id_birth_date(number) is None:
-        return False
-    return id_check_digit(first17) == check
+    return id_number_problem(number) is None
 
 
 def normalize_id_number(number: str) -> str:

@@ -35,3 +35,17 @@ def test_masking_a_short_value_hides_it_completely():
 
 def test_normalizing_trims_and_upper_cases_the_check_character():
     assert normalize_id_number(" 11010519491231002x ") == "11010519491231002X"
+
+
+@pytest.mark.parametrize(("number", "says"), [
+    ("110105194912310021", "末位校验码应为 X，实际为 1"),
+    ("11010519491331002X", "出生日期 19491331 不是真实日期"),
+    ("1101051949123100", "应为 18 位，实际为 16 位"),
+    ("11010519491231００2X", "前 17 位应全部为数字"),
+    ("11010519491231002Y", "末位应为数字或 X"),
+])
+def test_a_wrong_number_says_which_check_failed(number, says):
+    from schools.idcard import id_number_problem
+
+    assert says in id_number_problem(number)
+    assert id_number_problem("11010519491231002X") is None

@@ -136,7 +136,7 @@ def test_an_invalid_choice_lists_the_allowed_values(refused, bureau, school_a, t
 
 def test_a_wrong_id_check_digit_is_refused(refused, bureau, school_a, teacher_row):
     outcome = refused("teachers", [teacher_row(身份证号="110105194912310021")], user=bureau)
-    assert has_error(outcome, 2, "身份证号", "校验位")
+    assert has_error(outcome, 2, "身份证号", "末位校验码应为 X，实际为 1")
 
 
 def test_a_grade_outside_its_stage_is_refused(refused, bureau, school_a, class_row):
