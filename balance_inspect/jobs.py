@@ -1,19 +1,35 @@
 """Background jobs: one shape for every row that a Celery task works for.
 
-A job row is created by a service, the task claims it with a conditional UPDATE (so a
-duplicate delivery does nothing), reports progress on the row, and ends it done or failed.
-A worker that dies leaves the row running: `reap_stale_jobs` marks such rows failed after
-JOB_STALE_AFTER_SECONDS, so nothing stays "running" forever and the user can retry.
+A job row is created by a service and sent by task *name* (`enqueue`), so services never import
+tasks. The task, made by `job_task`, claims the row with a conditional UPDATE (so a duplicate
+delivery does nothing), beats a heartbeat on the row while the service runs, and ends the row
+done or failed with a reason — also on the soft time limit, which comes from
+JOB_TIME_LIMIT_SECONDS for every job.
+
+Nothing stays stuck (`reap_stale`, run by beat every JOB_REAP_EVERY_SECONDS):
+- a running row whose heartbeat is older than JOB_DEAD_AFTER_SECONDS lost its worker: failed;
+- a queued row whose message never reached the broker (or was lost) is sent again; the claim
+  makes a second delivery harmless.
+A user may retry any job that is not running (`job_requeue`): failed, still queued, or running
+with a dead heartbeat.
 """
 
 import logging
+import threading
+from contextlib import contextmanager
 from datetime import timedelta
+from importlib import import_module
+from typing import ClassVar
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connections, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
+
+DEAD_WORKER_ERROR = "后台处理进程已中断（超过 {seconds} 秒没有心跳），请重试。"
+OVERTIME_ERROR = "后台任务超时未完成（处理进程可能已中断），请重试。"
 
 
 class JobStatus(models.TextChoices):
@@ -29,8 +45,13 @@ class BackgroundJob(models.Model):
     progress_note = models.CharField("进度说明", max_length=200, blank=True)
     error = models.TextField("失败原因", blank=True)
     queued_at = models.DateTimeField("提交时间", default=timezone.now)
+    sent_at = models.DateTimeField("最近投递时间", null=True, blank=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    # The registered Celery task (made by `job_task`) that works for a row of this kind.
+    task_name: ClassVar[str] = ""
 
     class Meta:
         abstract = True
@@ -44,17 +65,37 @@ class BackgroundJob(models.Model):
         """Queued for over a minute: the broker or the worker is probably unavailable."""
         return self.status == JobStatus.QUEUED and timezone.now() - self.queued_at > timedelta(minutes=1)
 
+    @property
+    def looks_dead(self) -> bool:
+        """Running, but its worker has not beaten the heartbeat for JOB_DEAD_AFTER_SECONDS."""
+        last = self.heartbeat_at or self.started_at
+        return (self.status == JobStatus.RUNNING and last is not None
+                and timezone.now() - last > timedelta(seconds=settings.JOB_DEAD_AFTER_SECONDS))
+
+    @property
+    def can_retry(self) -> bool:
+        """Anything that is not really running may be sent again."""
+        return self.status in (JobStatus.FAILED, JobStatus.QUEUED) or self.looks_dead
+
 
 def job_claim(model: type[BackgroundJob], pk: int) -> bool:
     """Move a queued job to running; False if another delivery already took it."""
+    now = timezone.now()
     changed = model.objects.filter(pk=pk, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, started_at=timezone.now(), progress=0, error=""
+        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, progress=0, error=""
     )
     return changed == 1
 
 
 def job_progress(model: type[BackgroundJob], pk: int, percent: int, note: str = "") -> None:
-    model.objects.filter(pk=pk, status=JobStatus.RUNNING).update(progress=min(percent, 99), progress_note=note[:200])
+    model.objects.filter(pk=pk, status=JobStatus.RUNNING).update(
+        progress=min(percent, 99), progress_note=note[:200], heartbeat_at=timezone.now()
+    )
+
+
+def job_beat(model: type[BackgroundJob], pk: int) -> None:
+    """The worker is alive and still working on this row."""
+    model.objects.filter(pk=pk, status=JobStatus.RUNNING).update(heartbeat_at=timezone.now())
 
 
 def job_finish(model: type[BackgroundJob], pk: int, **fields) -> None:
@@ -69,14 +110,33 @@ def job_fail(model: type[BackgroundJob], pk: int, reason: str) -> None:
     )
 
 
-def job_requeue(model: type[BackgroundJob], pk: int) -> bool:
-    """A failed job may be retried: back to queued. Returns False for any other state."""
-    return (
-        model.objects.filter(pk=pk, status=JobStatus.FAILED).update(
-            status=JobStatus.QUEUED, queued_at=timezone.now(), started_at=None, finished_at=None, progress=0
-        )
-        == 1
+def job_fail_dead(model: type[BackgroundJob], pk: int) -> None:
+    """End a running row whose worker is gone (see `BackgroundJob.looks_dead`)."""
+    model.objects.filter(_dead_running(timezone.now()), pk=pk).update(
+        status=JobStatus.FAILED, finished_at=timezone.now(), error=_dead_reason()
     )
+
+
+def _dead_reason() -> str:
+    return DEAD_WORKER_ERROR.format(seconds=settings.JOB_DEAD_AFTER_SECONDS)
+
+
+def _dead_running(now) -> Q:
+    cutoff = now - timedelta(seconds=settings.JOB_DEAD_AFTER_SECONDS)
+    return Q(status=JobStatus.RUNNING) & (
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    )
+
+
+def job_requeue(model: type[BackgroundJob], pk: int) -> bool:
+    """Put a job that is not running back to queued: failed, still queued (its message may be
+    lost), or running with a dead heartbeat. Returns False for a job that is done or alive."""
+    now = timezone.now()
+    retryable = Q(status__in=[JobStatus.FAILED, JobStatus.QUEUED]) | _dead_running(now)
+    return model.objects.filter(retryable, pk=pk).update(
+        status=JobStatus.QUEUED, queued_at=now, started_at=None, heartbeat_at=None, finished_at=None,
+        progress=0, progress_note="", error=""
+    ) == 1
 
 
 def job_models() -> list[type[BackgroundJob]]:
@@ -86,30 +146,120 @@ def job_models() -> list[type[BackgroundJob]]:
 
 
 def reap_stale(now=None) -> int:
-    """Mark jobs failed whose worker has been silent past the limit. Returns how many."""
+    """Fail running jobs whose worker is gone and resend queued jobs the broker never delivered.
+
+    Returns how many rows were failed or resent.
+    """
     now = now or timezone.now()
-    cutoff = now - timedelta(seconds=settings.JOB_STALE_AFTER_SECONDS)
+    overtime = now - timedelta(seconds=settings.JOB_STALE_AFTER_SECONDS)
+    unsent = now - timedelta(seconds=15)  # an on-commit send of a new row may still be on its way
+    resend = now - timedelta(seconds=settings.JOB_RESEND_AFTER_SECONDS)
     total = 0
     for model in job_models():
-        total += model.objects.filter(status=JobStatus.RUNNING, started_at__lt=cutoff).update(
-            status=JobStatus.FAILED,
-            finished_at=now,
-            error="后台任务超时未完成（处理进程可能已中断），请重试。",
+        running = model.objects.filter(status=JobStatus.RUNNING)
+        total += running.filter(_dead_running(now)).update(
+            status=JobStatus.FAILED, finished_at=now,
+            error=_dead_reason(),
         )
+        # A worker alive but past every limit (the time limit should have ended it first).
+        total += running.filter(started_at__lt=overtime).update(
+            status=JobStatus.FAILED, finished_at=now, error=OVERTIME_ERROR
+        )
+        if not model.task_name:
+            continue
+        lost = model.objects.filter(status=JobStatus.QUEUED).filter(
+            Q(sent_at__isnull=True, queued_at__lt=unsent) | Q(sent_at__lt=resend)
+        )
+        for pk in lost.values_list("pk", flat=True):
+            log.warning("resending %s %s: queued but never started", model._meta.label, pk)
+            _send(model, pk)
+            total += 1
     return total
 
 
-def enqueue(task, *args) -> None:
-    """Send a task once the surrounding transaction commits.
+def _task(name: str):
+    """The registered task called `name` (its module is imported on first use)."""
+    from balance_inspect.celery import app
 
-    A broker that is down must not break the page: the error is logged and the job row stays
-    queued, where the page shows it as delayed.
+    import_module(name.rpartition(".")[0])
+    return app.tasks[name]
+
+
+def _send(model: type[BackgroundJob], pk: int) -> None:
+    try:
+        _task(model.task_name).apply_async(args=[pk], retry=False)
+    except Exception:  # any broker/transport failure; the row stays queued and the reaper resends it
+        log.exception("could not enqueue %s(%r); job stays queued", model.task_name, pk)
+        return
+    model.objects.filter(pk=pk, status=JobStatus.QUEUED).update(sent_at=timezone.now())
+
+
+def enqueue(model: type[BackgroundJob], pk: int) -> None:
+    """Send the task of job row `pk` once the surrounding transaction commits.
+
+    A broker that is down must not break the page: the error is logged, the row stays queued
+    (the page shows it as delayed) and `reap_stale` sends it again when the broker is back.
     """
+    transaction.on_commit(lambda: _send(model, pk))
 
-    def send():
+
+@contextmanager
+def heartbeat(model: type[BackgroundJob], pk: int, every: float):
+    """Beat the row's heartbeat from a thread while the body runs; a dead process beats no more."""
+    stop = threading.Event()
+
+    def beat():
         try:
-            task.apply_async(args=args, retry=False)
-        except Exception:  # any broker/transport failure; the row keeps the state
-            log.exception("could not enqueue %s%r; job stays queued", task.name, args)
+            while not stop.wait(every):
+                try:
+                    job_beat(model, pk)
+                except Exception:  # a database blip must not end the job; the next beat retries
+                    log.warning("heartbeat of %s %s failed", model._meta.label, pk, exc_info=True)
+        finally:
+            connections.close_all()  # this thread's own connections
 
-    transaction.on_commit(send)
+    thread = threading.Thread(target=beat, name=f"heartbeat-{model._meta.label}-{pk}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+
+def job_task(name: str, *, model: str, failure: str):
+    """Make `service(pk)` the Celery task `name` of the job rows of `model` ("app.Model").
+
+    The one shape of every job: claim (a duplicate delivery does nothing) → the service, with a
+    heartbeat → on the soft time limit or any exception, the row fails with `failure` and the
+    reason. Limits are JOB_TIME_LIMIT_SECONDS (hard) and 15 s less (soft), for every job.
+    """
+    from celery import shared_task
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    def decorate(service):
+        def task(self, pk: int) -> None:
+            from django.apps import apps
+
+            job_model = apps.get_model(model)
+            if not job_claim(job_model, pk):
+                return  # a duplicate delivery, or the job was already taken
+            # In-process runs (eager, direct call) share the caller's thread: nothing to watch.
+            inline = self.request.called_directly or self.request.is_eager
+            try:
+                if inline:
+                    service(pk)
+                else:
+                    with heartbeat(job_model, pk, every=settings.JOB_HEARTBEAT_SECONDS):
+                        service(pk)
+            except SoftTimeLimitExceeded:
+                job_fail(job_model, pk, f"{failure}：超过 {settings.CELERY_TASK_SOFT_TIME_LIMIT} 秒未完成，请稍后重试。")
+            except Exception as exc:  # every failure ends the row with a reason, never leaves it running
+                log.exception("%s %s failed", name, pk)
+                job_fail(job_model, pk, f"{failure}：{exc}")
+
+        task.__doc__ = service.__doc__
+        return shared_task(name=name, bind=True, time_limit=settings.CELERY_TASK_TIME_LIMIT,
+                           soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT)(task)
+
+    return decorate

@@ -228,10 +228,17 @@ CELERY_BEAT_SCHEDULE = {
     },
     "reap-stale-jobs": {
         "task": "balance_inspect.tasks.reap_stale_jobs",
-        "schedule": timedelta(minutes=5),
+        "schedule": timedelta(seconds=env_int("JOB_REAP_EVERY_SECONDS", 20, minimum=5)),
     },
 }
-# A job still "running" after this many seconds has lost its worker: it is marked failed.
+# A running job beats a heartbeat on its row this often; one silent for JOB_DEAD_AFTER_SECONDS has
+# lost its worker and is marked failed by the reaper (so a dead worker is seen within about a minute).
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 10, minimum=1)
+JOB_DEAD_AFTER_SECONDS = env_int("JOB_DEAD_AFTER_SECONDS", 40, minimum=3 * JOB_HEARTBEAT_SECONDS)
+# A job queued this long after its last send is sent again (its message was lost); never-sent ones at once.
+JOB_RESEND_AFTER_SECONDS = env_int("JOB_RESEND_AFTER_SECONDS", 300, minimum=30)
+# A job still "running" after this many seconds is marked failed even if it beats (belt and braces:
+# the time limit ends it first).
 JOB_STALE_AFTER_SECONDS = env_int("JOB_STALE_AFTER_SECONDS", CELERY_TASK_TIME_LIMIT + 60, minimum=60)
 
 # --- E-mail -----------------------------------------------------------------------------------

@@ -24,6 +24,8 @@ class Dossier(BackgroundJob):
     size = models.PositiveIntegerField("大小（字节）", default=0)
     render_seconds = models.FloatField("生成耗时（秒）", default=0)
 
+    task_name = "dossiers.tasks.build_dossier_task"
+
     class Meta:
         verbose_name = "迎检档案"
         verbose_name_plural = "迎检档案"

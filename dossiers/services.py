@@ -121,19 +121,15 @@ def dossier_request(*, county, year: int, scheme: str, user) -> Dossier:
         dossier = Dossier.objects.create(county=county, year=year, scheme=scheme, version=last + 1,
                                          requested_by=user)
         audit_record(user=user, action=AuditEntry.Action.CREATE, obj=dossier, county=county)
-        from dossiers.tasks import build_dossier
-
-        enqueue(build_dossier, dossier.pk)
+        enqueue(Dossier, dossier.pk)
     return dossier
 
 
 def dossier_retry(*, dossier: Dossier, user) -> Dossier:
     if not job_requeue(Dossier, dossier.pk):
-        raise ValidationError("只有失败的档案任务可以重试")
+        raise ValidationError("正在生成或已完成的档案不能重试")
     audit_record(user=user, action=AuditEntry.Action.UPDATE, obj=dossier, county=dossier.county, note="重试生成")
-    from dossiers.tasks import build_dossier
-
-    enqueue(build_dossier, dossier.pk)
+    enqueue(Dossier, dossier.pk)
     dossier.refresh_from_db()
     return dossier
 

@@ -39,6 +39,8 @@ class Assessment(BackgroundJob):
                                      related_name="+", verbose_name="发起人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
+    task_name = "indicators.tasks.run_assessment_task"
+
     class Meta:
         verbose_name = "指标评估"
         verbose_name_plural = "指标评估"

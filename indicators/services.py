@@ -17,7 +17,7 @@ from django.db import transaction
 
 from accounts.models import AuditEntry
 from accounts.services import audit_record, diff, model_snapshot
-from balance_inspect.jobs import JobStatus, enqueue, job_claim, job_finish, job_progress
+from balance_inspect.jobs import JobStatus, enqueue, job_claim, job_fail_dead, job_finish, job_progress
 from balance_inspect.uploads import validate_upload
 
 from .county_items import BY_KEY, COUNTY_ITEM_PROVIDERS, Entered, collect_provided, judge, merge_items
@@ -40,7 +40,6 @@ from .engine.rules import (
 )
 from .facts import CountyFacts, engine_settings, load_facts
 from .models import Assessment, CountyItemEvidence, CountyItemValue
-from .tasks import run_assessment
 
 log = logging.getLogger(__name__)
 
@@ -243,18 +242,23 @@ def assessment_request(*, county, year: int, scheme: str, user) -> Assessment:
     same = Assessment.objects.filter(county=county, year=year, scheme=scheme, fingerprint=prepared.fingerprint)
     for status in (JobStatus.DONE, JobStatus.RUNNING, JobStatus.QUEUED):
         existing = same.filter(status=status).order_by("-created_at", "-id").first()
-        if existing is not None:
-            if existing.looks_delayed:
-                # The first send was probably lost (broker down); the claim makes a resend harmless.
-                enqueue(run_assessment, existing.pk)
-            existing.reused = True
-            return existing
+        if existing is None:
+            continue
+        if existing.looks_dead:  # its worker died: end it now, a new run is queued below
+            job_fail_dead(Assessment, existing.pk)
+            continue
+        if existing.status == JobStatus.QUEUED:
+            # Asking again sends again: the first message may be lost (broker down); the claim
+            # makes a second delivery harmless.
+            enqueue(Assessment, existing.pk)
+        existing.reused = True
+        return existing
 
     with transaction.atomic():
         assessment = Assessment.objects.create(county=county, year=year, scheme=scheme,
                                                fingerprint=prepared.fingerprint, requested_by=user)
         audit_record(user=user, action=AuditEntry.Action.CREATE, obj=assessment, county=county)
-        enqueue(run_assessment, assessment.pk)
+        enqueue(Assessment, assessment.pk)
     assessment.reused = False
     return assessment
 

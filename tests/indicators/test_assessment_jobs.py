@@ -7,7 +7,7 @@ from balance_inspect.jobs import JobStatus, job_claim
 from indicators import services
 from indicators.models import Assessment
 from indicators.services import assessment_request, county_item_save
-from indicators.tasks import run_assessment
+from indicators.tasks import run_assessment_task
 from schools.models import SchoolConditions
 
 pytestmark = pytest.mark.django_db
@@ -42,12 +42,12 @@ def test_the_stored_result_carries_gaps_and_checks(county_data, bureau, run_on_c
 def test_a_second_delivery_of_the_task_does_nothing(county_data, bureau, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
         assessment = assessment_request(county=county_data.county, year=2025, scheme="quality-2017", user=bureau)
-    run_assessment(assessment.pk)
+    run_assessment_task(assessment.pk)
     assessment.refresh_from_db()
     finished = assessment.finished_at
     assert assessment.status == JobStatus.DONE
     assert job_claim(Assessment, assessment.pk) is False
-    run_assessment(assessment.pk)  # duplicate delivery
+    run_assessment_task(assessment.pk)  # duplicate delivery
     assessment.refresh_from_db()
     assert assessment.finished_at == finished and assessment.status == JobStatus.DONE
 

@@ -111,3 +111,70 @@ def media_files(settings):
         return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()} if root.exists() else set()
 
     return listing
+
+
+# --- faults: the broker down, a real worker, a table lock (test_faults, test_jobs) ---------------
+
+@pytest.fixture
+def broker_down(settings, monkeypatch):
+    """Celery pointed at a port where nothing listens, not eager: sending fails at once."""
+    from django.core.cache import cache
+
+    from balance_inspect.celery import app
+
+    url = "redis://127.0.0.1:1/0"
+    settings.CELERY_BROKER_URL = url
+    # Celery reads the CELERY_BROKER_URL environment variable before its own configuration (CI sets it).
+    monkeypatch.setenv("CELERY_BROKER_URL", url)
+    saved = (app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_transport_options,
+             app.conf.broker_connection_retry, app.conf.broker_connection_max_retries)
+    app.conf.broker_url = url
+    app.conf.task_always_eager = False
+    app.conf.broker_transport_options = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+    app._pool = None
+    app.amqp._producer_pool = None
+    cache.clear()
+    yield url
+    (app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_transport_options,
+     app.conf.broker_connection_retry, app.conf.broker_connection_max_retries) = saved
+    app._pool = None
+    app.amqp._producer_pool = None
+    cache.clear()
+
+
+@pytest.fixture
+def worker(celery_worker_process):
+    """The shared fixture resets the connection pool but not the producer pool (see
+    tests/indicators/test_integration_worker.py); drop it so tasks reach the real worker."""
+    from balance_inspect.celery import app
+
+    app.amqp._producer_pool = None
+    yield celery_worker_process
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def table_lock(on_postgres):
+    """lock(table) holds ACCESS EXCLUSIVE on `table` from a second connection until release();
+    a worker that reads the table waits there, in the middle of its job."""
+    import psycopg
+
+    s = on_postgres.settings_dict
+    conn = psycopg.connect(dbname=s["NAME"], user=s["USER"] or "postgres", host=s["HOST"] or "127.0.0.1",
+                           port=s["PORT"] or 5432, password=s["PASSWORD"] or None)
+
+    class Lock:
+        def lock(self, table):
+            conn.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")  # inside psycopg's implicit BEGIN
+
+        def end_waiters(self):
+            """End the database sessions still waiting for the lock (their client is dead)."""
+            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                         "AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'")
+
+        def release(self):
+            conn.rollback()
+
+    yield Lock()
+    conn.rollback()
+    conn.close()
