@@ -71,10 +71,17 @@ class CaseFilterForm(forms.Form):
 
     def __init__(self, *args, townships, schools, **kwargs):
         super().__init__(*args, **kwargs)
+        townships, schools = list(townships), list(schools)
         self.fields["township"].choices = [("", "全部")] + [(str(t.pk), t.name) for t in townships]
         self.fields["school"].choices = [("", "全部")] + [(str(s.pk), s.name) for s in schools]
+        # A filter with one possible value only takes room (a township official has one township).
+        if len(townships) <= 1:
+            del self.fields["township"]
+        if len(schools) <= 1:
+            del self.fields["school"]
         for name in ("status", "township", "school", "overdue"):
-            self.fields[name].widget.attrs["data-autosubmit"] = ""
+            if name in self.fields:
+                self.fields[name].widget.attrs["data-autosubmit"] = ""
 
 
 class RequiredNoteForm(forms.Form):
