@@ -3,7 +3,8 @@ from decimal import Decimal
 from django import forms
 
 from .county_items import ItemSpec, parse_value
-from .engine import STAGE_LABELS
+from .engine import SCHOOL, STAGE_LABELS
+from .engine.units import PHYSICAL_FIELDS
 from .models import Scheme
 
 # Resource fields a what-if may change, with their Chinese names and units (engine Unit fields).
@@ -91,6 +92,13 @@ class WhatIfForm(forms.Form):
         unit_choices = [("", "—")] + [
             (f"{u['school_code']}:{u['stage']}", f"{u['school_name']}（{STAGE_LABELS[u['stage']]}）") for u in units
         ]
+        # A school with several parts shares its buildings, equipment and books among them: those
+        # are changed for the whole school and re-split (teachers and students stay per part).
+        parts: dict[str, list[dict]] = {}
+        for u in units:
+            parts.setdefault(u["school_code"], []).append(u)
+        self.multi_part = {code for code, us in parts.items() if len(us) > 1}
+        unit_choices += [(f"{code}:{SCHOOL}", f"{parts[code][0]['school_name']}（全校）") for code in sorted(self.multi_part)]
         field_choices = [("", "—")] + list(WHAT_IF_FIELD_LABELS.items())
         for i in range(WHAT_IF_ROWS):
             n = i + 1
@@ -120,6 +128,10 @@ class WhatIfForm(forms.Form):
             if field == "students" and delta != delta.to_integral_value():
                 raise forms.ValidationError(f"第 {i + 1} 项：在校生增减须为整数")
             code, stage = unit.split(":", 1)
+            if stage == SCHOOL and field not in PHYSICAL_FIELDS:
+                raise forms.ValidationError(f"第 {i + 1} 项：在校生和教师须按学段调整，请选择学校的某一学段")
+            if field in PHYSICAL_FIELDS and code in self.multi_part:
+                stage = SCHOOL  # shared resources: the change is the whole school's
             changes.append((code, stage, field, float(delta)))
         data["changes"] = changes
         return data

@@ -143,15 +143,20 @@ def indicator_status(county, year: int, key: str, stage: str | None = None) -> d
 def what_if_for(assessment: Assessment, changes) -> dict:
     """The assessment recomputed with ``changes`` ((school_code, stage, field, delta) tuples)
     applied to its stored units; nothing is written. ValueError (Chinese) for an invalid change.
+    A change to the shared physical resources of a multi-stage school (stage "school", or any of
+    its stages) is applied to the whole school and re-split among its parts.
 
     Uses the assessment's own stored inputs, settings, county items and room checks, so with no
     changes it reproduces the stored result exactly.
     """
-    from .engine import ClassFacts, CountyItem, EngineSettings, Unit, UnitChange, what_if
+    from .engine import ClassFacts, CountyItem, EngineSettings, SchoolSplit, Unit, UnitChange, what_if
 
     result = assessment.result
     inputs = assessment.inputs or {}
     units = [Unit(**{**u, "merged_codes": tuple(u["merged_codes"])}) for u in inputs.get("units", [])]
+    # Assessments stored before splits were kept have none: their parts are changed one by one.
+    splits = ({row["school_code"]: SchoolSplit.from_dict(row) for row in inputs["splits"]}
+              if "splits" in inputs else None)
     classes = [ClassFacts(*row) for row in inputs.get("classes", [])]
     items = [CountyItem(key=r["key"], label=r["label"], passed=r["passed"], detail=r["detail"])
              for r in result.get("county_items", [])]
@@ -163,4 +168,5 @@ def what_if_for(assessment: Assessment, changes) -> dict:
         settings=EngineSettings.from_dict(result["settings"]),
         county_items=items,
         rooms=result["checks"]["rooms"],
+        splits=splits,
     )

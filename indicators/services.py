@@ -204,12 +204,15 @@ def _compute(county, year: int, scheme: str, prepared: _Prepared) -> tuple[dict,
     doc["warnings"] = [*facts.warnings, *result["warnings"]]
     doc["checks"] = {**result["checks"], "large_classes": large_classes, "school_sizes": school_sizes}
     doc["county_items"] = prepared.item_rows
-    doc["gaps"] = {"units": unit_gaps(built.units, scheme), "cv_plans": cv_plans(built.units, scheme)}
+    # Plans add to the whole multi-stage school (its parts share what is added): built.splits.
+    doc["gaps"] = {"units": unit_gaps(built.units, scheme, built.splits),
+                   "cv_plans": cv_plans(built.units, scheme, built.splits)}
     doc["settings"] = settings.to_dict()
     doc["input_fingerprint"] = prepared.fingerprint
     inputs = {
         "units": [asdict(u) for u in built.units],
         "classes": [[c.school_code, c.stage, c.grade, c.students] for c in facts.classes if c.school_code in included],
+        "splits": [split.to_dict() for split in built.splits.values()],
     }
     # One spelling for the stored and the printed document: what json gives back is what is stored.
     return json.loads(json.dumps(doc, ensure_ascii=False, allow_nan=False)), inputs

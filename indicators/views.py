@@ -25,7 +25,7 @@ from schools.models import SchoolConditions
 from . import selectors, services
 from .charts import cv_chart_svg
 from .county_items import BY_KEY, PART_LABELS, items_for
-from .engine import RULESETS, STAGE_LABELS, STAGES, get_ruleset
+from .engine import RULESETS, SCHOOL, STAGE_LABELS, STAGES, get_ruleset
 from .engine.rules import WHOLE_UNIT_KINDS
 from .exports import table2_sheet, table3_sheet
 from .forms import WHAT_IF_FIELD_LABELS, AssessmentRequestForm, CountyItemForm, WhatIfForm, YearForm
@@ -155,20 +155,38 @@ def assessment_gaps(request, pk):
     totals: dict[tuple, float] = {}
     for row in gaps["units"]:
         k = (STAGES.index(row["stage"]), row["stage"], row["label"], row["unit"], row["kind"])
-        totals[k] = totals.get(k, 0) + row["addition"]
+        # One school-level addition can lift two parts; it is counted once, in the part it binds.
+        if row.get("counted", True):
+            totals[k] = totals.get(k, 0) + row["addition"]
         digits = value_digits(row["indicator"])
         row["current_text"] = fmt(row["current_value"], digits)
         row["new_text"] = fmt(row["new_value"], digits)
         row["addition_text"] = _amount(row["addition"], row["kind"])
         row["stage_label"] = STAGE_LABELS[row["stage"]]
+        row["split_note"] = _split_note(row)
     for plan in gaps["cv_plans"]:
         plan["stage_label"] = STAGE_LABELS[plan["stage"]]
         plan["total_text"] = _amount(plan["total_addition"], plan["kind"])
         for school in plan["schools"]:
             school["addition_text"] = _amount(school["addition"], plan["kind"])
+            school["split_note"] = (
+                f"全校增加，{STAGE_LABELS[plan['stage']]}部分分得 {fmt(school['part_addition'], 2)}"
+                if school.get("school_level") else "")
     total_rows = [{"stage_label": STAGE_LABELS[stage], "label": label, "unit": unit, "total": _amount(total, kind)}
                   for (_, stage, label, unit, kind), total in sorted(totals.items())]
     return render(request, "indicators/gaps.html", {"a": assessment, "gaps": gaps, "totals": total_rows})
+
+
+def _split_note(row: dict) -> str:
+    """How a school-level addition reaches the failing part of a multi-stage school."""
+    if not row.get("school_level"):
+        return ""
+    note = f"全校增加，{row['stage_label']}部分按折算比例分得 {fmt(row['part_addition'], 2)}"
+    others = [STAGE_LABELS[s] for s in row.get("lifts", []) if s != row["stage"]]
+    if others:
+        note += f"；同一增量也使{'、'.join(others)}部分达标" if row.get("counted") else \
+            f"；与{'、'.join(others)}部分共用同一增量（合计只计一次）"
+    return note
 
 
 def _amount(value, kind: str) -> str:
@@ -202,9 +220,11 @@ def assessment_what_if(request, pk):
         else:
             comparison = what_if_diff(assessment.result, new)
             names = {(u["school_code"], u["stage"]): u["school_name"] for u in units}
+            school_names = {u["school_code"]: u["school_name"] for u in units}
             changes_shown = [
-                {"unit": f"{names.get((c, s), c)}（{STAGE_LABELS.get(s, s)}）", "field": WHAT_IF_FIELD_LABELS[f],
-                 "delta": d}
+                {"unit": f"{school_names.get(c, c)}（全校，按折算比例分摊到各学段）" if s == SCHOOL
+                 else f"{names.get((c, s), c)}（{STAGE_LABELS.get(s, s)}）",
+                 "field": WHAT_IF_FIELD_LABELS[f], "delta": d}
                 for c, s, f, d in form.cleaned_data["changes"]
             ]
     return render(request, "indicators/what_if.html", {

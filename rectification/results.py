@@ -181,14 +181,14 @@ def proposals_from_gaps(result: Mapping | None) -> list[dict]:
             "school_codes": [g.get("school_code", "")],
             "problem": f"{g.get('school_name', '')}（{stage_label}）{label}为 {fmt(g.get('current_value'), 2)}，"
                        f"低于标准 {fmt(g.get('standard'), 2)}",
-            "target": f"增加{_resource_name(label)} {fmt(g.get('addition'), 2)} {unit}，"
-                      f"使{label}达到 {fmt(g.get('new_value'), 2)}（标准 {fmt(g.get('standard'), 2)}）",
+            "target": _unit_target(g, stage_label, label, unit),
         })
     for p in gaps.get("cv_plans") or []:
         stage_label = STAGE_LABELS.get(p.get("stage"), "")
         label = p.get("label") or p.get("indicator", "")
         schools = p.get("schools") or []
-        listed = "；".join(f"{s.get('school_name', s.get('school_code', ''))} 增加 {fmt(s.get('addition'), 2)} {p.get('unit', '')}"
+        listed = "；".join(f"{s.get('school_name', s.get('school_code', ''))} {'全校' if s.get('school_level') else ''}"
+                          f"增加 {fmt(s.get('addition'), 2)} {p.get('unit', '')}"
                           for s in schools[:10])
         more = f" 等 {len(schools)} 所学校" if len(schools) > 10 else ""
         out.append({
@@ -202,6 +202,19 @@ def proposals_from_gaps(result: Mapping | None) -> list[dict]:
                       f"{listed}{more}",
         })
     return out
+
+
+def _unit_target(g: Mapping, stage_label: str, label: str, unit: str) -> str:
+    """What to add for one unit gap. A shared resource of a multi-stage school is added to the
+    whole school, of which the part receives its share: the target names both."""
+    resource = _resource_name(label)
+    reach = f"{label}达到 {fmt(g.get('new_value'), 2)}（标准 {fmt(g.get('standard'), 2)}）"
+    if not g.get("school_level"):
+        return f"增加{resource} {fmt(g.get('addition'), 2)} {unit}，使{reach}"
+    others = [STAGE_LABELS.get(s, "") for s in g.get("lifts") or [] if s != g.get("stage")]
+    also = f"，同时使{'、'.join(others)}部分达标" if others else ""
+    return (f"全校增加{resource} {fmt(g.get('addition'), 2)} {unit}（按折算学生数分摊，{stage_label}部分分得 "
+            f"{fmt(g.get('part_addition'), 2)} {unit}），使{stage_label}部分{reach}{also}")
 
 
 def _resource_name(label: str) -> str:

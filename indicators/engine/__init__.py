@@ -15,7 +15,7 @@ from .assess import (
     stage_verdict,
     unit_compliance,
 )
-from .gap import UnitChange, apply_changes, cv_plans, unit_gaps, what_if
+from .gap import SCHOOL, UnitChange, apply_changes, cv_plans, plan_changes, unit_gaps, what_if
 from .rules import RULESETS, STAGE_LABELS, STAGES, Indicator, RuleSet, get_ruleset
 from .stats import WeightedStats, format_number, round_half_up, weighted_stats, weighted_stats_of
 from .units import (
@@ -23,6 +23,7 @@ from .units import (
     CountyItem,
     EngineSettings,
     SchoolFacts,
+    SchoolSplit,
     TeacherGroup,
     Unit,
     UnitsResult,
@@ -33,6 +34,7 @@ from .units import (
 __all__ = [
     "ENGINE_VERSION",
     "RULESETS",
+    "SCHOOL",
     "STAGES",
     "STAGE_LABELS",
     "ClassFacts",
@@ -41,6 +43,7 @@ __all__ = [
     "Indicator",
     "RuleSet",
     "SchoolFacts",
+    "SchoolSplit",
     "TeacherGroup",
     "Unit",
     "UnitChange",
@@ -56,6 +59,7 @@ __all__ = [
     "get_ruleset",
     "indicator_value",
     "input_fingerprint",
+    "plan_changes",
     "room_checks",
     "round_half_up",
     "school_size_checks",

@@ -55,7 +55,7 @@ from .units import (
 
 # Bump when a change to the engine could change a result for the same input, so that stored
 # assessments keyed by input_fingerprint are recomputed instead of reused.
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"  # 2: gap plans add to the whole multi-stage school
 
 
 def _fmt_threshold(limit: float) -> str:

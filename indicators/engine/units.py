@@ -302,14 +302,57 @@ def indicator_value(unit: Unit, indicator: Indicator) -> float | None:
 
 
 @dataclass(frozen=True)
+class SchoolSplit:
+    """How one multi-stage school's own shared physical resources are divided among its parts.
+
+    ``weights`` and ``students`` by Chinese stage (the 高中 part included: its share leaves the
+    assessment), ``resources`` the school's own totals of :data:`PHYSICAL_FIELDS` (teaching
+    points merged in not included). A part of unit stage ``stage`` receives
+    ``amount × weight × students / Σ weight × students`` of any amount: :meth:`part_of` is the
+    one formula, used by :func:`build_units` and by every plan and what-if that adds to a school.
+    """
+
+    school_code: str
+    school_type: str
+    weights: Mapping[str, float]
+    students: Mapping[str, int]
+    resources: Mapping[str, float]
+
+    def part_of(self, amount: float, stage: str, students: Mapping[str, int] | None = None) -> float:
+        """The share of ``amount`` that the part of unit stage ``stage`` receives (``students``
+        replaces the school's own students by Chinese stage, e.g. after a what-if change)."""
+        students = self.students if students is None else students
+        equivalents = {s: students.get(s, 0) * w for s, w in self.weights.items()}
+        total = sum(equivalents.values())
+        cn_stage = next(cn for cn, unit_stage in _UNIT_STAGE.items() if unit_stage == stage)
+        # amount × eq / total rounds once: 23,226 × 166 / 397 as exact as floats allow.
+        return amount * equivalents.get(cn_stage, 0.0) / total if total > 0 else 0.0
+
+    def to_dict(self) -> dict:
+        return {
+            "school_code": self.school_code,
+            "school_type": self.school_type,
+            "weights": dict(self.weights),
+            "students": dict(self.students),
+            "resources": dict(self.resources),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> SchoolSplit:
+        return cls(**data)
+
+
+@dataclass(frozen=True)
 class UnitsResult:
     """Units (sorted by stage, then school code), Chinese warnings, and the codes of every
     school the assessment covers (units' schools and merged teaching points), which decides
-    whose classes count."""
+    whose classes count. ``splits``: one :class:`SchoolSplit` per assessed multi-stage school,
+    by school code; plans and what-ifs need it to add to the whole school."""
 
     units: list[Unit]
     warnings: list[str]
     included_codes: frozenset[str] = frozenset()
+    splits: Mapping[str, SchoolSplit] = field(default_factory=dict)
 
 
 def _who(school: SchoolFacts) -> str:
@@ -407,6 +450,7 @@ def build_units(
                 warnings.append(f"教学点 {_who(s)} 在校生 {total} 人，少于 {limit} 人，按设置未计入")
 
     parts: dict[tuple[str, str], _Part] = {}
+    splits: dict[str, SchoolSplit] = {}
     # (school code, roster stage 小学/初中) -> part that receives those teachers.
     route: dict[tuple[str, str], _Part] = {}
 
@@ -430,6 +474,14 @@ def build_units(
         resources = [float(getattr(school, name)) for name in PHYSICAL_FIELDS]
         equivalents = {s: students[s] * weights[s] for s in stages}
         total_eq = sum(equivalents.values())
+        if len(stages) > 1:
+            splits[school.code] = SchoolSplit(
+                school.code,
+                school.school_type,
+                dict(weights),
+                {s: students[s] for s in stages},
+                dict(zip(PHYSICAL_FIELDS, resources, strict=True)),
+            )
         for cn_stage in stages:
             unit_stage = _UNIT_STAGE.get(cn_stage)
             if unit_stage is None:
@@ -490,7 +542,10 @@ def build_units(
         units.append(part.freeze())
     units.sort(key=lambda u: (STAGES.index(u.stage), u.school_code))
     included = frozenset(code for code in by_code if code not in excluded)
-    return UnitsResult(units=units, warnings=warnings, included_codes=included)
+    # Only schools with an assessed part: a split of a school left out has nothing to add to.
+    assessed = {u.school_code for u in units}
+    splits = {code: split for code, split in splits.items() if code in assessed}
+    return UnitsResult(units=units, warnings=warnings, included_codes=included, splits=splits)
 
 
 def _add_teachers(
