@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
+from domain.vocabulary import BAND_LABELS, BAND_LARGE, BAND_SUPER_LARGE
+
 SORT_FIELDS = ("school_code", "school_name", "township", "urban_rural", "stage", "students", "met", "passed")
 
 
@@ -51,15 +53,16 @@ def unit_rule_counts(rows: Iterable[dict]) -> dict:
 def class_band_counts(classes: Iterable[dict]) -> dict:
     """Counts of over-standard classes by band: ``{"over_standard", "large", "super_large"}``.
 
-    ``classes`` are the assessment's over-standard classes (each with ``band`` 超标准班额 /
-    大班额 / 超大班额); every one of them is above the standard size.
+    ``classes`` are the assessment's over-standard classes (each with the label of its ``band``,
+    domain.vocabulary.BAND_LABELS); every one of them is above the standard size, so
+    ``over_standard`` (超标准班额) includes the other two.
     """
     out = {"over_standard": 0, "large": 0, "super_large": 0}
     for c in classes:
         out["over_standard"] += 1
-        if c.get("band") == "大班额":
+        if c.get("band") == BAND_LABELS[BAND_LARGE]:
             out["large"] += 1
-        elif c.get("band") == "超大班额":
+        elif c.get("band") == BAND_LABELS[BAND_SUPER_LARGE]:
             out["super_large"] += 1
     return out
 

@@ -10,6 +10,7 @@ from collections import Counter
 from django.db.models import Count, Q, Sum
 
 from accounts.access import county_reader
+from domain import vocabulary as vocab
 from dropout_control.selectors import case_summary
 from indicators.charts import cv_chart_svg
 from indicators.engine import RULESETS, round_half_up
@@ -18,8 +19,8 @@ from rectification.models import RectificationItem
 from schools.models import SCHOOL_ORDER, School, SchoolClass, SchoolConditions, Teacher, school_year_label
 from workforce.selectors import staffing_summary
 
-STAGES = (("primary", "小学"), ("junior", "初中"))
-TYPE_ORDER = ("小学", "初中", "九年一贯制学校", "十二年一贯制学校", "完全中学", "教学点")
+STAGES = tuple((key, vocab.STAGE_LABELS[key]) for key in vocab.STAGE_KEYS)
+TYPE_ORDER = vocab.SCHOOL_TYPES
 
 
 def fmt(value, digits=3):

@@ -19,6 +19,7 @@ from accounts.models import AuditEntry
 from accounts.services import audit_record, diff, model_snapshot
 from balance_inspect.jobs import JobStatus, enqueue, job_claim, job_fail_dead, job_finish, job_progress
 from balance_inspect.uploads import validate_upload
+from domain.vocabulary import BAND_LABELS, CLASS_SIZE_STANDARD, SCHOOL_SIZE_LIMITS, STAGE_BY_LABEL, class_band
 
 from .county_items import BY_KEY, COUNTY_ITEM_PROVIDERS, Entered, collect_provided, judge, merge_items
 from .engine import (
@@ -31,13 +32,6 @@ from .engine import (
     unit_gaps,
 )
 from .engine import assess as engine_assess
-from .engine.rules import (
-    CLASS_SIZE_STANDARD,
-    LARGE_CLASS_MIN,
-    SCHOOL_SIZE_LIMITS,
-    STAGE_BY_LABEL,
-    SUPER_LARGE_CLASS_MIN,
-)
 from .facts import CountyFacts, engine_settings, load_facts
 from .models import Assessment, CountyItemEvidence, CountyItemValue
 
@@ -156,14 +150,6 @@ def input_fingerprint_for(county, year: int, scheme: str) -> str:
     return _prepare(county, year, scheme).fingerprint
 
 
-def _class_band(students: int) -> str:
-    if students >= SUPER_LARGE_CLASS_MIN:
-        return "超大班额"
-    if students >= LARGE_CLASS_MIN:
-        return "大班额"
-    return "超标准班额"
-
-
 def _compute(county, year: int, scheme: str, prepared: _Prepared) -> tuple[dict, dict]:
     facts, settings = prepared.facts, prepared.settings
     result = engine_assess(facts.schools, facts.teachers, facts.classes, scheme, settings,
@@ -179,7 +165,7 @@ def _compute(county, year: int, scheme: str, prepared: _Prepared) -> tuple[dict,
             large_classes.append({
                 "code": row.school_code, "name": names.get(row.school_code, ""), "stage": stage,
                 "grade": row.grade, "class_name": row.name, "students": row.students,
-                "standard": CLASS_SIZE_STANDARD[stage], "band": _class_band(row.students),
+                "standard": CLASS_SIZE_STANDARD[stage], "band": BAND_LABELS[class_band(stage, row.students)],
             })
     own: dict[str, int] = defaultdict(int)
     first = {}

@@ -20,6 +20,7 @@ from accounts.models import AuditEntry, Role
 from accounts.services import audit_record
 from balance_inspect.jobs import JobStatus
 from balance_inspect.xlsx import xlsx_response
+from domain.vocabulary import CLASS_BAND_NOTE
 from schools.models import SchoolConditions
 
 from . import selectors, services
@@ -202,7 +203,8 @@ def assessment_sizes(request, pk):
     for row in checks.get("large_classes", []):
         row["stage_label"] = STAGE_LABELS[row["stage"]]
     return render(request, "indicators/sizes.html", {"a": assessment, "checks": checks,
-                                                     "classes": assessment.result["stages"]})
+                                                     "classes": assessment.result["stages"],
+                                                     "class_band_note": CLASS_BAND_NOTE})
 
 
 @login_required

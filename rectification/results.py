@@ -114,7 +114,7 @@ def resource_rows(result: Mapping | None) -> list[dict]:
         if classes.get("total"):
             over = classes.get("over_standard", 0)
             rows.append(_row("政府保障", f"{label} 班额", PASS if not over else FAIL,
-                             f"共 {classes['total']} 个班，超标准班额 {over} 个（大班额 {classes.get('large', 0)}，"
+                             f"共 {classes['total']} 个班，超标准班额 {over} 个（其中大班额 {classes.get('large', 0)}，"
                              f"超大班额 {classes.get('super_large', 0)}）"))
     units = [u for u in result.get("units") or [] if u.get("passed") is not None]
     by_stage: dict[str, list] = {}

@@ -1,9 +1,8 @@
 """The four import templates of data-contract §1 as data, and the parsing of one cell.
 
 No Django here: the import service, the template download and the export read these specs,
-and the cell parsers are tested table-driven without a database. The choice lists repeat
-the TextChoices of schools.models (a test keeps the two equal) because this module must not
-import Django.
+and the cell parsers are tested table-driven without a database. The choice lists are those of
+the shared vocabulary (domain.vocabulary), which schools.models builds its TextChoices from.
 """
 
 import re
@@ -11,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from domain import vocabulary as vocab
 from schools.idcard import id_number_problem, normalize_id_number
 
 # Cell types.
@@ -27,20 +27,18 @@ MIN_YEAR = 2000
 INT_MAX = 2147483647  # PositiveIntegerField on PostgreSQL
 SMALL_INT_MAX = 32767  # PositiveSmallIntegerField
 
-SCHOOL_TYPES = ("小学", "初中", "九年一贯制学校", "十二年一贯制学校", "完全中学", "教学点")
-TEACHING_POINT = "教学点"
-URBAN_RURAL = ("城区", "镇区", "乡村")
-SPONSORS = ("公办", "民办")
+# The choice lists are the shared vocabulary's, which schools.models builds its TextChoices from.
+SCHOOL_TYPES = vocab.SCHOOL_TYPES
+TEACHING_POINT = vocab.TEACHING_POINT
+URBAN_RURAL = vocab.URBAN_RURAL
+SPONSORS = vocab.SPONSORS
 YES, NO = "是", "否"
-TEACHER_STAGES = ("小学", "初中", "高中")
-CLASS_STAGES = ("小学", "初中")
-EDUCATIONS = ("研究生", "本科", "专科", "中专", "高中及以下")
-TITLES = ("正高级", "高级", "一级", "二级", "三级", "未定级")
-BACKBONES = ("无", "县级", "市级", "省级", "国家级")
-SUBJECTS = (
-    "语文", "数学", "英语", "道德与法治", "科学", "物理", "化学", "生物", "历史", "地理",
-    "体育", "音乐", "美术", "信息技术", "心理健康", "劳动", "综合实践", "其他",
-)
+TEACHER_STAGES = vocab.STAGE_NAMES
+CLASS_STAGES = vocab.COMPULSORY_STAGES
+EDUCATIONS = vocab.EDUCATION_LEVELS
+TITLES = vocab.TITLES
+BACKBONES = vocab.BACKBONE_LEVELS
+SUBJECTS = vocab.SUBJECTS
 GRADES_BY_STAGE = {"小学": range(1, 7), "初中": range(7, 10)}
 
 

@@ -3,6 +3,8 @@
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 
+from domain import vocabulary as vocab
+
 county_code_validator = RegexValidator(r"^\d{6}$", "区县代码应为 6 位数字")
 school_code_validator = RegexValidator(r"^\d{10}$", "学校标识码应为 10 位数字")
 
@@ -47,24 +49,25 @@ TOWNSHIP_ORDER = ("position", "id")
 SCHOOL_ORDER = ("township__position", "township_id", "code")
 
 
+# Choices are built from the shared vocabulary (domain.vocabulary), where the engines read them too.
 class SchoolType(models.TextChoices):
-    PRIMARY = "小学", "小学"
-    JUNIOR = "初中", "初中"
-    NINE_YEAR = "九年一贯制学校", "九年一贯制学校"
-    TWELVE_YEAR = "十二年一贯制学校", "十二年一贯制学校"
-    COMPLETE_MIDDLE = "完全中学", "完全中学"
-    TEACHING_POINT = "教学点", "教学点"
+    PRIMARY = vocab.PRIMARY_SCHOOL, vocab.PRIMARY_SCHOOL
+    JUNIOR = vocab.JUNIOR_SCHOOL, vocab.JUNIOR_SCHOOL
+    NINE_YEAR = vocab.NINE_YEAR, vocab.NINE_YEAR
+    TWELVE_YEAR = vocab.TWELVE_YEAR, vocab.TWELVE_YEAR
+    COMPLETE_MIDDLE = vocab.COMPLETE_MIDDLE, vocab.COMPLETE_MIDDLE
+    TEACHING_POINT = vocab.TEACHING_POINT, vocab.TEACHING_POINT
 
 
 class UrbanRural(models.TextChoices):
-    URBAN = "城区", "城区"
-    TOWN = "镇区", "镇区"
-    RURAL = "乡村", "乡村"
+    URBAN = vocab.URBAN, vocab.URBAN
+    TOWN = vocab.TOWN, vocab.TOWN
+    RURAL = vocab.RURAL, vocab.RURAL
 
 
 class Sponsor(models.TextChoices):
-    PUBLIC = "公办", "公办"
-    PRIVATE = "民办", "民办"
+    PUBLIC = vocab.PUBLIC, vocab.PUBLIC
+    PRIVATE = vocab.PRIVATE, vocab.PRIVATE
 
 
 class School(models.Model):
@@ -91,13 +94,11 @@ class School(models.Model):
 
     @property
     def has_primary(self) -> bool:
-        return self.school_type in (SchoolType.PRIMARY, SchoolType.NINE_YEAR, SchoolType.TWELVE_YEAR,
-                                    SchoolType.TEACHING_POINT)
+        return vocab.has_stage(self.school_type, vocab.PRIMARY)
 
     @property
     def has_junior(self) -> bool:
-        return self.school_type in (SchoolType.JUNIOR, SchoolType.NINE_YEAR, SchoolType.TWELVE_YEAR,
-                                    SchoolType.COMPLETE_MIDDLE)
+        return vocab.has_stage(self.school_type, vocab.JUNIOR)
 
 
 class SchoolConditions(models.Model):
@@ -136,40 +137,23 @@ class SchoolConditions(models.Model):
 
 
 class Stage(models.TextChoices):
-    PRIMARY = "小学", "小学"
-    JUNIOR = "初中", "初中"
-    SENIOR = "高中", "高中"
+    PRIMARY = vocab.PRIMARY, vocab.PRIMARY
+    JUNIOR = vocab.JUNIOR, vocab.JUNIOR
+    SENIOR = vocab.SENIOR, vocab.SENIOR
 
 
-class Education(models.TextChoices):
-    POSTGRADUATE = "研究生", "研究生"
-    BACHELOR = "本科", "本科"
-    COLLEGE = "专科", "专科"
-    SECONDARY = "中专", "中专"
-    HIGH_SCHOOL = "高中及以下", "高中及以下"
+def _choices(name: str, values: tuple[str, ...]) -> type[models.TextChoices]:
+    """TextChoices whose values and labels are the vocabulary's words (stored values unchanged)."""
+    return models.TextChoices(name, [(f"V{i}", (v, v)) for i, v in enumerate(values)])
 
 
-class Title(models.TextChoices):
-    FULL_SENIOR = "正高级", "正高级"
-    SENIOR = "高级", "高级"
-    FIRST = "一级", "一级"
-    SECOND = "二级", "二级"
-    THIRD = "三级", "三级"
-    NONE = "未定级", "未定级"
+Education = _choices("Education", vocab.EDUCATION_LEVELS)
+Title = _choices("Title", vocab.TITLES)
+Backbone = _choices("Backbone", vocab.BACKBONE_LEVELS)
+NO_BACKBONE = vocab.NO_BACKBONE
 
 
-class Backbone(models.TextChoices):
-    NONE = "无", "无"
-    COUNTY = "县级", "县级"
-    CITY = "市级", "市级"
-    PROVINCE = "省级", "省级"
-    NATIONAL = "国家级", "国家级"
-
-
-SUBJECTS = (
-    "语文", "数学", "英语", "道德与法治", "科学", "物理", "化学", "生物", "历史", "地理",
-    "体育", "音乐", "美术", "信息技术", "心理健康", "劳动", "综合实践", "其他",
-)
+SUBJECTS = vocab.SUBJECTS
 Subject = models.TextChoices("Subject", [(s, s) for s in SUBJECTS])
 
 
@@ -185,7 +169,7 @@ class Teacher(models.Model):
     full_time = models.BooleanField("是否专任教师", default=True)
     education = models.CharField("最高学历", max_length=6, choices=Education.choices)
     title = models.CharField("专业技术职务", max_length=4, choices=Title.choices)
-    backbone = models.CharField("骨干教师级别", max_length=4, choices=Backbone.choices, default=Backbone.NONE)
+    backbone = models.CharField("骨干教师级别", max_length=4, choices=Backbone.choices, default=NO_BACKBONE)
     subject = models.CharField("主要任教学科", max_length=6, choices=Subject.choices)
     joined_year = models.PositiveSmallIntegerField("到本校年份", null=True, blank=True)
 
@@ -221,18 +205,23 @@ class SchoolClass(models.Model):
 
     @property
     def standard_size(self) -> int:
-        return 45 if self.stage == Stage.PRIMARY else 50
+        return vocab.CLASS_SIZE_STANDARD[vocab.stage_key(self.stage)]
+
+    @property
+    def band(self) -> str:
+        """The class-size band key (domain.vocabulary.class_band)."""
+        return vocab.class_band(self.stage, self.students)
+
+    @property
+    def over_standard(self) -> bool:
+        """超标准班额 (above 45/50), 大班额 and 超大班额 included."""
+        return self.band in vocab.OVER_STANDARD_BANDS
 
     @property
     def size_band(self) -> str:
-        """'' within standard; otherwise 超标准 / 大班额 (56–65) / 超大班额 (≥66)."""
-        if self.students >= 66:
-            return "超大班额"
-        if self.students >= 56:
-            return "大班额"
-        if self.students > self.standard_size:
-            return "超标准班额"
-        return ""
+        """'' within standard; otherwise the label of the class's own band (the sub-band)."""
+        band = self.band
+        return "" if band == vocab.BAND_STANDARD else vocab.BAND_LABELS[band]
 
 
 class ImportKind(models.TextChoices):

@@ -8,13 +8,16 @@ from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Su
 from django.db.models.functions import Coalesce
 
 from accounts.access import can_edit_school, schools_visible_to
+from domain import vocabulary as vocab
 from schools.idcard import mask_id_number
 from schools.models import SUBJECTS, SchoolClass, SchoolConditions, SchoolType, Stage, Teacher, UrbanRural
 
-# Classes above the standard size (domain.md §6): 45 in 小学, 50 in 初中.
-OVER_STANDARD = Q(stage=Stage.PRIMARY, students__gt=45) | Q(stage=Stage.JUNIOR, students__gt=50)
-LARGE = Q(students__gte=56, students__lte=65)
-SUPER_LARGE = Q(students__gte=66)
+# The class bands of domain.vocabulary as filters. 超标准班额 (OVER_STANDARD) is every class above
+# its stage's standard size, 大班额 and 超大班额 included.
+OVER_STANDARD = (Q(stage=Stage.PRIMARY, students__gt=vocab.CLASS_SIZE_STANDARD["primary"])
+                 | Q(stage=Stage.JUNIOR, students__gt=vocab.CLASS_SIZE_STANDARD["junior"]))
+LARGE = Q(students__gte=vocab.LARGE_CLASS_MIN, students__lte=vocab.LARGE_CLASS_MAX)
+SUPER_LARGE = Q(students__gte=vocab.SUPER_LARGE_CLASS_MIN)
 
 
 def years_with_data(user) -> list[int]:
@@ -65,12 +68,12 @@ def school_rows(user, year: int | None):
 
 
 def class_flag(max_size: int | None, over_standard: int) -> str:
-    """Worst class-size band of a school: 超大班额 / 大班额 / 超标准班额 / ''."""
-    if max_size is not None and max_size >= 66:
-        return "超大班额"
-    if max_size is not None and max_size >= 56:
-        return "大班额"
-    return "超标准班额" if over_standard else ""
+    """Label of the worst class-size band of a school: 超大班额 / 大班额 / 超标准（未达大班额） / ''."""
+    if max_size is not None and max_size >= vocab.SUPER_LARGE_CLASS_MIN:
+        return vocab.BAND_LABELS[vocab.BAND_SUPER_LARGE]
+    if max_size is not None and max_size >= vocab.LARGE_CLASS_MIN:
+        return vocab.BAND_LABELS[vocab.BAND_LARGE]
+    return vocab.BAND_LABELS[vocab.BAND_OVER] if over_standard else ""
 
 
 def filter_choices(user) -> dict:
@@ -177,6 +180,16 @@ def teacher_roster(school, year: int) -> list[Teacher]:
     for teacher in roster:
         teacher.masked_id = mask_id_number(teacher.id_number)
     return roster
+
+
+CLASS_BAND_NOTE = vocab.CLASS_BAND_NOTE
+OVER_BAND_LABEL = vocab.BAND_LABELS[vocab.BAND_OVER]
+
+
+def class_band_counts(classes) -> dict[str, int]:
+    """Classes counted by band (domain.vocabulary.count_classes): total, over_standard (超标准班额,
+    大班额 and 超大班额 included), over_only, large, super_large."""
+    return vocab.count_classes((c.stage, c.students) for c in classes).as_dict()
 
 
 def school_classes(school, year: int) -> list[SchoolClass]:

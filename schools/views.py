@@ -57,7 +57,8 @@ def school_list(request):
         school.class_flag = selectors.class_flag(school.max_class_size, school.over_standard_classes)
     return render(request, "schools/school_list.html", {
         "filter": filterset, "page_obj": page, "years": years, "year": year,
-        "headers": _sort_headers(request, request.GET.get("sort", "")),
+        "headers": _sort_headers(request, request.GET.get("sort", "")), "class_band_note": selectors.CLASS_BAND_NOTE,
+        "over_band_label": selectors.OVER_BAND_LABEL,
     })
 
 
@@ -77,8 +78,8 @@ def school_detail(request, code):
         "teachers": selectors.teacher_table(school, year) if year else None,
         "roster": selectors.teacher_roster(school, year) if (year and show_names) else None,
         "classes": classes,
-        "class_bands": {key: sum(1 for c in classes if c.size_band == band)
-                        for key, band in (("over", "超标准班额"), ("large", "大班额"), ("super", "超大班额"))},
+        "class_bands": selectors.class_band_counts(classes),
+        "class_band_note": selectors.CLASS_BAND_NOTE,
         "teaching_points": selectors.teaching_points_of(school),
         "can_edit": can_edit_school(request.user, school) and not request.user.is_read_only,
     })

@@ -27,14 +27,19 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 from operator import attrgetter
 
-from .rules import (
+from domain.vocabulary import (
+    BAND_LARGE,
+    BAND_SUPER_LARGE,
     CLASS_SIZE_STANDARD,
-    LARGE_CLASS_MIN,
-    SCHOOL_SIZE_LIMITS,
+    OVER_STANDARD_BANDS,
     STAGE_BY_LABEL,
+    class_band,
+)
+
+from .rules import (
+    SCHOOL_SIZE_LIMITS,
     STAGE_LABELS,
     STAGES,
-    SUPER_LARGE_CLASS_MIN,
     Indicator,
     RuleSet,
     floor_line,
@@ -210,22 +215,23 @@ def unit_compliance(
 
 
 def class_counts(classes: Iterable[ClassFacts]) -> dict[str, dict[str, int]]:
-    """Per stage: ``total`` classes, ``over_standard`` (> 45 小学 / > 50 初中), ``large``
-    (56–65) and ``super_large`` (≥ 66)."""
+    """Per stage: ``total`` classes, ``over_standard`` (超标准班额: > 45 小学 / > 50 初中, 大班额 and
+    超大班额 included), ``large`` (56–65) and ``super_large`` (≥ 66); bands of
+    :func:`domain.vocabulary.class_band`."""
     # Tally (stage, size) first: a county has ~100 distinct pairs and 100k+ classes.
     tally = Counter(map(attrgetter("stage", "students"), classes))
     counts = {s: {"total": 0, "over_standard": 0, "large": 0, "super_large": 0} for s in STAGES}
     for (stage_cn, size), k in tally.items():
-        stage = STAGE_BY_LABEL.get(stage_cn)
-        if stage is None:
+        if stage_cn not in STAGE_BY_LABEL:
             raise ValueError(f"班级学段“{stage_cn}”无效（可选：小学 / 初中）")
-        row = counts[stage]
+        band = class_band(stage_cn, size)
+        row = counts[STAGE_BY_LABEL[stage_cn]]
         row["total"] += k
-        if size > CLASS_SIZE_STANDARD[stage]:
+        if band in OVER_STANDARD_BANDS:
             row["over_standard"] += k
-        if size >= SUPER_LARGE_CLASS_MIN:
+        if band == BAND_SUPER_LARGE:
             row["super_large"] += k
-        elif size >= LARGE_CLASS_MIN:
+        elif band == BAND_LARGE:
             row["large"] += k
     return counts
 

@@ -7,17 +7,30 @@ ones; values marked [practice] in domain.md are defaults that :class:`EngineSett
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
-Stage = Literal["primary", "junior"]
-STAGES: tuple[Stage, ...] = ("primary", "junior")
-STAGE_LABELS: Mapping[str, str] = MappingProxyType({"primary": "小学", "junior": "初中"})
-# Chinese stage names as they appear in the roster and class templates (data-contract §1.3/§1.4).
-STAGE_BY_LABEL: Mapping[str, Stage] = MappingProxyType({"小学": "primary", "初中": "junior"})
+# Stages, class sizes, school sizes and rooms live in the shared vocabulary; they are re-exported
+# here so that engine callers keep importing them from the rules.
+from domain.vocabulary import (  # noqa: F401  (re-exports)
+    CLASS_SIZE_STANDARD,
+    CLASSES_PER_ART_ROOM,
+    LARGE_CLASS_MIN,
+    SCHOOL_SIZE_LIMITS,
+    SINGLE_STAGE_SCHOOL_SIZE_LIMIT,
+    STAGE_BY_LABEL,
+    STAGE_KEYS,
+    STAGE_LABELS,
+    SUPER_LARGE_CLASS_MIN,
+    THROUGH_SCHOOL_SIZE_LIMIT,
+    StageKey,
+    required_rooms,
+)
+
+Stage = StageKey
+STAGES: tuple[Stage, ...] = STAGE_KEYS
 
 Kind = Literal["teachers", "area", "money", "rooms", "computers", "books"]
 # Kinds that can only be added in whole units (a school cannot hire 0.3 teachers).
@@ -175,33 +188,3 @@ def get_ruleset(key: str) -> RuleSet:
 # 6 of 7 is [firm], the 85% margin [practice]; EngineSettings can override both.
 DEFAULT_UNIT_RULE_MIN_MET = 6
 DEFAULT_UNIT_RULE_MARGIN = 0.85
-
-# Class size (班额, domain.md §6): standard sizes, and the statistical bands.
-CLASS_SIZE_STANDARD: Mapping[str, int] = MappingProxyType({"primary": 45, "junior": 50})
-LARGE_CLASS_MIN = 56  # 56–65 = 大班额
-SUPER_LARGE_CLASS_MIN = 66  # ≥ 66 = 超大班额
-
-# School size (办学规模), compulsory-education students of one school (teaching points are
-# separate sites and are not added to their parent). 完全中学 count their junior part only
-# and are held to the single-stage limit, because only that part is compulsory education.
-SINGLE_STAGE_SCHOOL_SIZE_LIMIT = 2000
-THROUGH_SCHOOL_SIZE_LIMIT = 2500
-SCHOOL_SIZE_LIMITS: Mapping[str, int] = MappingProxyType(
-    {
-        "小学": SINGLE_STAGE_SCHOOL_SIZE_LIMIT,
-        "初中": SINGLE_STAGE_SCHOOL_SIZE_LIMIT,
-        "完全中学": SINGLE_STAGE_SCHOOL_SIZE_LIMIT,
-        "教学点": SINGLE_STAGE_SCHOOL_SIZE_LIMIT,
-        "九年一贯制学校": THROUGH_SCHOOL_SIZE_LIMIT,
-        "十二年一贯制学校": THROUGH_SCHOOL_SIZE_LIMIT,
-    }
-)
-
-# Music and art rooms: at least one of each per 12 classes; a started group of 12 needs a room
-# (provincial texts: "不足12个班的按12个班计"), hence the ceiling.
-CLASSES_PER_ART_ROOM = 12
-
-
-def required_rooms(classes: int) -> int:
-    """Music rooms (and, separately, art rooms) a school with ``classes`` classes must have."""
-    return math.ceil(classes / CLASSES_PER_ART_ROOM)

@@ -22,47 +22,36 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from domain.vocabulary import (
+    BACKBONE_AT_LEAST_COUNTY,
+    BACKBONE_LEVELS,
+    COMPLETE_MIDDLE,
+    EDUCATION_LEVELS,
+    NINE_YEAR,
+    PE_ART_SUBJECTS,
+    PRIVATE,
+    QUALIFIED_EDUCATION,
+    SCHOOL_TYPES,
+    SENIOR_TITLES,
+    SPONSORS,
+    TEACHING_POINT,
+    TITLES,
+    TWELVE_YEAR,
+    TYPE_STAGES,
+)
+from domain.vocabulary import STAGE_NAMES as TEACHER_STAGES
+
 from .rules import (
     DEFAULT_UNIT_RULE_MARGIN,
     DEFAULT_UNIT_RULE_MIN_MET,
+    STAGE_BY_LABEL,
     STAGE_LABELS,
     STAGES,
     Indicator,
     Stage,
 )
 
-TEACHING_POINT = "教学点"
-NINE_YEAR = "九年一贯制学校"
-TWELVE_YEAR = "十二年一贯制学校"
-COMPLETE_MIDDLE = "完全中学"
-SCHOOL_TYPES = ("小学", "初中", NINE_YEAR, TWELVE_YEAR, COMPLETE_MIDDLE, TEACHING_POINT)
-SPONSORS = ("公办", "民办")
-PRIVATE = "民办"
-TEACHER_STAGES = ("小学", "初中", "高中")
-EDUCATION_LEVELS = ("研究生", "本科", "专科", "中专", "高中及以下")
-TITLES = ("正高级", "高级", "一级", "二级", "三级", "未定级")
-BACKBONE_LEVELS = ("无", "县级", "市级", "省级", "国家级")
-
-# Teacher classification (domain.md §5).
-QUALIFIED_EDUCATION: Mapping[str, frozenset[str]] = MappingProxyType(
-    {"primary": frozenset({"研究生", "本科", "专科"}), "junior": frozenset({"研究生", "本科"})}
-)
-SENIOR_TITLES = frozenset({"一级", "高级", "正高级"})
-BACKBONE_AT_LEAST_COUNTY = frozenset({"县级", "市级", "省级", "国家级"})
-PE_ART_SUBJECTS = frozenset({"体育", "音乐", "美术"})
-
-# Stages (Chinese, as in the templates) that each school type has.
-TYPE_STAGES: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {
-        "小学": ("小学",),
-        "初中": ("初中",),
-        NINE_YEAR: ("小学", "初中"),
-        TWELVE_YEAR: ("小学", "初中", "高中"),
-        COMPLETE_MIDDLE: ("初中", "高中"),
-        TEACHING_POINT: ("小学",),
-    }
-)
-_UNIT_STAGE = {"小学": "primary", "初中": "junior"}
+_UNIT_STAGE = STAGE_BY_LABEL
 _SCHOOL_TYPE_SET = frozenset(SCHOOL_TYPES)
 _SPONSOR_SET = frozenset(SPONSORS)
 _TEACHER_STAGE_SET = frozenset(TEACHER_STAGES)

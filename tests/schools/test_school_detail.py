@@ -70,10 +70,12 @@ def test_township_official_sees_counts_but_no_teacher_names(login, township_offi
     assert "刘珺" not in html and "音乐" in html
 
 
-def test_classes_carry_their_size_band(login, bureau, school_data):
+def test_over_standard_classes_include_the_large_bands_and_each_class_names_its_band(login, bureau, school_data):
     html = html_of(login(bureau), school_data)
-    assert "超标准班额 1 个，大班额 1 个，超大班额 1 个" in html
+    # 47, 58 and 67 are all above 45: one 超标准班额 figure, the bands inside it named as such.
+    assert "超标准班额 3 个（其中大班额 1 个，超大班额 1 个）" in html
     assert '<span class="badge bad">超大班额</span>' in html
+    assert '<span class="badge warn">超标准（未达大班额）</span>' in html
 
 
 def test_a_central_school_lists_its_teaching_points(login, bureau, school_a, township_a):

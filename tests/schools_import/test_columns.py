@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from schools import columns, models
+from schools import models
 from schools.columns import TEMPLATES, CellError, grade_matches_stage, parse_cell
 
 MAX_YEAR = 2026
@@ -99,17 +99,6 @@ def test_templates_have_the_contract_headers_in_order():
     assert TEMPLATES["classes"].headers == ("学年", "学校标识码", "学段", "年级", "班级名称", "学生数")
     assert len(TEMPLATES["conditions"].headers) == 13
     assert len(TEMPLATES["teachers"].headers) == 11
-
-
-def test_choice_lists_match_the_models():
-    assert tuple(models.SchoolType.values) == columns.SCHOOL_TYPES
-    assert tuple(models.UrbanRural.values) == columns.URBAN_RURAL
-    assert tuple(models.Sponsor.values) == columns.SPONSORS
-    assert tuple(models.Stage.values) == columns.TEACHER_STAGES
-    assert tuple(models.Education.values) == columns.EDUCATIONS
-    assert tuple(models.Title.values) == columns.TITLES
-    assert tuple(models.Backbone.values) == columns.BACKBONES
-    assert columns.SUBJECTS == models.SUBJECTS
 
 
 def test_every_column_lands_in_a_model_field():

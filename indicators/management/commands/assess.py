@@ -67,7 +67,7 @@ def summary_text(result: dict, county_name: str) -> str:
             lines.append(f"  {ind.label}：均值 {format_number(row['mean'], 3)}，差异系数 {format_number(row['cv'], 3)}{mark}")
         lines.append(f"  综合差异系数：{format_number(s['composite_cv'], 3)}（标准 ≤ {s.get('cv_threshold', '')}）")
         c = s["classes"]
-        lines.append(f"  班级 {c['total']} 个，超标准 {c['over_standard']}，大班额 {c['large']}，超大班额 {c['super_large']}")
+        lines.append(f"  班级 {c['total']} 个，超标准班额 {c['over_standard']}（其中大班额 {c['large']}，超大班额 {c['super_large']}）")
     if result["reasons"]:
         lines.append("未达标原因：")
         lines.extend(f"  - {r}" for r in result["reasons"])
