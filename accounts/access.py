@@ -5,13 +5,25 @@ scoped data. Nothing else filters by area. "Not visible" is a 404, so ids of oth
 are not even confirmed to exist; "visible but not yours to change" is a 403.
 """
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from accounts.models import Role
-
-WRITER_ROLES = (Role.ADMIN, Role.BUREAU)
+from accounts.roles import (  # noqa: F401  (re-exported: apps import the vocabulary from here)
+    AREA_WRITERS,
+    AUDIT_READERS,
+    CASE_WORKERS,
+    COUNTY_READERS,
+    COUNTY_WRITERS,
+    EVERYONE,
+    READ_ONLY,
+    SCHOOL_DATA_WRITERS,
+    STAFFING_READERS,
+    TWO_FACTOR_USERS,
+    USER_MANAGERS,
+    Role,
+)
 
 
 def scope(user, qs: QuerySet, *, county: str | None = "county", township: str | None = "township",
@@ -24,9 +36,9 @@ def scope(user, qs: QuerySet, *, county: str | None = "county", township: str | 
     """
     if not user.is_authenticated:
         return qs.none()
-    if user.role == Role.ADMIN and user.county_id is None:
+    if user.is_unscoped:
         return qs
-    if user.role in (Role.ADMIN, Role.BUREAU, Role.INSPECTOR):
+    if user.role in COUNTY_READERS:
         return qs.filter(**{county: user.county_id}) if county and user.county_id else qs.none()
     if user.role == Role.TOWNSHIP:
         return qs.filter(**{township: user.township_id}) if township and user.township_id else qs.none()
@@ -47,19 +59,24 @@ def require_role(user, *roles) -> None:
         raise PermissionDenied("您的角色无权进行此操作")
 
 
+def require_reader(user) -> None:
+    """County-wide pages: bureau staff, inspectors and admins (403 for other roles)."""
+    require_role(user, *COUNTY_READERS)
+
+
 def require_writer(user) -> None:
     """County-level changes: bureau staff and admins."""
-    require_role(user, *WRITER_ROLES)
+    require_role(user, *COUNTY_WRITERS)
 
 
 def is_unscoped(user) -> bool:
     """An admin without a county: the only account that acts for every county."""
-    return user.is_authenticated and user.role == Role.ADMIN and user.county_id is None
+    return user.is_authenticated and user.is_unscoped
 
 
 def require_user_manager(user) -> None:
     """User management: admins, each within its own area (see accounts.selectors.users_managed_by)."""
-    require_role(user, Role.ADMIN)
+    require_role(user, *USER_MANAGERS)
 
 
 def ensure_not_read_only(user) -> None:
@@ -67,60 +84,35 @@ def ensure_not_read_only(user) -> None:
         raise PermissionDenied("督学账号为只读账号")
 
 
-# --- schools --------------------------------------------------------------------------------
-
-def schools_visible_to(user) -> QuerySet:
-    from schools.models import School
-
-    return scope(user, School.objects.all(), county="county", township="township", school="pk")
-
-
-def get_school_for_user(user, code: str, *, write: bool = False):
-    """A school the user may see; with write=True one whose data the user may also change.
-
-    Bureau staff change any school of their county; school reporters their own school;
-    township officials and inspectors only read.
-    """
-    school = get_scoped_or_404(
-        user, _schools_with_area(), scope_kwargs={"county": "county", "township": "township", "school": "pk"},
-        code=code,
-    )
-    if write and not can_edit_school(user, school):
-        raise PermissionDenied("您无权修改该校数据")
-    return school
-
-
-def can_edit_school(user, school) -> bool:
-    if user.role in WRITER_ROLES:
-        return True
-    return user.role == Role.SCHOOL and user.school_id == school.pk
-
-
-def _schools_with_area():
-    from schools.models import School
-
-    return School.objects.select_related("county", "township", "parent")
-
-
-def counties_visible_to(user) -> QuerySet:
-    from schools.models import County
-
-    if user.role == Role.ADMIN and user.county_id is None:
-        return County.objects.all()
-    return County.objects.filter(pk=user.county_id) if user.county_id else County.objects.none()
-
-
-def townships_visible_to(user) -> QuerySet:
-    from schools.models import Township
-
-    return scope(user, Township.objects.all(), county="county", township="pk", school="schools")
-
+# --- the county a user acts in ---------------------------------------------------------------
 
 def user_county(user):
-    """The county a user acts in (admins without a county: the first county)."""
+    """The county a user acts in (an admin without a county: the first county, None when none exist)."""
     if user.county_id:
         return user.county
-    return counties_visible_to(user).first()
+    if user.is_authenticated and user.is_unscoped:
+        # By name, not by import: accounts is the base layer and imports nothing from schools.
+        return apps.get_model("schools", "County").objects.order_by("code").first()
+    return None
+
+
+def _county_or_404(user):
+    county = user_county(user)
+    if county is None:
+        raise Http404("没有可用的区县")
+    return county
+
+
+def county_for_reader(user):
+    """The county whose county-wide pages `user` reads: 403 for other roles, 404 without a county."""
+    require_reader(user)
+    return _county_or_404(user)
+
+
+def county_for_writer(user):
+    """The county whose county-level data `user` changes: 403 for other roles, 404 without a county."""
+    require_writer(user)
+    return _county_or_404(user)
 
 
 def county_reader(county):
@@ -129,6 +121,4 @@ def county_reader(county):
     The dossier CLI and worker read other apps through their user-scoped selectors; this actor
     sees exactly what the county's bureau staff see (access was checked when the job was asked for).
     """
-    from accounts.models import User
-
-    return User(username="system", display_name="系统", role=Role.BUREAU, county=county)
+    return apps.get_model("accounts", "User")(username="system", display_name="系统", role=Role.BUREAU, county=county)

@@ -2,13 +2,10 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from accounts import roles
+from accounts.roles import Role
 
-class Role(models.TextChoices):
-    ADMIN = "admin", "系统管理员"
-    BUREAU = "bureau", "教育局工作人员"
-    TOWNSHIP = "township", "乡镇工作人员"
-    SCHOOL = "school", "学校填报员"
-    INSPECTOR = "inspector", "督学"
+__all__ = ["AuditEntry", "Role", "User"]
 
 
 class User(AbstractUser):
@@ -52,14 +49,49 @@ class User(AbstractUser):
         if self.township_id and self.county_id and self.township.county_id != self.county_id:
             raise ValidationError("乡镇不属于所选区县")
 
+    # What the user may do, from the one declaration in accounts.roles; templates use these
+    # directly ({% if user.writes_county %}) instead of comparing role strings.
     @property
     def is_read_only(self) -> bool:
-        return self.role == Role.INSPECTOR
+        return self.role in roles.READ_ONLY
 
     @property
     def sees_personal_data(self) -> bool:
         """Inspectors see aggregates and masked lists only."""
-        return self.role != Role.INSPECTOR
+        return self.role not in roles.READ_ONLY
+
+    @property
+    def is_unscoped(self) -> bool:
+        """An admin without a county acts for every county."""
+        return self.role == Role.ADMIN and self.county_id is None
+
+    @property
+    def reads_county(self) -> bool:
+        return self.role in roles.COUNTY_READERS
+
+    @property
+    def writes_county(self) -> bool:
+        return self.role in roles.COUNTY_WRITERS
+
+    @property
+    def writes_school_data(self) -> bool:
+        return self.role in roles.SCHOOL_DATA_WRITERS
+
+    @property
+    def reads_staffing(self) -> bool:
+        return self.role in roles.STAFFING_READERS
+
+    @property
+    def works_cases(self) -> bool:
+        return self.role in roles.CASE_WORKERS
+
+    @property
+    def writes_area(self) -> bool:
+        return self.role in roles.AREA_WRITERS
+
+    @property
+    def manages_users(self) -> bool:
+        return self.role in roles.USER_MANAGERS
 
     @property
     def area_label(self) -> str:

@@ -27,7 +27,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Q, Sum
 from django.http import Http404
 
-from accounts.access import require_role, schools_visible_to, user_county
+from accounts.access import require_role, user_county
 from accounts.models import Role
 from dropout_control.selectors import case_summary
 from indicators.charts import cv_chart_svg
@@ -36,7 +36,7 @@ from indicators.selectors import assessments_visible_to
 from indicators.tables import table2
 from rectification.selectors import archive_completeness, ledger_summary
 from schools.models import SchoolClass, SchoolConditions, Stage, Teacher, school_year_label
-from schools.selectors import LARGE, OVER_STANDARD, SUPER_LARGE, county_school_summary
+from schools.selectors import LARGE, OVER_STANDARD, SUPER_LARGE, county_school_summary, schools_visible_to
 from surveys.selectors import county_recognition, surveys_visible_to
 from workforce.selectors import available_years, staffing_summary
 

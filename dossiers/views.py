@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.access import get_school_for_user, require_role, require_writer, user_county
+from accounts.access import require_role, require_writer, user_county
 from accounts.models import Role
 from balance_inspect.jobs import JobStatus
 from balance_inspect.pdf import render_pdf
@@ -14,6 +14,7 @@ from dossiers.forms import DossierRequestForm
 from dossiers.selectors import dossiers_visible_to, get_dossier_for_user
 from dossiers.services import dossier_request, dossier_retry, school_brief_context
 from schools.models import SchoolConditions
+from schools.selectors import get_school_for_user
 
 
 @login_required

@@ -3,7 +3,6 @@ from django.db.models import Q
 from django.forms.models import fields_for_model
 from django.utils import timezone
 
-from accounts.access import schools_visible_to, townships_visible_to
 from accounts.models import Role, User
 from dropout_control import rules
 from dropout_control.models import (
@@ -19,6 +18,7 @@ from dropout_control.models import (
 )
 from dropout_control.services import LEDGER_FIELDS
 from schools.models import SCHOOL_ORDER, TOWNSHIP_ORDER, School, SchoolType
+from schools.selectors import schools_visible_to, townships_visible_to
 
 
 class DateInput(forms.DateInput):

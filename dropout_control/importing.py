@@ -14,7 +14,6 @@ from datetime import date, datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from accounts.access import schools_visible_to, townships_visible_to
 from accounts.models import Role
 from dropout_control.models import CaseKind, Disability, DisabilityGrade, DropoutCase, Reason, Sex
 from dropout_control.services import case_check
@@ -32,6 +31,7 @@ from schools.columns import (
     parse_cell,
 )
 from schools.importing import FILE_COLUMN, read_sheet, read_upload
+from schools.selectors import schools_visible_to, townships_visible_to
 
 DATE = "date"
 CALENDAR_YEAR = "calendar_year"

@@ -13,13 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, QuerySet
 
-from accounts.access import (
-    ensure_not_read_only,
-    get_scoped_or_404,
-    schools_visible_to,
-    scope,
-    townships_visible_to,
-)
+from accounts.access import ensure_not_read_only, get_scoped_or_404, scope
 from accounts.models import Role
 from dropout_control import retention, rules
 from dropout_control.models import (
@@ -37,6 +31,7 @@ from dropout_control.models import (
     ReturnNotice,
 )
 from schools.models import SCHOOL_ORDER, TOWNSHIP_ORDER, SchoolType
+from schools.selectors import schools_visible_to, townships_visible_to
 
 CASE_SCOPE = {"county": "county", "township": "township", "school": "school"}
 SCHOOL_SCOPE = {"county": "school__county", "township": "school__township", "school": "school"}

@@ -43,6 +43,7 @@ from dropout_control.models import (
 )
 from dropout_control.selectors import cases_visible_to, letters_visible_to, open_case_for_id, require_action
 from schools.idcard import id_birth_date, id_is_male, id_number_problem, mask_id_number, normalize_id_number
+from schools.selectors import can_edit_school, schools_visible_to
 
 log = logging.getLogger(__name__)
 
@@ -788,8 +789,6 @@ def letter_save(*, user, township, school, year: int, line: str, signed_on: date
 
 
 def _check_school_writable(user, school) -> None:
-    from accounts.access import can_edit_school, schools_visible_to
-
     if not schools_visible_to(user).filter(pk=school.pk).exists() or not can_edit_school(user, school):
         raise PermissionDenied("您无权填报该校数据")
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts.access import schools_visible_to, townships_visible_to, user_county
+from accounts.access import user_county
 from accounts.models import AuditEntry
 from accounts.services import audit_record
 from balance_inspect.pdf import MissingCJKFont, render_pdf
@@ -39,6 +39,7 @@ from dropout_control.forms import (
 from dropout_control.importing import read_cohorts, read_ledger
 from dropout_control.models import CaseStatus, Line, Term
 from schools.models import SCHOOL_ORDER, TOWNSHIP_ORDER, SchoolType
+from schools.selectors import schools_visible_to, townships_visible_to
 
 
 def _add_errors(form, exc: ValidationError) -> None:

@@ -11,12 +11,12 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from accounts.access import schools_visible_to, scope
+from accounts.access import scope
 from balance_inspect.xlsx import Sheet, write_xlsx
 from schools.columns import CODE, ID_NUMBER, TEMPLATES, TEXT, YES_NO
 from schools.models import SchoolClass, SchoolConditions, Teacher
 from schools.resources import RESOURCES
-from schools.selectors import teacher_names_visible
+from schools.selectors import schools_visible_to, teacher_names_visible
 
 TEMPLATE_ROWS = 5000  # rows of the blank template that carry the drop-down lists
 INSTRUCTION_HEADERS = ("列名", "是否必填", "单位", "允许的值", "说明")

@@ -4,9 +4,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from accounts.access import townships_visible_to
 from schools.models import TOWNSHIP_ORDER, School
-from schools.selectors import filter_choices
+from schools.selectors import filter_choices, townships_visible_to
 
 SORT_FIELDS = (
     ("code", "code"),

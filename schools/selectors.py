@@ -4,13 +4,25 @@ List and summary selectors run a constant number of queries whatever the number 
 per-school figures are correlated subqueries, never a query per row.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from accounts.access import can_edit_school, schools_visible_to
+from accounts.access import get_scoped_or_404, scope
 from domain import vocabulary as vocab
 from schools.idcard import mask_id_number
-from schools.models import SUBJECTS, SchoolClass, SchoolConditions, SchoolType, Stage, Teacher, UrbanRural
+from schools.models import (
+    SUBJECTS,
+    County,
+    School,
+    SchoolClass,
+    SchoolConditions,
+    SchoolType,
+    Stage,
+    Teacher,
+    Township,
+    UrbanRural,
+)
 
 # The class bands of domain.vocabulary as filters. 超标准班额 (OVER_STANDARD) is every class above
 # its stage's standard size, 大班额 and 超大班额 included.
@@ -198,3 +210,38 @@ def school_classes(school, year: int) -> list[SchoolClass]:
 
 def teaching_points_of(school):
     return school.teaching_points.select_related("township").order_by("code")
+
+
+# --- areas the user sees (scoped through accounts.access.scope) ------------------------------
+
+def schools_visible_to(user):
+    return scope(user, School.objects.all(), county="county", township="township", school="pk")
+
+
+def townships_visible_to(user):
+    return scope(user, Township.objects.all(), county="county", township="pk", school="schools")
+
+
+def counties_visible_to(user):
+    if user.is_authenticated and user.is_unscoped:
+        return County.objects.all()
+    return County.objects.filter(pk=user.county_id) if user.county_id else County.objects.none()
+
+
+def can_edit_school(user, school) -> bool:
+    """County writers change any school they see; a school reporter its own school only."""
+    if user.writes_county:
+        return True
+    return user.writes_school_data and user.school_id == school.pk
+
+
+def get_school_for_user(user, code: str, *, write: bool = False):
+    """A school the user may see (404 otherwise); with write=True one whose data the user may also
+    change (403 otherwise). Township officials and inspectors only read."""
+    school = get_scoped_or_404(
+        user, School.objects.select_related("county", "township", "parent"),
+        scope_kwargs={"county": "county", "township": "township", "school": "pk"}, code=code,
+    )
+    if write and not can_edit_school(user, school):
+        raise PermissionDenied("您无权修改该校数据")
+    return school

@@ -3,10 +3,10 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from accounts.access import can_edit_school
 from accounts.models import AuditEntry
 from accounts.services import audit_record, diff, model_snapshot
 from schools.models import SchoolConditions
+from schools.selectors import can_edit_school
 
 # The conditions a person may correct by hand; school and year identify the row.
 EDITABLE_CONDITION_FIELDS = (

@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from accounts.access import can_edit_school, get_school_for_user
 from schools import selectors
 from schools.filters import SchoolFilter
 from schools.forms import ConditionsCreateForm, ConditionsForm
@@ -65,7 +64,7 @@ def school_list(request):
 @login_required
 @require_GET
 def school_detail(request, code):
-    school = get_school_for_user(request.user, code)
+    school = selectors.get_school_for_user(request.user, code)
     years = selectors.school_years(school)
     year = selectors.pick_year(request.GET.get("year"), years)
     show_names = selectors.teacher_names_visible(request.user, school)
@@ -81,13 +80,13 @@ def school_detail(request, code):
         "class_bands": selectors.class_band_counts(classes),
         "class_band_note": selectors.CLASS_BAND_NOTE,
         "teaching_points": selectors.teaching_points_of(school),
-        "can_edit": can_edit_school(request.user, school) and not request.user.is_read_only,
+        "can_edit": selectors.can_edit_school(request.user, school) and not request.user.is_read_only,
     })
 
 
 @login_required
 def conditions_edit(request, code, year):
-    school = get_school_for_user(request.user, code, write=True)
+    school = selectors.get_school_for_user(request.user, code, write=True)
     year = int(year)
     conditions = get_object_or_404(SchoolConditions, school=school, year=year)
     form = ConditionsForm(request.POST or None, instance=conditions, school=school)
@@ -102,7 +101,7 @@ def conditions_edit(request, code, year):
 
 @login_required
 def conditions_add(request, code):
-    school = get_school_for_user(request.user, code, write=True)
+    school = selectors.get_school_for_user(request.user, code, write=True)
     form = ConditionsCreateForm(request.POST or None, school=school)
     if request.method == "POST" and form.is_valid():
         year = form.cleaned_data["year"]

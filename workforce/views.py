@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import (
     ensure_not_read_only,
-    get_school_for_user,
     require_role,
     require_writer,
     user_county,
@@ -24,6 +23,7 @@ from accounts.models import AuditEntry, Role
 from accounts.services import audit_record
 from balance_inspect.xlsx import xlsx_response
 from schools.importing import read_upload
+from schools.selectors import get_school_for_user
 from workforce import exports, selectors
 from workforce.forms import ApprovedPostsForm, ImportForm
 from workforce.importing import TEMPLATES, allowed_values, required_label

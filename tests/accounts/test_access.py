@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from accounts.access import get_school_for_user, schools_visible_to
+from schools.selectors import get_school_for_user, schools_visible_to
 
 pytestmark = pytest.mark.django_db
 
