@@ -8,7 +8,7 @@ from accounts.models import AuditEntry, Role, User
 def audit_entries_visible_to(user):
     """Admins without a county see everything; bureau staff see their county's trail."""
     qs = AuditEntry.objects.select_related("county")
-    if user.role == Role.ADMIN and user.county_id is None:
+    if user.is_unscoped:
         return qs
     return qs.filter(county_id=user.county_id)
 
@@ -38,8 +38,8 @@ def users_managed_by(actor):
     county admin can hand itself (or a colleague) a wider area.
     """
     qs = User.objects.select_related("county", "township", "school").order_by("role", "username")
-    if not actor.is_authenticated or actor.role != Role.ADMIN:
+    if not actor.is_authenticated or not actor.manages_users:
         return qs.none()
-    if actor.county_id is None:
+    if actor.is_unscoped:
         return qs
     return qs.filter(county_id=actor.county_id).exclude(role=Role.ADMIN)

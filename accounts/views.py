@@ -8,69 +8,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.access import require_role, require_user_manager
+from accounts.access import AUDIT_READERS, TWO_FACTOR_USERS, require_role, require_user_manager
 from accounts.forms import AuditFilterForm, OTPTokenForm, UserForm
-from accounts.models import AuditEntry, Role
+from accounts.menu import home_tiles
+from accounts.models import AuditEntry
 from accounts.selectors import audit_entries_visible_to, filter_audit, users_managed_by
 from accounts.services import audit_record, diff, model_snapshot
-
-# What each role does first, in the order they do it.
-HOME_TILES = {
-    Role.BUREAU: [
-        ("dashboard:overview", "县域总览", "达标情况、差异系数、倒计时一屏看清"),
-        ("schools:import_start", "导入数据", "学校、办学条件、教师、班级 Excel 模板"),
-        ("indicators:list", "指标评估", "差异系数与逐校达标，生成缺口清单"),
-        ("rectification:list", "整改台账", "问题、措施、进度、销号"),
-        ("rectification:readiness", "迎检准备", "倒排工期与准备情况"),
-        ("dropout_control:list", "控辍保学", "疑似辍学、劝返、复学"),
-        ("workforce:overview", "师资队伍", "编制、学科配备、交流与培训"),
-        ("surveys:list", "满意度调查", "社会认可度自测"),
-        ("dossiers:list", "迎检档案", "生成迎检 PDF 档案"),
-        ("schools:list", "学校", "全县学校及办学条件"),
-        ("accounts:otp_setup", "双重验证", "为账号启用动态验证码"),
-    ],
-    Role.TOWNSHIP: [
-        ("dropout_control:list", "控辍保学", "本乡镇的辍学个案与劝返记录"),
-        ("dropout_control:create", "登记个案", "登记一名疑似辍学学生"),
-        ("schools:list", "本乡镇学校", "学校名单与办学条件"),
-    ],
-    Role.SCHOOL: [
-        ("dropout_control:create", "报告疑似辍学", "无故缺课超过规定天数的学生"),
-        ("dropout_control:list", "本校个案", "本校报告的个案进展"),
-        ("schools:list", "本校数据", "办学条件、教师、班级"),
-        ("schools:import_start", "导入本校数据", "使用 Excel 模板"),
-    ],
-    Role.INSPECTOR: [
-        ("dashboard:overview", "县域总览", "只读：达标情况与差异系数"),
-        ("indicators:list", "评估结果", "表Ⅱ、表Ⅲ"),
-        ("dropout_control:list", "控辍保学统计", "个人信息已脱敏"),
-        ("dossiers:list", "迎检档案", "下载已生成的档案"),
-        ("surveys:list", "满意度调查", "只读：社会认可度自测结果"),
-        ("schools:list", "学校", "学校与办学条件"),
-    ],
-}
-HOME_TILES[Role.ADMIN] = HOME_TILES[Role.BUREAU] + [
-    ("accounts:users", "用户管理", "账号、角色与管辖范围"),
-    ("accounts:audit", "审计记录", "谁在何时改了什么"),
-]
 
 
 @login_required
 @require_safe
 def home(request):
-    tiles = []
-    for name, label, help_text in HOME_TILES.get(request.user.role, []):
-        try:
-            tiles.append({"url": reverse(name), "label": label, "help": help_text})
-        except NoReverseMatch:
-            continue
-    return render(request, "home.html", {"tiles": tiles})
+    return render(request, "home.html", {"tiles": home_tiles(request.user)})
 
 
 class LoginView(auth_views.LoginView):
@@ -81,7 +35,7 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def audit_list(request):
-    require_role(request.user, Role.ADMIN, Role.BUREAU)
+    require_role(request.user, *AUDIT_READERS)
     form = AuditFilterForm(request.GET or None)
     entries = audit_entries_visible_to(request.user)
     if form.is_valid():
@@ -160,7 +114,7 @@ def user_unlock(request, pk):
 
 @login_required
 def otp_setup(request):
-    require_role(request.user, Role.ADMIN, Role.BUREAU)
+    require_role(request.user, *TWO_FACTOR_USERS)
     device = TOTPDevice.objects.filter(user=request.user).first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name="动态验证码", confirmed=False)

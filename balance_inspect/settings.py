@@ -98,7 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "balance_inspect.context_processors.navigation",
+                "accounts.context_processors.navigation",
                 "ops.context_processors.service_status",
             ],
             # The one number formatter's filters (num, cv, pct, wan, yes_no …) in every template.
