@@ -185,6 +185,11 @@ MEDIA_URL = None
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
 # An import preview not confirmed within this many hours is refused and its kept file deleted.
 IMPORT_PREVIEW_MAX_AGE_HOURS = env_int("IMPORT_PREVIEW_MAX_AGE_HOURS", 24, minimum=1)
+# An uploaded workbook is refused before parsing when it unpacks past this size, or its first
+# sheet has more rows or a wider column than this (decompression bombs; balance_inspect.xlsx_read).
+XLSX_MAX_UNPACKED_MB = env_int("XLSX_MAX_UNPACKED_MB", 100, minimum=1)
+XLSX_MAX_ROWS = env_int("XLSX_MAX_ROWS", 50000, minimum=100)
+XLSX_MAX_COLUMNS = env_int("XLSX_MAX_COLUMNS", 200, minimum=20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

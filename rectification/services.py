@@ -293,14 +293,21 @@ class ImportSummary:
 def _read_first_sheet(upload) -> list[tuple]:
     from openpyxl import load_workbook
 
+    from balance_inspect.xlsx_read import check_xlsx_bounds, data_rows
+
     upload.seek(0)
+    try:
+        check_xlsx_bounds(upload)  # before openpyxl: a bomb is refused without being unpacked
+    except ValidationError as exc:
+        raise ImportRefused([feedback.RowError(1, "文件", exc.messages[0])]) from exc
     try:
         wb = load_workbook(upload, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
         raise ImportRefused([feedback.RowError(1, "文件", f"无法读取 Excel 文件：{exc.__class__.__name__}")]) from exc
     try:
-        ws = wb.worksheets[0]
-        return [tuple(row) for row in ws.iter_rows(values_only=True)]
+        header, rows = data_rows(wb.worksheets[0], (*feedback.COLUMNS, *feedback.OPTIONAL_COLUMNS),
+                                 lambda c: "" if c is None else str(c).strip())
+        return [tuple(header), *(tuple(row) for row in rows)]
     finally:
         wb.close()
 

@@ -36,6 +36,7 @@ from accounts.access import require_role
 from accounts.models import AuditEntry, Role
 from accounts.services import audit_record
 from balance_inspect.uploads import validate_upload
+from balance_inspect.xlsx_read import check_xlsx_bounds, data_rows
 from schools.columns import (
     TEACHING_POINT,
     TEMPLATES,
@@ -152,6 +153,10 @@ def read_sheet(data: bytes, template: Template, *, limit: int | None = None):
     """
     known = set(template.headers)
     try:
+        check_xlsx_bounds(data)  # before openpyxl: a bomb is refused without being unpacked
+    except ValidationError as exc:
+        return [], [], [(None, FILE_COLUMN, exc.messages[0])]
+    try:
         workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
     except Exception:  # any failure of the parser on an untrusted file is a refusal, not a crash
         logger.info("unreadable xlsx upload", exc_info=True)
@@ -161,8 +166,7 @@ def read_sheet(data: bytes, template: Template, *, limit: int | None = None):
         # Some exporters write a wrong <dimension> (e.g. "A1"); read-only mode would then stop
         # there and silently drop rows and columns. Without it, every row in the file is read.
         sheet.reset_dimensions()
-        rows_iter = sheet.iter_rows(values_only=True)
-        header = next(rows_iter, None) or ()
+        header, rows_iter = data_rows(sheet, known, _header_text)
         positions, errors = {}, []
         for index, cell in enumerate(header):
             name = _header_text(cell)
