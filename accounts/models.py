@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -144,3 +145,48 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("审计记录不可删除")
+
+    @property
+    def object_type_label(self) -> str:
+        """The Chinese name of the audited kind of object (never "app.Model")."""
+        model = self._model()
+        return str(model._meta.verbose_name) if model else self.object_type
+
+    @property
+    def changes_display(self) -> list[tuple[str, str, str]]:
+        """``(field label, old, new)`` per change, with choice keys and yes/no written as a person
+        reads them ("状态：未启动 → 已完成", never "status: not_started → completed")."""
+        model = self._model()
+        rows = []
+        for name, change in (self.changes or {}).items():
+            field = _field_or_none(model, name)
+            label = str(field.verbose_name) if field is not None else name
+            if isinstance(change, list | tuple) and len(change) == 2:
+                rows.append((label, _display_value(field, change[0]), _display_value(field, change[1])))
+            else:
+                rows.append((label, "", _display_value(field, change)))
+        return rows
+
+    def _model(self):
+        try:
+            return apps.get_model(self.object_type)
+        except (LookupError, ValueError):
+            return None
+
+
+def _field_or_none(model, name: str):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except Exception:  # FieldDoesNotExist, or a name that is not a field (e.g. "password")
+        return None
+
+
+def _display_value(field, value) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    choices = dict(field.flatchoices) if field is not None and getattr(field, "choices", None) else {}
+    return str(choices.get(value, value))

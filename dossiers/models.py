@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from balance_inspect.jobs import BackgroundJob
+from domain.vocabulary import SCHEME_LABELS
 
 
 class Dossier(BackgroundJob):
@@ -37,6 +38,9 @@ class Dossier(BackgroundJob):
     def __str__(self):
         return f"{self.county.name} {self.year}学年 迎检档案 第{self.version}版"
 
+    def get_scheme_display(self) -> str:
+        return SCHEME_LABELS.get(self.scheme, self.scheme)
+
     @property
     def download_name(self) -> str:
-        return f"{self.county.name}_{self.year}学年_{self.scheme}_迎检档案_v{self.version}.pdf"
+        return f"{self.county.name}_{self.year}学年_{self.get_scheme_display()}_迎检档案_v{self.version}.pdf"
