@@ -134,7 +134,7 @@ def main() -> None:
     settings = EngineSettings()
     load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
     timing = best_of(lambda: build_units(schools, teachers, settings))
-    units = timing[2].units
+    units, splits = timing[2].units, timing[2].splits
     stage_counts = {s: sum(u.stage == s for u in units) for s in ("primary", "junior")}
     print(
         f"input: {len(schools):,} schools, {len(teachers):,} roster groups, {len(classes):,} classes"
@@ -154,13 +154,13 @@ def main() -> None:
         "input_fingerprint",
         best_of(lambda: input_fingerprint(schools, teachers, classes, "quality-2017", settings)),
     )
-    timing = best_of(lambda: unit_gaps(units, "quality-2017"))
+    timing = best_of(lambda: unit_gaps(units, "quality-2017", splits))
     report("unit_gaps quality-2017", timing, f"rows={len(timing[2]):,}")
     for scheme in ("quality-2017", "basic-2012"):
-        timing = best_of(lambda s=scheme: cv_plans(units, s))
+        timing = best_of(lambda s=scheme: cv_plans(units, s, splits))
         report(f"cv_plans {scheme}", timing, f"plans={len(timing[2])}")
     change = [UnitChange(units[0].school_code, units[0].stage, "books", 1000)]
-    report("what_if quality-2017", best_of(lambda: what_if(units, change, "quality-2017", classes, settings)))
+    report("what_if quality-2017", best_of(lambda: what_if(units, change, "quality-2017", classes, settings, splits=splits)))
 
 
 if __name__ == "__main__":

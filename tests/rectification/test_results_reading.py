@@ -125,3 +125,13 @@ def test_a_document_without_gaps_gives_no_proposals():
 ])
 def test_fmt_rounds_half_up(value, digits, text):
     assert fmt(value, digits) == text
+
+
+def test_a_shared_resource_of_a_nine_year_school_is_proposed_for_the_whole_school():
+    row = {"school_code": "1301230009", "school_name": "东关学校", "stage": "junior", "indicator": "multimedia_rooms_per100",
+           "label": "每百名学生拥有网络多媒体教室数", "unit": "间", "current_value": 2.11, "standard": 2.4,
+           "addition": 3, "part_addition": 1.36, "new_value": 2.56, "kind": "rooms", "school_level": True,
+           "lifts": ["primary", "junior"], "counted": False}
+    target = proposals_from_gaps({"gaps": {"units": [row]}})[0]["target"]
+    assert target == ("全校增加网络多媒体教室数 3 间（按折算学生数分摊，初中部分分得 1.36 间），"
+                      "使初中部分每百名学生拥有网络多媒体教室数达到 2.56（标准 2.4），同时使小学部分达标")
