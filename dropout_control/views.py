@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from accounts.access import user_county
 from accounts.models import AuditEntry
 from accounts.services import audit_record
+from balance_inspect.downloads import stored_file_response
 from balance_inspect.pdf import MissingCJKFont, render_pdf
 from balance_inspect.xlsx import xlsx_response
 from dropout_control import exports, rules, selectors, services
@@ -63,7 +64,7 @@ def _audit_view(request, case, note: str) -> None:
 def _file_response(path: str, name: str):
     if not path or not default_storage.exists(path):
         raise Http404("文件不存在")
-    return FileResponse(default_storage.open(path, "rb"), as_attachment=True, filename=name or path.rsplit("/", 1)[-1])
+    return stored_file_response(default_storage.open(path, "rb"), name or path.rsplit("/", 1)[-1])
 
 
 # --- list, create, detail, edit --------------------------------------------------------------

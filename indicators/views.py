@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Max
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import require_role, require_writer, user_county
 from accounts.models import AuditEntry, Role
 from accounts.services import audit_record
+from balance_inspect.downloads import stored_file_response
 from balance_inspect.jobs import JobStatus
 from balance_inspect.xlsx import xlsx_response
 from domain.vocabulary import CLASS_BAND_NOTE
@@ -328,7 +329,7 @@ def county_item_save(request, year, key):
 def evidence_download(request, pk):
     require_role(request.user, *READERS)
     evidence = selectors.get_evidence_for_user(request.user, pk)
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
+    return stored_file_response(evidence.file.open("rb"), evidence.original_name)
 
 
 @login_required

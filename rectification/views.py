@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.access import require_writer, user_county
+from balance_inspect.downloads import stored_file_response
 from balance_inspect.xlsx import xlsx_response
 from rectification import archive_tree, exports, schedule, selectors, services
 from rectification.forms import (
@@ -240,7 +241,7 @@ def evidence_upload(request, pk):
 def evidence_download(request, pk):
     selectors.require_reader(request.user)
     evidence = selectors.get_evidence_for_user(request.user, pk)
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
+    return stored_file_response(evidence.file.open("rb"), evidence.original_name)
 
 
 # --- files ----------------------------------------------------------------------------------
@@ -444,7 +445,7 @@ def archive_upload(request, pk):
 def archive_download(request, pk):
     selectors.require_reader(request.user)
     stored = selectors.get_archive_file_for_user(request.user, pk)
-    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.original_name)
+    return stored_file_response(stored.file.open("rb"), stored.original_name)
 
 
 # --- readiness ------------------------------------------------------------------------------

@@ -1,0 +1,52 @@
+"""Serving stored files and exports: what the browser is told about them.
+
+An uploaded file is served as what its content is (the same sniffing as the upload check), never
+as what its uploader named it: a PDF/HTML polyglot named ``report.html`` goes out as
+``application/pdf``, saved as ``report.pdf``, always as an attachment, with ``nosniff``.
+"""
+
+from pathlib import PurePath
+
+from django.http import FileResponse
+
+from balance_inspect.uploads import sniff_kind
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+EXTENSIONS = {"pdf": (".pdf",), "jpg": (".jpg", ".jpeg"), "png": (".png",), "docx": (".docx",), "xlsx": (".xlsx",)}
+UNKNOWN = "application/octet-stream"
+
+
+def stored_kind(fileobj) -> str | None:
+    """The kind of a stored (seekable) file by its content; the position is left at the start."""
+    fileobj.seek(0)
+    head = fileobj.read(16)
+    fileobj.seek(0)
+    kind = sniff_kind(head, fileobj if head.startswith(b"PK\x03\x04") else None)
+    fileobj.seek(0)
+    return kind
+
+
+def download_name(name: str, kind: str | None) -> str:
+    """The uploader's name with the extension of what the file really is ("报告.html" → "报告.pdf")."""
+    name = PurePath(name or "附件").name or "附件"
+    if kind is None:
+        return name
+    if PurePath(name).suffix.lower() in EXTENSIONS[kind]:
+        return name
+    return f"{PurePath(name).stem or '附件'}{EXTENSIONS[kind][0]}"
+
+
+def stored_file_response(fileobj, name: str) -> FileResponse:
+    """An uploaded file as an attachment of its sniffed type (octet-stream if it is none of ours)."""
+    kind = stored_kind(fileobj)
+    response = FileResponse(fileobj, as_attachment=True, filename=download_name(name, kind),
+                            content_type=CONTENT_TYPES.get(kind, UNKNOWN))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
