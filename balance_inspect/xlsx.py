@@ -1,7 +1,8 @@
 """The one xlsx writer: plain rows in, a safe workbook out (pretix's approach).
 
 Cells that a spreadsheet would run as a formula (=, +, -, @ at the start, also after tab/CR)
-are prefixed with an apostrophe-like quote so they stay text; characters that are illegal in
+are prefixed with an apostrophe so they stay text (the readers take it off again:
+`unguard_cell_value`, so an export re-imports its data); characters that are illegal in
 XML are removed. Numbers stay numbers.
 """
 
@@ -33,9 +34,25 @@ def safe_cell_value(value):
             return timezone.localtime(value).replace(tzinfo=None)
         return value
     text = _ILLEGAL.sub("", str(value))
-    if text.startswith(_FORMULA_START):
+    if _looks_like_formula(text):
         text = "'" + text
     return text
+
+
+def _looks_like_formula(text: str) -> bool:
+    """Formula-like, also behind apostrophes: "'=x" typed by a user is guarded too, so that
+    reading back (`unguard_cell_value`) drops exactly the one apostrophe the writer added."""
+    return text.lstrip("'").startswith(_FORMULA_START)
+
+
+def unguard_cell_value(value):
+    """The inverse of `safe_cell_value` for a cell read back from one of our exports: the
+    apostrophe the writer put before a formula-like text is dropped, so that an exported file
+    re-imports the data (a school named "=cmd|…"), not the guard. Only where the writer would
+    have added it: an apostrophe before anything else is the user's own text."""
+    if isinstance(value, str) and value.startswith("'") and _looks_like_formula(value):
+        return value[1:]
+    return value
 
 
 class Sheet:

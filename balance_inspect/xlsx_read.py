@@ -7,7 +7,8 @@ column XFD makes every row a 16,384-wide tuple. So, before parsing:
    large member's compression ratio;
 2. one streaming pass over the first worksheet's XML counting rows and the widest column
    (the sheet's own <dimension> may lie) against XLSX_MAX_ROWS and XLSX_MAX_COLUMNS;
-and when reading, only the columns up to the rightmost one the template knows (`data_rows`).
+and when reading, only the columns up to the rightmost one the template knows (`data_rows`), with
+the writer's formula guard taken off again (balance_inspect.xlsx.unguard_cell_value).
 Every refusal is a ValidationError with a reason in Chinese.
 """
 
@@ -19,6 +20,8 @@ from xml.etree.ElementTree import XMLPullParser
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+
+from balance_inspect.xlsx import unguard_cell_value
 
 # A member that unpacks past this ratio is a bomb: worksheet XML compresses about 5-30x,
 # shared strings of a roster with many repeated values rarely past 100x.
@@ -124,4 +127,5 @@ def data_rows(sheet, headers: Iterable[str], header_text) -> tuple[tuple, Iterat
     wanted = set(headers)
     positions = [i for i, cell in enumerate(header) if header_text(cell) in wanted]
     width = (max(positions) + 1) if positions else 1
-    return header, sheet.iter_rows(min_row=2, max_col=width, values_only=True)
+    rows = sheet.iter_rows(min_row=2, max_col=width, values_only=True)
+    return header, (tuple(unguard_cell_value(v) for v in row) for row in rows)

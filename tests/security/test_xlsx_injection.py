@@ -119,3 +119,40 @@ def test_numbers_stay_numbers_even_when_negative():
     cells = list(load_workbook(io.BytesIO(data)).active.iter_rows(min_row=2))[0]
     assert [c.value for c in cells] == [-1, -2.5, "'-1", "'=1+1"]
     assert [c.data_type for c in cells] == ["n", "n", "s", "s"]
+
+
+# --- the round trip: export, re-import, the data comes back without the guard (finding 14) -------
+
+CMD = "=cmd|' /C calc'!A0"
+
+
+def test_a_school_named_like_a_formula_survives_export_and_re_import(login, bureau, county, school_a, school_b):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from schools.models import ImportRecord
+
+    School.objects.filter(pk=school_a.pk).update(name=CMD)
+    School.objects.filter(pk=school_b.pk).update(name="'普通名称")  # the user's own apostrophe stays
+    client = login(bureau)
+    response = client.get(reverse("schools:export", args=["schools"]))
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    cells = [c for row in load_workbook(io.BytesIO(body)).active.iter_rows(values_only=True) for c in row]
+    assert "'" + CMD in cells  # the export is guarded
+
+    School.objects.filter(pk=school_a.pk).update(name="改过的名字")
+    upload = SimpleUploadedFile("学校.xlsx", body)
+    assert client.post(reverse("schools:import_start"), {"kind": "schools", "file": upload}).status_code == 302
+    record = ImportRecord.objects.latest("pk")
+    assert record.status == ImportRecord.Status.PREVIEWED, record.errors
+    client.post(reverse("schools:import_confirm", args=[record.pk]))
+    school_a.refresh_from_db()
+    school_b.refresh_from_db()
+    assert school_a.name == CMD
+    assert school_b.name == "'普通名称"
+
+
+@pytest.mark.parametrize("text", [CMD, "+1+1", "-1", "@SUM(A1)", "\t=1", "-", "'=x", "'普通", "普通", 12])
+def test_reading_back_undoes_exactly_what_the_writer_did(text):
+    from balance_inspect.xlsx import safe_cell_value, unguard_cell_value
+
+    assert unguard_cell_value(safe_cell_value(text)) == text
