@@ -2,6 +2,7 @@
 {% load %} is needed: they only wrap :mod:`domain.numbers`, the one formatter.
 
     {{ x|num }} 2 places, grouped · {{ x|num:0 }} a count · {{ cv|cv }} 3 places
+    {{ limit|cv_limit }} 0.50 · {{ standard|line }} 4.5, 2,000
     {{ rate|pct }} 0.9618 → 96.2% · {{ yuan|wan }} 295.31 万元 · {{ flag|yes_no }} 是/否
     {{ d|signed }} +3
 """
@@ -28,6 +29,17 @@ def cv(value) -> str:
 
 
 @register.filter
+def cv_limit(value) -> str:
+    return numbers.cv_limit(value)
+
+
+@register.filter
+def line(value) -> str:
+    """A standard as the rules write it: 85, 4.5, 2,000."""
+    return numbers.line(value)
+
+
+@register.filter
 def pct(value, digits=None) -> str:
     """A fraction as a percentage. A rate object with ``rate``, ``line`` and ``passed`` (the
     survey's Rate) prints consistently with its verdict (84.9998%, never 85.0% when failing)."""
@@ -38,6 +50,13 @@ def pct(value, digits=None) -> str:
             return numbers.pct_against(value.rate, line, places, passed=passed)
         value = value.rate
     return numbers.pct(value, places)
+
+
+@register.filter
+def pct_vs(value, line) -> str:
+    """A rate judged ``≥ line`` (both fractions), printed so that it never contradicts the
+    verdict: {{ retention|pct_vs:0.95 }} → "94.996%" rather than "95.0%" when it fails."""
+    return numbers.pct_against(value, line)
 
 
 @register.filter

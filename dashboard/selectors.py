@@ -29,9 +29,10 @@ from django.http import Http404
 
 from accounts.access import require_role, user_county
 from accounts.models import Role
+from domain import numbers
 from dropout_control.selectors import case_summary
 from indicators.charts import cv_chart_svg
-from indicators.engine import RULESETS, STAGE_LABELS, STAGES, format_number, get_ruleset
+from indicators.engine import RULESETS, STAGE_LABELS, STAGES, get_ruleset
 from indicators.selectors import assessments_visible_to
 from indicators.tables import table2
 from rectification.selectors import archive_completeness, ledger_summary
@@ -46,7 +47,7 @@ from .charts import line_chart_svg
 READERS = (Role.ADMIN, Role.BUREAU, Role.INSPECTOR)
 # quality-2017 first: its per-school standards make it the scheme the schools table colours by.
 SCHEME_ORDER = ("quality-2017", "basic-2012")
-_CACHE_VERSION = "v1"
+_CACHE_VERSION = "v2"  # v2: texts from domain.numbers
 # What is derived from a finished assessment never goes stale; the expiry only bounds the memory
 # that old assessments hold in the cache.
 DIGEST_SECONDS = 7 * 24 * 3600
@@ -123,12 +124,12 @@ def _digest(result: dict, ref: dict) -> dict:
         for ind in rs.indicators:
             entry = s["indicators"][ind.key]
             indicators.append({
-                "key": ind.key, "label": ind.label, "cv": entry["cv"], "cv_text": format_number(entry["cv"], 3),
+                "key": ind.key, "label": ind.label, "cv": entry["cv"], "cv_text": numbers.cv(entry["cv"]),
                 "threshold": entry.get("cv_threshold"), "passed": entry.get("cv_passed"),
             })
         stages.append({
             "stage": stage, "label": STAGE_LABELS[stage], "units": s["units"], "students": s["students"],
-            "composite_cv": s.get("composite_cv"), "composite_text": format_number(s.get("composite_cv"), 3),
+            "composite_cv": s.get("composite_cv"), "composite_text": numbers.cv(s.get("composite_cv")),
             "threshold": s.get("cv_threshold", rs.cv_thresholds[stage]), "rule": rs.cv_rule, "passed": s.get("passed"),
             "classes": s.get("classes", {}), "indicators": indicators,
             "failing": sum(1 for i in indicators if i["passed"] is False),

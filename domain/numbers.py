@@ -40,6 +40,8 @@ CV = 3
 """Places of difference coefficients (表Ⅲ 差异系数)."""
 RATE = 1
 """Places of a ratio or rate printed as a percentage (表Ⅳ, 表Ⅴ, 表Ⅵ)."""
+CV_LIMIT = 2
+"""Places of a coefficient threshold, as the standards write it (≤ 0.50, ≤ 0.45, ≤ 0.65)."""
 
 YES = "是"
 NO = "否"
@@ -113,6 +115,11 @@ def cv(x) -> str:
     return num(x, CV)
 
 
+def cv_limit(x) -> str:
+    """A coefficient threshold as the standards write it: 0.5 → "0.50"."""
+    return num(x, CV_LIMIT)
+
+
 def pct(x, digits: int = RATE) -> str:
     """A ratio given as a fraction, printed as a percentage: 0.9618 → "96.2%"."""
     value = exact(x)
@@ -166,18 +173,25 @@ def line(x) -> str:
     return num(value, places)
 
 
-def _places_against(value: Fraction, limit: Fraction, digits: int, passed: bool, at_least: bool) -> Decimal:
+def _places_against(value: Fraction, limit: Fraction, digits: int, passed: bool, at_least: bool,
+                    strict: bool) -> Decimal:
     for places in range(digits, digits + _MAX_EXTRA_PLACES + 1):
         shown = Fraction(round_half_up(value, places))
-        if (shown >= limit if at_least else shown <= limit) == passed:
+        if strict:
+            reads_passed = shown > limit if at_least else shown < limit
+        else:
+            reads_passed = shown >= limit if at_least else shown <= limit
+        if reads_passed == passed:
             return round_half_up(value, places)
     return round_half_up(value, digits + _MAX_EXTRA_PLACES)
 
 
-def against(x, limit, digits: int = MEAN, *, at_least: bool = True, passed: bool | None = None) -> str:
+def against(x, limit, digits: int = MEAN, *, at_least: bool = True, strict: bool = False,
+            passed: bool | None = None) -> str:
     """``x`` printed so that it does not contradict its verdict against ``limit``.
 
-    ``at_least``: the rule is ``x ≥ limit`` (False: ``x ≤ limit``, as for coefficients).
+    ``at_least``: the rule is ``x ≥ limit`` (False: ``x ≤ limit``, as for coefficients);
+    ``strict``: ``>`` / ``<`` instead.
     ``passed``: the verdict as judged (unrounded, by the engine); judged here when omitted.
     Starts at ``digits`` places and adds places only while the printed figure would sit on the
     wrong side of the line: against(84.9998, 85, 1) → "84.9998"; against(0.4504, 0.45, 3,
@@ -189,8 +203,11 @@ def against(x, limit, digits: int = MEAN, *, at_least: bool = True, passed: bool
     if bound is None:
         return num(value, digits)
     if passed is None:
-        passed = value >= bound if at_least else value <= bound
-    shown = _places_against(value, bound, digits, passed, at_least)
+        if strict:
+            passed = value > bound if at_least else value < bound
+        else:
+            passed = value >= bound if at_least else value <= bound
+    shown = _places_against(value, bound, digits, passed, at_least, strict)
     return _text(shown, True)
 
 

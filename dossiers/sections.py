@@ -10,10 +10,12 @@ from collections import Counter
 from django.db.models import Count, Q, Sum
 
 from accounts.access import county_reader
+from domain import numbers
 from domain import vocabulary as vocab
 from dropout_control.selectors import case_summary
 from indicators.charts import cv_chart_svg
-from indicators.engine import RULESETS, round_half_up
+from indicators.engine import RULESETS
+from indicators.tables import value_digits
 from rectification import selectors as rectification_selectors
 from rectification.models import RectificationItem
 from schools.models import SCHOOL_ORDER, School, SchoolClass, SchoolConditions, Teacher, school_year_label
@@ -21,13 +23,6 @@ from workforce.selectors import staffing_summary
 
 STAGES = tuple((key, vocab.STAGE_LABELS[key]) for key in vocab.STAGE_KEYS)
 TYPE_ORDER = vocab.SCHOOL_TYPES
-
-
-def fmt(value, digits=3):
-    """Display a number the way published tables do (half up); None → '—'."""
-    if value is None:
-        return "—"
-    return f"{round_half_up(value, digits):.{digits}f}"
 
 
 def overview(county, year: int, result: dict) -> dict:
@@ -65,14 +60,17 @@ def cv_tables(result: dict, scheme: str) -> list[dict]:
         rows = []
         for ind in ruleset.indicators:
             r = stage_result["indicators"].get(ind.key, {})
+            digits = value_digits(ind.key)
             rows.append({
-                "label": ind.label, "unit": ind.unit, "mean": fmt(r.get("mean"), 2), "std": fmt(r.get("std"), 2),
-                "cv": fmt(r.get("cv")), "threshold": fmt(r.get("cv_threshold"), 2) if r.get("cv_threshold") else "",
+                "label": ind.label, "unit": ind.unit,
+                "mean": numbers.num(r.get("mean"), digits), "std": numbers.num(r.get("std"), digits),
+                "cv": numbers.cv(r.get("cv")),
+                "threshold": numbers.cv_limit(r.get("cv_threshold")) if r.get("cv_threshold") else "",
                 "passed": r.get("cv_passed"),
             })
         tables.append({
             "stage": stage, "label": label, "units": stage_result["units"], "students": stage_result["students"],
-            "rows": rows, "composite": fmt(stage_result.get("composite_cv")), "passed": stage_result.get("passed"),
+            "rows": rows, "composite": numbers.cv(stage_result.get("composite_cv")), "passed": stage_result.get("passed"),
             "chart": cv_chart_svg(stage_result, scheme) if stage_result["units"] else "",
         })
     return tables
@@ -90,7 +88,7 @@ def compliance(result: dict, scheme: str) -> list[dict]:
             value = unit["values"].get(ind.key)
             meets = (unit.get("meets") or {}).get(ind.key)
             margin = standard and value is not None and not meets and value >= 0.85 * standard
-            cells.append({"value": fmt(value, 2), "standard": fmt(standard, 1) if standard else "",
+            cells.append({"value": numbers.num(value, value_digits(ind.key)), "standard": numbers.line(standard) if standard else "",
                           "state": "" if meets in (None, True) else ("warn" if margin else "fail")})
         rows.append({"code": unit["school_code"], "name": unit.get("school_name", unit["school_code"]),
                      "stage": dict(STAGES)[stage], "students": unit["students"], "cells": cells,
@@ -136,8 +134,9 @@ def appendix_school_rows(county, year: int, result: dict, scheme: str, *, school
             units.append({
                 "stage": dict(STAGES)[unit["stage"]], "students": unit["students"], "passed": unit.get("passed"),
                 "values": [
-                    {"label": ind.label, "unit": ind.unit, "value": fmt(unit["values"].get(ind.key), 2),
-                     "standard": fmt((ind.standard or {}).get(unit["stage"]), 1) if ind.standard else "",
+                    {"label": ind.label, "unit": ind.unit,
+                     "value": numbers.num(unit["values"].get(ind.key), value_digits(ind.key)),
+                     "standard": numbers.line((ind.standard or {}).get(unit["stage"])) if ind.standard else "",
                      "meets": (unit.get("meets") or {}).get(ind.key)}
                     for ind in ruleset.indicators
                 ],

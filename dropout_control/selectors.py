@@ -254,16 +254,18 @@ def retention_table(user, county, year: int) -> dict:
 
 def latest_retention(user, county) -> dict:
     """County rates of the latest year that has graduates:
-    {"year", "nine_year", "junior", "formula", "formula_label"} (year and rates None without data)."""
+    {"year", "nine_year", "junior", "formula", "formula_label", "target"} (year and rates None
+    without data; target: the junior line, for verdict-consistent display)."""
     formula = retention_formula()
     label = retention.FORMULA_LABELS[formula]
     county_years, _ = _cohort_years(cohorts_visible_to(user).filter(school__county=county))
     years = [y for y, row in county_years.items() if row.junior_graduates]
     if not years:
-        return {"year": None, "nine_year": None, "junior": None, "formula": formula, "formula_label": label}
+        return {"year": None, "nine_year": None, "junior": None, "formula": formula, "formula_label": label,
+                "target": retention.JUNIOR_TARGET}
     rates = retention.rates_for(county_years, max(years), formula)
     return {"year": rates.year, "nine_year": rates.nine_year, "junior": rates.junior, "formula": formula,
-            "formula_label": label}
+            "formula_label": label, "target": retention.JUNIOR_TARGET}
 
 
 def cohort_rows(user, county, year: int) -> QuerySet:

@@ -1,50 +1,27 @@
 """Server-side SVG charts of an assessment (pygal), shared by the pages and the dossier PDFs.
 
-The SVG carries no script (pygal's tooltip JS is turned off: CSP forbids it and PDFs ignore it)
-and an explicit CJK font-family, so the same string renders in a browser and in WeasyPrint.
-Text goes through pygal's XML builder, which escapes it; the result is safe to insert inline.
+Style and SVG output (no script, CJK font) are those of :mod:`balance_inspect.charts`; values
+print as :mod:`domain.numbers` prints coefficients, so a bar reads like the table beside it.
 """
 
 from __future__ import annotations
 
-import re
-
 import pygal
-from pygal.style import Style
 
-from .engine import STAGE_LABELS, format_number, get_ruleset
+from balance_inspect.charts import BLUE, FAIL_COLOR, OK_COLOR, UNDEFINED_COLOR, style, svg
+from domain import numbers
 
-FONT_FAMILY = '"Noto Sans CJK SC", sans-serif'
-OK_COLOR = "#2e7d32"
-FAIL_COLOR = "#c62828"
-UNDEFINED_COLOR = "#9e9e9e"
-THRESHOLD_COLOR = "#90a4ae"
-_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.DOTALL)
+from .engine import STAGE_LABELS, get_ruleset
 
-_STYLE = Style(
-    font_family=FONT_FAMILY,
-    background="#ffffff",
-    plot_background="#ffffff",
-    foreground="#333333",
-    foreground_strong="#111111",
-    foreground_subtle="#777777",
-    colors=("#1f5fa8",),
-    guide_stroke_color="#dddddd",
-    # The threshold is the one major guide: a solid red line across the bars.
-    major_guide_stroke_color=FAIL_COLOR,
-    major_guide_stroke_dasharray="0",
-    label_font_size=12,
-    major_label_font_size=12,
-    value_font_size=11,
-    title_font_size=14,
-)
+# The threshold is the one major guide: a solid red line across the bars.
+_STYLE = style(colors=(BLUE,), major_guide_stroke_color=FAIL_COLOR, major_guide_stroke_dasharray="0")
 
 
 def _bar(value: float | None, passed: bool | None) -> dict:
     if value is None:
         return {"value": None, "color": UNDEFINED_COLOR}
-    color = FAIL_COLOR if passed is False else OK_COLOR if passed else "#1f5fa8"
-    return {"value": value, "color": color, "label": format_number(value, 3)}
+    color = FAIL_COLOR if passed is False else OK_COLOR if passed else BLUE
+    return {"value": value, "color": color, "label": numbers.cv(value)}
 
 
 def _ticks(top: float, threshold: float | None) -> list[float]:
@@ -79,7 +56,7 @@ def cv_chart_svg(stage_result: dict, scheme: str, *, title: str | None = None, s
     top = max([*values, threshold or 0, 0.1])
     heading = title or (f"{STAGE_LABELS[stage]} 差异系数" if stage else "差异系数")
     if threshold is not None:
-        heading += f"（红线：标准 ≤ {format_number(threshold, 2)}）"
+        heading += f"（红线：标准 ≤ {numbers.cv_limit(threshold)}）"
     chart = pygal.HorizontalBar(
         style=_STYLE,
         js=[],
@@ -89,7 +66,7 @@ def cv_chart_svg(stage_result: dict, scheme: str, *, title: str | None = None, s
         print_values=True,
         show_legend=False,
         truncate_label=-1,
-        value_formatter=lambda v: format_number(v, 3),
+        value_formatter=numbers.cv,
         title=heading,
         margin=12,
         margin_left=36,  # pygal measures CJK labels as narrower than they render
@@ -101,8 +78,4 @@ def cv_chart_svg(stage_result: dict, scheme: str, *, title: str | None = None, s
     # Reversed so the first indicator is drawn at the top, in the order of 表Ⅲ.
     chart.x_labels = list(reversed(labels))
     chart.add("差异系数", list(reversed(bars)))
-    # pygal always embeds its config as an inline <script> (even with js=[]); CSP would block it
-    # and nothing needs it, so it is cut out of the well-formed output.
-    svg = _SCRIPT.sub("", chart.render(is_unicode=True))
-    # An explicit attribute on the root as well: WeasyPrint applies it even where CSS is not read.
-    return svg.replace("<svg ", f"<svg font-family='{FONT_FAMILY}' ", 1)
+    return svg(chart)

@@ -42,6 +42,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from domain import numbers
+
 # Appended to by other apps' AppConfig.ready(); see the module docstring for the contract.
 COUNTY_ITEM_PROVIDERS: list[Callable] = []
 
@@ -171,9 +173,12 @@ def value_text(spec: ItemSpec, value: Decimal | int | float | None) -> str:
     if value is None:
         return "未录入"
     if spec.is_boolean:
-        return "是" if Decimal(str(value)) == 1 else "否"
-    number = value if isinstance(value, Decimal) else Decimal(str(value))
-    text = f"{number.normalize():f}"
+        return numbers.yes_no(value)
+    # 表Ⅳ/表Ⅴ: ratios 1 place, other numbers integers; more places only where fewer would print
+    # the line itself beside a failing verdict (84.96 entered against ≥ 85% reads 84.96%).
+    digits = numbers.RATE if spec.unit == "%" else 0
+    text = numbers.against(value, spec.threshold, digits, at_least=spec.comparator in (GE, GT),
+                           strict=spec.comparator in (GT, LT), passed=judge(spec, value))
     return f"{text}{spec.unit}" if spec.unit in ("%",) else f"{text} {spec.unit}".rstrip()
 
 

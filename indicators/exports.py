@@ -1,18 +1,15 @@
 """xlsx exports of a stored assessment: 表Ⅱ and 表Ⅲ, through the one xlsx writer.
 
-Numbers are written as numbers; coefficients rounded half up to 3 decimals as published,
-means and SDs to 4. In 表Ⅱ every value below its per-school standard is a Flagged (shaded) cell.
+Numbers are written as numbers, rounded half up exactly as the pages print them (domain.numbers):
+coefficients 3 places, values, means and SDs at their indicator's places (tables.value_digits),
+each cell formatted to show those places. In 表Ⅱ every value below its per-school standard is a
+Flagged (shaded) cell.
 """
 
-from balance_inspect.xlsx import Flagged, Sheet
+from balance_inspect.xlsx import Flagged, Num, Sheet
+from domain import numbers
 
-from .engine import round_half_up
-from .tables import table2, table3
-
-
-def _num(value, digits: int):
-    rounded = round_half_up(value, digits)
-    return None if rounded is None else float(rounded)
+from .tables import table2, table3, value_digits
 
 
 def table2_sheet(result: dict) -> Sheet:
@@ -26,11 +23,11 @@ def table2_sheet(result: dict) -> Sheet:
     for r in t["rows"]:
         row = [r["school_code"], r["school_name"], r["township"], r["stage_label"], r["students"]]
         for cell in r["cells"]:
-            value = _num(cell["value"], 4)
+            value = Num(cell["value"], value_digits(cell["key"]))
             row.append(Flagged(value) if cell["state"] else value)
             row.append(cell["standard"])
         row.append(r["met"])
-        row.append({True: "达标", False: "未达标"}.get(r["passed"], "—"))
+        row.append({True: "达标", False: "未达标"}.get(r["passed"], numbers.UNDEFINED))
         rows.append(row)
     widths = [14, 22, 10, 6, 9] + [14, 9] * len(t["indicators"]) + [9, 9]
     return Sheet("表Ⅱ 学校达标情况", headers, rows, widths=widths)
@@ -44,19 +41,21 @@ def table3_sheet(result: dict) -> Sheet:
         if not block["units"]:
             continue
         for r in block["rows"]:
-            cv = _num(r["cv"], 3)
+            cv = Num(r["cv"], numbers.CV)
+            digits = value_digits(r["key"])
             rows.append([
                 block["label"], r["label"], r["unit"], block["units"], block["students"],
-                _num(r["mean"], 4), _num(r["std"], 4),
+                Num(r["mean"], digits), Num(r["std"], digits),
                 Flagged(cv) if r["cv_passed"] is False else cv,
-                r["cv_threshold"], {True: "达标", False: "未达标"}.get(r["cv_passed"], "—"),
+                Num(r["cv_threshold"], numbers.CV_LIMIT),
+                {True: "达标", False: "未达标"}.get(r["cv_passed"], numbers.UNDEFINED),
             ])
-        composite = _num(block["composite_cv"], 3)
+        composite = Num(block["composite_cv"], numbers.CV)
         judged = block["rule"] == "composite"
         rows.append([
             block["label"], "综合差异系数" + ("" if judged else "（仅供参考）"), "", block["units"], block["students"],
             None, None, Flagged(composite) if judged and block["passed"] is False else composite,
-            block["threshold"] if judged else None,
-            {True: "达标", False: "未达标"}.get(block["passed"], "—") if judged else "—",
+            Num(block["threshold"], numbers.CV_LIMIT) if judged else None,
+            {True: "达标", False: "未达标"}.get(block["passed"], numbers.UNDEFINED) if judged else numbers.UNDEFINED,
         ])
     return Sheet("表Ⅲ 校际差异系数", headers, rows, widths=[6, 40, 6, 8, 10, 12, 12, 10, 12, 9])

@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import math
 
-from .engine import STAGE_LABELS, STAGES, format_number, get_ruleset
+from domain import numbers
+
+from .engine import STAGE_LABELS, STAGES, get_ruleset
 from .engine.rules import reaches
 
-# Per-student teacher counts are small numbers (0.05 teachers per student): more digits.
+# Per-student teacher counts of the 2012 scheme are small numbers (0.05 teachers per student):
+# 2 places would print 0.05 for every school, so they get 4. Every other value prints 2.
 _FOUR_DIGITS = {"teacher_ratio", "qualified_teachers_pp", "senior_title_teachers_pp"}
 
 
 def value_digits(key: str) -> int:
-    return 4 if key in _FOUR_DIGITS else 2
+    """Places of an indicator's values and means, on every page, PDF and workbook."""
+    return 4 if key in _FOUR_DIGITS else numbers.MEAN
 
 
-def fmt(value, digits: int = 2) -> str:
-    return format_number(value, digits) if value is not None else "—"
+fmt = numbers.num
 
 
 def table3(result: dict) -> list[dict]:
@@ -41,16 +44,16 @@ def table3(result: dict) -> list[dict]:
                 "key": ind.key, "label": ind.label, "unit": ind.unit,
                 "mean": r["mean"], "std": r["std"], "cv": r["cv"],
                 "mean_text": fmt(r["mean"], digits), "std_text": fmt(r["std"], digits),
-                "cv_text": format_number(r["cv"], 3) if s["units"] else "—",
+                "cv_text": numbers.cv(r["cv"]) if s["units"] else numbers.UNDEFINED,
                 "cv_threshold": r["cv_threshold"], "cv_passed": r["cv_passed"],
-                "threshold_text": fmt(r["cv_threshold"], 2) if r["cv_threshold"] is not None else "—",
+                "threshold_text": numbers.cv_limit(r["cv_threshold"]),
             })
         out.append({
             "stage": stage, "label": STAGE_LABELS[stage], "units": s["units"], "students": s["students"],
-            "threshold": rs.cv_thresholds[stage], "threshold_text": fmt(rs.cv_thresholds[stage], 2),
+            "threshold": rs.cv_thresholds[stage], "threshold_text": numbers.cv_limit(rs.cv_thresholds[stage]),
             "rule": rs.cv_rule, "rows": rows,
             "composite_cv": s["composite_cv"],
-            "composite_text": format_number(s["composite_cv"], 3) if s["units"] else "—",
+            "composite_text": numbers.cv(s["composite_cv"]) if s["units"] else numbers.UNDEFINED,
             "passed": s["passed"], "classes": s["classes"],
         })
     return out
@@ -88,7 +91,7 @@ def table2(result: dict) -> dict:
                     state = "fail"
             cells.append({
                 "key": ind.key, "value": value, "value_text": fmt(value, value_digits(ind.key)),
-                "standard": standard, "standard_text": fmt(standard, 2) if standard is not None else "—",
+                "standard": standard, "standard_text": numbers.line(standard),
                 "state": state,
             })
         rows.append({
@@ -126,16 +129,16 @@ def drilldown(result: dict, stage: str, key: str) -> dict:
     digits = value_digits(key)
     for row in rows:
         row["variance_share"] = row["weighted_sq"] / variance if variance else None
-        row["share_text"] = format_number(row["share"] * 100, 2) + "%"
+        row["share_text"] = numbers.pct(row["share"], 2)
         row["value_text"] = fmt(row["value"], digits)
         row["deviation_text"] = fmt(row["deviation"], digits)
         row["weighted_sq_text"] = fmt(row["weighted_sq"], 6)
-        row["variance_share_text"] = fmt(row["variance_share"] * 100, 2) + "%" if row["variance_share"] is not None else "—"
+        row["variance_share_text"] = numbers.pct(row["variance_share"], 2)
     rows.sort(key=lambda row: -(row["weighted_sq"] or 0))
     return {
         "stage": stage, "stage_label": STAGE_LABELS[stage], "key": key, "label": ind.label, "unit": ind.unit,
         "mean": mean, "std": r["std"], "cv": r["cv"], "variance": variance, "students": total,
-        "mean_text": fmt(mean, digits), "std_text": fmt(r["std"], digits), "cv_text": format_number(r["cv"], 3),
+        "mean_text": fmt(mean, digits), "std_text": fmt(r["std"], digits), "cv_text": numbers.cv(r["cv"]),
         "variance_text": fmt(variance, 6), "rows": rows,
     }
 
@@ -157,15 +160,15 @@ def what_if_diff(old: dict, new: dict) -> dict:
             rows.append({
                 "key": ind.key, "label": ind.label,
                 "cv_old": a["cv"], "cv_new": b["cv"],
-                "cv_old_text": format_number(a["cv"], 3), "cv_new_text": format_number(b["cv"], 3),
-                "delta_text": "—" if delta is None else f"{'+' if delta >= 0 else ''}{format_number(delta, 4)}",
+                "cv_old_text": numbers.cv(a["cv"]), "cv_new_text": numbers.cv(b["cv"]),
+                "delta_text": numbers.signed(delta, 4),
                 "passed_old": a["cv_passed"], "passed_new": b["cv_passed"],
                 "changed": delta is None or abs(delta) > 1e-12,
             })
         stages.append({
             "stage": stage, "label": STAGE_LABELS[stage], "rows": rows,
-            "composite_old_text": format_number(so["composite_cv"], 3),
-            "composite_new_text": format_number(sn["composite_cv"], 3),
+            "composite_old_text": numbers.cv(so["composite_cv"]),
+            "composite_new_text": numbers.cv(sn["composite_cv"]),
             "passed_old": so["passed"], "passed_new": sn["passed"],
         })
     return {"passed_old": old["passed"], "passed_new": new["passed"], "stages": stages, "reasons_new": new["reasons"]}

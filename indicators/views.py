@@ -26,7 +26,7 @@ from schools.models import SchoolConditions
 
 from . import selectors, services
 from .charts import cv_chart_svg
-from .county_items import BY_KEY, PART_LABELS, items_for
+from .county_items import BY_KEY, PART_LABELS, items_for, value_text
 from .engine import RULESETS, SCHOOL, STAGE_LABELS, STAGES, get_ruleset
 from .engine.rules import WHOLE_UNIT_KINDS
 from .exports import table2_sheet, table3_sheet
@@ -169,11 +169,15 @@ def assessment_gaps(request, pk):
     for plan in gaps["cv_plans"]:
         plan["stage_label"] = STAGE_LABELS[plan["stage"]]
         plan["total_text"] = _amount(plan["total_addition"], plan["kind"])
+        digits = value_digits(plan["indicator"])
+        plan["floor_text"] = fmt(plan["floor_value"], digits)
         for school in plan["schools"]:
             school["addition_text"] = _amount(school["addition"], plan["kind"])
             school["split_note"] = (
                 f"全校增加，{STAGE_LABELS[plan['stage']]}部分分得 {fmt(school['part_addition'], 2)}"
                 if school.get("school_level") else "")
+            school["current_text"] = fmt(school["current_value"], digits)
+            school["new_text"] = fmt(school["new_value"], digits)
     total_rows = [{"stage_label": STAGE_LABELS[stage], "label": label, "unit": unit, "total": _amount(total, kind)}
                   for (_, stage, label, unit, kind), total in sorted(totals.items())]
     return render(request, "indicators/gaps.html", {"a": assessment, "gaps": gaps, "totals": total_rows})
@@ -193,7 +197,7 @@ def _split_note(row: dict) -> str:
 
 def _amount(value, kind: str) -> str:
     """An addition as people add it: whole teachers, rooms, computers, books; ㎡ and 元 to 0.01."""
-    return str(int(value)) if kind in WHOLE_UNIT_KINDS else fmt(value, 2)
+    return fmt(value, 0) if kind in WHOLE_UNIT_KINDS else fmt(value, 2)
 
 
 @login_required
@@ -280,6 +284,7 @@ def county_items(request):
                 initial = {"value": _initial_value(spec, value.value), "note": value.note}
             rows[spec.key] = {
                 "spec": spec, "row": row, "entered": value, "schemes": spec.schemes,
+                "entered_text": value_text(spec, value.value) if value is not None else "",
                 "form": CountyItemForm(spec=spec, initial=initial, prefix=spec.key) if can_write and spec.entry else None,
             }
     parts = []

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 
 from accounts.access import scope
+from domain import numbers
 from schools.models import SCHOOL_ORDER, School
 from surveys import engine
 from surveys.models import Answer, Invitation, Question, RespondentGroup, Response, Survey
@@ -208,6 +209,11 @@ def _choice_counts(survey: Survey, questions: list[Question]) -> list[dict]:
     return out
 
 
+def _rate_text(rate: engine.Rate) -> str:
+    """A satisfaction rate as a percentage, never reading as the 85 % line when it fails."""
+    return numbers.pct_against(rate.rate, rate.line, passed=rate.passed)
+
+
 def county_recognition(county, year_or_period, *, formula: str | None = None) -> dict:
     """The county's social-recognition rate for the 2017 scheme's veto item (≥ 85 %).
 
@@ -225,7 +231,7 @@ def county_recognition(county, year_or_period, *, formula: str | None = None) ->
     survey = qs.order_by("-closes_on", "-id").first()
     out = {
         "survey_id": None, "title": "", "period": "", "year": None, "status": None,
-        "rate": None, "rate_display": engine.percent(None), "answers": 0, "valid": 0, "passed": None,
+        "rate": None, "rate_display": numbers.UNDEFINED, "answers": 0, "valid": 0, "passed": None,
         "threshold": float(engine.PASS_LINE), "formula": formula, "awareness": None,
         "by_group": {}, "weakest": [],
     }
@@ -236,7 +242,7 @@ def county_recognition(county, year_or_period, *, formula: str | None = None) ->
     counts = dict(Response.objects.filter(survey=survey).values_list("group").annotate(n=Count("id")).order_by())
     out.update(
         survey_id=survey.pk, title=survey.title, period=survey.period, year=survey.year, status=survey.status,
-        rate=res.satisfaction.value, rate_display=engine.percent(res.satisfaction.rate),
+        rate=res.satisfaction.value, rate_display=_rate_text(res.satisfaction),
         answers=sum(counts.values()), valid=res.satisfaction.valid, passed=res.satisfaction.passed,
         awareness=res.awareness.value,
         by_group={

@@ -1,28 +1,11 @@
-"""Formatting filters of the dashboards and the key figures on the home page."""
+"""The key figures on the home page (numbers print through the builtin number filters)."""
 
 from django import template
 from django.utils import timezone
 
 from dashboard import selectors
-from indicators.engine import format_number
 
 register = template.Library()
-
-
-@register.filter
-def percent(value, digits: int = 1) -> str:
-    """0.8534 → "85.3%"; None → "—"."""
-    if value is None or value == "":
-        return "—"
-    return f"{format_number(float(value) * 100, int(digits))}%"
-
-
-@register.filter
-def decimals(value, digits: int = 2) -> str:
-    """A number rounded half up for display; None → "—"."""
-    if value is None or value == "":
-        return "—"
-    return format_number(value, int(digits))
 
 
 @register.inclusion_tag("dashboard/_home_figures.html", takes_context=True)

@@ -17,7 +17,7 @@ from .assess import (
 )
 from .gap import SCHOOL, UnitChange, apply_changes, cv_plans, plan_changes, unit_gaps, what_if
 from .rules import RULESETS, STAGE_LABELS, STAGES, Indicator, RuleSet, get_ruleset
-from .stats import WeightedStats, format_number, round_half_up, weighted_stats, weighted_stats_of
+from .stats import WeightedStats, weighted_stats, weighted_stats_of
 from .units import (
     ClassFacts,
     CountyItem,
@@ -55,13 +55,11 @@ __all__ = [
     "build_units",
     "class_counts",
     "cv_plans",
-    "format_number",
     "get_ruleset",
     "indicator_value",
     "input_fingerprint",
     "plan_changes",
     "room_checks",
-    "round_half_up",
     "school_size_checks",
     "stage_verdict",
     "unit_compliance",

@@ -27,6 +27,7 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 from operator import attrgetter
 
+from domain import numbers
 from domain.vocabulary import (
     BAND_LARGE,
     BAND_SUPER_LARGE,
@@ -47,7 +48,7 @@ from .rules import (
     required_rooms,
     within,
 )
-from .stats import format_number, weighted_stats_of
+from .stats import weighted_stats_of
 from .units import (
     ClassFacts,
     CountyItem,
@@ -64,20 +65,13 @@ ENGINE_VERSION = "2"  # 2: gap plans add to the whole multi-stage school
 
 
 def _fmt_threshold(limit: float) -> str:
-    return format_number(limit, 2)
+    return numbers.cv_limit(limit)
 
 
 def _fmt_against(value: float, limit: float) -> str:
-    """3-decimal display of a value that failed ``≤ limit``; more digits when 3 would print the
-    limit itself (0.4504 > 0.45 must not read "0.450 > 0.45")."""
-    text = format_number(value, 3)
-    if Decimal(text) <= Decimal(repr(float(limit))):
-        text = format_number(value, 6)
-    return text
-
-
-def _fmt_percent(fraction: float) -> str:
-    return f"{Decimal(repr(fraction * 100)).normalize():f}"
+    """A coefficient that failed ``≤ limit``, with places enough not to print the limit itself
+    (0.4504 > 0.45 reads "0.4504 > 0.45", never "0.450 > 0.45")."""
+    return numbers.against(value, limit, numbers.CV, at_least=False, passed=False)
 
 
 @dataclass(frozen=True)
@@ -195,9 +189,10 @@ def _comply(unit: Unit, rule: _StageRule) -> UnitCompliance:
         parts = []
         for ind in below_margin:
             value = values[ind.key] or 0.0
-            pct = format_number(value / ind.standard[unit.stage] * 100, 1)
-            parts.append(f"{ind.short_label} 为标准的 {pct}%")
-        reason = f"{who}{'、'.join(parts)}，低于 {_fmt_percent(rule.margin)}%"
+            # Judged below the margin: 84.9998 % prints as such, never "85.0%，低于 85%".
+            pct = numbers.pct_against(value / ind.standard[unit.stage], rule.margin, passed=False)
+            parts.append(f"{ind.short_label} 为标准的 {pct}")
+        reason = f"{who}{'、'.join(parts)}，低于 {numbers.line(numbers.exact(rule.margin) * 100)}%"
     return UnitCompliance(values, meets, met, reason is None, reason)
 
 

@@ -7,8 +7,8 @@ The official coefficient (domain.md §3) weights every school unit by its studen
     S  = sqrt( Σ (Pᵢ/P)·(Xᵢ − X̄)² )     population SD, no n−1
     CV = S / X̄
 
-Everything here is computed unrounded; only :func:`round_half_up` and :func:`format_number`
-round, and they are for display (published tables print 3 decimals, half up).
+Everything here is computed unrounded; display rounding (half up, 3 decimals for coefficients)
+is :mod:`domain.numbers`, the one formatter.
 """
 
 from __future__ import annotations
@@ -16,10 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from operator import mul
-
-UNDEFINED_LABEL = "未定义"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,22 +66,3 @@ def weighted_stats_of(weights: Sequence[float], values: Sequence[float]) -> Weig
     std = math.sqrt(variance)
     cv = None if mean == 0 else std / mean
     return WeightedStats(mean=mean, std=std, cv=cv, students=total, n=n)
-
-
-def round_half_up(x: float | int | Decimal | None, digits: int = 3) -> Decimal | None:
-    """Round for display the way published tables do: half up, to ``digits`` decimals.
-
-    Floats are read through their shortest repr, so 0.5155 (stored as 0.51549999…) prints as
-    0.516, matching what a person rounding the printed number would write. Returns a Decimal
-    (exact, keeps trailing zeros) or None for None. Never use the result in further computation.
-    """
-    if x is None:
-        return None
-    d = x if isinstance(x, Decimal) else Decimal(repr(x)) if isinstance(x, float) else Decimal(x)
-    return d.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-
-
-def format_number(x: float | int | Decimal | None, digits: int = 3) -> str:
-    """Display text of a number rounded half up to ``digits`` decimals; "未定义" for None."""
-    rounded = round_half_up(x, digits)
-    return UNDEFINED_LABEL if rounded is None else str(rounded)

@@ -16,7 +16,7 @@ def rows(response) -> list[str]:
     return re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
 
 
-def cell(row_html: str, title_prefix: str = "标准 4.50") -> str:
+def cell(row_html: str, title_prefix: str = "标准 4.5") -> str:
     """The class of the first cell whose standard is the primary building-area line (4.5)."""
     return re.search(rf'<td class="num ([a-z]+)" title="{title_prefix}">', row_html).group(1)
 

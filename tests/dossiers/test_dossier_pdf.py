@@ -7,8 +7,8 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
+from domain import numbers
 from dossiers import services
-from dossiers.sections import fmt
 from dossiers.services import build_dossier_pdf, current_assessment
 from schools.models import School
 
@@ -45,7 +45,7 @@ def test_cv_values_match_those_of_the_stored_assessment(built, small_county):
     cvs = [r["cv"] for r in result["stages"]["primary"]["indicators"].values() if r["cv"] is not None]
     assert cvs
     for cv in cvs:
-        assert fmt(cv) in text
+        assert numbers.cv(cv) in text
 
 
 def test_a_cjk_font_is_embedded(built):

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.engine import WeightedStats, assess, round_half_up, weighted_stats
-from indicators.engine.stats import format_number
+from domain.numbers import UNDEFINED, num, round_half_up
+from indicators.engine import WeightedStats, assess, weighted_stats
 from tests.engine.engine_factories import school
 
 # Training handout: 5 primary schools, students and books.
@@ -85,9 +85,9 @@ def test_units_without_students_carry_no_weight():
 )
 def test_display_rounds_half_up(value, digits, shown):
     assert round_half_up(value, digits) == Decimal(shown)
-    assert format_number(value, digits) == shown
+    assert num(value, digits) == shown
 
 
-def test_display_of_undefined_is_chinese():
+def test_display_of_undefined_is_the_one_label():
     assert round_half_up(None, 3) is None
-    assert format_number(None) == "未定义"
+    assert num(None, 3) == UNDEFINED

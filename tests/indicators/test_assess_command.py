@@ -96,7 +96,7 @@ def test_without_json_it_prints_a_chinese_summary(county_data):
     call_command("assess", "--county", "130123", "--year", "2025", "--scheme", "quality-2017", stdout=out)
     text = out.getvalue()
     assert "结论：未达标" in text and "小学 县级以上骨干教师数 差异系数 0.784 > 0.50" in text
-    assert "每百名学生拥有县级以上骨干教师数：均值 1.786，差异系数 0.784  未达标" in text
+    assert "每百名学生拥有县级以上骨干教师数：均值 1.79，差异系数 0.784  未达标" in text
 
 
 def test_store_saves_a_finished_assessment(county_data):

@@ -61,9 +61,23 @@ def test_parse_value_reads_yes_no_and_numbers_in_chinese():
 
 def test_value_text_shows_units():
     assert value_text(BY_KEY["social_recognition"], Decimal("92.50")) == "92.5%"
-    assert value_text(BY_KEY["special_education_funding"], Decimal("6500")) == "6500 元"
+    assert value_text(BY_KEY["special_education_funding"], Decimal("6500")) == "6,500 元"
     assert value_text(BY_KEY["veto_exam_admission"], Decimal(0)) == "否"
     assert value_text(BY_KEY["government_work_score"], None) == "未录入"
+
+
+@pytest.mark.parametrize(
+    ("key", "entered", "text"),
+    [
+        ("teacher_pay", Decimal("1.0000"), "是"),  # a yes/no item never reads 1.0000
+        ("social_recognition", Decimal("84.9998"), "84.9998%"),  # fails ≥ 85%: never "85.0%"
+        ("social_recognition", Decimal("85.04"), "85.0%"),
+        ("special_education_funding", Decimal("5999.6"), "5,999.6 元"),  # fails ≥ 6000: never "6,000 元"
+        ("special_education_funding", Decimal("2953148.84"), "2,953,149 元"),  # 表Ⅳ: integers, grouped
+    ],
+)
+def test_entered_values_print_officially_and_never_contradict_their_verdict(key, entered, text):
+    assert value_text(BY_KEY[key], entered) == text
 
 
 def test_merge_uses_entered_values_and_marks_missing_ones():

@@ -10,8 +10,10 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.engine import RULESETS, STAGE_LABELS, format_number, get_ruleset
+from domain import numbers
+from indicators.engine import RULESETS, STAGE_LABELS, get_ruleset
 from indicators.services import assessment_run_now, compute_assessment_result
+from indicators.tables import value_digits
 from schools.models import County
 
 
@@ -60,12 +62,14 @@ def summary_text(result: dict, county_name: str) -> str:
         if not s["units"]:
             lines.append(f"【{STAGE_LABELS[stage]}】无学校单元")
             continue
-        lines.append(f"【{STAGE_LABELS[stage]}】{s['units']} 个单元，在校生 {s['students']} 人")
+        lines.append(f"【{STAGE_LABELS[stage]}】{s['units']} 个单元，在校生 {numbers.count(s['students'])} 人")
         for ind in rs.indicators:
             row = s["indicators"][ind.key]
             mark = "" if row["cv_passed"] is None else ("  达标" if row["cv_passed"] else "  未达标")
-            lines.append(f"  {ind.label}：均值 {format_number(row['mean'], 3)}，差异系数 {format_number(row['cv'], 3)}{mark}")
-        lines.append(f"  综合差异系数：{format_number(s['composite_cv'], 3)}（标准 ≤ {s.get('cv_threshold', '')}）")
+            mean = numbers.num(row["mean"], value_digits(ind.key))
+            lines.append(f"  {ind.label}：均值 {mean}，差异系数 {numbers.cv(row['cv'])}{mark}")
+        limit = numbers.cv_limit(s.get("cv_threshold"))
+        lines.append(f"  综合差异系数：{numbers.cv(s['composite_cv'])}（标准 ≤ {limit}）")
         c = s["classes"]
         lines.append(f"  班级 {c['total']} 个，超标准班额 {c['over_standard']}（其中大班额 {c['large']}，超大班额 {c['super_large']}）")
     if result["reasons"]:
