@@ -36,6 +36,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Key of the HMAC that authenticates backups (ops.backup); empty = derived from SECRET_KEY. Set it
+# (and keep it apart from the backups) so that backups restore after a SECRET_KEY rotation.
+BACKUP_KEY = env_str("BACKUP_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
