@@ -171,4 +171,32 @@ def what_if_diff(old: dict, new: dict) -> dict:
             "composite_new_text": numbers.cv(sn["composite_cv"]),
             "passed_old": so["passed"], "passed_new": sn["passed"],
         })
-    return {"passed_old": old["passed"], "passed_new": new["passed"], "stages": stages, "reasons_new": new["reasons"]}
+    return {"passed_old": old["passed"], "passed_new": new["passed"], "stages": stages, "reasons_new": new["reasons"],
+            "units": _changed_units(old, new, rs)}
+
+
+def _changed_units(old: dict, new: dict, rs) -> list[dict]:
+    """The school units whose values the what-if changed (both parts of a school whose shared
+    resources changed), each with the changed indicators old → new against the per-school
+    standard: ``{name, stage_label, rows: [{label, old_text, new_text, standard, meets_old, meets_new}]}``."""
+    before = {(u["school_code"], u["stage"]): u for u in old["units"]}
+    out = []
+    for unit in new["units"]:
+        was = before.get((unit["school_code"], unit["stage"]))
+        rows = []
+        for ind in rs.indicators:
+            a = was["values"].get(ind.key) if was else None
+            b = unit["values"].get(ind.key)
+            if a is not None and b is not None and abs(b - a) <= 1e-12 * max(1.0, abs(a)):
+                continue
+            standard = ind.standard[unit["stage"]] if ind.standard is not None else None
+            digits = value_digits(ind.key)
+            rows.append({
+                "label": ind.label, "old_text": fmt(a, digits), "new_text": fmt(b, digits), "standard": standard,
+                "meets_old": None if standard is None or a is None else reaches(a, standard),
+                "meets_new": None if standard is None or b is None else reaches(b, standard),
+            })
+        if rows:
+            out.append({"name": unit.get("school_name") or unit["school_code"],
+                        "stage_label": STAGE_LABELS[unit["stage"]], "rows": rows})
+    return out

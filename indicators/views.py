@@ -4,6 +4,8 @@ Every view checks the role first (township officials and school reporters: 403),
 through a scoped selector (another county: 404).
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -166,6 +168,10 @@ def assessment_gaps(request, pk):
         row["addition_text"] = _amount(row["addition"], row["kind"])
         row["stage_label"] = STAGE_LABELS[row["stage"]]
         row["split_note"] = _split_note(row)
+        if "change" in row:
+            # The part's own stage: the what-if form turns a shared resource into the whole school's.
+            row["what_if_query"] = urlencode({"unit_0": f"{row['school_code']}:{row['stage']}",
+                                              "field_0": row["change"]["field"], "delta_0": row["addition"]})
     for plan in gaps["cv_plans"]:
         plan["stage_label"] = STAGE_LABELS[plan["stage"]]
         plan["total_text"] = _amount(plan["total_addition"], plan["kind"])

@@ -113,3 +113,16 @@ def test_rectification_proposal_targets_the_whole_school(assessed, bureau):
     assert school_level == pytest.approx(gap["addition"], abs=0.005)
     assert part == pytest.approx(gap["part_addition"], abs=0.005) and part < school_level
     assert "使初中部分生均教学及辅助用房面积达到 5.8" in proposal.target
+
+
+def test_the_gaps_pages_link_to_the_what_if_shows_the_part_reaching_the_standard(assessed, bureau, login):
+    client = login(bureau)
+    gaps_html = client.get(reverse("indicators:gaps", args=[assessed.pk])).content.decode()
+    links = re.findall(r'href="([^"]*what-if/\?[^"]*)"', gaps_html)
+    link = next(u for u in links if f"{CODE}%3Ajunior" in u and "building_area" in u).replace("&amp;", "&")
+    html = client.get(link).content.decode()
+    assert "东关学校（全校，按折算比例分摊到各学段）" in html
+    junior_row = re.search(r"<td>东关学校（初中）</td><td>生均教学及辅助用房面积</td>.*?</tr>", html, re.S).group(0)
+    assert "达到" in junior_row and "未达到" not in junior_row
+    # The primary part shares the addition too: its row shows its new value.
+    assert "<td>东关学校（小学）</td><td>生均教学及辅助用房面积</td>" in html
