@@ -6,7 +6,7 @@ from django.db.models import Count, Max
 from balance_inspect.xlsx import Flagged, Sheet
 from dropout_control.importing import COHORTS, LEDGER, allowed_values, ledger_values
 from dropout_control.models import CaseResponsible, ResponsibleLevel
-from dropout_control.selectors import REPORT_COLUMNS
+from dropout_control.selectors import REPORT_COLUMNS, mark_overdue
 
 INSTRUCTION_HEADERS = ("列名", "是否必填", "允许的值", "说明")
 LEDGER_EXTRA_HEADERS = (
@@ -43,8 +43,8 @@ def cohort_template_sheets() -> list[Sheet]:
 
 def ledger_sheet(cases) -> Sheet:
     """The ledger of the given cases (already scoped): the import columns, then the workflow columns."""
-    cases = list(cases.select_related("township", "school", "outcome_school", "reviewer")
-                 .annotate(visit_count=Count("visits", distinct=True), last_visit=Max("visits__visited_on")))
+    cases = mark_overdue(cases.select_related("township", "school", "outcome_school", "reviewer")
+                         .annotate(visit_count=Count("visits", distinct=True), last_visit=Max("visits__visited_on")))
     people: dict[int, dict[str, str]] = {}
     for r in CaseResponsible.objects.filter(case__in=[c.pk for c in cases]).select_related("user"):
         people.setdefault(r.case_id, {})[r.level] = f"{r.display_name} {r.display_phone}".strip()

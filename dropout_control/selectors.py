@@ -11,7 +11,8 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, F, Max, Min, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from accounts.access import ensure_not_read_only, get_scoped_or_404, scope
 from accounts.models import Role
@@ -97,7 +98,7 @@ def get_case_for_user(user, pk, write: bool = False, action: str | None = None) 
         ensure_not_read_only(user)
     if action:
         require_action(user, action)
-    return case
+    return mark_overdue([case])[0]  # every case page shows 逾期 as the list and counts do
 
 
 def _is_id(value: str) -> bool:
@@ -117,15 +118,18 @@ def case_list(user, *, status: str = "", township: str = "", school: str = "", o
         qs = qs.filter(township_id=int(township))
     if _is_id(school):
         qs = qs.filter(school_id=int(school))
+    overdue_ids = list(overdue_now(qs))
+    qs = qs.annotate(is_overdue=Case(When(pk__in=overdue_ids, then=Value(True)), default=Value(False),
+                                     output_field=BooleanField()))
     if overdue == "1":
-        qs = qs.filter(overdue=True)
+        qs = qs.filter(pk__in=overdue_ids)
     q = q.replace("\x00", "")  # PostgreSQL refuses NUL in a string parameter
     if q and user.sees_personal_data:
         q = q.strip()
         qs = qs.filter(Q(number__icontains=q) | Q(name__icontains=q) | Q(id_number=q.upper()))
     elif q:
         qs = qs.filter(number__icontains=q.strip())
-    return qs.order_by("-overdue", "-reported_on", "-id")
+    return qs.order_by("-is_overdue", "-reported_on", "-id")
 
 
 def open_case_for_id(id_number: str, *, exclude_pk=None) -> DropoutCase | None:
@@ -168,10 +172,64 @@ def get_visit_for_user(user, pk) -> PersuasionLog:
     return visit
 
 
+# --- overdue (逾期), defined once ------------------------------------------------------------------
+
+def deadline_rules() -> rules.DeadlineRules:
+    return rules.DeadlineRules(
+        report_after_days=settings.DROPOUT_REPORT_AFTER_DAYS,
+        confirm_after_days=settings.DROPOUT_CONFIRM_AFTER_DAYS,
+        first_visit_days=settings.DROPOUT_FIRST_VISIT_DAYS,
+        notice_deadline_days=settings.DROPOUT_NOTICE_DEADLINE_DAYS,
+        review_days=settings.DROPOUT_REVIEW_DAYS,
+    )
+
+
+def overdue_now(cases: QuerySet, today: date | None = None) -> dict[int, list[rules.OverdueReason]]:
+    """逾期, the one definition every page, export, dashboard and dossier uses: the open cases of
+    ``cases`` that have missed a deadline (rules.overdue_reasons) as of ``today``, with their reasons.
+
+    Computed from the case's current facts on every read, so it cannot go stale between two daily
+    scans; the stored ``overdue`` flag only remembers what the scan already mailed about. One query.
+    """
+    today = today or timezone.localdate()
+    deadline_rules_ = deadline_rules()
+    rows = (
+        cases.exclude(status=CaseStatus.CLOSED).order_by()
+        .annotate(first_contact=Min("visits__visited_on"),
+                  served_deadline=Max("notices__deadline", filter=Q(notices__delivered_on__isnull=False)))
+        .values_list("pk", "status", "absent_since", "reported_on", "close_requested_at", "first_contact",
+                     "served_deadline")
+    )
+    out = {}
+    for pk, status, absent_since, reported_on, requested_at, first_contact, served_deadline in rows:
+        facts = rules.CaseFacts(
+            status=status, absent_since=absent_since, reported_on=reported_on, first_contact_on=first_contact,
+            notice_deadline=served_deadline,
+            close_requested_on=timezone.localdate(requested_at) if requested_at else None,
+        )
+        reasons = rules.overdue_reasons(facts, today, deadline_rules_)
+        if reasons:
+            out[pk] = reasons
+    return out
+
+
+def mark_overdue(cases, today: date | None = None) -> list:
+    """``cases`` (instances) as a list, each with ``overdue`` and ``overdue_reasons`` of :func:`overdue_now`."""
+    cases = list(cases)
+    reasons = overdue_now(DropoutCase.objects.filter(pk__in=[c.pk for c in cases]), today) if cases else {}
+    for case in cases:
+        found = reasons.get(case.pk, [])
+        case.overdue = bool(found)
+        case.overdue_reasons = [r.text for r in found]
+    return cases
+
+
 def overdue_by_township(user) -> list[dict]:
     """Overdue open cases grouped by township: [{"township", "cases": [...]}], townships A→Z."""
-    cases = (cases_visible_to(user).filter(overdue=True).exclude(status=CaseStatus.CLOSED)
-             .select_related("township", "school").order_by("township__position", "township_id", "reported_on", "id"))
+    visible = cases_visible_to(user)
+    reasons = overdue_now(visible)
+    cases = mark_overdue(visible.filter(pk__in=list(reasons)).select_related("township", "school")
+                         .order_by("township__position", "township_id", "reported_on", "id"))
     groups: dict[int, dict] = {}
     for case in cases:
         groups.setdefault(case.township_id, {"township": case.township, "cases": []})["cases"].append(case)
@@ -187,7 +245,10 @@ def case_summary(user, county) -> dict:
      "by_township": [{"township", "total", "open", "returned", "overdue"}], "retention": {...}}
     """
     qs = cases_visible_to(user).filter(county=county)
-    rows = list(qs.values("status", "reason", "outcome", "overdue", "township__name"))
+    overdue_ids = set(overdue_now(qs))
+    rows = list(qs.values("pk", "status", "reason", "outcome", "township__name"))
+    for r in rows:
+        r["overdue"] = r["pk"] in overdue_ids
     by_status = Counter(r["status"] for r in rows)
     by_reason = Counter(r["reason"] for r in rows)
     townships: dict[str, dict] = {}
@@ -379,8 +440,8 @@ def quarterly_county_summary(user, county, year: int, quarter: int) -> dict:
     start, end = rules.quarter_bounds(year, quarter)
     cases = cases_visible_to(user).filter(county=county)
     counts = _period_counts(cases, "township_id", start, end)
-    overdue = dict(cases.filter(overdue=True).exclude(status=CaseStatus.CLOSED)
-                   .values_list("township_id").annotate(n=Count("id")))
+    overdue = dict(cases.filter(pk__in=list(overdue_now(cases)))
+                   .values_list("township_id").annotate(n=Count("id")).order_by())
     townships = list(townships_visible_to(user).filter(county=county).order_by(*TOWNSHIP_ORDER))
     empty = dict.fromkeys((c for c, _ in REPORT_COLUMNS), 0)
     rows = [{"township": t, "counts": counts.get(t.pk, empty), "overdue": overdue.get(t.pk, 0)} for t in townships]

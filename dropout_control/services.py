@@ -41,7 +41,13 @@ from dropout_control.models import (
     ResponsibleLevel,
     ReturnNotice,
 )
-from dropout_control.selectors import cases_visible_to, letters_visible_to, open_case_for_id, require_action
+from dropout_control.selectors import (
+    cases_visible_to,
+    deadline_rules,
+    letters_visible_to,
+    open_case_for_id,
+    require_action,
+)
 from schools.idcard import id_birth_date, id_is_male, id_number_problem, mask_id_number, normalize_id_number
 from schools.selectors import can_edit_school, schools_visible_to
 
@@ -619,16 +625,6 @@ def notice_issue(*, user, case, school, today: date | None = None) -> ReturnNoti
 
 
 # --- overdue -----------------------------------------------------------------------------------
-
-def deadline_rules() -> rules.DeadlineRules:
-    return rules.DeadlineRules(
-        report_after_days=settings.DROPOUT_REPORT_AFTER_DAYS,
-        confirm_after_days=settings.DROPOUT_CONFIRM_AFTER_DAYS,
-        first_visit_days=settings.DROPOUT_FIRST_VISIT_DAYS,
-        notice_deadline_days=settings.DROPOUT_NOTICE_DEADLINE_DAYS,
-        review_days=settings.DROPOUT_REVIEW_DAYS,
-    )
-
 
 def _facts(case, first_contact, notice_deadline) -> rules.CaseFacts:
     requested = timezone.localdate(case.close_requested_at) if case.close_pending else None

@@ -87,7 +87,7 @@ def case_list(request):
                      note="筛选：" + "，".join(f"{k}={rules.mask_search_term(v) if k == 'q' else v}"
                                             for k, v in filters.items() if v)[:480])
     return render(request, "dropout_control/list.html", {
-        "page_obj": page, "cases": page.object_list, "filter_form": form, "masked": not user.sees_personal_data,
+        "page_obj": page, "cases": selectors.mark_overdue(page.object_list), "filter_form": form, "masked": not user.sees_personal_data,
         "can_create": selectors.can(user, "create"), "can_export": selectors.can(user, "export"),
     })
 

@@ -4,10 +4,11 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from dropout_control import services
+from dropout_control import selectors, services
 from dropout_control.models import DropoutCase
 from dropout_control.tasks import scan_overdue_cases
 from tests.dropout_control.casedata import add_visit
@@ -124,8 +125,15 @@ def test_the_task_is_registered_under_the_scheduled_name(settings):
     assert settings.CELERY_BEAT_SCHEDULE["dropout-overdue-daily"]["task"] in app.tasks
 
 
+def reported_days_ago(case, days):
+    """Move a case's report (and absence) ``days`` back in time without any scan running since."""
+    DropoutCase.objects.filter(pk=case.pk).update(reported_on=F("reported_on") - timedelta(days=days),
+                                                  absent_since=F("absent_since") - timedelta(days=days))
+
+
 def test_the_overdue_page_groups_by_township_and_masks_for_inspectors(late_case, case_b, login, bureau, inspector):
-    services.cases_scan_overdue(today=timezone.localdate() + timedelta(days=5))
+    reported_days_ago(late_case, 5)
+    reported_days_ago(case_b, 5)
     page = login(bureau).get(reverse("dropout_control:overdue"))
     groups = page.context["groups"]
     assert [g["township"].name for g in groups] == ["城关镇", "河口乡"]
@@ -135,7 +143,30 @@ def test_the_overdue_page_groups_by_township_and_masks_for_inspectors(late_case,
 
 
 def test_the_overdue_page_is_scoped(late_case, case_b, login, other_township_official):
-    services.cases_scan_overdue(today=timezone.localdate() + timedelta(days=5))
+    reported_days_ago(late_case, 5)
+    reported_days_ago(case_b, 5)
     groups = login(other_township_official).get(reverse("dropout_control:overdue")).context["groups"]
     assert [c.pk for g in groups for c in g["cases"]] == [case_b.pk]
-    assert DropoutCase.objects.filter(overdue=True).count() == 2
+
+
+def test_a_case_that_became_overdue_since_the_last_scan_is_overdue_on_every_surface(late_case, case_b, login,
+                                                                                     bureau):
+    """Finding 7: the case page, the list's column, the overdue page and the home/dashboard count
+    must agree, even when no scan ran since the case passed its deadline."""
+    reported_days_ago(late_case, 5)  # no visit within 3 days of the report; case_b is still on time
+    late_case.refresh_from_db()
+    assert late_case.overdue is False  # the stored flag is stale: nothing rescanned
+
+    client = login(bureau)
+    detail = client.get(reverse("dropout_control:detail", args=[late_case.pk])).content.decode()
+    assert "逾期：" in detail and "仍无家访或联系记录" in detail
+
+    listed = {c.pk: c.overdue for c in client.get(reverse("dropout_control:list")).context["cases"]}
+    assert listed == {late_case.pk: True, case_b.pk: False}
+    only_overdue = client.get(reverse("dropout_control:list"), {"overdue": "1"}).context["cases"]
+    assert [c.pk for c in only_overdue] == [late_case.pk]
+
+    groups = client.get(reverse("dropout_control:overdue")).context["groups"]
+    assert [c.pk for g in groups for c in g["cases"]] == [late_case.pk]
+    assert selectors.case_summary(bureau, late_case.county)["overdue"] == 1
+    assert "逾期 1 件" in client.get(reverse("home")).content.decode()
