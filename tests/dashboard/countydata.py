@@ -72,14 +72,18 @@ def _id_number(county, seq: int) -> str:
 
 
 def add_cases(county, schools, *, status: str = "persuading", overdue: bool = False) -> list[DropoutCase]:
-    """One dropout case per school given (test rows written directly; the workflow is dropout_control's)."""
+    """One dropout case per school given (test rows written directly; the workflow is dropout_control's).
+
+    ``overdue`` cases are overdue as of today (dropout_control.selectors.overdue_now)."""
     today = date(2025, 10, 20)
     start = DropoutCase.objects.count()
     return DropoutCase.objects.bulk_create(
         DropoutCase(number=f"T{county.code}-{start + k:05d}", county=county, township=s.township, school=s,
                     name=f"学生{k}", sex="male", birth_date=date(2012, 3, 5), id_number=_id_number(county, start + k),
                     household_address="某村", absent_since=today - timedelta(days=20), guardian_name="家长",
-                    guardian_relation="父亲", reason="learning", status=status, overdue=overdue)
+                    guardian_relation="父亲", reason="learning", status=status, overdue=overdue,
+                    # Overdue as of today: reported long ago and nobody has visited since.
+                    reported_on=today - timedelta(days=20) if overdue else timezone.localdate())
         for k, s in enumerate(schools)
     )
 

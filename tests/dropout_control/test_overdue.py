@@ -150,9 +150,10 @@ def test_the_overdue_page_is_scoped(late_case, case_b, login, other_township_off
 
 
 def test_a_case_that_became_overdue_since_the_last_scan_is_overdue_on_every_surface(late_case, case_b, login,
-                                                                                     bureau):
+                                                                                     bureau, settings):
     """Finding 7: the case page, the list's column, the overdue page and the home/dashboard count
     must agree, even when no scan ran since the case passed its deadline."""
+    settings.DASHBOARD_CACHE_SECONDS = 0
     reported_days_ago(late_case, 5)  # no visit within 3 days of the report; case_b is still on time
     late_case.refresh_from_db()
     assert late_case.overdue is False  # the stored flag is stale: nothing rescanned
