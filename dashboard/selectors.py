@@ -25,9 +25,8 @@ from datetime import date
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, Sum
-from django.http import Http404
 
-from accounts.access import require_role, user_county
+from accounts.access import user_county
 from accounts.models import Role
 from domain import numbers
 from dropout_control.selectors import case_summary
@@ -44,27 +43,12 @@ from workforce.selectors import available_years, staffing_summary
 from . import figures as calc
 from .charts import line_chart_svg
 
-READERS = (Role.ADMIN, Role.BUREAU, Role.INSPECTOR)
 # quality-2017 first: its per-school standards make it the scheme the schools table colours by.
 SCHEME_ORDER = ("quality-2017", "basic-2012")
 _CACHE_VERSION = "v2"  # v2: texts from domain.numbers
 # What is derived from a finished assessment never goes stale; the expiry only bounds the memory
 # that old assessments hold in the cache.
 DIGEST_SECONDS = 7 * 24 * 3600
-
-
-def require_reader(user) -> None:
-    """Bureau staff, inspectors and admins read the dashboards; other roles get 403."""
-    require_role(user, *READERS)
-
-
-def reader_county(user):
-    """The county a reader's dashboards show (403 for other roles, 404 without any county)."""
-    require_reader(user)
-    county = user_county(user)
-    if county is None:
-        raise Http404("没有可用的区县")
-    return county
 
 
 # --- finished assessments -----------------------------------------------------------------------
@@ -489,7 +473,7 @@ def home_figures(user, *, today: date) -> list[dict]:
     county = user_county(user)
     if county is None:
         return []
-    if user.role in READERS:
+    if user.reads_county:
         fig = county_figures(user, county, today=today)
         summary = fig["summary"]
         days = calc.days_until(county.inspection_date, today)

@@ -1,6 +1,6 @@
 """Read-only dashboards for inspectors and bureau staff (township officials and school reporters: 403).
 
-Each view checks the role and resolves the reader's county first (dashboard.selectors.reader_county);
+Each view checks the role and resolves the reader's county first (accounts.access.county_for_reader);
 the selectors read only the user's county.
 """
 
@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from accounts.access import county_for_reader
 from indicators.engine import RULESETS
 
 from . import selectors
@@ -30,7 +31,7 @@ SHORT_LABELS = {i.key: i.short_label for rs in RULESETS.values() for i in rs.ind
 @login_required
 @require_GET
 def overview(request):
-    county = selectors.reader_county(request.user)
+    county = county_for_reader(request.user)
     today = timezone.localdate()
     townships = selectors.county_townships(request.user, county)
     form = AreaFilterForm(request.GET or None, townships=townships)
@@ -65,7 +66,7 @@ def _cached_body(page: str, user, county, today, filters: dict, build) -> str:
 @login_required
 @require_GET
 def schools(request):
-    county = selectors.reader_county(request.user)
+    county = county_for_reader(request.user)
     today = timezone.localdate()
     townships = selectors.county_townships(request.user, county)
     form = SchoolsTableForm(request.GET or None, townships=townships, sort_keys=SORT_KEYS)
@@ -111,7 +112,7 @@ def _headers(request, indicators, sort, descending) -> list[dict]:
 @login_required
 @require_GET
 def trends(request):
-    county = selectors.reader_county(request.user)
+    county = county_for_reader(request.user)
     today = timezone.localdate()
     townships = selectors.county_townships(request.user, county)
     form = AreaFilterForm(request.GET or None, townships=townships)

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.access import require_role, require_writer, user_county
-from accounts.models import AuditEntry, Role
+from accounts.access import county_for_reader, county_for_writer, require_reader, require_writer
+from accounts.models import AuditEntry
 from accounts.services import audit_record
 from balance_inspect.downloads import stored_file_response
 from balance_inspect.jobs import JobStatus
@@ -36,11 +36,9 @@ from .forms import WHAT_IF_FIELD_LABELS, AssessmentRequestForm, CountyItemForm, 
 from .models import Scheme
 from .tables import drilldown, fmt, table2, table3, value_digits, what_if_diff
 
-READERS = (Role.ADMIN, Role.BUREAU, Role.INSPECTOR)
-
 
 def _read(request, pk):
-    require_role(request.user, *READERS)
+    require_reader(request.user)
     return selectors.get_assessment_for_user(request.user, pk)
 
 
@@ -49,13 +47,6 @@ def _read_done(request, pk):
     if assessment.status != JobStatus.DONE:
         raise Http404("该评估尚未完成")
     return assessment
-
-
-def _county(request):
-    county = user_county(request.user)
-    if county is None:
-        raise Http404("没有可用的区县")
-    return county
 
 
 def _default_year(county) -> int:
@@ -69,21 +60,18 @@ def _default_year(county) -> int:
 @login_required
 @require_GET
 def assessment_list(request):
-    require_role(request.user, *READERS)
-    county = _county(request)
+    county = county_for_reader(request.user)
     assessments = selectors.assessment_list_for(request.user, county)[:100]
     form = AssessmentRequestForm(initial={"year": _default_year(county), "scheme": Scheme.QUALITY_2017})
     return render(request, "indicators/assessment_list.html", {
         "county": county, "assessments": assessments, "form": form,
-        "can_write": request.user.role in (Role.ADMIN, Role.BUREAU),
     })
 
 
 @login_required
 @require_POST
 def assessment_request(request):
-    require_writer(request.user)
-    county = _county(request)
+    county = county_for_writer(request.user)
     form = AssessmentRequestForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请检查学年与评估方案：" + "；".join(e for errs in form.errors.values() for e in errs))
@@ -273,11 +261,10 @@ def _items_year(request, county) -> int:
 @login_required
 @require_GET
 def county_items(request):
-    require_role(request.user, *READERS)
-    county = _county(request)
+    county = county_for_reader(request.user)
     year = _items_year(request, county)
     entered = selectors.county_item_values(county, year)
-    can_write = request.user.role in (Role.ADMIN, Role.BUREAU)
+    can_write = request.user.writes_county
     rows = {}
     for scheme in RULESETS:
         computed = services.county_item_rows(county, year, scheme)
@@ -299,7 +286,7 @@ def county_items(request):
         if members:
             parts.append({"label": label, "rows": members})
     return render(request, "indicators/county_items.html", {
-        "county": county, "year": year, "parts": parts, "can_write": can_write,
+        "county": county, "year": year, "parts": parts,
         "year_form": YearForm(initial={"year": year}),
     })
 
@@ -315,8 +302,7 @@ def _initial_value(spec, value):
 @login_required
 @require_POST
 def county_item_save(request, year, key):
-    require_writer(request.user)
-    county = _county(request)
+    county = county_for_writer(request.user)
     spec = BY_KEY.get(key)
     if spec is None or not 2000 <= year <= 2100:
         raise Http404("没有该项目或学年")
@@ -338,7 +324,7 @@ def county_item_save(request, year, key):
 @login_required
 @require_GET
 def evidence_download(request, pk):
-    require_role(request.user, *READERS)
+    require_reader(request.user)
     evidence = selectors.get_evidence_for_user(request.user, pk)
     return stored_file_response(evidence.file.open("rb"), evidence.original_name)
 

@@ -14,15 +14,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import get_scoped_or_404, require_role, require_writer, user_county
-from accounts.models import AuditEntry, Role
+from accounts.access import county_for_writer, get_scoped_or_404, require_reader, require_writer
+from accounts.models import AuditEntry
 from accounts.services import audit_record
 from surveys import exports, selectors, services, throttle
 from surveys.forms import (
@@ -36,12 +36,11 @@ from surveys.forms import (
 )
 from surveys.models import Invitation, Question, RespondentGroup, Survey
 
-READ_ROLES = (Role.ADMIN, Role.BUREAU, Role.INSPECTOR)
 SURVEY_SCOPE = {"county": "county", "township": None, "school": None}
 
 
 def _survey_for(user, pk: int, *, write: bool = False) -> Survey:
-    require_role(user, *READ_ROLES)
+    require_reader(user)
     if write:
         require_writer(user)
     return get_scoped_or_404(user, Survey.objects.select_related("county"), scope_kwargs=SURVEY_SCOPE, pk=pk)
@@ -101,17 +100,14 @@ def unreachable_link_warning(request) -> str:
 @login_required
 @require_GET
 def survey_list(request):
-    require_role(request.user, *READ_ROLES)
+    require_reader(request.user)
     return render(request, "surveys/survey_list.html", {"surveys": selectors.survey_list_for(request.user)})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def survey_create(request):
-    require_writer(request.user)
-    county = user_county(request.user)
-    if county is None:
-        raise Http404("没有可用的区县")
+    county = county_for_writer(request.user)
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -127,10 +123,7 @@ def survey_create(request):
 @login_required
 @require_POST
 def survey_create_from_template(request):
-    require_writer(request.user)
-    county = user_county(request.user)
-    if county is None:
-        raise Http404("没有可用的区县")
+    county = county_for_writer(request.user)
     survey = services.survey_create_from_template(user=request.user, county=county, today=timezone.localdate())
     messages.success(request, "已按模板创建问卷草稿，请检查题目后生成邀请链接并发布")
     return redirect("surveys:detail", pk=survey.pk)
@@ -142,7 +135,6 @@ def survey_detail(request, pk):
     survey = _survey_for(request.user, pk)
     return render(request, "surveys/survey_detail.html", {
         "survey": survey, "questions": survey.questions.all(), "counts": selectors.survey_counts(survey),
-        "can_write": request.user.role in (Role.ADMIN, Role.BUREAU),
     })
 
 

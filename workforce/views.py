@@ -14,12 +14,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import (
+    STAFFING_READERS,
+    county_for_reader,
+    county_for_writer,
     ensure_not_read_only,
+    is_unscoped,
     require_role,
     require_writer,
-    user_county,
 )
-from accounts.models import AuditEntry, Role
+from accounts.models import AuditEntry
 from accounts.services import audit_record
 from balance_inspect.xlsx import xlsx_response
 from schools.importing import read_upload
@@ -29,26 +32,15 @@ from workforce.forms import ApprovedPostsForm, ImportForm
 from workforce.importing import TEMPLATES, allowed_values, required_label
 from workforce.services import approved_posts_set, workforce_import
 
-READERS = (Role.ADMIN, Role.BUREAU, Role.INSPECTOR)
-
-
-def _county(user):
-    """The county of a bureau user, inspector or admin (404 for an account without one)."""
-    require_role(user, *READERS)
-    county = user_county(user)
-    if county is None:
-        raise Http404("未找到区县")
-    return county
-
 
 def _county_page(request, template: str, **extra):
-    county = _county(request.user)
+    county = county_for_reader(request.user)
     years = selectors.available_years(county)
     year = selectors.pick_year(request.GET.get("year"), years)
     wf = selectors.county_workforce(county, year)
     context = {"county": county, "wf": wf, "year": year, "years": years,
                "show_names": request.user.sees_personal_data,
-               "can_write": request.user.role in (Role.ADMIN, Role.BUREAU), **extra}
+               **extra}
     return render(request, template, context)
 
 
@@ -85,14 +77,13 @@ def training(request):
 @login_required
 @require_GET
 def school_detail(request, code):
-    require_role(request.user, *READERS, Role.SCHOOL)
+    require_role(request.user, *STAFFING_READERS)
     school = get_school_for_user(request.user, code)
     years = selectors.available_years(school.county)
     year = selectors.pick_year(request.GET.get("year"), years)
     wf = selectors.school_workforce(school, year)
-    can_write = request.user.role in (Role.ADMIN, Role.BUREAU)
     posts_form = None
-    if can_write:
+    if request.user.writes_county:
         current = wf.posts.schools[0].approved if wf.posts.schools else None
         posts_form = ApprovedPostsForm(initial={"year": year, "posts": current})
     return render(request, "workforce/school_detail.html", {
@@ -103,8 +94,7 @@ def school_detail(request, code):
         "training": wf.training.schools[0] if wf.training.schools else None,
         "exchanges_in": selectors.exchanges_into(school, year),
         "show_names": request.user.sees_personal_data,
-        "can_write": can_write, "posts_form": posts_form,
-        "back_to_county": request.user.role in READERS,
+        "posts_form": posts_form,
     })
 
 
@@ -133,7 +123,7 @@ def posts_set(request, code):
 @login_required
 @require_GET
 def export(request):
-    county = _county(request.user)
+    county = county_for_reader(request.user)
     years = selectors.available_years(county)
     year = selectors.pick_year(request.GET.get("year"), years)
     wf = selectors.county_workforce(county, year)
@@ -145,19 +135,17 @@ def export(request):
 @login_required
 @require_GET
 def import_start(request):
-    require_writer(request.user)
-    county = _county(request.user)
+    county = county_for_writer(request.user)
     forms_by_kind = [(kind, template, ImportForm(kind=kind)) for kind, template in TEMPLATES.items()]
     return render(request, "workforce/import.html", {"county": county, "forms": forms_by_kind, "tab": "import",
-                                                     "can_write": True, "result": None})
+                                                     "result": None})
 
 
 @login_required
 @require_POST
 def import_upload(request, kind):
-    require_writer(request.user)
     ensure_not_read_only(request.user)
-    county = _county(request.user)
+    county = county_for_writer(request.user)
     if kind not in TEMPLATES:
         raise Http404("未知的导入模板")
     form = ImportForm(request.POST, request.FILES, kind=kind)
@@ -169,14 +157,14 @@ def import_upload(request, kind):
         except ValidationError as exc:
             form.add_error("file", exc)
         else:
-            scope = None if (request.user.role == Role.ADMIN and request.user.county_id is None) else county
+            scope = None if is_unscoped(request.user) else county
             result = workforce_import(kind=kind, data=data, file_name=upload.name, user=request.user, county=scope)
             if result.ok:
                 messages.success(request, result.summary)
                 return redirect("workforce:import_start")
     forms_by_kind = [(k, t, form if k == kind else ImportForm(kind=k)) for k, t in TEMPLATES.items()]
     return render(request, "workforce/import.html", {"county": county, "forms": forms_by_kind, "tab": "import",
-                                                     "can_write": True, "result": result, "kind": kind})
+                                                     "result": result, "kind": kind})
 
 
 @login_required
