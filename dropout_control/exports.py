@@ -3,7 +3,8 @@ the ledger (台账), blank import templates, the monthly school report and the q
 
 from django.db.models import Count, Max
 
-from balance_inspect.xlsx import Flagged, Sheet
+from balance_inspect.xlsx import Flagged, Num, Sheet
+from domain import numbers
 from dropout_control.importing import COHORTS, LEDGER, allowed_values, ledger_values
 from dropout_control.models import CaseResponsible, ResponsibleLevel
 from dropout_control.selectors import REPORT_COLUMNS, mark_overdue
@@ -94,4 +95,5 @@ def quarterly_sheets(report: dict) -> list[Sheet]:
 
 
 def _pct(value):
-    return "无法计算" if value is None else f"{value * 100:.2f}%"
+    """A rate as a number shown as a percentage, rounded like the pages (1 place)."""
+    return Num(value, numbers.RATE, percent=True)
