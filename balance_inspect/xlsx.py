@@ -76,9 +76,20 @@ class Flagged:
 
 class Num:
     """A figure written as a number, rounded half up to ``digits`` places like the pages print it,
-    with the cell format that shows those places (``percent``: a fraction shown as 96.2%)."""
+    with the cell format that shows those places (``percent``: a fraction shown as 96.2%).
 
-    def __init__(self, value, digits: int = numbers.MEAN, *, percent: bool = False):
+    With ``limit`` (and the verdict ``passed``), the cell shows as many places as the page does
+    so that a failing 84.9998% never shows 85.0% beside 未达标 (domain.numbers.places_against).
+    """
+
+    def __init__(self, value, digits: int = numbers.MEAN, *, percent: bool = False, limit=None,
+                 passed: bool | None = None, at_least: bool = True):
+        if limit is not None:
+            scale = 100 if percent else 1
+            value_x, limit_x = numbers.exact(value), numbers.exact(limit)
+            if value_x is not None and limit_x is not None:
+                digits = numbers.places_against(value_x * scale, limit_x * scale, digits, at_least=at_least,
+                                                passed=passed)
         self.value = numbers.xlsx_value(value, digits, percent=percent)
         self.number_format = numbers.xlsx_format(digits, percent=percent)
 

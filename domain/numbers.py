@@ -173,17 +173,27 @@ def line(x) -> str:
     return num(value, places)
 
 
-def _places_against(value: Fraction, limit: Fraction, digits: int, passed: bool, at_least: bool,
-                    strict: bool) -> Decimal:
+def places_against(x, limit, digits: int = MEAN, *, at_least: bool = True, strict: bool = False,
+                   passed: bool | None = None) -> int:
+    """How many places :func:`against` prints ``x`` with: ``digits``, or more while fewer would
+    put the printed figure on the wrong side of ``limit`` (a workbook cell uses the same count)."""
+    value, bound = exact(x), exact(limit)
+    if value is None or bound is None:
+        return digits
+    if passed is None:
+        if strict:
+            passed = value > bound if at_least else value < bound
+        else:
+            passed = value >= bound if at_least else value <= bound
     for places in range(digits, digits + _MAX_EXTRA_PLACES + 1):
         shown = Fraction(round_half_up(value, places))
         if strict:
-            reads_passed = shown > limit if at_least else shown < limit
+            reads_passed = shown > bound if at_least else shown < bound
         else:
-            reads_passed = shown >= limit if at_least else shown <= limit
+            reads_passed = shown >= bound if at_least else shown <= bound
         if reads_passed == passed:
-            return round_half_up(value, places)
-    return round_half_up(value, digits + _MAX_EXTRA_PLACES)
+            return places
+    return digits + _MAX_EXTRA_PLACES
 
 
 def against(x, limit, digits: int = MEAN, *, at_least: bool = True, strict: bool = False,
@@ -197,18 +207,8 @@ def against(x, limit, digits: int = MEAN, *, at_least: bool = True, strict: bool
     wrong side of the line: against(84.9998, 85, 1) → "84.9998"; against(0.4504, 0.45, 3,
     at_least=False) → "0.4504"; a passing or clearly failing value keeps ``digits`` places.
     """
-    value, bound = exact(x), exact(limit)
-    if value is None:
-        return UNDEFINED
-    if bound is None:
-        return num(value, digits)
-    if passed is None:
-        if strict:
-            passed = value > bound if at_least else value < bound
-        else:
-            passed = value >= bound if at_least else value <= bound
-    shown = _places_against(value, bound, digits, passed, at_least, strict)
-    return _text(shown, True)
+    places = places_against(x, limit, digits, at_least=at_least, strict=strict, passed=passed)
+    return num(x, places)
 
 
 def pct_against(x, limit, digits: int = RATE, *, at_least: bool = True, passed: bool | None = None) -> str:

@@ -177,13 +177,3 @@ def progress(targets: Mapping[Hashable, int], answers: Mapping[Hashable, int]) -
     """Answers against sample targets for every key that has either."""
     keys = set(targets) | set(answers)
     return {k: Progress(targets.get(k, 0), answers.get(k, 0)) for k in keys}
-
-
-def percent(rate: Fraction | float | None, places: int = 2) -> str:
-    """'88.12%' or '—'. Truncated (not rounded) so a failing rate never prints as 85.00 %."""
-    if rate is None:
-        return "—"
-    r = Fraction(rate)
-    hundredths = r.numerator * 10 ** (places + 2) // r.denominator  # exact floor, no float
-    whole, frac = divmod(hundredths, 10**places)
-    return f"{whole}.{frac:0{places}d}%" if places else f"{whole}%"

@@ -1,6 +1,7 @@
 """xlsx export of a survey's results, through the one writer (balance_inspect.xlsx)."""
 
-from balance_inspect.xlsx import Flagged, Sheet, xlsx_response
+from balance_inspect.xlsx import Flagged, Num, Sheet, xlsx_response
+from domain import numbers
 from surveys import engine
 from surveys.models import RespondentGroup
 
@@ -8,8 +9,8 @@ GROUP_LABELS = dict(RespondentGroup.choices)
 
 
 def _rate_cells(rate: engine.Rate):
-    value = None if rate.rate is None else round(float(rate.rate), 4)
-    verdict = "—" if rate.passed is None else ("达标" if rate.passed else "未达标")
+    value = Num(rate.rate, numbers.RATE, percent=True, limit=rate.line, passed=rate.passed)
+    verdict = numbers.UNDEFINED if rate.passed is None else ("达标" if rate.passed else "未达标")
     if rate.passed is False:
         return [Flagged(value), Flagged(verdict)]
     return [value, verdict]
@@ -19,12 +20,12 @@ def result_sheets(res, comments) -> list[Sheet]:
     s = res.survey
     summary = Sheet("总体", ["项目", "数值"], [
         ["问卷", s.title], ["调查期次", s.period], ["学年", s.year], ["区县", s.county.name],
-        ["满意度计算方法", res.formula_label], ["达标线", float(engine.PASS_LINE)],
+        ["满意度计算方法", res.formula_label], ["达标线", Num(engine.PASS_LINE, 0, percent=True)],
         ["答卷数", res.responses], ["样本目标", res.target],
         ["有效满意度答案数", res.satisfaction.valid],
         ["满意度（社会认可度）", *_rate_cells(res.satisfaction)],
         ["有效知晓答案数", res.awareness.valid],
-        ["知晓率", None if res.awareness.rate is None else round(float(res.awareness.rate), 4)],
+        ["知晓率", Num(res.awareness.rate, numbers.RATE, percent=True)],
     ], widths=[24, 60, 10])
     questions = Sheet("按题目（薄弱项在前）", ["考察项目", "题目", "题型", "有效答案数", "满意度/知晓率", "是否达标",
                                         "满意", "比较满意", "一般", "不太满意", "不满意", "知晓", "不知晓"], [
@@ -36,7 +37,7 @@ def result_sheets(res, comments) -> list[Sheet]:
     ], widths=[12, 60, 14, 10, 12, 10])
     groups = Sheet("按调查对象", ["调查对象", "答卷数", "样本目标", "有效满意度答案数", "满意度", "是否达标", "知晓率"], [
         [g.label, g.responses, g.target, g.rate.valid, *_rate_cells(g.rate),
-         None if g.extra["awareness"].rate is None else round(float(g.extra["awareness"].rate), 4)]
+         Num(g.extra["awareness"].rate, numbers.RATE, percent=True)]
         for g in res.groups
     ], widths=[20, 10, 10, 16, 10, 10, 10])
     schools = Sheet("按学校", ["乡镇", "学校", "学校标识码", "答卷数", "样本目标", "有效答案数", "满意度", "是否达标"], [

@@ -39,5 +39,5 @@ def test_bureau_staff_read_the_results(transactional_db, live_server, page, pare
         respond(parent_invitation, scale=4)
     browser_login(bureau)
     page.goto(f"{live_server.url}/surveys/{parent_invitation.survey_id}/results/")
-    assert "社会认可度 100.00%" in page.locator(".verdict").inner_text()
+    assert "社会认可度 100.0%" in page.locator(".verdict").inner_text()
     page.screenshot(path=str(screenshot_dir / "surveys-results.png"), full_page=True)

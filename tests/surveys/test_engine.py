@@ -3,9 +3,10 @@
 from fractions import Fraction
 
 import pytest
+from django.template import engines
 
 from surveys import engine
-from surveys.engine import Rate, Tally, awareness_rate, percent, progress, satisfaction_rate, summarise
+from surveys.engine import Rate, Tally, awareness_rate, progress, satisfaction_rate, summarise
 
 
 @pytest.mark.parametrize(("counts", "formula", "rate", "passed"), [
@@ -61,17 +62,17 @@ def test_awareness_rate(counts, rate):
 
 
 @pytest.mark.parametrize(("rate", "text"), [
-    (Fraction(17, 20), "85.00%"),
+    (Fraction(17, 20), "85.0%"),
     (Fraction(8499, 10000), "84.99%"),
-    (Fraction(84999, 100000), "84.99%"),   # truncated, so a failing rate never shows as 85.00%
-    (Fraction(1), "100.00%"),
-    (Fraction(0), "0.00%"),
-    (Fraction(2, 3), "66.66%"),
-    (0.5, "50.00%"),
+    (Fraction(84999, 100000), "84.999%"),   # failing: more places, never "85.0%"
+    (Fraction(1), "100.0%"),
+    (Fraction(0), "0.0%"),
+    (Fraction(2, 3), "66.7%"),   # half up, 1 place like every rate
     (None, "—"),
 ])
-def test_percent_truncates_for_display(rate, text):
-    assert percent(rate) == text
+def test_a_rate_prints_one_place_and_never_as_the_line_when_it_fails(rate, text):
+    r = Rate(rate=rate, valid=1 if rate is not None else 0)
+    assert engines["django"].from_string("{{ r|pct }}").render({"r": r}) == text
 
 
 def T(question, group, school, township, value, count, kind="scale"):  # noqa: N802 - reads like a table row
