@@ -27,7 +27,7 @@ def result_sheets(res, comments) -> list[Sheet]:
         ["有效知晓答案数", res.awareness.valid],
         ["知晓率", Num(res.awareness.rate, numbers.RATE, percent=True)],
     ], widths=[24, 60, 10])
-    questions = Sheet("按题目（薄弱项在前）", ["考察项目", "题目", "题型", "有效答案数", "满意度/知晓率", "是否达标",
+    questions = Sheet("按题目（薄弱项在前）", ["考察项目", "题目", "题型", "有效满意度答案数", "满意度/知晓率", "是否达标",
                                         "满意", "比较满意", "一般", "不太满意", "不满意", "知晓", "不知晓"], [
         [line.key.item, line.key.text, line.key.get_kind_display(), line.rate.valid, *_rate_cells(line.rate),
          *[line.rate.counts.get(v, 0) for v in (5, 4, 3, 2, 1, 1, 0)]] if line.key.kind == "scale" else
@@ -40,12 +40,12 @@ def result_sheets(res, comments) -> list[Sheet]:
          Num(g.extra["awareness"].rate, numbers.RATE, percent=True)]
         for g in res.groups
     ], widths=[20, 10, 10, 16, 10, 10, 10])
-    schools = Sheet("按学校", ["乡镇", "学校", "学校标识码", "答卷数", "样本目标", "有效答案数", "满意度", "是否达标"], [
+    schools = Sheet("按学校", ["乡镇", "学校", "学校标识码", "答卷数", "样本目标", "有效满意度答案数", "满意度", "是否达标"], [
         [line.extra["township"], line.label, line.key.code, line.responses, line.target, line.rate.valid,
          *_rate_cells(line.rate)]
         for line in res.schools
     ], widths=[14, 28, 14, 10, 10, 10, 10, 10])
-    townships = Sheet("按乡镇", ["乡镇", "答卷数", "样本目标", "有效答案数", "满意度", "是否达标"], [
+    townships = Sheet("按乡镇", ["乡镇", "答卷数", "样本目标", "有效满意度答案数", "满意度", "是否达标"], [
         [line.label, line.responses, line.target, line.rate.valid, *_rate_cells(line.rate)]
         for line in res.townships
     ], widths=[14, 10, 10, 10, 10, 10])

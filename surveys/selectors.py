@@ -214,15 +214,26 @@ def _rate_text(rate: engine.Rate) -> str:
     return numbers.pct_against(rate.rate, rate.line, passed=rate.passed)
 
 
+def questionnaire_counts(survey: Survey) -> dict[str, int]:
+    """答卷: submitted questionnaires of ``survey`` by respondent group (one per respondent,
+    whatever the number of items answered). Item answers are counted by the survey engine."""
+    return dict(Response.objects.filter(survey=survey).values_list("group").annotate(n=Count("id")).order_by())
+
+
 def county_recognition(county, year_or_period, *, formula: str | None = None) -> dict:
     """The county's social-recognition rate for the 2017 scheme's veto item (≥ 85 %).
 
     year_or_period: an int school year (学年 start, as everywhere in the project) or the
     survey's period text. Of the matching published (open or closed) surveys the latest one
     counts. Returns plain values:
-      {survey_id, title, period, year, status, rate (float | None), rate_display, answers,
-       valid, passed (bool | None: None when nothing is measured), threshold, formula,
-       awareness, by_group {code: {label, rate, answers, valid, passed}}, weakest [...]}
+      {survey_id, title, period, year, status, rate (float | None), rate_display, questionnaires,
+       valid_answers, passed (bool | None: None when nothing is measured), threshold, formula,
+       awareness, by_group {code: {label, rate, questionnaires, valid_answers, passed}}, weakest [...]}
+    Two counts that differ on purpose, and are named so wherever shown:
+      questionnaires (答卷): submitted questionnaires, one per respondent (questionnaire_counts);
+      valid_answers (有效满意度答案): the satisfaction items answered with a scale value across them
+      (one questionnaire gives up to one per rated item), the denominator of the rate.
+    ``answers`` and ``valid`` are the old names of the same two figures, kept for callers.
     A county without a survey or without valid answers gets rate None and passed None.
     """
     formula = _formula(formula)
@@ -231,7 +242,8 @@ def county_recognition(county, year_or_period, *, formula: str | None = None) ->
     survey = qs.order_by("-closes_on", "-id").first()
     out = {
         "survey_id": None, "title": "", "period": "", "year": None, "status": None,
-        "rate": None, "rate_display": numbers.UNDEFINED, "answers": 0, "valid": 0, "passed": None,
+        "rate": None, "rate_display": numbers.UNDEFINED, "questionnaires": 0, "valid_answers": 0,
+        "answers": 0, "valid": 0, "passed": None,
         "threshold": float(engine.PASS_LINE), "formula": formula, "awareness": None,
         "by_group": {}, "weakest": [],
     }
@@ -239,14 +251,17 @@ def county_recognition(county, year_or_period, *, formula: str | None = None) ->
         return out
     questions = {q.pk: q for q in survey.questions.filter(kind__in=RATED)}
     res = engine.summarise(_tallies([survey.pk], {}), formula, question_order=list(questions))
-    counts = dict(Response.objects.filter(survey=survey).values_list("group").annotate(n=Count("id")).order_by())
+    counts = questionnaire_counts(survey)
+    questionnaires = sum(counts.values())
     out.update(
         survey_id=survey.pk, title=survey.title, period=survey.period, year=survey.year, status=survey.status,
         rate=res.satisfaction.value, rate_display=_rate_text(res.satisfaction),
-        answers=sum(counts.values()), valid=res.satisfaction.valid, passed=res.satisfaction.passed,
+        questionnaires=questionnaires, valid_answers=res.satisfaction.valid,
+        answers=questionnaires, valid=res.satisfaction.valid, passed=res.satisfaction.passed,
         awareness=res.awareness.value,
         by_group={
-            g: {"label": label, "rate": res.by_group[g].value, "answers": counts.get(g, 0),
+            g: {"label": label, "rate": res.by_group[g].value, "questionnaires": counts.get(g, 0),
+                "valid_answers": res.by_group[g].valid, "answers": counts.get(g, 0),
                 "valid": res.by_group[g].valid, "passed": res.by_group[g].passed}
             for g, label in RespondentGroup.choices if g in res.by_group
         },

@@ -174,8 +174,10 @@ def test_the_demo_county_shows_satisfaction_and_archive_as_their_apps_compute_th
     archive = archive_completeness(county)
     assert archive.points > 0
     recognition = county_recognition(county, county.surveys.exclude(status="draft").order_by("-year").first().year)
-    assert recognition["valid"] > 0
+    # Finding 8: questionnaires (one per respondent) and item answers are two figures, named apart.
+    assert 0 < recognition["questionnaires"] < recognition["valid_answers"]
     page = text(login(inspector).get(URL))
     assert f"档案完整度 {archive.percent}% {archive.complete_points} / {archive.points} 个要点齐全" in page
     assert f"社会认可度 {recognition['rate_display']}" in page
-    assert f"有效 {recognition['valid']} 份" in page
+    assert f"答卷 {recognition['questionnaires']} 份（有效满意度答案 {recognition['valid_answers']} 个）" in page
+    assert f"{recognition['valid_answers']} 份" not in page

@@ -32,10 +32,12 @@ def test_it_reports_the_rate_against_the_85_percent_line(big_invitation, today, 
     r = county_recognition(big_invitation.survey.county, big_invitation.survey.year)
     assert r["rate"] == pytest.approx(satisfied / total)
     assert r["passed"] is passed
-    assert r["answers"] == total and r["valid"] == total * per
+    # 答卷 are questionnaires (one per respondent); valid answers are the rated items across them.
+    assert r["questionnaires"] == total and r["valid_answers"] == total * per
+    assert r["answers"] == r["questionnaires"] and r["valid"] == r["valid_answers"]
     assert r["threshold"] == 0.85
     assert r["by_group"]["parent"]["passed"] is passed
-    assert r["by_group"]["parent"]["answers"] == total
+    assert r["by_group"]["parent"]["questionnaires"] == total
 
 
 def test_no_survey_or_no_answers_is_undefined_not_an_error(county, survey):
