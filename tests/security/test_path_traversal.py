@@ -136,12 +136,17 @@ def test_uploaded_file_names_never_become_paths(login, bureau, county, settings,
 # --- backup restore ---------------------------------------------------------------------------
 
 def _archive(path: Path, members: dict[str, bytes], *, manifest_members=None) -> Path:
-    """A backup-shaped tar.gz whose manifest lists (correct) checksums of `members`."""
+    """A backup-shaped tar.gz whose manifest lists (correct) checksums of `members`, signed with
+    the backup key (as if made by someone holding it: the paths are what is checked here)."""
+    from ops.backup import _mac, backup_key
+
     checksums = {name: hashlib.sha256(data).hexdigest() for name, data in members.items()}
     manifest = {"format": FORMAT, "created": "2025-01-01T00:00:00", "database": "sqlite",
                 "members": manifest_members if manifest_members is not None else checksums}
+    manifest_bytes = json.dumps(manifest).encode()
+    signed = {"manifest.json": manifest_bytes, "manifest.hmac": _mac(backup_key(), manifest_bytes).encode()}
     with tarfile.open(path, "w:gz") as tar:
-        for name, data in {**members, "manifest.json": json.dumps(manifest).encode()}.items():
+        for name, data in {**members, **signed}.items():
             info = tarfile.TarInfo(name)
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
