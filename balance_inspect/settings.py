@@ -314,10 +314,16 @@ WORKFORCE_EXCHANGE_SCHOOL_AREAS = env_list("WORKFORCE_EXCHANGE_SCHOOL_AREAS", ["
 SURVEY_SATISFACTION_FORMULA = env_str("SURVEY_SATISFACTION_FORMULA", "top2")
 if SURVEY_SATISFACTION_FORMULA not in ("top2", "weighted"):
     raise ImproperlyConfigured(f"SURVEY_SATISFACTION_FORMULA must be top2 or weighted, got {SURVEY_SATISFACTION_FORMULA!r}")
-# Answer-page limits counted in the cache (0 = no limit). Parents at one meeting often share one
-# school Wi-Fi address, so the per-address limit is generous.
-SURVEY_RATE_PER_IP_PER_HOUR = env_int("SURVEY_RATE_PER_IP_PER_HOUR", 300, minimum=0)
-SURVEY_RATE_PER_INVITATION_PER_MINUTE = env_int("SURVEY_RATE_PER_INVITATION_PER_MINUTE", 300, minimum=0)
+# Answer-page limits counted in the cache (0 = no limit; surveys/throttle.py). A respondent
+# answers once in several minutes; a script answers many times a second. Parents at one meeting
+# on one school Wi-Fi share an address: raise the per-address limits for such a meeting.
+SURVEY_RATE_PER_IP_PER_MINUTE = env_int("SURVEY_RATE_PER_IP_PER_MINUTE", 5, minimum=0)
+SURVEY_RATE_PER_IP_PER_HOUR = env_int("SURVEY_RATE_PER_IP_PER_HOUR", 30, minimum=0)
+# Per browser (a signed cookie set when the page is shown; without it the address stands in).
+SURVEY_RATE_PER_DEVICE_PER_HOUR = env_int("SURVEY_RATE_PER_DEVICE_PER_HOUR", 3, minimum=0)
+SURVEY_RATE_PER_INVITATION_PER_MINUTE = env_int("SURVEY_RATE_PER_INVITATION_PER_MINUTE", 60, minimum=0)
+# More answers than this on one link within a minute flags the link for review in the results.
+SURVEY_BURST_PER_MINUTE = env_int("SURVEY_BURST_PER_MINUTE", 15, minimum=0)
 SURVEY_FORM_MAX_AGE_HOURS = env_int("SURVEY_FORM_MAX_AGE_HOURS", 12, minimum=1)
 # Links printed on QR cards use this origin (e.g. https://yjpt.example.gov.cn); empty = the request's.
 SURVEY_PUBLIC_BASE_URL = env_str("SURVEY_PUBLIC_BASE_URL", "").rstrip("/")

@@ -118,6 +118,11 @@ class Invitation(models.Model):
     answers_count = models.PositiveIntegerField("已收答卷", default=0, editable=False)
     active = models.BooleanField("有效", default=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    # Set by the answer page's rate limits (surveys.throttle): a link that received a burst or
+    # refused submissions is shown for review in the results; no respondent data is kept.
+    flagged_at = models.DateTimeField("异常提交最近时间", null=True, blank=True, editable=False)
+    flag_reason = models.CharField("异常提交说明", max_length=200, blank=True, editable=False)
+    refused_count = models.PositiveIntegerField("被限流拒绝的提交", default=0, editable=False)
 
     class Meta:
         verbose_name = "邀请链接"

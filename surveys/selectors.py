@@ -39,6 +39,12 @@ def invitations_of(survey: Survey) -> QuerySet:
         "school__township__name", "school__code", "group", "id")
 
 
+def flagged_invitations(survey: Survey) -> QuerySet:
+    """Links whose answers arrived in a burst or had submissions refused: to review before the
+    rates are relied on."""
+    return invitations_of(survey).filter(flagged_at__isnull=False)
+
+
 def schools_of_county(county) -> QuerySet:
     return School.objects.filter(county=county).select_related("township").order_by(*SCHOOL_ORDER)
 

@@ -230,6 +230,15 @@ class DuplicateSubmission(Exception):
     """This form (its nonce) was already submitted; the first submission stands."""
 
 
+def invitation_flag(*, invitation: Invitation, reason: str, refused: bool) -> None:
+    """Mark a link for review after a burst or a refused submission (kept: the latest reason,
+    the time and how many were refused). Anonymous: nothing about the respondent is stored."""
+    changes = {"flagged_at": timezone.now(), "flag_reason": reason[:200]}
+    if refused:
+        changes["refused_count"] = F("refused_count") + 1
+    Invitation.objects.filter(pk=invitation.pk).update(**changes)
+
+
 def response_submit(*, invitation: Invitation, answers: dict[int, tuple[int | None, str]], nonce: str,
                     today: date) -> Response:
     """Store one anonymous questionnaire: answers maps question id -> (value, text).

@@ -343,6 +343,7 @@ def results(request, pk):
     return render(request, "surveys/results.html", {
         "survey": survey, "res": selectors.survey_results(survey),
         "comment_count": selectors.comments_of(survey).count(),
+        "flagged": list(selectors.flagged_invitations(survey)),
     })
 
 
@@ -394,12 +395,17 @@ def answer(request, token):
     questions = [q for q in selectors.questions_for_answering(invitation.survey) if invitation.group in q.groups]
     if request.method == "GET":
         form = AnswerForm(initial={"form_token": _fresh_token(invitation)}, questions=questions)
-        return _answer_form_page(request, invitation, form)
+        response = _answer_form_page(request, invitation, form)
+        throttle.remember_device(request, response)
+        return response
     return _answer_submit(request, invitation, questions)
 
 
 def _answer_submit(request, invitation, questions):
-    if not throttle.allow_submission(request, invitation.pk):
+    decision = throttle.check_submission(request, invitation.pk)
+    if decision.reason:
+        services.invitation_flag(invitation=invitation, reason=decision.reason, refused=not decision.allowed)
+    if not decision.allowed:
         return render(request, "surveys/answer_busy.html", {"survey": invitation.survey}, status=429)
     nonce = read_nonce(request.POST.get("form_token", ""), invitation.pk, settings.SURVEY_FORM_MAX_AGE_HOURS * 3600)
     data = request.POST.copy()

@@ -201,6 +201,8 @@ def test_the_rate_limit_window_passes(parent_invitation, settings, respond, monk
 
 def test_zero_means_no_rate_limit(parent_invitation, settings, respond):
     settings.SURVEY_RATE_PER_IP_PER_HOUR = 0
+    settings.SURVEY_RATE_PER_IP_PER_MINUTE = 0
+    settings.SURVEY_RATE_PER_DEVICE_PER_HOUR = 0
     settings.SURVEY_RATE_PER_INVITATION_PER_MINUTE = 0
     Invitation.objects.filter(pk=parent_invitation.pk).update(quota=100)
     assert all(respond(parent_invitation).status_code == 302 for _ in range(6))
