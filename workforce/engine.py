@@ -765,13 +765,3 @@ def county_training(schools: Iterable[SchoolFacts], roster: Iterable[TeacherFact
     rows.sort(key=lambda r: (r.completion_rate if r.completion_rate is not None else 2,
                              r.certified_rate if r.certified_rate is not None else 2, r.school.code))
     return CountyTraining(schools=tuple(rows))
-
-
-def percent_text(value: Fraction | None, digits: int = 1) -> str:
-    """'12.5%' (rounded half up for display only); '—' for None."""
-    if value is None:
-        return "—"
-    scaled = value * 100 * 10**digits
-    rounded = (scaled.numerator * 2 + scaled.denominator) // (scaled.denominator * 2)
-    text = f"{rounded / 10**digits:.{digits}f}" if digits else str(rounded)
-    return f"{text}%"

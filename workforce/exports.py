@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from balance_inspect.xlsx import Flagged, Sheet
+from balance_inspect.xlsx import Flagged, Num, Sheet
+from domain import numbers
+from workforce import engine
 from workforce.engine import STATUS_LABELS
 
 
 def _num(value: Fraction | None, digits: int = 2):
-    return None if value is None else round(float(value), digits)
+    return Num(value, digits)
 
 
-def _rate(value: Fraction | None):
-    """A rate as a number of percent with one decimal (12.5 for 12.5 %)."""
-    return None if value is None else round(float(value) * 100, 1)
+def _rate(value: Fraction | None, line: Fraction | int):
+    """A rate as a number shown as a percentage, 1 place like the pages, more only where 1 place
+    would show the line beside a failing rate (99.96% of a 100% requirement)."""
+    return Num(value, numbers.RATE, percent=True, limit=line)
 
 
 def _flag(value, bad: bool):
@@ -75,25 +78,25 @@ def _plan_assignments(wf) -> Sheet:
 
 def _exchange(wf) -> Sheet:
     ex = wf.exchange
-    rows = [[r.school.code, r.school.name, r.school.urban_rural, r.eligible, r.exchanged, _rate(r.rate), r.backbone,
-             _rate(r.backbone_share), r.unknown_joined, _flag(STATUS_LABELS[r.status], r.status == "failed")]
+    rows = [[r.school.code, r.school.name, r.school.urban_rural, r.eligible, r.exchanged, _rate(r.rate, engine.EXCHANGE_MIN_RATE), r.backbone,
+             _rate(r.backbone_share, engine.EXCHANGE_BACKBONE_MIN_SHARE), r.unknown_joined, _flag(STATUS_LABELS[r.status], r.status == "failed")]
             for r in ex.schools]
-    rows.append(["全县", "", "", ex.eligible, ex.exchanged, _rate(ex.rate), ex.backbone, _rate(ex.backbone_share),
+    rows.append(["全县", "", "", ex.eligible, ex.exchanged, _rate(ex.rate, engine.EXCHANGE_MIN_RATE), ex.backbone, _rate(ex.backbone_share, engine.EXCHANGE_BACKBONE_MIN_SHARE),
                  ex.unknown_joined, {True: "达标", False: "未达标", None: "无法判断"}[ex.passed]])
-    return Sheet("交流轮岗", ["学校标识码", "学校名称", "城乡类型", "符合交流条件教师", "交流人数", "交流比例（%）",
-                          "其中骨干教师", "骨干占比（%）", "未填到本校年份", "结论"], rows,
+    return Sheet("交流轮岗", ["学校标识码", "学校名称", "城乡类型", "符合交流条件教师", "交流人数", "交流比例",
+                          "其中骨干教师", "骨干占比", "未填到本校年份", "结论"], rows,
                  widths=[13, 22, 9, 16, 9, 13, 12, 13, 14, 22])
 
 
 def _training(wf) -> Sheet:
     tr = wf.training
-    rows = [[r.school.code, r.school.name, r.teachers, r.complete, _flag(_rate(r.completion_rate), r.complete < r.teachers),
-             r.certified, r.uncertified, r.cert_unknown, _flag(_rate(r.certified_rate), r.certified < r.teachers)]
+    rows = [[r.school.code, r.school.name, r.teachers, r.complete, _flag(_rate(r.completion_rate, 1), r.complete < r.teachers),
+             r.certified, r.uncertified, r.cert_unknown, _flag(_rate(r.certified_rate, 1), r.certified < r.teachers)]
             for r in tr.schools]
-    rows.append(["全县", "", tr.teachers, tr.complete, _rate(tr.completion_rate), tr.certified, tr.uncertified,
-                 tr.cert_unknown, _rate(tr.certified_rate)])
-    return Sheet("培训与持证", ["学校标识码", "学校名称", "教师数", f"{wf.window_label}学年满360学时", "完成率（%）",
-                           "持证", "未持证", "未填报", "持证率（%）"], rows, widths=[13, 22, 8, 22, 11, 8, 8, 8, 11])
+    rows.append(["全县", "", tr.teachers, tr.complete, _rate(tr.completion_rate, 1), tr.certified, tr.uncertified,
+                 tr.cert_unknown, _rate(tr.certified_rate, 1)])
+    return Sheet("培训与持证", ["学校标识码", "学校名称", "教师数", f"{wf.window_label}学年满360学时", "完成率",
+                           "持证", "未持证", "未填报", "持证率"], rows, widths=[13, 22, 8, 22, 11, 8, 8, 8, 11])
 
 
 def template_sheets(template, allowed_values, required_label) -> list[Sheet]:

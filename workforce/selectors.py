@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Max, Sum, When
 from django.utils import timezone
 
+from domain import numbers
 from schools.models import County, School, SchoolClass, SchoolConditions, Sponsor, Teacher, school_year_label
 from workforce import engine
 from workforce.curriculum import JUNIOR, PRIMARY
@@ -37,7 +38,6 @@ from workforce.engine import (
     SchoolFacts,
     TeacherFacts,
     as_float,
-    percent_text,
 )
 from workforce.models import ApprovedPosts, ExchangeRecord, TrainingRecord
 
@@ -311,7 +311,8 @@ def _county(county) -> County:
 
 def _item(key, label, value: Fraction | None, threshold, passed, detail, evidence) -> dict:
     return {"key": key, "label": label, "value": as_float(value), "threshold": threshold, "passed": passed,
-            "detail": detail, "evidence": evidence, "value_display": percent_text(value)}
+            "detail": detail, "evidence": evidence,
+            "value_display": numbers.pct_against(value, threshold)}
 
 
 def _exchange_item(wf: Workforce) -> dict:
@@ -323,8 +324,8 @@ def _exchange_item(wf: Workforce) -> dict:
         detail = f"无符合交流条件的教师（同一学校任教满 {years} 年）{missing}"
         passed = None
     else:
-        detail = (f"交流轮岗 {ex.exchanged} 人 / 符合交流条件 {ex.eligible} 人 = {percent_text(ex.rate)}（要求 ≥ 10%）；"
-                  f"骨干教师 {ex.backbone} 人，占交流人数 {percent_text(ex.backbone_share)}（要求 ≥ 20%）{missing}")
+        detail = (f"交流轮岗 {ex.exchanged} 人 / 符合交流条件 {ex.eligible} 人 = {numbers.pct_against(ex.rate, engine.EXCHANGE_MIN_RATE)}（要求 ≥ 10%）；"
+                  f"骨干教师 {ex.backbone} 人，占交流人数 {numbers.pct_against(ex.backbone_share, engine.EXCHANGE_BACKBONE_MIN_SHARE)}（要求 ≥ 20%）{missing}")
         passed = ex.passed
     return _item("teacher_exchange", "交流轮岗比例 ≥ 10%，其中骨干教师 ≥ 20%", ex.rate,
                  float(engine.EXCHANGE_MIN_RATE), passed, detail, evidence)
@@ -341,7 +342,7 @@ def _training_item(wf: Workforce) -> dict:
         return _item("training_360", f"5年{TRAINING_HOURS}学时培训完成率 100%", None, 1.0, None,
                      f"尚未导入 {window} 学年的培训学时", evidence)
     detail = (f"{window}学年累计满 {TRAINING_HOURS} 学时 {tr.complete} 人 / 教师 {tr.teachers} 人 = "
-              f"{percent_text(tr.completion_rate)}（要求 100%）")
+              f"{numbers.pct_against(tr.completion_rate, 1, passed=tr.complete == tr.teachers)}（要求 100%）")
     return _item("training_360", f"5年{TRAINING_HOURS}学时培训完成率 100%", tr.completion_rate, 1.0,
                  tr.complete == tr.teachers, detail, evidence)
 
@@ -354,7 +355,7 @@ def _certificate_item(wf: Workforce) -> dict:
         return _item("certified_teachers", label, None, 1.0, None, f"{wf.year_label}教师花名册为空", evidence)
     if wf.facts.certificate_records == 0:
         return _item("certified_teachers", label, None, 1.0, None, "尚未导入教师资格证情况", evidence)
-    detail = f"持证 {tr.certified} 人 / 教师 {tr.teachers} 人 = {percent_text(tr.certified_rate)}（要求 100%）"
+    detail = f"持证 {tr.certified} 人 / 教师 {tr.teachers} 人 = {numbers.pct_against(tr.certified_rate, 1)}（要求 100%）"
     if tr.uncertified:
         detail += f"；未持证 {tr.uncertified} 人"
     if tr.cert_unknown:
@@ -401,7 +402,7 @@ def county_items(county, year: int) -> list[dict]:
     out.append({
         "key": "backbone_exchange", "label": "骨干教师占交流轮岗教师的比例 ≥ 20%",
         "passed": None if share is None else share >= engine.EXCHANGE_BACKBONE_MIN_SHARE,
-        "detail": (f"骨干教师 {ex.backbone} 人 / 交流轮岗 {ex.exchanged} 人 = {percent_text(share)}（要求 ≥ 20%）"
+        "detail": (f"骨干教师 {ex.backbone} 人 / 交流轮岗 {ex.exchanged} 人 = {numbers.pct_against(share, engine.EXCHANGE_BACKBONE_MIN_SHARE)}（要求 ≥ 20%）"
                    if share is not None else f"{wf.year_label}无交流轮岗记录"),
         "evidence": [by_key["teacher_exchange"]["evidence"]],
     })

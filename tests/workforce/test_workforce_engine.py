@@ -8,6 +8,7 @@ from fractions import Fraction
 
 import pytest
 
+from domain import numbers
 from workforce.curriculum import periods_per_week
 from workforce.engine import (
     ExchangeFacts,
@@ -18,7 +19,6 @@ from workforce.engine import (
     county_posts,
     county_training,
     coverage_order,
-    percent_text,
     posts_required,
     recruitment_plan,
     school_coverage,
@@ -333,8 +333,13 @@ def test_training_completion_and_certificates(hours, certified, complete, cert, 
     [(Fraction(1, 8), "12.5%"), (Fraction(1, 3), "33.3%"), (Fraction(2, 3), "66.7%"), (Fraction(1, 2000), "0.1%"),
      (Fraction(1), "100.0%"), (None, "—")],
 )
-def test_percent_text_rounds_half_up_for_display(value, text):
-    assert percent_text(value) == text
+def test_rates_print_half_up_through_the_one_formatter(value, text):
+    assert numbers.pct(value) == text
+
+
+def test_a_rate_short_of_100_percent_never_prints_as_100():
+    assert numbers.pct_against(Fraction(1999, 2000), 1) == "99.95%"
+    assert numbers.pct_against(Fraction(1), 1) == "100.0%"
 
 
 def test_private_schools_are_neither_required_nor_counted_for_exchange():
