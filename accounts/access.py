@@ -17,6 +17,7 @@ from accounts.roles import (  # noqa: F401  (re-exported: apps import the vocabu
     COUNTY_READERS,
     COUNTY_WRITERS,
     EVERYONE,
+    LEDGER_CLOSERS,
     READ_ONLY,
     SCHOOL_DATA_WRITERS,
     STAFFING_READERS,

@@ -91,6 +91,10 @@ class User(AbstractUser):
         return self.role in roles.AREA_WRITERS
 
     @property
+    def closes_ledger(self) -> bool:
+        return self.role in roles.LEDGER_CLOSERS
+
+    @property
     def manages_users(self) -> bool:
         return self.role in roles.USER_MANAGERS
 

@@ -31,6 +31,8 @@ STAFFING_READERS = (*COUNTY_READERS, Role.SCHOOL)
 CASE_WORKERS = (Role.ADMIN, Role.BUREAU, Role.TOWNSHIP)
 # Everyone who writes within their own area (files cases, visits, letters): all but the inspector.
 AREA_WRITERS = (Role.ADMIN, Role.BUREAU, Role.TOWNSHIP, Role.SCHOOL)
+# Closing (销号) and reopening a ledger item: the county's bureau staff, not a system admin.
+LEDGER_CLOSERS = (Role.BUREAU,)
 # The audit trail of a county and optional two-factor: the county's own staff.
 AUDIT_READERS = COUNTY_WRITERS
 TWO_FACTOR_USERS = COUNTY_WRITERS

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.forms.models import fields_for_model
 from django.utils import timezone
 
+from accounts.access import READ_ONLY
 from accounts.models import Role, User
 from dropout_control import rules
 from dropout_control.models import (
@@ -164,7 +165,7 @@ class ResponsibleForm(forms.Form):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         users = (User.objects.filter(county_id=case.county_id, is_active=True)
-                 .exclude(role=Role.INSPECTOR).order_by("role", "display_name", "username"))
+                 .exclude(role__in=READ_ONLY).order_by("role", "display_name", "username"))
         current = {r.level: r for r in case.responsibles.all()}
         self.levels = []
         for level, label in ResponsibleLevel.choices:

@@ -136,7 +136,7 @@ def duplicate_message(existing: DropoutCase, user) -> str:
 def _check_area(user, data: dict) -> None:
     """The township/school of a new or edited case must lie in the user's own area."""
     township, school = data["township"], data.get("school")
-    if (user.role != Role.ADMIN or user.county_id) and township.county_id != user.county_id:
+    if not user.is_unscoped and township.county_id != user.county_id:
         raise PermissionDenied("所选乡镇不在您的管辖范围内")
     if user.role == Role.TOWNSHIP and township.pk != user.township_id:
         raise ValidationError({"township": "乡镇工作人员只能登记本乡镇的个案"})
@@ -751,7 +751,7 @@ def letter_save(*, user, township, school, year: int, line: str, signed_on: date
                 party_b: str = "", scan=None) -> ResponsibilityLetter:
     """Record (or replace) the signed letter of one line for a township or school and year."""
     require_action(user, "letters")
-    if (user.role != Role.ADMIN or user.county_id) and township.county_id != user.county_id:
+    if not user.is_unscoped and township.county_id != user.county_id:
         raise PermissionDenied("所选乡镇不在您的管辖范围内")
     if school is not None and school.township_id != township.pk:
         raise ValidationError({"school": "学校不属于所选乡镇"})

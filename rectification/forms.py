@@ -2,7 +2,8 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.access import COUNTY_WRITERS
+from accounts.models import User
 from rectification.models import OPEN_STATUSES, ItemStatus, PrepTask, RectificationItem, Source
 from rectification.selectors import indicator_catalogue, mine_q
 from schools.models import School
@@ -87,7 +88,7 @@ class TaskForm(forms.ModelForm):
     def __init__(self, *args, county, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_user"].queryset = User.objects.filter(
-            county=county, role__in=(Role.BUREAU, Role.ADMIN), is_active=True).order_by("username")
+            county=county, role__in=COUNTY_WRITERS, is_active=True).order_by("username")
         self.fields["owner_user"].required = False
 
     def task_data(self) -> dict:

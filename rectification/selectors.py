@@ -17,8 +17,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.access import get_scoped_or_404, require_role, scope
-from accounts.models import Role
+from accounts.access import get_scoped_or_404, scope
 from indicators.engine.rules import RULESETS
 from rectification import archive_tree, readiness, results, schedule
 from rectification.models import (
@@ -36,13 +35,7 @@ from rectification.models import (
 
 log = logging.getLogger(__name__)
 
-READER_ROLES = (Role.ADMIN, Role.BUREAU, Role.INSPECTOR)
 _COUNTY_ONLY = {"county": "county", "township": None, "school": None}
-
-
-def require_reader(user) -> None:
-    """Bureau staff, inspectors and admins read the ledger; township and school users do not."""
-    require_role(user, *READER_ROLES)
 
 
 def due_soon_days() -> int:

@@ -19,7 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.access import require_writer
-from accounts.models import AuditEntry, Role
+from accounts.models import AuditEntry
 from accounts.services import audit_record, diff, model_snapshot
 from balance_inspect.uploads import EVIDENCE_KINDS, validate_upload
 from rectification import archive_tree, feedback, results, schedule
@@ -170,7 +170,7 @@ def item_close(*, user, item: RectificationItem, verification: str, today: date 
     Only bureau staff of the item's county close, only with at least one evidence file and a
     verification note; the note becomes the verification opinion, the closer and date are stored.
     """
-    if not user.is_authenticated or user.role != Role.BUREAU or user.county_id != item.county_id:
+    if not user.is_authenticated or not user.closes_ledger or user.county_id != item.county_id:
         raise PermissionDenied("只有本县教育局工作人员可以销号")
     verification = (verification or "").strip()
     if not verification:
@@ -195,7 +195,7 @@ def item_mark_long_term(*, user, item: RectificationItem, note: str) -> Rectific
 @transaction.atomic
 def item_reopen(*, user, item: RectificationItem, reason: str) -> RectificationItem:
     """已完成/已销号/长期坚持 → 推进中; clears the closing date and closer. Bureau staff only."""
-    if not user.is_authenticated or user.role != Role.BUREAU or user.county_id != item.county_id:
+    if not user.is_authenticated or not user.closes_ledger or user.county_id != item.county_id:
         raise PermissionDenied("只有本县教育局工作人员可以重新打开事项")
     reason = (reason or "").strip()
     if not reason:

@@ -6,13 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.access import require_writer, user_county
+from accounts.access import county_for_reader, county_for_writer, require_reader, require_writer
 from balance_inspect.downloads import stored_file_response
 from balance_inspect.xlsx import xlsx_response
 from rectification import archive_tree, exports, schedule, selectors, services
@@ -35,20 +34,6 @@ from rectification.models import ArchivePoint, ItemStatus, TaskStatus
 PAGE_SIZE = 50
 
 
-def _reader_county(request):
-    selectors.require_reader(request.user)
-    county = user_county(request.user)
-    if county is None:
-        raise Http404("尚未设置区县")
-    return county
-
-
-def _writer_county(request):
-    selectors.require_reader(request.user)
-    require_writer(request.user)
-    return _reader_county(request)
-
-
 def _errors(request, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
@@ -60,7 +45,7 @@ def _errors(request, exc: ValidationError) -> None:
 @login_required
 @require_safe
 def item_list(request):
-    county = _reader_county(request)
+    county = county_for_reader(request.user)
     today = timezone.localdate()
     filters = LedgerFilter(request.GET, queryset=selectors.ledger_list(request.user), request=request)
     page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -75,7 +60,7 @@ def item_list(request):
 
 @login_required
 def item_create(request):
-    county = _writer_county(request)
+    county = county_for_writer(request.user)
     form = ItemForm(request.POST or None, county=county)
     if request.method == "POST" and form.is_valid():
         try:
@@ -91,7 +76,6 @@ def item_create(request):
 
 @login_required
 def item_edit(request, pk):
-    selectors.require_reader(request.user)
     require_writer(request.user)
     item = selectors.get_item_for_user(request.user, pk)
     form = ItemForm(request.POST or None, instance=item, county=item.county)
@@ -111,7 +95,7 @@ def item_edit(request, pk):
 @login_required
 @require_safe
 def item_detail(request, pk):
-    selectors.require_reader(request.user)
+    require_reader(request.user)
     item = selectors.get_item_for_user(request.user, pk)
     return render(request, "rectification/item_detail.html", {
         "item": item,
@@ -123,14 +107,11 @@ def item_detail(request, pk):
         "due_state": selectors.item_due_state(item, timezone.localdate()),
         "progress_form": ProgressForm(), "upload_form": UploadForm(), "close_form": CloseForm(),
         "long_term_form": LongTermForm(), "reopen_form": ReopenForm(),
-        "can_write": request.user.role in ("admin", "bureau"),
-        "can_close": request.user.role == "bureau",
         "Status": ItemStatus,
     })
 
 
 def _item_for_write(request, pk):
-    selectors.require_reader(request.user)
     require_writer(request.user)
     return selectors.get_item_for_user(request.user, pk)
 
@@ -239,7 +220,7 @@ def evidence_upload(request, pk):
 @login_required
 @require_safe
 def evidence_download(request, pk):
-    selectors.require_reader(request.user)
+    require_reader(request.user)
     evidence = selectors.get_evidence_for_user(request.user, pk)
     return stored_file_response(evidence.file.open("rb"), evidence.original_name)
 
@@ -249,7 +230,7 @@ def evidence_download(request, pk):
 
 @login_required
 def feedback_import(request):
-    county = _writer_county(request)
+    county = county_for_writer(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
@@ -265,14 +246,14 @@ def feedback_import(request):
 
 @login_required
 def feedback_template(request):
-    _writer_county(request)
+    county_for_writer(request.user)
     return xlsx_response("反馈问题清单导入模板.xlsx", exports.feedback_template_sheets())
 
 
 @login_required
 @require_safe
 def ledger_export(request):
-    county = _reader_county(request)
+    county = county_for_reader(request.user)
     filters = LedgerFilter(request.GET, queryset=selectors.ledger_list(request.user), request=request)
     name = county.name if county else "全部"
     return xlsx_response(f"{name}整改台账.xlsx", [exports.ledger_sheet(filters.qs, name)])
@@ -284,7 +265,7 @@ def ledger_export(request):
 @login_required
 @require_safe
 def plan(request):
-    county = _reader_county(request)
+    county = county_for_reader(request.user)
     today = timezone.localdate()
     mine = request.GET.get("mine") == "1"
     tasks = list(selectors.tasks_of(county))
@@ -297,14 +278,13 @@ def plan(request):
         "lists": selectors.deadline_lists(county, today=today, user=request.user if mine else None),
         "mine": mine, "due_soon_days": selectors.due_soon_days(),
         "date_form": InspectionDateForm(initial={"inspection_date": county.inspection_date}),
-        "can_write": request.user.role in ("admin", "bureau"),
     })
 
 
 @login_required
 @require_POST
 def inspection_date_set(request):
-    county = _writer_county(request)
+    county = county_for_writer(request.user)
     form = InspectionDateForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写有效的国检日期。")
@@ -319,7 +299,7 @@ def inspection_date_set(request):
 @login_required
 @require_POST
 def plan_create(request):
-    county = _writer_county(request)
+    county = county_for_writer(request.user)
     try:
         created = services.plan_create(user=request.user, county=county)
         messages.success(request, f"已按倒排工期生成 {created} 项迎检任务。")
@@ -330,7 +310,7 @@ def plan_create(request):
 
 @login_required
 def task_create(request):
-    county = _writer_county(request)
+    county = county_for_writer(request.user)
     form = TaskForm(request.POST or None, county=county)
     if request.method == "POST" and form.is_valid():
         try:
@@ -346,7 +326,7 @@ def task_create(request):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def task_edit(request, pk):
-    selectors.require_reader(request.user)
+    require_reader(request.user)
     task = selectors.get_task_for_user(request.user, pk)
     if request.method == "POST":
         require_writer(request.user)
@@ -360,12 +340,10 @@ def task_edit(request, pk):
             messages.success(request, "已保存。")
             return redirect("rectification:plan")
     return render(request, "rectification/task_form.html", {
-        "form": form, "task": task, "title": f"迎检任务：{task.title}",
-        "can_write": request.user.role in ("admin", "bureau")})
+        "form": form, "task": task, "title": f"迎检任务：{task.title}"})
 
 
 def _task_for_write(request, pk):
-    selectors.require_reader(request.user)
     require_writer(request.user)
     return selectors.get_task_for_user(request.user, pk)
 
@@ -409,7 +387,7 @@ def task_reopen(request, pk):
 @login_required
 @require_safe
 def archive(request):
-    county = _reader_county(request)
+    county = county_for_reader(request.user)
     points = list(selectors.archive_points(county))
     files = {}
     for f in selectors.archive_files_of(county):
@@ -419,14 +397,13 @@ def archive(request):
     return render(request, "rectification/archive.html", {
         "county": county, "points": points, "completeness": selectors.archive_completeness(county),
         "folders": archive_tree.FOLDERS, "upload_form": UploadForm(),
-        "can_write": request.user.role in ("admin", "bureau"),
     })
 
 
 @login_required
 @require_POST
 def archive_upload(request, pk):
-    county = _writer_county(request)
+    county = county_for_writer(request.user)
     point = get_object_or_404(ArchivePoint, pk=pk)  # the checklist is the same for every county
     form = UploadForm(request.POST, request.FILES)
     try:
@@ -443,7 +420,7 @@ def archive_upload(request, pk):
 @login_required
 @require_safe
 def archive_download(request, pk):
-    selectors.require_reader(request.user)
+    require_reader(request.user)
     stored = selectors.get_archive_file_for_user(request.user, pk)
     return stored_file_response(stored.file.open("rb"), stored.original_name)
 
@@ -454,7 +431,7 @@ def archive_download(request, pk):
 @login_required
 @require_safe
 def readiness_board(request):
-    county = _reader_county(request)
+    county = county_for_reader(request.user)
     board = selectors.readiness_board(county, today=timezone.localdate())
     return render(request, "rectification/readiness.html", {"county": county, "board": board})
 
@@ -465,18 +442,17 @@ def readiness_board(request):
 @login_required
 @require_safe
 def proposal_list(request):
-    county = _reader_county(request)
+    county = county_for_reader(request.user)
     return render(request, "rectification/proposals.html", {
         "county": county, "lists": selectors.proposal_lists(request.user),
         "latest": selectors.latest_done_assessment(county), "discard_form": DiscardForm(),
-        "can_write": request.user.role in ("admin", "bureau"),
     })
 
 
 @login_required
 @require_POST
 def proposals_generate(request):
-    county = _writer_county(request)
+    county = county_for_writer(request.user)
     assessment = selectors.latest_done_assessment(county)
     if assessment is None:
         messages.error(request, "尚无已完成的指标评估，无法生成整改建议。")
@@ -491,7 +467,6 @@ def proposals_generate(request):
 
 @login_required
 def proposal_accept(request, pk):
-    selectors.require_reader(request.user)
     require_writer(request.user)
     proposal = selectors.get_proposal_for_user(request.user, pk)
     form = ProposalAcceptForm(request.POST or None)
@@ -509,7 +484,6 @@ def proposal_accept(request, pk):
 @login_required
 @require_POST
 def proposal_discard(request, pk):
-    selectors.require_reader(request.user)
     require_writer(request.user)
     proposal = selectors.get_proposal_for_user(request.user, pk)
     form = DiscardForm(request.POST)

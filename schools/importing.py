@@ -32,7 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from accounts.access import require_role
+from accounts.access import SCHOOL_DATA_WRITERS, require_role
 from accounts.models import AuditEntry, Role
 from accounts.services import audit_record
 from balance_inspect.uploads import validate_upload
@@ -54,7 +54,6 @@ from schools.resources import RESOURCES
 logger = logging.getLogger(__name__)
 
 FILE_COLUMN = "文件"
-IMPORT_ROLES = (Role.ADMIN, Role.BUREAU, Role.SCHOOL)
 
 
 @dataclass
@@ -93,7 +92,7 @@ def ensure_may_import(user, kind: str) -> None:
         raise ValueError(f"未知的数据类型：{kind}")
     if user is None:
         return
-    require_role(user, *IMPORT_ROLES)
+    require_role(user, *SCHOOL_DATA_WRITERS)
     if user.role == Role.SCHOOL and not TEMPLATES[kind].yearly:
         raise PermissionDenied("学校填报员不能导入学校名录")
     if (user.role == Role.BUREAU and not user.county_id) or (user.role == Role.SCHOOL and not user.school_id):
@@ -101,7 +100,7 @@ def ensure_may_import(user, kind: str) -> None:
 
 
 def importable_kinds(user) -> list[str]:
-    if user.role not in IMPORT_ROLES:
+    if not user.writes_school_data:
         return []
     return [k for k, t in TEMPLATES.items() if t.yearly or user.role != Role.SCHOOL]
 
@@ -110,7 +109,7 @@ class _Scope:
     """The area a user imports for: None everywhere means the whole system."""
 
     def __init__(self, user):
-        self.unscoped = user is None or (user.role == Role.ADMIN and user.county_id is None)
+        self.unscoped = user is None or user.is_unscoped
         self.county = None if self.unscoped or user.role == Role.SCHOOL else user.county
         self.school = user.school if user is not None and user.role == Role.SCHOOL else None
         self.is_school = user is not None and user.role == Role.SCHOOL

@@ -10,14 +10,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.access import get_scoped_or_404, require_role, scope
+from accounts.access import SCHOOL_DATA_WRITERS, get_scoped_or_404, require_role, scope
 from accounts.models import AuditEntry
 from accounts.services import audit_record
 from balance_inspect.xlsx import XLSX_CONTENT_TYPE, xlsx_response
 from schools.columns import TEMPLATES
 from schools.exports import export_file_name, export_sheet, export_years, template_xlsx
 from schools.forms import ImportUploadForm
-from schools.importing import IMPORT_ROLES, import_confirm, import_file, importable_kinds, preview_rows
+from schools.importing import import_confirm, import_file, importable_kinds, preview_rows
 from schools.models import ImportRecord
 
 RECORD_SCOPE = {"county": "county", "township": None, "school": "school"}
@@ -35,7 +35,7 @@ def _records_for(user):
 
 @login_required
 def import_start(request):
-    require_role(request.user, *IMPORT_ROLES)
+    require_role(request.user, *SCHOOL_DATA_WRITERS)
     kinds = importable_kinds(request.user)
     form = ImportUploadForm(request.POST or None, request.FILES or None, kinds=kinds)
     if request.method == "POST" and form.is_valid():
@@ -50,7 +50,7 @@ def import_start(request):
 @login_required
 @require_GET
 def import_preview(request, pk):
-    require_role(request.user, *IMPORT_ROLES)
+    require_role(request.user, *SCHOOL_DATA_WRITERS)
     record = get_scoped_or_404(request.user, ImportRecord.objects.select_related("user"), scope_kwargs=RECORD_SCOPE,
                                pk=pk)
     headers, rows = preview_rows(record) if record.status == ImportRecord.Status.PREVIEWED else ([], [])
@@ -63,7 +63,7 @@ def import_preview(request, pk):
 @login_required
 @require_POST
 def import_apply(request, pk):
-    require_role(request.user, *IMPORT_ROLES)
+    require_role(request.user, *SCHOOL_DATA_WRITERS)
     record = get_scoped_or_404(request.user, ImportRecord.objects.all(), scope_kwargs=RECORD_SCOPE, pk=pk)
     try:
         outcome = import_confirm(record=record, user=request.user)
@@ -80,7 +80,7 @@ def import_apply(request, pk):
 @login_required
 @require_GET
 def import_history(request):
-    require_role(request.user, *IMPORT_ROLES)
+    require_role(request.user, *SCHOOL_DATA_WRITERS)
     page = Paginator(_records_for(request.user).order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
     return render(request, "schools/import_history.html", {"page_obj": page, "records": page.object_list})
 
@@ -88,7 +88,7 @@ def import_history(request):
 @login_required
 @require_GET
 def import_template(request, kind):
-    require_role(request.user, *IMPORT_ROLES)
+    require_role(request.user, *SCHOOL_DATA_WRITERS)
     template = _template_or_404(kind)
     response = HttpResponse(template_xlsx(kind), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(template.label + '导入模板.xlsx')}"
