@@ -3,11 +3,18 @@
 An uploaded file is served as what its content is (the same sniffing as the upload check), never
 as what its uploader named it: a PDF/HTML polyglot named ``report.html`` goes out as
 ``application/pdf``, saved as ``report.pdf``, always as an attachment, with ``nosniff``.
+
+Every view that hands out a file or an export is wrapped in ``private_download``: such files
+carry children's and teachers' personal data and must not stay in a browser's or a shared
+proxy's cache (``Cache-Control: no-store, private``). tests/security/test_cache_control.py finds
+every view that builds a file response and fails if one is not wrapped.
 """
 
+from functools import wraps
 from pathlib import PurePath
 
 from django.http import FileResponse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from balance_inspect.uploads import sniff_kind
 
@@ -50,3 +57,19 @@ def stored_file_response(fileobj, name: str) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
+
+
+def private_download(view):
+    """Wrap a file/export view: its response is never kept by a browser or proxy cache."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        # no-cache, no-store, must-revalidate, max-age=0 and an Expires in the past; private
+        # because a shared cache must not keep even a revalidated copy of personal data.
+        add_never_cache_headers(response)
+        patch_cache_control(response, private=True)
+        return response
+
+    wrapped.private_download = True
+    return wrapped

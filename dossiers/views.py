@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import county_for_writer, require_reader, user_county
+from balance_inspect.downloads import private_download
 from balance_inspect.jobs import JobStatus
 from balance_inspect.pdf import render_pdf
 from dossiers.forms import DossierRequestForm
@@ -52,6 +53,7 @@ def dossier_status(request, pk):
 
 @login_required
 @require_safe
+@private_download
 def dossier_download(request, pk):
     dossier = get_dossier_for_user(request.user, pk)
     if dossier.status != JobStatus.DONE or not dossier.file:
@@ -74,6 +76,7 @@ def dossier_retry_view(request, pk):
 
 @login_required
 @require_safe
+@private_download
 def school_brief(request, code):
     """A one-page brief of a school for field visits (bureau staff and inspectors)."""
     require_reader(request.user)

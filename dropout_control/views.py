@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from accounts.access import user_county
 from accounts.models import AuditEntry
 from accounts.services import audit_record
-from balance_inspect.downloads import stored_file_response
+from balance_inspect.downloads import private_download, stored_file_response
 from balance_inspect.pdf import MissingCJKFont, render_pdf
 from balance_inspect.xlsx import xlsx_response
 from dropout_control import exports, rules, selectors, services
@@ -241,6 +241,7 @@ def case_close_request(request, pk):
 
 @login_required
 @require_GET
+@private_download
 def case_proof(request, pk):
     case = selectors.get_case_for_user(request.user, pk)
     _audit_view(request, case, "下载销号证明材料")
@@ -266,6 +267,7 @@ def visit_create(request, pk):
 
 @login_required
 @require_GET
+@private_download
 def visit_attachment(request, pk):
     visit = selectors.get_visit_for_user(request.user, pk)
     _audit_view(request, visit.case, f"下载劝返记录附件（{visit.visited_on:%Y-%m-%d}）")
@@ -307,6 +309,7 @@ def notice_issue(request, pk):
 
 @login_required
 @require_GET
+@private_download
 def notice_pdf(request, pk):
     notice = selectors.get_notice_for_user(request.user, pk)
     case = notice.case
@@ -387,6 +390,7 @@ def letter_create(request):
 
 @login_required
 @require_GET
+@private_download
 def letter_scan(request, pk):
     letter = selectors.get_letter_for_user(request.user, pk)
     return _file_response(letter.scan, letter.scan_name)
@@ -477,6 +481,7 @@ def cohort_import(request):
 
 @login_required
 @require_GET
+@private_download
 def cohort_template(request):
     selectors.require_action(request.user, "cohort")
     return xlsx_response("巩固率基础数据模板.xlsx", exports.cohort_template_sheets())
@@ -507,6 +512,7 @@ def report_monthly(request):
 
 @login_required
 @require_GET
+@private_download
 def report_monthly_xlsx(request):
     county = user_county(request.user)
     if county is None:
@@ -528,6 +534,7 @@ def report_quarterly(request):
 
 @login_required
 @require_GET
+@private_download
 def report_quarterly_xlsx(request):
     county = user_county(request.user)
     if county is None:
@@ -541,6 +548,7 @@ def report_quarterly_xlsx(request):
 
 @login_required
 @require_GET
+@private_download
 def ledger_export(request):
     selectors.require_action(request.user, "export")
     cases = selectors.cases_visible_to(request.user).order_by("township__position", "township_id", "number")
@@ -575,6 +583,7 @@ def ledger_import(request):
 
 @login_required
 @require_GET
+@private_download
 def ledger_template(request):
     selectors.require_action(request.user, "import")
     return xlsx_response("控辍保学台账模板.xlsx", exports.ledger_template_sheets())

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import county_for_reader, county_for_writer, require_reader, require_writer
 from accounts.models import AuditEntry
 from accounts.services import audit_record
-from balance_inspect.downloads import stored_file_response
+from balance_inspect.downloads import private_download, stored_file_response
 from balance_inspect.jobs import JobStatus
 from balance_inspect.xlsx import xlsx_response
 from domain.vocabulary import CLASS_BAND_NOTE
@@ -235,6 +235,7 @@ def assessment_what_if(request, pk):
 
 @login_required
 @require_GET
+@private_download
 def export_table2(request, pk):
     assessment = _read_done(request, pk)
     audit_record(user=request.user, action=AuditEntry.Action.EXPORT, obj=assessment, note="导出表Ⅱ")
@@ -244,6 +245,7 @@ def export_table2(request, pk):
 
 @login_required
 @require_GET
+@private_download
 def export_table3(request, pk):
     assessment = _read_done(request, pk)
     audit_record(user=request.user, action=AuditEntry.Action.EXPORT, obj=assessment, note="导出表Ⅲ")
@@ -323,6 +325,7 @@ def county_item_save(request, year, key):
 
 @login_required
 @require_GET
+@private_download
 def evidence_download(request, pk):
     require_reader(request.user)
     evidence = selectors.get_evidence_for_user(request.user, pk)

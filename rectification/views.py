@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.access import county_for_reader, county_for_writer, require_reader, require_writer
-from balance_inspect.downloads import stored_file_response
+from balance_inspect.downloads import private_download, stored_file_response
 from balance_inspect.xlsx import xlsx_response
 from rectification import archive_tree, exports, schedule, selectors, services
 from rectification.forms import (
@@ -219,6 +219,7 @@ def evidence_upload(request, pk):
 
 @login_required
 @require_safe
+@private_download
 def evidence_download(request, pk):
     require_reader(request.user)
     evidence = selectors.get_evidence_for_user(request.user, pk)
@@ -245,6 +246,7 @@ def feedback_import(request):
 
 
 @login_required
+@private_download
 def feedback_template(request):
     county_for_writer(request.user)
     return xlsx_response("反馈问题清单导入模板.xlsx", exports.feedback_template_sheets())
@@ -252,6 +254,7 @@ def feedback_template(request):
 
 @login_required
 @require_safe
+@private_download
 def ledger_export(request):
     county = county_for_reader(request.user)
     filters = LedgerFilter(request.GET, queryset=selectors.ledger_list(request.user), request=request)
@@ -419,6 +422,7 @@ def archive_upload(request, pk):
 
 @login_required
 @require_safe
+@private_download
 def archive_download(request, pk):
     require_reader(request.user)
     stored = selectors.get_archive_file_for_user(request.user, pk)

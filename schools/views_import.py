@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import SCHOOL_DATA_WRITERS, get_scoped_or_404, require_role, scope
 from accounts.models import AuditEntry
 from accounts.services import audit_record
+from balance_inspect.downloads import private_download
 from balance_inspect.xlsx import XLSX_CONTENT_TYPE, xlsx_response
 from schools.columns import TEMPLATES
 from schools.exports import export_file_name, export_sheet, export_years, template_xlsx
@@ -87,6 +88,7 @@ def import_history(request):
 
 @login_required
 @require_GET
+@private_download
 def import_template(request, kind):
     require_role(request.user, *SCHOOL_DATA_WRITERS)
     template = _template_or_404(kind)
@@ -97,6 +99,7 @@ def import_template(request, kind):
 
 @login_required
 @require_GET
+@private_download
 def export(request, kind):
     template = _template_or_404(kind)
     year = None

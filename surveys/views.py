@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import county_for_writer, get_scoped_or_404, require_reader, require_writer
 from accounts.models import AuditEntry
 from accounts.services import audit_record
+from balance_inspect.downloads import private_download
 from surveys import exports, selectors, services, throttle
 from surveys.forms import (
     AnswerForm,
@@ -293,6 +294,7 @@ def invitation_deactivate(request, pk):
 
 @login_required
 @require_GET
+@private_download
 def invitation_qr(request, pk, fmt):
     invitation = _invitation_for(request.user, pk)
     qr = segno.make(public_url(request, invitation), error="m")
@@ -349,6 +351,7 @@ def results(request, pk):
 
 @login_required
 @require_GET
+@private_download
 def results_export(request, pk):
     survey = _survey_for(request.user, pk)
     res = selectors.survey_results(survey)

@@ -24,6 +24,7 @@ from accounts.access import (
 )
 from accounts.models import AuditEntry
 from accounts.services import audit_record
+from balance_inspect.downloads import private_download
 from balance_inspect.xlsx import xlsx_response
 from schools.importing import read_upload
 from schools.selectors import get_school_for_user
@@ -122,6 +123,7 @@ def posts_set(request, code):
 
 @login_required
 @require_GET
+@private_download
 def export(request):
     county = county_for_reader(request.user)
     years = selectors.available_years(county)
@@ -169,6 +171,7 @@ def import_upload(request, kind):
 
 @login_required
 @require_GET
+@private_download
 def import_template(request, kind):
     require_writer(request.user)
     if kind not in TEMPLATES:
