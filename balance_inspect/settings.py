@@ -151,6 +151,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minim
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Behind the reverse proxy the lock is keyed on the client's address from X-Forwarded-For, taken
+# TRUSTED_PROXY_COUNT entries from the right (balance_inspect/client_ip.py); otherwise REMOTE_ADDR.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1, minimum=1)
+AXES_CLIENT_IP_CALLABLE = "balance_inspect.client_ip.client_ip"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 # Sessions end after inactivity (minutes); see accounts.middleware.
@@ -353,7 +358,7 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("BEHIND_PROXY", False):
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # CSP: no inline or remote scripts; styles may be inline because pygal SVG carries <style>.
 CONTENT_SECURITY_POLICY = {
