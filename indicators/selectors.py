@@ -158,6 +158,7 @@ def what_if_for(assessment: Assessment, changes) -> dict:
     splits = ({row["school_code"]: SchoolSplit.from_dict(row) for row in inputs["splits"]}
               if "splits" in inputs else None)
     classes = [ClassFacts(*row) for row in inputs.get("classes", [])]
+    size_units = [Unit(**{**u, "merged_codes": tuple(u["merged_codes"])}) for u in inputs.get("size_units", [])]
     items = [CountyItem(key=r["key"], label=r["label"], passed=r["passed"], detail=r["detail"])
              for r in result.get("county_items", [])]
     return what_if(
@@ -169,4 +170,5 @@ def what_if_for(assessment: Assessment, changes) -> dict:
         county_items=items,
         rooms=result["checks"]["rooms"],
         splits=splits,
+        size_units=size_units,
     )

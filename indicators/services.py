@@ -155,13 +155,14 @@ def _compute(county, year: int, scheme: str, prepared: _Prepared) -> tuple[dict,
     result = engine_assess(facts.schools, facts.teachers, facts.classes, scheme, settings,
                            county_items=_engine_items(prepared.item_rows))
     built = build_units(facts.schools, facts.teachers, settings)
-    included = built.included_codes
+    # Leaving schools out (settings) is for resource allocation only: class size, school size
+    # and rooms cover every school (built.size_units are the left-out schools' own units).
     names = {s.code: s.name for s in facts.schools}
 
     large_classes = []
     for row in facts.class_rows:
         stage = STAGE_BY_LABEL.get(row.stage)
-        if row.school_code in included and stage and row.students > CLASS_SIZE_STANDARD[stage]:
+        if row.school_code in names and stage and row.students > CLASS_SIZE_STANDARD[stage]:
             large_classes.append({
                 "code": row.school_code, "name": names.get(row.school_code, ""), "stage": stage,
                 "grade": row.grade, "class_name": row.name, "students": row.students,
@@ -169,7 +170,7 @@ def _compute(county, year: int, scheme: str, prepared: _Prepared) -> tuple[dict,
             })
     own: dict[str, int] = defaultdict(int)
     first = {}
-    for unit in built.units:
+    for unit in [*built.units, *built.size_units]:
         own[unit.school_code] += unit.own_students
         first.setdefault(unit.school_code, unit)
     school_sizes = [
@@ -197,7 +198,8 @@ def _compute(county, year: int, scheme: str, prepared: _Prepared) -> tuple[dict,
     doc["input_fingerprint"] = prepared.fingerprint
     inputs = {
         "units": [asdict(u) for u in built.units],
-        "classes": [[c.school_code, c.stage, c.grade, c.students] for c in facts.classes if c.school_code in included],
+        "classes": [[c.school_code, c.stage, c.grade, c.students] for c in facts.classes if c.school_code in names],
+        "size_units": [asdict(u) for u in built.size_units],
         "splits": [split.to_dict() for split in built.splits.values()],
     }
     # One spelling for the stored and the printed document: what json gives back is what is stored.

@@ -303,12 +303,14 @@ def assess_units(
     county_items: Sequence[CountyItem] = (),
     rooms: Sequence[Mapping] = (),
     warnings: Sequence[str] = (),
+    size_units: Sequence[Unit] = (),
 ) -> dict:
     """Assess already-built units; :func:`assess` and :func:`~indicators.engine.gap.what_if` share it.
 
-    ``classes`` are the classes in the assessment's scope; ``rooms`` the rows of
-    :func:`room_checks` (the what-if reuses the base ones: its changes cannot touch rooms);
-    ``warnings`` are carried into the result first. Units with 0 or fewer students are left
+    ``classes`` are the classes of every school; ``rooms`` the rows of :func:`room_checks`
+    (the what-if reuses the base ones: its changes cannot touch rooms); ``size_units`` the
+    units of schools left out of resource allocation (:attr:`UnitsResult.size_units`), which
+    only the school-size check reads; ``warnings`` are carried into the result first. Units with 0 or fewer students are left
     out with a warning. Raises ValueError on two units with the same (school_code, stage).
     """
     rs = get_ruleset(ruleset_key)
@@ -386,7 +388,7 @@ def assess_units(
         reasons.extend(unit_reasons)
         passed = False
 
-    size_rows = school_size_checks(kept)
+    size_rows = school_size_checks([*kept, *size_units])
     for stage in STAGES:
         over = counts[stage]["over_standard"]
         if over and rs.enforce_class_size:
@@ -438,8 +440,8 @@ def assess(
 ) -> dict:
     """Assess a county from its facts (see the module docstring for the returned shape).
 
-    Classes count when their school is in the assessment's scope (private schools and small
-    teaching points dropped by the settings take their classes with them); classes of unknown
+    Class size, school size and the music/art rooms cover every school, also those the settings
+    leave out of resource allocation (private schools, small teaching points); classes of unknown
     schools are left out with a warning. All numbers are unrounded.
     """
     settings = settings or EngineSettings()
@@ -447,17 +449,15 @@ def assess(
     schools = list(schools)
     built = build_units(schools, teachers, settings)
     warnings = list(built.warnings)
-    included = built.included_codes
+    known = {s.code for s in schools}
     classes = list(classes)
-    scoped = [c for c in classes if c.school_code in included]
+    scoped = [c for c in classes if c.school_code in known]
     unknown: Counter[str] = Counter()
     if len(scoped) != len(classes):
-        known = {s.code for s in schools}
         unknown.update(c.school_code for c in classes if c.school_code not in known)
     for code, n in sorted(unknown.items()):
         warnings.append(f"班级数据中的学校标识码 {code} 不在学校名单中，{n} 个班未计入")
-    in_scope = [s for s in schools if s.code in included]
-    rooms = room_checks(in_scope, scoped)
+    rooms = room_checks(schools, scoped)
     for row in rooms:
         for label, n in (("音乐", row["music_rooms"]), ("美术", row["art_rooms"])):
             if n is None:
@@ -470,6 +470,7 @@ def assess(
         county_items=county_items,
         rooms=rooms,
         warnings=warnings,
+        size_units=built.size_units,
     )
 
 

@@ -667,11 +667,13 @@ def what_if(
     county_items: Sequence[CountyItem] = (),
     rooms: Sequence[Mapping] = (),
     splits: Splits | None = None,
+    size_units: Sequence[Unit] = (),
 ) -> dict:
     """The assessment result after ``changes``, computed on copies (inputs are not touched).
 
-    Pass the same ``classes``, ``county_items`` and base ``rooms`` (``result["checks"]["rooms"]``)
-    as the base assessment so that only the changes differ; units and ``splits`` come from
+    Pass the same ``classes``, ``county_items``, base ``rooms`` (``result["checks"]["rooms"]``)
+    and ``size_units`` (schools left out of resource allocation) as the base assessment so that
+    only the changes differ; units and ``splits`` come from
     :func:`~indicators.engine.units.build_units` (a change to a multi-stage school's shared
     resources is applied to the whole school and re-split).
     """
@@ -682,4 +684,5 @@ def what_if(
         settings,
         county_items=county_items,
         rooms=rooms,
+        size_units=size_units,
     )

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from domain.vocabulary import (
@@ -334,14 +334,20 @@ class SchoolSplit:
 @dataclass(frozen=True)
 class UnitsResult:
     """Units (sorted by stage, then school code), Chinese warnings, and the codes of every
-    school the assessment covers (units' schools and merged teaching points), which decides
-    whose classes count. ``splits``: one :class:`SchoolSplit` per assessed multi-stage school,
-    by school code; plans and what-ifs need it to add to the whole school."""
+    school in the resource allocation (units' schools and merged teaching points).
+    ``splits``: one :class:`SchoolSplit` per assessed multi-stage school, by school code; plans
+    and what-ifs need it to add to the whole school.
+
+    The settings that leave schools out (``include_private``, ``exclude_teaching_points_under``)
+    concern resource allocation only — the CVs and the per-school rule. Class size, school size
+    and the music/art rooms cover every school: ``size_units`` are the left-out schools' own
+    units (each on its own, nothing merged) for the school-size check and nothing else."""
 
     units: list[Unit]
     warnings: list[str]
     included_codes: frozenset[str] = frozenset()
     splits: Mapping[str, SchoolSplit] = field(default_factory=dict)
+    size_units: list[Unit] = field(default_factory=list)
 
 
 def _who(school: SchoolFacts) -> str:
@@ -429,14 +435,16 @@ def build_units(
     private = [s for s in schools if s.sponsor == PRIVATE]
     if not settings.include_private and private:
         excluded.update(s.code for s in private)
-        warnings.append(f"按设置未计入民办学校 {len(private)} 所：{'、'.join(s.name for s in private)}")
+        warnings.append(f"按设置民办学校 {len(private)} 所未计入资源配置（差异系数与逐校达标）："
+                        f"{'、'.join(s.name for s in private)}；班额、办学规模和音乐美术教室仍检查")
     limit = settings.exclude_teaching_points_under
     if limit is not None:
         for s in schools:
             total = s.primary_students + s.junior_students
             if s.school_type == TEACHING_POINT and s.code not in excluded and total < limit:
                 excluded.add(s.code)
-                warnings.append(f"教学点 {_who(s)} 在校生 {total} 人，少于 {limit} 人，按设置未计入")
+                warnings.append(f"教学点 {_who(s)} 在校生 {total} 人，少于 {limit} 人，按设置未计入资源配置"
+                                "（班额、办学规模和音乐美术教室仍检查）")
 
     parts: dict[tuple[str, str], _Part] = {}
     splits: dict[str, SchoolSplit] = {}
@@ -534,7 +542,15 @@ def build_units(
     # Only schools with an assessed part: a split of a school left out has nothing to add to.
     assessed = {u.school_code for u in units}
     splits = {code: split for code, split in splits.items() if code in assessed}
-    return UnitsResult(units=units, warnings=warnings, included_codes=included, splits=splits)
+    size_units: list[Unit] = []
+    if excluded:
+        # Each left-out school as its own units (its teaching points not merged in), so that its
+        # size is checked like every other school's; nothing else reads these units.
+        alone = replace(settings, merge_teaching_points=False, include_private=True,
+                        exclude_teaching_points_under=None)
+        size_units = build_units([by_code[c] for c in sorted(excluded)], (), alone).units
+    return UnitsResult(units=units, warnings=warnings, included_codes=included, splits=splits,
+                       size_units=size_units)
 
 
 def _add_teachers(
