@@ -9,35 +9,23 @@ document, or the basic-2012 scheme without per-school standards).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from domain import numbers
 from indicators.engine.rules import RULESETS
+from indicators.tables import addition_text, value_digits
 from rectification.readiness import AT_RISK, FAIL, PASS
 
 STAGE_LABELS = {"primary": "小学", "junior": "初中"}
 INDICATOR_LABELS = {ind.key: ind.label for rs in RULESETS.values() for ind in rs.indicators}
 
 
-def fmt(value: Any, digits: int = 3) -> str:
-    """A number for display, rounded half up (published tables print CVs to 3 decimals)."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, int):
-        return str(value)
-    quantum = Decimal(1).scaleb(-digits)
-    text = str(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def indicator_standing(result: Mapping | None, key: str, *, stage: str = "",
                        school_codes: Iterable[str] = ()) -> dict:
     """Where indicator ``key`` stands in an assessment document.
 
-    Returns ``{found, still_failing, stages: [{stage, cv, threshold, cv_passed}], schools:
-    [{school_code, school_name, stage, value, meets}]}``. ``stage`` ("primary"/"junior" or "")
+    Returns ``{found, still_failing, stages: [{stage, cv, threshold, cv_passed, *_text}], schools:
+    [{school_code, school_name, stage, value, meets, value_text}]}``. ``stage`` ("primary"/"junior" or "")
     limits to one stage, ``school_codes`` limits the school rows (all units when empty).
     ``still_failing`` is True when a stage's CV (or, under basic-2012, the composite) fails, or
     a listed school is below its standard for this indicator; None when the document does not
@@ -61,7 +49,9 @@ def indicator_standing(result: Mapping | None, key: str, *, stage: str = "",
             # 2012: the line applies to the composite; the indicator shares its verdict.
             cv_passed = data.get("passed")
         out["stages"].append({"stage": s, "stage_label": STAGE_LABELS.get(s, s), "cv": entry.get("cv"),
-                              "threshold": threshold, "cv_passed": cv_passed})
+                              "threshold": threshold, "cv_passed": cv_passed,
+                              "cv_text": _cv(entry.get("cv"), threshold, entry.get("cv_passed")),
+                              "threshold_text": numbers.cv_limit(threshold) if threshold else ""})
         failing = failing or cv_passed is False
     for unit in result.get("units") or []:
         if unit.get("stage") not in stages or (wanted and unit.get("school_code") not in wanted):
@@ -73,7 +63,8 @@ def indicator_standing(result: Mapping | None, key: str, *, stage: str = "",
         meets = (unit.get("meets") or {}).get(key)
         out["schools"].append({"school_code": unit.get("school_code"), "school_name": unit.get("school_name", ""),
                                "stage": unit.get("stage"), "stage_label": STAGE_LABELS.get(unit.get("stage"), ""),
-                               "value": values.get(key), "meets": meets})
+                               "value": values.get(key), "meets": meets,
+                               "value_text": numbers.num(values.get(key), value_digits(key))})
         failing = failing or meets is False
     if out["found"]:
         out["still_failing"] = failing
@@ -104,12 +95,13 @@ def resource_rows(result: Mapping | None) -> list[dict]:
                 rows.append(_row("差异系数", name, FAIL, "差异系数无法计算（全县该项资源为 0）", key=key))
             else:
                 rows.append(_row("差异系数", name, PASS if passed else FAIL,
-                                 f"差异系数 {fmt(cv)}，要求 ≤ {fmt(threshold, 2)}", key=key))
+                                 f"差异系数 {_cv(cv, threshold, passed)}，要求 ≤ {numbers.cv_limit(threshold)}", key=key))
         if basic:
             comp = data.get("composite_cv")
             threshold = RULESETS["basic-2012"].cv_thresholds.get(stage)
             rows.append(_row("差异系数", f"{label} 综合差异系数", PASS if data.get("passed") else FAIL,
-                             f"综合差异系数 {fmt(comp)}" + (f"，要求 ≤ {fmt(threshold, 2)}" if threshold else "")))
+                             f"综合差异系数 {_cv(comp, threshold, data.get('passed'))}"
+                             + (f"，要求 ≤ {numbers.cv_limit(threshold)}" if threshold else "")))
         classes = data.get("classes") or {}
         if classes.get("total"):
             over = classes.get("over_standard", 0)
@@ -179,8 +171,9 @@ def proposals_from_gaps(result: Mapping | None) -> list[dict]:
             "stage": g.get("stage", ""),
             "school_code": g.get("school_code", ""),
             "school_codes": [g.get("school_code", "")],
-            "problem": f"{g.get('school_name', '')}（{stage_label}）{label}为 {fmt(g.get('current_value'), 2)}，"
-                       f"低于标准 {fmt(g.get('standard'), 2)}",
+            "problem": f"{g.get('school_name', '')}（{stage_label}）{label}为 "
+                       f"{_value(g.get('current_value'), g.get('indicator'), g.get('standard'))}，"
+                       f"低于标准 {numbers.line(g.get('standard'))}",
             "target": _unit_target(g, stage_label, label, unit),
         })
     for p in gaps.get("cv_plans") or []:
@@ -188,7 +181,7 @@ def proposals_from_gaps(result: Mapping | None) -> list[dict]:
         label = p.get("label") or p.get("indicator", "")
         schools = p.get("schools") or []
         listed = "；".join(f"{s.get('school_name', s.get('school_code', ''))} {'全校' if s.get('school_level') else ''}"
-                          f"增加 {fmt(s.get('addition'), 2)} {p.get('unit', '')}"
+                          f"增加 {addition_text(s.get('addition'), p.get('kind', ''))} {p.get('unit', '')}"
                           for s in schools[:10])
         more = f" 等 {len(schools)} 所学校" if len(schools) > 10 else ""
         out.append({
@@ -197,8 +190,10 @@ def proposals_from_gaps(result: Mapping | None) -> list[dict]:
             "stage": p.get("stage", ""),
             "school_code": "",
             "school_codes": [s.get("school_code", "") for s in schools],
-            "problem": f"{stage_label}{label}差异系数 {fmt(p.get('current_cv'))}，超过 {fmt(p.get('threshold'))}",
-            "target": f"差异系数降至 {fmt(p.get('threshold'))} 以下（按计划可达 {fmt(p.get('new_cv'))}）："
+            "problem": f"{stage_label}{label}差异系数 {_cv(p.get('current_cv'), p.get('threshold'), False)}，"
+                       f"超过 {numbers.cv_limit(p.get('threshold'))}",
+            "target": f"差异系数降至 {numbers.cv_limit(p.get('threshold'))} 以下"
+                      f"（按计划可达 {_cv(p.get('new_cv'), p.get('threshold'), p.get('passes'))}）："
                       f"{listed}{more}",
         })
     return out
@@ -208,13 +203,27 @@ def _unit_target(g: Mapping, stage_label: str, label: str, unit: str) -> str:
     """What to add for one unit gap. A shared resource of a multi-stage school is added to the
     whole school, of which the part receives its share: the target names both."""
     resource = _resource_name(label)
-    reach = f"{label}达到 {fmt(g.get('new_value'), 2)}（标准 {fmt(g.get('standard'), 2)}）"
+    reach = (f"{label}达到 {_value(g.get('new_value'), g.get('indicator'), g.get('standard'))}"
+             f"（标准 {numbers.line(g.get('standard'))}）")
+    addition = addition_text(g.get("addition"), g.get("kind", ""))
     if not g.get("school_level"):
-        return f"增加{resource} {fmt(g.get('addition'), 2)} {unit}，使{reach}"
+        return f"增加{resource} {addition} {unit}，使{reach}"
     others = [STAGE_LABELS.get(s, "") for s in g.get("lifts") or [] if s != g.get("stage")]
     also = f"，同时使{'、'.join(others)}部分达标" if others else ""
-    return (f"全校增加{resource} {fmt(g.get('addition'), 2)} {unit}（按折算学生数分摊，{stage_label}部分分得 "
-            f"{fmt(g.get('part_addition'), 2)} {unit}），使{stage_label}部分{reach}{also}")
+    return (f"全校增加{resource} {addition} {unit}（按折算学生数分摊，{stage_label}部分分得 "
+            f"{numbers.num(g.get('part_addition'))} {unit}），使{stage_label}部分{reach}{also}")
+
+
+def _cv(cv, threshold, passed) -> str:
+    """A coefficient as 表Ⅲ prints it, with places enough not to read as its threshold."""
+    if threshold is None or passed is None:
+        return numbers.cv(cv)
+    return numbers.against(cv, threshold, numbers.CV, at_least=False, passed=bool(passed))
+
+
+def _value(value, indicator, standard) -> str:
+    """An indicator value at its places, never reading as the standard it is judged against."""
+    return numbers.against(value, standard, value_digits(indicator or ""))
 
 
 def _resource_name(label: str) -> str:

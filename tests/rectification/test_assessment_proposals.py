@@ -25,8 +25,8 @@ def test_an_assessment_yields_one_proposal_per_unit_gap_and_cv_plan(assessment, 
     assert [p.key for p in created] == ["unit:1301230001:primary:sports_area_pp", "cv:primary:sports_area_pp"]
     unit = created[0]
     assert (unit.indicator, unit.stage, unit.school, unit.status) == ("sports_area_pp", "primary", school_a, "pending")
-    assert unit.problem == "城关小学（小学）生均体育运动场馆面积为 4.2，低于标准 7.5"
-    assert "1650 ㎡" in unit.target
+    assert unit.problem == "城关小学（小学）生均体育运动场馆面积为 4.20，低于标准 7.5"
+    assert "1,650.00 ㎡" in unit.target
 
 
 def test_generating_twice_from_one_assessment_adds_nothing(assessment):

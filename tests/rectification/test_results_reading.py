@@ -1,11 +1,9 @@
 """Reading stored assessment documents (data-contract §3 + gaps), without a database."""
 
-import pytest
 
 from rectification.readiness import AT_RISK, FAIL, PASS
 from rectification.results import (
     county_item_rows,
-    fmt,
     indicator_standing,
     proposals_from_gaps,
     resource_rows,
@@ -85,7 +83,7 @@ def test_under_basic_2012_an_indicator_shares_the_composite_verdict():
 def test_resource_rows_of_a_quality_document():
     rows = {r["item"]: r for r in resource_rows(QUALITY)}
     assert rows["小学 生均体育运动场馆面积"]["status"] == FAIL
-    assert rows["小学 生均体育运动场馆面积"]["detail"] == "差异系数 0.512，要求 ≤ 0.5"
+    assert rows["小学 生均体育运动场馆面积"]["detail"] == "差异系数 0.512，要求 ≤ 0.50"
     assert rows["小学 生均教学及辅助用房面积"]["status"] == PASS
     assert rows["小学 班额"]["status"] == FAIL
     per_school = rows["小学 逐校达标（7 项中至少 6 项达标）"]
@@ -107,24 +105,17 @@ def test_proposals_from_the_gap_plan():
     unit, cv = proposals
     assert unit["key"] == "unit:1301230001:primary:sports_area_pp"
     assert unit["school_code"] == "1301230001"
-    assert unit["problem"] == "城关小学（小学）生均体育运动场馆面积为 4.2，低于标准 7.5"
-    assert unit["target"] == "增加体育运动场馆面积 1650 ㎡，使生均体育运动场馆面积达到 7.5（标准 7.5）"
+    assert unit["problem"] == "城关小学（小学）生均体育运动场馆面积为 4.20，低于标准 7.5"
+    assert unit["target"] == "增加体育运动场馆面积 1,650.00 ㎡，使生均体育运动场馆面积达到 7.50（标准 7.5）"
     assert cv["key"] == "cv:primary:sports_area_pp"
     assert cv["school_code"] == "" and cv["school_codes"] == ["1301230001"]
     assert "差异系数 0.512，超过 0.5" in cv["problem"]
-    assert "城关小学 增加 400 ㎡" in cv["target"]
+    assert "城关小学 增加 400.00 ㎡" in cv["target"]
 
 
 def test_a_document_without_gaps_gives_no_proposals():
     assert proposals_from_gaps({"scheme": "basic-2012"}) == []
     assert proposals_from_gaps(None) == []
-
-
-@pytest.mark.parametrize(("value", "digits", "text"), [
-    (0.5152575, 3, "0.515"), (0.0005, 3, "0.001"), (2.5, 0, "3"), (1650.0, 2, "1650"), (None, 3, "—"), (7, 2, "7"),
-])
-def test_fmt_rounds_half_up(value, digits, text):
-    assert fmt(value, digits) == text
 
 
 def test_a_shared_resource_of_a_nine_year_school_is_proposed_for_the_whole_school():
