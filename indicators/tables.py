@@ -13,7 +13,7 @@ import math
 from domain import numbers
 
 from .engine import STAGE_LABELS, STAGES, get_ruleset
-from .engine.rules import reaches
+from .engine.rules import WHOLE_UNIT_KINDS, reaches
 
 # Per-student teacher counts of the 2012 scheme are small numbers (0.05 teachers per student):
 # 2 places would print 0.05 for every school, so they get 4. Every other value prints 2.
@@ -26,6 +26,11 @@ def value_digits(key: str) -> int:
 
 
 fmt = numbers.num
+
+
+def addition_text(value, kind: str) -> str:
+    """An addition as people add it: whole teachers, rooms, computers, books; ㎡ and 元 to 0.01."""
+    return numbers.num(value, 0 if kind in WHOLE_UNIT_KINDS else 2)
 
 
 def table3(result: dict) -> list[dict]:

@@ -30,11 +30,10 @@ from . import selectors, services
 from .charts import cv_chart_svg
 from .county_items import BY_KEY, PART_LABELS, items_for, value_text
 from .engine import RULESETS, SCHOOL, STAGE_LABELS, STAGES, get_ruleset
-from .engine.rules import WHOLE_UNIT_KINDS
 from .exports import table2_sheet, table3_sheet
 from .forms import WHAT_IF_FIELD_LABELS, AssessmentRequestForm, CountyItemForm, WhatIfForm, YearForm
 from .models import Scheme
-from .tables import drilldown, fmt, table2, table3, value_digits, what_if_diff
+from .tables import addition_text, drilldown, fmt, table2, table3, value_digits, what_if_diff
 
 
 def _read(request, pk):
@@ -189,9 +188,7 @@ def _split_note(row: dict) -> str:
     return note
 
 
-def _amount(value, kind: str) -> str:
-    """An addition as people add it: whole teachers, rooms, computers, books; ㎡ and 元 to 0.01."""
-    return fmt(value, 0) if kind in WHOLE_UNIT_KINDS else fmt(value, 2)
+_amount = addition_text
 
 
 @login_required
