@@ -49,6 +49,10 @@ def sniff_kind(head: bytes, data_for_zip=None) -> str | None:
 MACRO_REFUSED = "文件含有宏（VBA 代码），不能作为佐证材料上传：请另存为不含宏的 Excel 工作簿（.xlsx）或 Word 文档（.docx）后再上传。"
 PDF_SCRIPT_REFUSED = "PDF 文件含有脚本或自动执行的动作（JavaScript、启动程序等），不能上传：请用“打印为 PDF”另存后再上传。"
 PDF_UNREADABLE = "PDF 文件已加密或结构无法识别，无法检查其中是否含有脚本：请另存为未加密的普通 PDF 后再上传。"
+# Reading one object costs ~60 µs: 20,000 objects (a long text document has a few thousand, a
+# scan a few per page) bound the check near a second, so a crafted file cannot hold a worker.
+PDF_MAX_OBJECTS = 20_000
+PDF_TOO_COMPLEX = "PDF 文件内部对象超过 {limit:,} 个，无法检查其中是否含有脚本：请压缩或拆分后再上传。"
 
 # Dictionary keys that make a PDF viewer run something: document/page/field "additional actions"
 # (/AA, run on open, close, focus…), JavaScript (/JS, the /JavaScript name tree) and /Launch.
@@ -133,6 +137,8 @@ def pdf_active_content(upload) -> str | None:
             return PDF_UNREADABLE
         refs = [(num, gen) for gen, table in reader.xref.items() for num in table]
         refs += [(num, 0) for num in reader.xref_objStm]
+        if len(refs) > PDF_MAX_OBJECTS:
+            return PDF_TOO_COMPLEX.format(limit=PDF_MAX_OBJECTS)
         for num, gen in refs:
             if _pdf_object_is_active(IndirectObject(num, gen, reader).get_object()):
                 return PDF_SCRIPT_REFUSED

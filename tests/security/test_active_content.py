@@ -197,3 +197,13 @@ def test_an_html_polyglot_is_served_as_the_pdf_it_is(login, downloads):
         assert response["Content-Disposition"].startswith("attachment"), name
         assert "report.pdf" in response["Content-Disposition"] and ".html" not in response["Content-Disposition"]
         assert response["X-Content-Type-Options"] == "nosniff", name
+
+
+def test_a_pdf_with_too_many_objects_to_check_is_refused_without_reading_them(monkeypatch):
+    """The check is bounded: a file built to hold a worker while its objects are read is refused."""
+    from balance_inspect import uploads
+
+    monkeypatch.setattr(uploads, "PDF_MAX_OBJECTS", 2)
+    with pytest.raises(ValidationError) as exc:
+        validate_upload(SimpleUploadedFile("证明.pdf", pdf_with()))
+    assert "无法检查" in exc.value.messages[0]
