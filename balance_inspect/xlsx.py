@@ -14,6 +14,7 @@ from decimal import Decimal
 from urllib.parse import quote
 
 from django.http import HttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
@@ -23,14 +24,13 @@ from domain import numbers
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FAIL_FILL = PatternFill("solid", fgColor="F8D7DA")
+FAIL_FILL = PatternFill("solid", fgColor="F8D7DA")  # the pages' red: below 85 % of the standard / failing
+WARN_FILL = PatternFill("solid", fgColor="FFF4D6")  # the pages' yellow: at least 85 % but below the standard
 
 
 def safe_cell_value(value):
     if value is None or isinstance(value, (bool, int, float, Decimal, date, datetime)):
         if isinstance(value, datetime) and value.tzinfo is not None:
-            from django.utils import timezone
-
             return timezone.localtime(value).replace(tzinfo=None)
         return value
     text = _ILLEGAL.sub("", str(value))
@@ -59,19 +59,27 @@ class Sheet:
     """A worksheet to write: a title, header labels and rows of plain values.
 
     A row item may be a `Num(value, digits)` (a rounded figure with its number format) and/or a
-    `Flagged(value)` to shade the cell (failing values in 表Ⅱ).
+    `Flagged(value)` to shade the cell red (failing) or, with ``level="warn"``, yellow (the page's
+    marks in 表Ⅱ). ``caption`` makes it a report: a title row and a line with the data time (and
+    ``note``) above the header. Sheets that are read back in (templates, re-importable exports) have
+    no caption, so their header stays on row 1. The header row is always frozen.
     """
 
-    def __init__(self, title: str, headers: Sequence[str], rows: Iterable[Sequence], widths=None):
+    def __init__(self, title: str, headers: Sequence[str], rows: Iterable[Sequence], widths=None, *,
+                 caption: str = "", note: str = "", data_time=None):
         self.title = title[:31]
         self.headers = headers
         self.rows = rows
         self.widths = widths
+        self.caption = caption
+        self.note = note
+        self.data_time = data_time
 
 
 class Flagged:
-    def __init__(self, value):
+    def __init__(self, value, level: str = "fail"):
         self.value = value
+        self.level = level
 
 
 class Num:
@@ -105,7 +113,7 @@ def _cell(ws, item):
     else:
         cell = WriteOnlyCell(ws, value=safe_cell_value(value))
     if flagged:
-        cell.fill = FAIL_FILL
+        cell.fill = WARN_FILL if item.level == "warn" else FAIL_FILL
     return cell
 
 
@@ -116,6 +124,13 @@ def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
         ws = wb.create_sheet(sheet.title)
         for i, width in enumerate(sheet.widths or [], start=1):
             ws.column_dimensions[_column_letter(i)].width = width
+        header_row = 3 if sheet.caption else 1
+        ws.freeze_panes = f"A{header_row + 1}"  # set before any row is written (write-only mode)
+        if sheet.caption:
+            title = WriteOnlyCell(ws, value=safe_cell_value(sheet.caption))
+            title.font = Font(bold=True, size=14)
+            ws.append([title])
+            ws.append([safe_cell_value("；".join(filter(None, [_data_time_text(sheet.data_time), sheet.note])))])
         header = []
         for label in sheet.headers:
             cell = WriteOnlyCell(ws, value=safe_cell_value(label))
@@ -127,6 +142,11 @@ def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _data_time_text(data_time) -> str:
+    when = timezone.localtime(data_time) if data_time is not None else timezone.localtime()
+    return f"数据时间：{when:%Y-%m-%d %H:%M}（北京时间）"
 
 
 def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:

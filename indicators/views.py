@@ -236,8 +236,9 @@ def assessment_what_if(request, pk):
 def export_table2(request, pk):
     assessment = _read_done(request, pk)
     audit_record(user=request.user, action=AuditEntry.Action.EXPORT, obj=assessment, note="导出表Ⅱ")
-    return xlsx_response(f"表Ⅱ_{assessment.county.name}_{assessment.year}_{assessment.scheme}.xlsx",
-                         [table2_sheet(assessment.result)])
+    return xlsx_response(_export_name("表Ⅱ", assessment),
+                         [table2_sheet(assessment.result, county_name=assessment.county.name,
+                                       data_time=assessment.finished_at)])
 
 
 @login_required
@@ -246,8 +247,13 @@ def export_table2(request, pk):
 def export_table3(request, pk):
     assessment = _read_done(request, pk)
     audit_record(user=request.user, action=AuditEntry.Action.EXPORT, obj=assessment, note="导出表Ⅲ")
-    return xlsx_response(f"表Ⅲ_{assessment.county.name}_{assessment.year}_{assessment.scheme}.xlsx",
-                         [table3_sheet(assessment.result)])
+    return xlsx_response(_export_name("表Ⅲ", assessment),
+                         [table3_sheet(assessment.result, county_name=assessment.county.name,
+                                       data_time=assessment.finished_at)])
+
+
+def _export_name(table: str, assessment) -> str:
+    return f"{table}_{assessment.county.name}_{assessment.year}学年_{assessment.get_scheme_display()}.xlsx"
 
 
 # --- county items -------------------------------------------------------------------------------

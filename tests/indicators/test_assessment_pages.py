@@ -150,24 +150,28 @@ def test_table2_export_has_headers_and_flags_the_shortfall(quality, bureau, logi
     response = login(bureau).get(reverse("indicators:export_table2", args=[quality.pk]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     ws = load_workbook(io.BytesIO(response.content)).active
-    headers = [c.value for c in ws[1]]
+    assert ws["A1"].value == "表Ⅱ 义务教育学校办学基本标准达标情况 · 滨河县 · 2025—2026学年 · 2017 优质均衡"
+    assert ws["A2"].value.startswith("数据时间：") and ws.freeze_panes == "A4"  # title, data time, frozen header
+    headers = [c.value for c in ws[3]]
     assert headers[:5] == ["学校标识码", "学校名称", "乡镇", "学段", "在校生数"]
     assert "每百名学生拥有县级以上骨干教师数（人）" in headers
     assert headers[-2:] == ["达标项数", "是否达标"]
     col = headers.index("每百名学生拥有县级以上骨干教师数（人）")
-    rows = {r[0].value: r for r in ws.iter_rows(min_row=2)}
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=4)}
     flagged = rows["1301230001"][col]
-    assert flagged.value == 0.9 and flagged.fill.fgColor.rgb.endswith("F8D7DA")
+    # 0.9 of a 1.0 standard is at least 85 %: yellow, as on the page (red is below 85 %)
+    assert flagged.value == 0.9 and flagged.fill.fgColor.rgb.endswith("FFF4D6")
     assert rows["1301230001"][col + 1].value == 1.0
-    assert not rows["1301230002"][col].fill.fgColor.rgb.endswith("F8D7DA")
+    assert rows["1301230002"][col].fill.fgColor.rgb.endswith("000000")  # no fill
 
 
 def test_table3_export_flags_the_failing_cv(quality, bureau, login):
     response = login(bureau).get(reverse("indicators:export_table3", args=[quality.pk]))
     ws = load_workbook(io.BytesIO(response.content)).active
-    assert [c.value for c in ws[1]] == ["学段", "指标", "单位", "单元数", "在校生数", "均值", "标准差", "差异系数",
+    assert ws["A1"].value.startswith("表Ⅲ 义务教育校际差异系数 · 滨河县") and ws.freeze_panes == "A4"
+    assert [c.value for c in ws[3]] == ["学段", "指标", "单位", "单元数", "在校生数", "均值", "标准差", "差异系数",
                                         "标准（不超过）", "是否达标"]
-    row = next(r for r in ws.iter_rows(min_row=2) if r[1].value == "每百名学生拥有县级以上骨干教师数" and r[0].value == "小学")
+    row = next(r for r in ws.iter_rows(min_row=4) if r[1].value == "每百名学生拥有县级以上骨干教师数" and r[0].value == "小学")
     assert row[7].value == 0.784 and row[7].fill.fgColor.rgb.endswith("F8D7DA") and row[9].value == "未达标"
 
 
