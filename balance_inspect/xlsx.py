@@ -117,6 +117,16 @@ def _cell(ws, item):
     return cell
 
 
+def as_report(sheets: Sequence[Sheet], title: str, *, data_time=None) -> list[Sheet]:
+    """Sheets of a report (not read back in): each gets "<title> · <sheet>" and the data time above
+    its header, unless it already has a caption."""
+    for sheet in sheets:
+        if not sheet.caption:
+            sheet.caption = f"{title} · {sheet.title}"
+            sheet.data_time = sheet.data_time or data_time
+    return list(sheets)
+
+
 def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
     wb = Workbook(write_only=True)
     bold = Font(bold=True)

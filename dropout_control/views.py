@@ -20,7 +20,7 @@ from accounts.models import AuditEntry
 from accounts.services import audit_record
 from balance_inspect.downloads import private_download, stored_file_response
 from balance_inspect.pdf import MissingCJKFont, render_pdf
-from balance_inspect.xlsx import xlsx_response
+from balance_inspect.xlsx import as_report, xlsx_response
 from dropout_control import exports, rules, selectors, services
 from dropout_control.forms import (
     CaseFilterForm,
@@ -519,7 +519,8 @@ def report_monthly_xlsx(request):
         raise Http404("没有可用的区县")
     year, month = _month_params(request)
     report = selectors.monthly_school_report(request.user, county, year, month)
-    return xlsx_response(f"控辍保学学校月报-{year}年{month}月.xlsx", exports.monthly_sheets(report))
+    return xlsx_response(f"控辍保学学校月报-{year}年{month}月.xlsx",
+                         as_report(exports.monthly_sheets(report), "控辍保学学校月报"))
 
 
 @login_required
@@ -541,7 +542,8 @@ def report_quarterly_xlsx(request):
         raise Http404("没有可用的区县")
     year, quarter = _quarter_params(request)
     report = selectors.quarterly_county_summary(request.user, county, year, quarter)
-    return xlsx_response(f"控辍保学季度汇总-{year}年第{quarter}季度.xlsx", exports.quarterly_sheets(report))
+    return xlsx_response(f"控辍保学季度汇总-{year}年第{quarter}季度.xlsx",
+                         as_report(exports.quarterly_sheets(report), "控辍保学季度汇总"))
 
 
 # --- ledger import and export --------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.access import county_for_reader, county_for_writer, require_reader, require_writer
 from balance_inspect.downloads import private_download, stored_file_response
-from balance_inspect.xlsx import xlsx_response
+from balance_inspect.xlsx import as_report, xlsx_response
 from rectification import archive_tree, exports, schedule, selectors, services
 from rectification.forms import (
     CloseForm,
@@ -259,7 +259,7 @@ def ledger_export(request):
     county = county_for_reader(request.user)
     filters = LedgerFilter(request.GET, queryset=selectors.ledger_list(request.user), request=request)
     name = county.name if county else "全部"
-    return xlsx_response(f"{name}整改台账.xlsx", [exports.ledger_sheet(filters.qs, name)])
+    return xlsx_response(f"{name}整改台账.xlsx", as_report([exports.ledger_sheet(filters.qs, name)], "整改台账"))
 
 
 # --- countdown and plan ---------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """xlsx export of a survey's results, through the one writer (balance_inspect.xlsx)."""
 
-from balance_inspect.xlsx import Flagged, Num, Sheet, xlsx_response
+from balance_inspect.xlsx import Flagged, Num, Sheet, as_report, xlsx_response
 from domain import numbers
 from surveys import engine
 from surveys.models import RespondentGroup
@@ -63,4 +63,4 @@ def result_sheets(res, comments) -> list[Sheet]:
 
 
 def results_response(res, comments):
-    return xlsx_response(f"{res.survey.title}-结果.xlsx", result_sheets(res, comments))
+    return xlsx_response(f"{res.survey.title}-结果.xlsx", as_report(result_sheets(res, comments), f"{res.survey.title} 结果"))

@@ -25,7 +25,7 @@ from accounts.access import (
 from accounts.models import AuditEntry
 from accounts.services import audit_record
 from balance_inspect.downloads import private_download
-from balance_inspect.xlsx import xlsx_response
+from balance_inspect.xlsx import as_report, xlsx_response
 from schools.importing import read_upload
 from schools.selectors import get_school_for_user
 from workforce import exports, selectors
@@ -131,7 +131,8 @@ def export(request):
     wf = selectors.county_workforce(county, year)
     audit_record(user=request.user, action=AuditEntry.Action.EXPORT, object_type="workforce.export",
                  object_repr=f"师资测算 {county.name} {wf.year_label}", county=county)
-    return xlsx_response(f"师资测算_{county.name}_{year}.xlsx", exports.workforce_sheets(wf))
+    return xlsx_response(f"师资测算_{county.name}_{year}.xlsx",
+                         as_report(exports.workforce_sheets(wf), f"师资测算 · {county.name} · {year}—{year + 1}学年"))
 
 
 @login_required

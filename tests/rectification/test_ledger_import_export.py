@@ -123,7 +123,9 @@ def export(client, query=""):
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     wb = load_workbook(io.BytesIO(response.content), read_only=True)
-    return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+    rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+    assert rows[0][0].startswith("整改台账 · ") and rows[1][0].startswith("数据时间：")  # a report's title rows
+    return rows[2:]
 
 
 def test_the_export_has_the_ledger_column_layout(bureau, login, completed_item, today):

@@ -108,12 +108,13 @@ def test_the_xlsx_export_has_every_breakdown_and_is_audited(sample, login, inspe
     assert response["Content-Disposition"].startswith("attachment;")
     wb = load_workbook(io.BytesIO(response.content), read_only=True)
     assert wb.sheetnames == ["总体", "按题目（薄弱项在前）", "按调查对象", "按学校", "按乡镇", "样本进度", "文字意见"]
-    summary = {row[0]: row[1:] for row in wb["总体"].iter_rows(min_row=2, values_only=True)}
+    assert next(wb["总体"].iter_rows(values_only=True))[0].endswith("结果 · 总体")  # title, data time, header
+    summary = {row[0]: row[1:] for row in wb["总体"].iter_rows(min_row=4, values_only=True)}
     res = selectors.survey_results(sample)
     assert summary["答卷数"][0] == 300
     # The cell is the number the page prints (85.1%), rounded the same way, not 0.8515 beside it.
     assert summary["满意度（社会认可度）"][0] == float(numbers.round_half_up(res.satisfaction.rate, 3))
-    assert len(list(wb["按学校"].iter_rows(min_row=2))) == 3
+    assert len(list(wb["按学校"].iter_rows(min_row=4))) == 3
     assert AuditEntry.objects.filter(action="export", object_id=str(sample.pk)).exists()
 
 
