@@ -13,7 +13,9 @@ from django.http import Http404
 from accounts.roles import (  # noqa: F401  (re-exported: apps import the vocabulary from here)
     AREA_WRITERS,
     AUDIT_READERS,
+    BELOW_COUNTY,
     CASE_WORKERS,
+    COUNTY_LEVEL,
     COUNTY_READERS,
     COUNTY_WRITERS,
     EVERYONE,
@@ -39,7 +41,7 @@ def scope(user, qs: QuerySet, *, county: str | None = "county", township: str | 
         return qs.none()
     if user.is_unscoped:
         return qs
-    if user.role in COUNTY_READERS:
+    if user.role in COUNTY_LEVEL:
         return qs.filter(**{county: user.county_id}) if county and user.county_id else qs.none()
     if user.role == Role.TOWNSHIP:
         return qs.filter(**{township: user.township_id}) if township and user.township_id else qs.none()

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 
 from accounts.models import AuditEntry, Role, User
+from accounts.roles import COUNTY_LEVEL
 from schools.models import County, School, Township
 
 
@@ -68,7 +69,7 @@ class UserForm(forms.ModelForm):
             county = data.get("county")
             if county is None or county.pk != self.scoped_county_id:
                 self.add_error("county", "只能管理本区县的账号")
-        if role in (Role.BUREAU, Role.INSPECTOR, Role.ADMIN):
+        if role in COUNTY_LEVEL:
             self.instance.township = self.instance.school = None
             data["township"] = data["school"] = None
         elif role == Role.TOWNSHIP:

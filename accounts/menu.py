@@ -18,7 +18,6 @@ from django.utils.module_loading import module_has_submodule
 from accounts.roles import (
     AUDIT_READERS,
     COUNTY_WRITERS,
-    EVERYONE,
     TWO_FACTOR_USERS,
     USER_MANAGERS,
 )
@@ -93,7 +92,6 @@ def home_tiles(user) -> list[dict]:
 
 
 MENU = (
-    Entry("home", EVERYONE, nav="首页", nav_rank=0),
     Entry("accounts:audit", AUDIT_READERS, nav="审计", nav_rank=110,
           tiles=(Tile(130, "审计记录", "谁在何时改了什么", USER_MANAGERS),)),
     Entry("accounts:users", USER_MANAGERS, nav="用户", nav_rank=120,

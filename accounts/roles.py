@@ -19,6 +19,11 @@ class Role(models.TextChoices):
 
 
 EVERYONE = tuple(Role)
+# The area each role acts for: a county (an admin may have none: every county), or a township /
+# school below it (User.clean requires the matching fields; accounts.access.scope filters by them).
+COUNTY_LEVEL = (Role.ADMIN, Role.BUREAU, Role.INSPECTOR)
+BELOW_COUNTY = (Role.TOWNSHIP, Role.SCHOOL)
+
 # County-wide pages: dashboards, assessments, workforce, ledger, readiness, surveys, dossiers.
 COUNTY_READERS = (Role.ADMIN, Role.BUREAU, Role.INSPECTOR)
 # County-level changes: assessments, county items, ledger, surveys, dossiers, any school's data.

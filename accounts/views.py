@@ -9,22 +9,15 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.access import AUDIT_READERS, TWO_FACTOR_USERS, require_role, require_user_manager
 from accounts.forms import AuditFilterForm, OTPTokenForm, UserForm
-from accounts.menu import home_tiles
 from accounts.models import AuditEntry
 from accounts.selectors import audit_entries_visible_to, filter_audit, users_managed_by
 from accounts.services import audit_record, diff, model_snapshot
-
-
-@login_required
-@require_safe
-def home(request):
-    return render(request, "home.html", {"tiles": home_tiles(request.user)})
 
 
 class LoginView(auth_views.LoginView):

@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+from dashboard import views as dashboard_views
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", dashboard_views.home, name="home"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/", include("accounts.urls")),
     path("schools/", include("schools.urls")),

@@ -14,9 +14,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from accounts.access import county_for_reader
+from accounts.menu import home_tiles
 from indicators.engine import RULESETS
 
 from . import selectors
@@ -125,3 +126,10 @@ def trends(request):
     return render(request, "dashboard/trends.html", {
         "county": county, "form": form, "body": _cached_body("trends", request.user, county, today, filters, body),
     })
+
+
+@login_required
+@require_safe
+def home(request):
+    """Every role's start page: its key figures (dashboard_tags.home_figures) and its tiles."""
+    return render(request, "home.html", {"tiles": home_tiles(request.user)})

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from accounts.access import BELOW_COUNTY
 from accounts.models import Role
 from dropout_control.models import CaseKind, Disability, DisabilityGrade, DropoutCase, Reason, Sex
 from dropout_control.services import case_check
@@ -236,7 +237,7 @@ def _resolve_area(user, data: dict, townships: dict, schools: dict) -> list[tupl
     data["school"] = school
     name = data.get("township") or ""
     if not name:
-        if user.role in (Role.TOWNSHIP, Role.SCHOOL):
+        if user.role in BELOW_COUNTY:
             name = user.township.name
         elif school is not None:
             name = school.township.name
