@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from accounts.models import User
 from accounts.roles import (  # noqa: F401  (re-exported: apps import the vocabulary from here)
     AREA_WRITERS,
     AUDIT_READERS,
@@ -124,4 +125,4 @@ def county_reader(county):
     The dossier CLI and worker read other apps through their user-scoped selectors; this actor
     sees exactly what the county's bureau staff see (access was checked when the job was asked for).
     """
-    return apps.get_model("accounts", "User")(username="system", display_name="系统", role=Role.BUREAU, county=county)
+    return User(username="system", display_name="系统", role=Role.BUREAU, county=county)
