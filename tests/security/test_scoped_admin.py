@@ -125,3 +125,9 @@ def test_global_admin_still_creates_a_county_admin(login, admin_user, county):
     })
     assert response.status_code == 302
     assert User.objects.get(username="new_county_admin").county == county
+
+
+def test_county_admin_is_offered_only_its_own_countys_areas_and_no_admin_role(login, county_admin, other_school):
+    body = login(county_admin).get("/accounts/users/new/").content.decode()
+    assert "山前县" not in body and "山前镇" not in body and other_school.name not in body
+    assert 'value="admin"' not in body
