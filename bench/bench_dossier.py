@@ -155,7 +155,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("seed_demo", verbosity=0)
-    from dossiers.services import current_assessment
+    from indicators.services import assessment_run_now
     from schools.models import County
 
     counties = [("130123", "示范县（seed_demo）")]
@@ -163,7 +163,7 @@ def main() -> None:
         clone_county("130123", "130999", args.schools)
         counties.append(("130999", f"生成的 {args.schools} 校县"))
     for code, _ in counties:
-        current_assessment(County.objects.get(code=code), YEAR, SCHEME)  # stored result, as in normal use
+        assessment_run_now(county=County.objects.get(code=code), year=YEAR, scheme=SCHEME)  # stored, as in normal use
     print(f"{'county':<22}{'schools':>8}{'pages':>7}{'build s':>9}{'weasy s':>9}{'ratio':>7}{'build MB':>10}{'weasy MB':>10}")
     for code, label in counties:
         n = County.objects.get(code=code).schools.count()

@@ -32,8 +32,9 @@ from domain import numbers
 from dropout_control.selectors import case_summary
 from indicators.charts import cv_chart_svg
 from indicators.engine import RULESETS, STAGE_LABELS, STAGES, get_ruleset
-from indicators.selectors import assessments_visible_to
+from indicators.selectors import LATEST_ORDER, STALE_TEXT, assessments_visible_to, current_assessment
 from indicators.tables import table2
+from indicators.verdict import missing_labels, verdict_css, verdict_key, verdict_text
 from rectification.selectors import archive_completeness, ledger_summary
 from schools.models import SchoolClass, SchoolConditions, Stage, Teacher, school_year_label
 from schools.selectors import LARGE, OVER_STANDARD, SUPER_LARGE, county_school_summary, schools_visible_to
@@ -45,7 +46,7 @@ from .charts import line_chart_svg
 
 # quality-2017 first: its per-school standards make it the scheme the schools table colours by.
 SCHEME_ORDER = ("quality-2017", "basic-2012")
-_CACHE_VERSION = "v2"  # v2: texts from domain.numbers
+_CACHE_VERSION = "v3"  # v2: texts from domain.numbers; v3: current / comparison roles, honest verdict
 # What is derived from a finished assessment never goes stale; the expiry only bounds the memory
 # that old assessments hold in the cache.
 DIGEST_SECONDS = 7 * 24 * 3600
@@ -55,19 +56,28 @@ DIGEST_SECONDS = 7 * 24 * 3600
 
 def assessment_refs(user, county) -> list[dict]:
     """The county's finished assessments as plain rows ``{id, scheme, year, finished_at, passed}``,
-    newest school year first, then the most recently finished (result documents not loaded)."""
+    latest first (indicators.selectors.LATEST_ORDER; result documents not loaded)."""
     return list(
         assessments_visible_to(user)
         .filter(county=county, status="done", result__isnull=False)
-        .order_by("-year", "-finished_at", "-id")
+        .order_by(*LATEST_ORDER)
         .values("id", "scheme", "year", "finished_at", "passed")
     )
 
 
-def latest_refs(refs: list[dict]) -> list[dict]:
-    """The latest finished assessment of each scheme (quality-2017 first)."""
-    by_scheme = calc.latest_per(refs, "scheme")
-    return [by_scheme[(s,)] for s in SCHEME_ORDER if (s,) in by_scheme]
+def shown_refs(refs: list[dict], current) -> list[dict]:
+    """The assessments the overview shows: the county's current one (``role`` "current", with
+    ``stale``), then the latest run of the other scheme (``role`` "comparison", 对比评估), which
+    never takes the current one's place."""
+    out = []
+    if current.assessment is not None:
+        ref = next((r for r in refs if r["id"] == current.assessment.pk), None)
+        if ref is not None:
+            out.append({**ref, "role": "current", "stale": current.stale})
+    other = next((r for r in refs if r["scheme"] != current.scheme), None)
+    if other is not None:
+        out.append({**other, "role": "comparison", "stale": False})
+    return out
 
 
 def _key(kind: str, ref: dict) -> str:
@@ -123,6 +133,8 @@ def _digest(result: dict, ref: dict) -> dict:
     return {
         "id": ref["id"], "scheme": result["scheme"], "scheme_label": rs.label, "year": result["year"],
         "year_label": school_year_label(result["year"]), "passed": result["passed"],
+        "verdict": verdict_key(result), "verdict_text": verdict_text(result), "verdict_css": verdict_css(result),
+        "missing": missing_labels(result),
         "reasons": result.get("reasons", []), "finished_at": ref.get("finished_at"),
         "per_school_rule": rs.per_school_rule, "stages": stages,
         "units": [{"code": u["school_code"], "stage": u["stage"], "township": u.get("township", ""),
@@ -190,6 +202,7 @@ def _recognition(user, county) -> dict | None:
 
 def _compute_county_figures(user, county, today: date) -> dict:
     refs = assessment_refs(user, county)
+    current = current_assessment(county)
     schools = {
         code: {"name": name, "township": township, "urban_rural": urban_rural}
         for code, name, township, urban_rural in schools_visible_to(user).filter(county=county)
@@ -198,7 +211,8 @@ def _compute_county_figures(user, county, today: date) -> dict:
     changed = [at for at in (_conditions_changed_at(user, county), *(r["finished_at"] for r in refs[:1])) if at]
     return {
         "refs": refs,
-        "latest": latest_refs(refs),
+        "latest": shown_refs(refs, current),
+        "target": {"scheme": current.scheme, "name": current.target_name, "label": current.scheme_label},
         "schools": schools,
         "townships": sorted({s["township"] for s in schools.values()}),
         "summary": county_school_summary(user),
@@ -214,7 +228,8 @@ def _compute_county_figures(user, county, today: date) -> dict:
 def county_figures(user, county, *, today: date) -> dict:
     """Every count the dashboards show for ``county``, cached for DASHBOARD_CACHE_SECONDS.
 
-    Keys: refs (all finished assessments, see assessment_refs), latest (per scheme), schools
+    Keys: refs (all finished assessments, see assessment_refs), latest (the current assessment
+    and the latest comparison run, see shown_refs), target (the county's target scheme), schools
     {code: {name, township, urban_rural}}, townships (names), summary
     (schools.selectors.county_school_summary), workforce (staffing of the latest year, None
     without data), dropout (dropout_control.selectors.case_summary), ledger
@@ -286,7 +301,8 @@ def overview(user, county, *, today: date, stage: str = "", township: str = "", 
             bands = calc.class_band_counts(classes)
             stages.append({**s, "rule_counts": calc.unit_rule_counts(units),
                            "class_counts": {**bands, "total": None if by_area else s["classes"].get("total")}})
-        assessments.append({**d, "stages": stages, "rule_counts": calc.unit_rule_counts(
+        assessments.append({**d, "role": ref["role"], "stale": ref["stale"], "stages": stages,
+                            "rule_counts": calc.unit_rule_counts(
             u for u in _unit_rows(d, schools) if calc.keep_row(u, stage=stage, **area))})
     dropout = fig["dropout"]
     dropout_row = None
@@ -301,7 +317,8 @@ def overview(user, county, *, today: date, stage: str = "", township: str = "", 
         "data_as_of": fig["data_as_of"],
         "summary": fig["summary"],
         "assessments": assessments,
-        "primary": assessments[0] if assessments else None,
+        "primary": next((a for a in assessments if a["role"] == "current"), None),
+        "target": fig["target"],
         "workforce": fig["workforce"],
         "dropout": dropout,
         "dropout_row": dropout_row,
@@ -486,10 +503,15 @@ def home_figures(user, *, today: date) -> list[dict]:
             _stat("义务教育在校生", summary["students"]["compulsory"]),
             _stat("专任教师", summary["teachers"]["full_time"]),
         ]
-        for ref in fig["latest"]:
-            stats.append(_stat(RULESETS[ref["scheme"]].label.split("（")[0], "达标" if ref["passed"] else "未达标",
-                               note=school_year_label(ref["year"]), css="ok" if ref["passed"] else "bad",
-                               url="dashboard:overview"))
+        target = fig["target"]
+        current = next((r for r in fig["latest"] if r["role"] == "current"), None)
+        if current is None:
+            stats.append(_stat(f"{target['name']}评估", "未评估", note="尚无目标方案的评估", css="warn",
+                               url="indicators:list"))
+        else:
+            note = school_year_label(current["year"]) + (f" · {STALE_TEXT}" if current["stale"] else "")
+            stats.append(_stat(f"{target['name']}评估", verdict_text(current["passed"]), note=note,
+                               css=verdict_css(current["passed"]), url="dashboard:overview"))
         stats.append(_stat("控辍在办个案", fig["dropout"]["open"], note=f"逾期 {fig['dropout']['overdue']} 件",
                            css="bad" if fig["dropout"]["overdue"] else "", url="dropout_control:list"))
         stats.append(_stat("整改未完成", fig["ledger"]["open"], note=f"逾期 {fig['ledger']['overdue']} 项",

@@ -19,8 +19,9 @@ from balance_inspect.pdf import render_document_in_parts
 from dossiers import sections
 from dossiers.models import Dossier
 from indicators.engine import RULESETS
-from indicators.models import Assessment
-from indicators.services import assessment_run_now, compute_assessment_result, input_fingerprint_for
+from indicators.selectors import assessment_for_input
+from indicators.services import assessment_run_now, compute_assessment_result
+from indicators.verdict import missing_labels, verdict_key
 
 # Schools per rendered part: bounds memory (~5–6 MB per laid-out page) for large counties.
 APPENDIX_CHUNK = 60
@@ -34,26 +35,23 @@ class BuiltDossier:
     seconds: float
 
 
-def current_assessment(county, year: int, scheme: str, user=None) -> Assessment:
-    """The stored assessment of the current data; computed now if the data changed since the last one."""
-    fingerprint = input_fingerprint_for(county, year, scheme)
-    found = (
-        Assessment.objects.filter(county=county, year=year, scheme=scheme, fingerprint=fingerprint,
-                                  status=JobStatus.DONE)
-        .order_by("-created_at", "-id").first()
-    )
-    return found or assessment_run_now(county=county, year=year, scheme=scheme, user=user)
-
-
 def dossier_context(county, year: int, scheme: str, user=None) -> dict:
-    """Everything the dossier shows, as plain data (the fingerprint is taken over it)."""
-    assessment = current_assessment(county, year, scheme, user)
+    """Everything the dossier shows, as plain data (the fingerprint is taken over it).
+
+    Built from the stored run of ``scheme`` on the current data (computed and stored now when the
+    data changed since the last one): for the county's target scheme that run is its current
+    assessment, the one every page shows; a dossier of the other scheme is marked 对比评估.
+    """
+    assessment = assessment_run_now(county=county, year=year, scheme=scheme, user=user)
     result = assessment.result
     context = {
         "county": county,
         "year": year,
         "scheme": scheme,
         "scheme_label": RULESETS[scheme].label,
+        "is_target": scheme == county.target_scheme,
+        "verdict": verdict_key(result),
+        "missing": missing_labels(result),
         "assessment": assessment,
         "result": result,
         "overview": sections.overview(county, year, result),
@@ -152,18 +150,18 @@ def dossier_build(dossier_id: int) -> None:
                input_fingerprint=built.input_fingerprint, render_seconds=round(built.seconds, 2))
 
 
-def school_brief_context(school, year: int | None, scheme: str = "quality-2017") -> dict:
-    """Context of the one-page field-visit brief: the same page as in the dossier appendix."""
+def school_brief_context(school, year: int | None, scheme: str | None = None) -> dict:
+    """Context of the one-page field-visit brief: the same page as in the dossier appendix, under
+    the county's target scheme unless ``scheme`` is given."""
     from schools.models import SchoolConditions, school_year_label
 
     if year is None:
         year = (SchoolConditions.objects.filter(school=school).order_by("-year").values_list("year", flat=True)
                 .first()) or timezone.localdate().year
+    scheme = scheme or school.county.target_scheme
     # A brief is a read (inspectors open it too): use the stored result of the current data if there
     # is one, else compute it in memory; never store an assessment as a side effect of a GET.
-    fingerprint = input_fingerprint_for(school.county, year, scheme)
-    stored = (Assessment.objects.filter(county=school.county, year=year, scheme=scheme, fingerprint=fingerprint,
-                                        status=JobStatus.DONE).order_by("-created_at", "-id").first())
+    stored = assessment_for_input(school.county, year, scheme)
     result = stored.result if stored else compute_assessment_result(school.county, year, scheme)
     page = sections.appendix_school_rows(school.county, year, result, scheme, school=school)[0]
     return {"page": page, "county": school.county, "year_label": school_year_label(year),

@@ -21,10 +21,13 @@ from schools.selectors import get_school_for_user
 @require_safe
 def dossier_list(request):
     dossiers = dossiers_visible_to(request.user)
-    latest_year = SchoolConditions.objects.filter(school__county=user_county(request.user)).order_by("-year").values_list(
+    county = user_county(request.user)
+    latest_year = SchoolConditions.objects.filter(school__county=county).order_by("-year").values_list(
         "year", flat=True
     ).first()
-    form = DossierRequestForm(initial={"year": latest_year or timezone.localdate().year, "scheme": "quality-2017"})
+    # The county's target scheme by default: the dossier then shows its current assessment.
+    form = DossierRequestForm(initial={"year": latest_year or timezone.localdate().year,
+                                       "scheme": county.target_scheme if county else "quality-2017"})
     return render(request, "dossiers/dossier_list.html", {
         "dossiers": dossiers[:100], "form": form,
     })

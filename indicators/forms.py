@@ -31,6 +31,13 @@ class AssessmentRequestForm(forms.Form):
     scheme = forms.ChoiceField(label="评估方案", choices=Scheme.choices)
 
 
+class TargetSchemeForm(forms.Form):
+    """Which scheme the county is inspected for; its runs are the county's current assessment."""
+
+    scheme = forms.ChoiceField(label="目标评估方案", choices=Scheme.choices,
+                               help_text="迎检所依据的方案。另一方案的评估仅作对比，不改变迎检看板和整改建议。")
+
+
 class YearForm(forms.Form):
     year = forms.IntegerField(label="学年", min_value=2000, max_value=2100)
 

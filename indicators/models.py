@@ -9,13 +9,14 @@ from django.conf import settings
 from django.db import models
 
 from balance_inspect.jobs import BackgroundJob
+from domain.schemes import BASIC_2012, QUALITY_2017, SCHEME_LABELS
 
 from .county_items import BY_KEY
 
 
 class Scheme(models.TextChoices):
-    BASIC_2012 = "basic-2012", "2012 基本均衡（教督〔2012〕3号）"
-    QUALITY_2017 = "quality-2017", "2017 优质均衡（教督〔2017〕6号）"
+    BASIC_2012 = BASIC_2012, SCHEME_LABELS[BASIC_2012]
+    QUALITY_2017 = QUALITY_2017, SCHEME_LABELS[QUALITY_2017]
 
 
 class Assessment(BackgroundJob):

@@ -8,8 +8,14 @@ through the access layer.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Max
 
 from accounts.access import get_scoped_or_404, scope
+from balance_inspect.jobs import JobStatus
+from domain.schemes import TARGET_NAMES
+from schools.models import SchoolConditions
 
 from .engine import RULESETS, STAGES, build_units, get_ruleset, indicator_value, weighted_stats
 from .engine.rules import reaches
@@ -49,32 +55,129 @@ def county_item_values(county, year: int) -> dict[str, CountyItemValue]:
     return {v.key: v for v in qs}
 
 
-def latest_assessment(county, year: int | None = None, scheme: str | None = None) -> Assessment | None:
-    """The most recent finished assessment of ``county`` (optionally of one year / scheme)."""
-    qs = Assessment.objects.filter(county=county, status="done")
-    if year is not None:
-        qs = qs.filter(year=year)
+# One ordering for "the latest" of several finished runs: the newest school year, then the most
+# recently finished (ids break ties between runs finished in the same instant).
+LATEST_ORDER = ("-year", "-finished_at", "-id")
+
+
+def done_assessments(county, *, scheme: str | None = None, year: int | None = None):
+    """Finished runs of ``county`` (optionally of one scheme / year), latest first (LATEST_ORDER)."""
+    qs = Assessment.objects.filter(county=county, status=JobStatus.DONE, result__isnull=False)
     if scheme is not None:
         qs = qs.filter(scheme=scheme)
-    return qs.order_by("-finished_at", "-id").first()
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs.order_by(*LATEST_ORDER)
 
 
-def _schemes_with(key: str) -> list[str]:
-    # quality-2017 first: it has per-school standards, the stricter reading of a shared key.
-    order = ["quality-2017", "basic-2012"]
-    return [s for s in order if any(i.key == key for i in RULESETS[s].indicators)]
+def latest_done_assessment(county, *, scheme: str | None = None, year: int | None = None) -> Assessment | None:
+    """The latest finished run (LATEST_ORDER). For what the county stands at, use
+    :func:`current_assessment`; this one serves comparisons and history."""
+    return done_assessments(county, scheme=scheme, year=year).first()
 
 
-def indicator_status(county, year: int, key: str, stage: str | None = None) -> dict:
-    """Where one indicator stands now, and whether the latest assessment still fails it.
+def assessment_for_input(county, year: int, scheme: str, *, fingerprint: str | None = None) -> Assessment | None:
+    """The stored finished run of ``scheme`` on the current data of ``county``/``year`` (same
+    input fingerprint: school data, settings, county items), else None. ``fingerprint`` skips
+    computing it again when the caller has it."""
+    from .services import input_fingerprint_for
 
-    Returns ``{key, label, unit, scheme, assessment_id, still_failing, stages, units}``:
+    if fingerprint is None:
+        fingerprint = input_fingerprint_for(county, year, scheme)
+    return done_assessments(county, scheme=scheme, year=year).filter(fingerprint=fingerprint).first()
 
-    - ``scheme``: the latest finished assessment's scheme if it has ``key``, else the first scheme
-      that does (quality-2017 before basic-2012); ``assessment_id`` that assessment (None if none).
-    - ``still_failing``: True when that assessment fails the indicator (a failing CV, a failing
-      composite under basic-2012, or a unit below its per-school standard), False when it passes,
-      None when there is no finished assessment.
+
+def data_year(county) -> int | None:
+    """The school year the county's data are at: the latest year with school conditions."""
+    return SchoolConditions.objects.filter(school__county=county).aggregate(y=Max("year"))["y"]
+
+
+STALE_TEXT = "数据已变更，请重新评估"
+
+
+@dataclass(frozen=True)
+class Current:
+    """What :func:`current_assessment` answers.
+
+    ``assessment``: the run the county stands at (None: no finished run of the target scheme).
+    ``stale``: True when that run is not of the current data (data, settings or county items
+    changed after it, or it is of an earlier year): pages still show it, marked STALE_TEXT.
+    """
+
+    assessment: Assessment | None
+    scheme: str
+    year: int | None
+    stale: bool
+
+    @property
+    def result(self) -> dict | None:
+        return self.assessment.result if self.assessment else None
+
+    @property
+    def scheme_label(self) -> str:
+        return RULESETS[self.scheme].label
+
+    @property
+    def target_name(self) -> str:
+        return TARGET_NAMES[self.scheme]
+
+
+def current_assessment(county, year: int | None = None) -> Current:
+    """The county's current assessment: the stored finished run of its target scheme
+    (``county.target_scheme``) on the current data of ``year`` (default: :func:`data_year`; a
+    county without school data: the year of its last run).
+
+    When the data changed after the last run (no run has the current input fingerprint), the
+    latest finished run of the target scheme of that year or an earlier one is returned with
+    ``stale=True``: people keep seeing where they stood, with 数据已变更，请重新评估, rather than
+    an empty page; nothing is computed or stored here (a GET never runs an assessment).
+    Runs of the other scheme are comparisons (对比评估) and never become current. Re-running
+    on unchanged data reuses the stored row, so the current run stays the same.
+
+    Costs what the fingerprint costs (indicators.facts.load_facts: four queries, plus the county
+    items and their providers) plus two small queries; the dashboards call it inside their
+    county cache.
+    """
+    scheme = county.target_scheme
+    if year is None:
+        year = data_year(county)
+    if year is None:
+        # No school data at all: the year of the last run, which is current if it ran on nothing.
+        last = done_assessments(county, scheme=scheme).values_list("year", flat=True).first()
+        year = last
+    if year is not None:
+        found = assessment_for_input(county, year, scheme)
+        if found is not None:
+            return Current(found, scheme, year, stale=False)
+    fallback = done_assessments(county, scheme=scheme)
+    if year is not None:
+        fallback = fallback.filter(year__lte=year)
+    last = fallback.first()
+    return Current(last, scheme, year, stale=last is not None)
+
+
+def assessment_role(assessment: Assessment, current: Current) -> str:
+    """"current" (the county's current run), "comparison" (a run of the other scheme, 对比评估)
+    or "history" (an earlier run of the target scheme)."""
+    if current.assessment is not None and assessment.pk == current.assessment.pk:
+        return "current"
+    return "history" if assessment.scheme == current.scheme else "comparison"
+
+
+def indicator_status(county, year: int | None, key: str, stage: str | None = None) -> dict:
+    """Where one indicator stands now, and whether the county's current assessment (of ``year``;
+    None: the data year) fails it.
+
+    Returns ``{key, label, unit, scheme, year, assessment_id, stale, still_failing, stages, units}``:
+
+    - ``scheme``/``year``: those of the current assessment (:func:`current_assessment`; the target
+      scheme and the data year without one); ``assessment_id`` None without a finished run, and
+      also when the target scheme has no such indicator (e.g. 计算机 under quality-2017: values
+      are then those of the scheme that has it, and ``still_failing`` is None).
+    - ``stale``: the current run is not of the current data (数据已变更，请重新评估).
+    - ``still_failing``: True when that run fails the indicator (a failing CV, a failing composite
+      under basic-2012, or a unit below its per-school standard), False when it passes, None
+      without a run or when the scheme has no such indicator.
     - ``stages``: ``{stage: {cv_current, cv_assessed, threshold, cv_passed_assessed}}``, current
       values computed from today's data.
     - ``units``: current ``{school_code, school_name, stage, students, value, standard, meets}``
@@ -83,25 +186,27 @@ def indicator_status(county, year: int, key: str, stage: str | None = None) -> d
     ``stage`` ("primary"/"junior") limits everything to one stage. Raises ValueError for a key no
     scheme has.
     """
-    schemes = _schemes_with(key)
-    if not schemes:
+    having = [rs for rs in RULESETS.values() if any(i.key == key for i in rs.indicators)]
+    if not having:
         raise ValueError(f"未知的指标：{key}")
-    latest = None
-    for assessment in Assessment.objects.filter(county=county, year=year, status="done").order_by(
-        "-finished_at", "-id"
-    ):
-        if assessment.scheme in schemes:
-            latest = assessment
-            break
-    scheme = latest.scheme if latest else schemes[0]
-    rs = get_ruleset(scheme)
+    current = current_assessment(county, year)
+    scheme = current.scheme
+    target = get_ruleset(scheme)
+    judged = target in having
+    # An indicator the target scheme does not have (计算机 under quality-2017) still shows its
+    # values, from the scheme that has it, but no run of the target scheme can judge it.
+    rs = target if judged else having[0]
     ind = rs.indicator(key)
     stages = [stage] if stage else list(STAGES)
+    year = current.year
 
-    facts = load_facts(county, year)
-    units = [u for u in build_units(facts.schools, facts.teachers, engine_settings()).units if u.stage in stages]
     unit_rows = []
     pairs = defaultdict(list)
+    if year is not None:
+        facts = load_facts(county, year)
+        units = [u for u in build_units(facts.schools, facts.teachers, engine_settings()).units if u.stage in stages]
+    else:
+        units = []
     for u in units:
         value = indicator_value(u, ind)
         standard = ind.standard[u.stage] if ind.standard else None
@@ -114,7 +219,7 @@ def indicator_status(county, year: int, key: str, stage: str | None = None) -> d
 
     still_failing = None
     stages_out = {}
-    result = latest.result if latest else None
+    result = current.result if judged else None
     if result is not None:
         still_failing = False
     for s in stages:
@@ -134,9 +239,9 @@ def indicator_status(county, year: int, key: str, stage: str | None = None) -> d
             if row["stage"] in stages and row["meets"] is not None and row["meets"].get(key) is False:
                 still_failing = True
     return {
-        "key": key, "label": ind.label, "unit": ind.unit, "scheme": scheme,
-        "assessment_id": latest.pk if latest else None, "still_failing": still_failing,
-        "stages": stages_out, "units": unit_rows,
+        "key": key, "label": ind.label, "unit": ind.unit, "scheme": scheme, "year": year,
+        "assessment_id": current.assessment.pk if current.assessment and judged else None, "stale": current.stale,
+        "still_failing": still_failing, "stages": stages_out, "units": unit_rows,
     }
 
 

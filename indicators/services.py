@@ -12,14 +12,17 @@ import logging
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from accounts.access import require_writer
 from accounts.models import AuditEntry
 from accounts.services import audit_record, diff, model_snapshot
 from balance_inspect.jobs import JobStatus, enqueue, job_claim, job_fail_dead, job_finish, job_progress
 from balance_inspect.uploads import validate_upload
+from domain.schemes import SCHEMES, TARGET_NAMES
 from domain.vocabulary import BAND_LABELS, CLASS_SIZE_STANDARD, SCHOOL_SIZE_LIMITS, STAGE_BY_LABEL, class_band
+from schools.models import County
 
 from .county_items import BY_KEY, COUNTY_ITEM_PROVIDERS, Entered, collect_provided, judge, merge_items
 from .engine import (
@@ -112,6 +115,33 @@ def county_item_evidence_delete(*, evidence: CountyItemEvidence, user) -> None:
                      note=f"{item.label} 佐证材料")
         evidence.delete()
         transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- the county's target scheme -----------------------------------------------------------------
+
+def county_set_target_scheme(*, user, county, scheme: str) -> bool:
+    """Set which scheme the county is inspected for (基本均衡 basic-2012 / 优质均衡 quality-2017).
+
+    Its runs become the county's current assessment (indicators.selectors.current_assessment);
+    runs of the other scheme are comparisons. Bureau staff of the county and admins only.
+    Audited. Returns False when the scheme was already the target (nothing written).
+    """
+    require_writer(user)
+    if user.county_id is not None and user.county_id != county.pk:
+        raise PermissionDenied("不在您的管辖范围内")
+    if scheme not in SCHEMES:
+        raise ValidationError(f"未知的评估方案：{scheme}")
+    with transaction.atomic():
+        county = County.objects.select_for_update().get(pk=county.pk)
+        old = county.target_scheme
+        if old == scheme:
+            return False
+        county.target_scheme = scheme
+        county.save(update_fields=["target_scheme"])
+        audit_record(user=user, action=AuditEntry.Action.UPDATE, obj=county, county=county,
+                     changes={"target_scheme": [old, scheme]},
+                     note=f"目标评估方案改为{TARGET_NAMES[scheme]}（原为{TARGET_NAMES.get(old, old)}）")
+    return True
 
 
 # --- assessments --------------------------------------------------------------------------------
@@ -229,10 +259,15 @@ def assessment_request(*, county, year: int, scheme: str, user) -> Assessment:
     that input, else a new queued Assessment whose task is sent after commit. Audited on create.
     The returned instance carries ``reused`` (True when an existing row was returned).
     """
+    from .selectors import assessment_for_input
+
     prepared = _prepare(county, year, scheme)
     same = Assessment.objects.filter(county=county, year=year, scheme=scheme, fingerprint=prepared.fingerprint)
     for status in (JobStatus.DONE, JobStatus.RUNNING, JobStatus.QUEUED):
-        existing = same.filter(status=status).order_by("-created_at", "-id").first()
+        if status == JobStatus.DONE:
+            existing = assessment_for_input(county, year, scheme, fingerprint=prepared.fingerprint)
+        else:
+            existing = same.filter(status=status).order_by("-created_at", "-id").first()
         if existing is None:
             continue
         if existing.looks_dead:  # its worker died: end it now, a new run is queued below
@@ -271,11 +306,20 @@ def assessment_compute(assessment_id: int) -> None:
 
 
 def assessment_run_now(*, county, year: int, scheme: str, user=None) -> Assessment:
-    """Create, claim and compute an assessment in this process (demo data, ``assess --store``).
+    """Create, claim and compute an assessment in this process (demo data, ``assess --store``,
+    dossiers).
 
-    Same rows and audit as a requested one, without a broker.
+    Same rows and audit as a requested one, without a broker. Like a request, a finished run of
+    the same input is returned instead of computing again (``reused`` True), so re-running on
+    unchanged data keeps the same current assessment.
     """
-    _check_scheme(scheme)
+    from .selectors import assessment_for_input
+
+    prepared = _prepare(county, year, scheme)
+    existing = assessment_for_input(county, year, scheme, fingerprint=prepared.fingerprint)
+    if existing is not None:
+        existing.reused = True
+        return existing
     with transaction.atomic():
         assessment = Assessment.objects.create(county=county, year=year, scheme=scheme, requested_by=user)
         audit_record(user=user, action=AuditEntry.Action.CREATE, obj=assessment, county=county,
@@ -283,4 +327,5 @@ def assessment_run_now(*, county, year: int, scheme: str, user=None) -> Assessme
     job_claim(Assessment, assessment.pk)
     assessment_compute(assessment.pk)
     assessment.refresh_from_db()
+    assessment.reused = False
     return assessment

@@ -7,6 +7,7 @@ app_name = "indicators"
 urlpatterns = [
     path("", views.assessment_list, name="list"),
     path("request/", views.assessment_request, name="request"),
+    path("target/", views.target_scheme_set, name="target"),
     path("<int:pk>/", views.assessment_detail, name="detail"),
     path("<int:pk>/status/", views.assessment_status, name="status"),
     path("<int:pk>/cv/<str:stage>/<str:key>/", views.assessment_drilldown, name="drilldown"),

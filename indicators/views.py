@@ -31,8 +31,14 @@ from .charts import cv_chart_svg
 from .county_items import BY_KEY, PART_LABELS, items_for, value_text
 from .engine import RULESETS, SCHOOL, STAGE_LABELS, STAGES, get_ruleset
 from .exports import table2_sheet, table3_sheet
-from .forms import WHAT_IF_FIELD_LABELS, AssessmentRequestForm, CountyItemForm, WhatIfForm, YearForm
-from .models import Scheme
+from .forms import (
+    WHAT_IF_FIELD_LABELS,
+    AssessmentRequestForm,
+    CountyItemForm,
+    TargetSchemeForm,
+    WhatIfForm,
+    YearForm,
+)
 from .tables import addition_text, drilldown, fmt, table2, table3, value_digits, what_if_diff
 
 
@@ -60,11 +66,31 @@ def _default_year(county) -> int:
 @require_GET
 def assessment_list(request):
     county = county_for_reader(request.user)
-    assessments = selectors.assessment_list_for(request.user, county)[:100]
-    form = AssessmentRequestForm(initial={"year": _default_year(county), "scheme": Scheme.QUALITY_2017})
+    current = selectors.current_assessment(county)
+    assessments = list(selectors.assessment_list_for(request.user, county)[:100])
+    for a in assessments:
+        a.role = selectors.assessment_role(a, current)
+    form = AssessmentRequestForm(initial={"year": _default_year(county), "scheme": county.target_scheme})
     return render(request, "indicators/assessment_list.html", {
-        "county": county, "assessments": assessments, "form": form,
+        "county": county, "assessments": assessments, "form": form, "current": current,
+        "target_form": TargetSchemeForm(initial={"scheme": county.target_scheme}, prefix="target"),
     })
+
+
+@login_required
+@require_POST
+def target_scheme_set(request):
+    county = county_for_writer(request.user)
+    form = TargetSchemeForm(request.POST, prefix="target")
+    if not form.is_valid():
+        messages.error(request, "请选择有效的目标评估方案。")
+        return redirect("indicators:list")
+    scheme = form.cleaned_data["scheme"]
+    if services.county_set_target_scheme(user=request.user, county=county, scheme=scheme):
+        messages.success(request, f"目标评估方案已改为{RULESETS[scheme].label}；迎检看板、整改建议与首页按该方案的评估显示。")
+    else:
+        messages.info(request, "目标评估方案没有变化。")
+    return redirect("indicators:list")
 
 
 @login_required
@@ -112,6 +138,8 @@ def assessment_detail(request, pk):
     assessment = _read(request, pk)
     context = {"a": assessment, "status_url": reverse("indicators:status", args=[pk]) + "?reload=1"}
     if assessment.status == JobStatus.DONE:
+        current = selectors.current_assessment(assessment.county)
+        context.update(current=current, role=selectors.assessment_role(assessment, current))
         result = assessment.result
         blocks = table3(result)
         for block in blocks:

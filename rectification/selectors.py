@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from accounts.access import get_scoped_or_404, scope
 from indicators.engine.rules import RULESETS
+from indicators.selectors import STALE_TEXT, current_assessment
+from indicators.verdict import missing_labels, verdict_key
 from rectification import archive_tree, readiness, results, schedule
 from rectification.models import (
     OPEN_STATUSES,
@@ -136,34 +138,23 @@ def indicator_lookup() -> dict[str, str]:
     return lookup
 
 
-def _assessment_model():
-    from indicators.models import Assessment
+def item_indicator_standing(item: RectificationItem, current=None) -> dict | None:
+    """For an item linked to a rule-set indicator: its value (per linked school, or all units)
+    and CV in the county's current assessment (indicators.selectors.current_assessment: the
+    target scheme's run on the current data), and whether that run still fails it. None for
+    items without such an indicator. ``current`` skips looking it up again.
 
-    return Assessment
-
-
-def latest_done_assessment(county, year: int | None = None, key: str = ""):
-    """The latest finished assessment of the county (of ``year`` when given, and of a scheme that
-    has indicator ``key`` when given): the highest year first, then the most recent."""
-    qs = _assessment_model().objects.filter(county=county, status="done", result__isnull=False)
-    if year is not None:
-        qs = qs.filter(year=year)
-    if key:
-        schemes = [rs.key for rs in RULESETS.values() if any(i.key == key for i in rs.indicators)]
-        qs = qs.filter(scheme__in=schemes)
-    return qs.order_by("-year", "-finished_at", "-id").first()
-
-
-def item_indicator_standing(item: RectificationItem) -> dict | None:
-    """For an item linked to a rule-set indicator: its current value (per linked school, or all
-    units) and CV in the latest finished assessment of the item's county (and year when set), and
-    whether that assessment still fails it. None for items without such an indicator."""
+    Adds ``assessment`` (the run, None without one), ``stale`` (data changed after it:
+    数据已变更，请重新评估), ``scheme_label`` and ``label``.
+    """
     if not item.indicator or item.indicator not in RULE_INDICATOR_KEYS:
         return None
-    assessment = latest_done_assessment(item.county, item.year, item.indicator)
-    standing = results.indicator_standing(assessment.result if assessment else None, item.indicator,
+    current = current or current_assessment(item.county)
+    standing = results.indicator_standing(current.result, item.indicator,
                                           stage=item.stage, school_codes=[s.code for s in item.schools.all()])
-    standing["assessment"] = assessment
+    standing["assessment"] = current.assessment
+    standing["stale"] = current.stale
+    standing["scheme_label"] = current.scheme_label
     standing["label"] = indicator_label(item.indicator)
     return standing
 
@@ -283,9 +274,12 @@ def school_year(today: date) -> int:
 def readiness_board(county, *, today: date) -> dict:
     """Everything the inspection looks at, each with pass / at risk / fail, owner and deadline.
 
-    Rows: coefficients, per-school rule, class/school size, rooms and county items from the latest
-    finished assessment; rows of READINESS_PROVIDERS; open rectification items; prep tasks;
-    archive folders. Returns {rows (worst first), counts, days_left, inspection_date, assessment, year}.
+    Rows: coefficients, per-school rule, class/school size, rooms and county items from the county's
+    current assessment (indicators.selectors.current_assessment: the target scheme only, so a
+    comparison run of the other scheme never changes the board; a stale one is marked, an
+    incomplete verdict lists what is missing); rows of READINESS_PROVIDERS; open rectification items; prep tasks;
+    archive folders. Returns {rows (worst first), counts, days_left, inspection_date, assessment, current, year,
+    archive, summary}.
     """
     days_left = schedule.days_left(county.inspection_date, today)
     soon_days = due_soon_days()
@@ -297,13 +291,27 @@ def readiness_board(county, *, today: date) -> dict:
         if item.indicator:
             by_indicator.setdefault(item.indicator, item)
 
-    assessment = latest_done_assessment(county)
-    year = assessment.year if assessment else school_year(today)
+    current = current_assessment(county)
+    assessment = current.assessment
+    year = current.year or school_year(today)
     if assessment is None:
         rows.append(readiness.ReadinessRow(area="指标评估", item="差异系数与逐校达标", status=readiness.AT_RISK,
-                                           detail="尚无已完成的指标评估，请先在“指标评估”中发起评估。"))
+                                           detail=f"尚无{current.target_name}方案已完成的指标评估，请先在“指标评估”中发起评估。",
+                                           url=reverse("indicators:list")))
     else:
-        for r in results.resource_rows(assessment.result) + results.county_item_rows(assessment.result):
+        result = assessment.result
+        if current.stale:
+            rows.append(readiness.ReadinessRow(
+                area="指标评估", item=f"当前评估 #{assessment.pk}（{current.scheme_label}）", status=readiness.AT_RISK,
+                detail=f"{STALE_TEXT}：以下各项为上次评估（{assessment.year}—{assessment.year + 1}学年）的结论",
+                url=reverse("indicators:list")))
+        if verdict_key(result) == "incomplete":
+            missing = missing_labels(result)
+            rows.append(readiness.ReadinessRow(
+                area="指标评估", item="评估结论 未完成", status=readiness.AT_RISK,
+                detail=f"{len(missing)} 项县级项目尚无数据：" + "、".join(missing),
+                url=reverse("indicators:items")))
+        for r in results.resource_rows(result) + results.county_item_rows(result):
             linked = by_indicator.get(r["key"]) if r["key"] else None
             rows.append(readiness.ReadinessRow(
                 area=r["area"], item=r["item"], status=r["status"], detail=r["detail"],
@@ -360,5 +368,5 @@ def readiness_board(county, *, today: date) -> dict:
 
     ordered = readiness.sort_rows(rows)
     return {"rows": ordered, "counts": readiness.counts(ordered), "days_left": days_left,
-            "inspection_date": county.inspection_date, "assessment": assessment, "year": year,
+            "inspection_date": county.inspection_date, "assessment": assessment, "current": current, "year": year,
             "archive": comp, "summary": summary}

@@ -37,6 +37,7 @@ from rectification.models import (
     Source,
     TaskStatus,
 )
+from rectification.selectors import item_indicator_standing
 from schools.models import County, School
 
 ITEM_FIELDS = ("source", "source_no", "source_item", "source_team", "source_date", "problem", "indicator", "stage",
@@ -169,6 +170,8 @@ def item_close(*, user, item: RectificationItem, verification: str, today: date 
 
     Only bureau staff of the item's county close, only with at least one evidence file and a
     verification note; the note becomes the verification opinion, the closer and date are stored.
+    An item linked to an indicator cannot be closed while the county's current assessment (target
+    scheme; see rectification.selectors.item_indicator_standing) still fails it.
     """
     if not user.is_authenticated or not user.closes_ledger or user.county_id != item.county_id:
         raise PermissionDenied("只有本县教育局工作人员可以销号")
@@ -177,6 +180,12 @@ def item_close(*, user, item: RectificationItem, verification: str, today: date 
         raise ValidationError("销号须填写核查意见。")
     if not EvidenceFile.objects.filter(item_id=item.pk).exists():
         raise ValidationError("销号须至少上传一份佐证材料。")
+    standing = item_indicator_standing(item)
+    if standing and standing["still_failing"]:
+        stale = "（数据已变更，请重新评估）" if standing["stale"] else "，整改完成后请重新评估"
+        raise ValidationError(
+            f"当前评估 #{standing['assessment'].pk}（{standing['scheme_label']}）中“{standing['label']}”仍未达标{stale}，不能销号。"
+        )
     return _transition(user=user, item=item, target=ItemStatus.CLOSED, allowed_from=ITEM_TRANSITIONS[ItemStatus.CLOSED],
                        note="销号", verification_opinion=verification, closed_on=_today(today), closed_by=user)
 

@@ -449,7 +449,7 @@ def proposal_list(request):
     county = county_for_reader(request.user)
     return render(request, "rectification/proposals.html", {
         "county": county, "lists": selectors.proposal_lists(request.user),
-        "latest": selectors.latest_done_assessment(county), "discard_form": DiscardForm(),
+        "current": selectors.current_assessment(county), "discard_form": DiscardForm(),
     })
 
 
@@ -457,9 +457,14 @@ def proposal_list(request):
 @require_POST
 def proposals_generate(request):
     county = county_for_writer(request.user)
-    assessment = selectors.latest_done_assessment(county)
+    current = selectors.current_assessment(county)
+    assessment = current.assessment
     if assessment is None:
-        messages.error(request, "尚无已完成的指标评估，无法生成整改建议。")
+        messages.error(request, f"尚无{current.target_name}方案已完成的指标评估，无法生成整改建议。")
+        return redirect("rectification:proposals")
+    if current.stale:
+        # Proposals from a run of older data would ask for work that may already be done.
+        messages.error(request, "数据已变更，请重新评估后再生成整改建议。")
         return redirect("rectification:proposals")
     try:
         touched = services.proposals_from_assessment(assessment, user=request.user)

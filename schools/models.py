@@ -4,6 +4,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 
 from domain import vocabulary as vocab
+from domain.schemes import DEFAULT_TARGET_SCHEME, SCHEME_CHOICES
 
 county_code_validator = RegexValidator(r"^\d{6}$", "区县代码应为 6 位数字")
 school_code_validator = RegexValidator(r"^\d{10}$", "学校标识码应为 10 位数字")
@@ -17,6 +18,11 @@ class County(models.Model):
     code = models.CharField("区县代码", max_length=6, unique=True, validators=[county_code_validator])
     name = models.CharField("区县名称", max_length=50)
     inspection_date = models.DateField("国检日期", null=True, blank=True)
+    # The scheme the county is inspected for: its "current assessment" is the run of this scheme
+    # on the current data (indicators.selectors.current_assessment); set by bureau staff through
+    # indicators.services.county_set_target_scheme (audited).
+    target_scheme = models.CharField("目标评估方案", max_length=20, choices=SCHEME_CHOICES,
+                                     default=DEFAULT_TARGET_SCHEME)
 
     class Meta:
         verbose_name = "区县"

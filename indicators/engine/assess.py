@@ -14,6 +14,10 @@ caller adds them), plus these documented extra keys:
 ``stages.<stage>.passed`` is the stage's coefficient rule only (2012: composite; 2017: every CV);
 the per-school rule, class size, school size, rooms and county items enter the top-level
 ``passed``. A stage without units has ``passed`` None and does not fail the county.
+
+The honest verdict (data-contract §3): ``verdict`` is "failed" when anything fails, else
+"incomplete" when a required county item has no data (``missing`` lists their keys, in the
+order given), else "passed"; ``passed`` is True / False / None accordingly.
 """
 
 from __future__ import annotations
@@ -61,7 +65,9 @@ from .units import (
 
 # Bump when a change to the engine could change a result for the same input, so that stored
 # assessments keyed by input_fingerprint are recomputed instead of reused.
-ENGINE_VERSION = "2"  # 2: gap plans add to the whole multi-stage school
+# 2: gap plans add to the whole multi-stage school; 3: verdict / missing (incomplete county
+# items no longer pass).
+ENGINE_VERSION = "3"
 
 
 def _fmt_threshold(limit: float) -> str:
@@ -294,6 +300,19 @@ def _empty_stage(rs: RuleSet, stage: str, classes: Mapping[str, int]) -> dict:
     }
 
 
+PASSED, FAILED, INCOMPLETE = "passed", "failed", "incomplete"
+
+
+def verdict_of(*, failed: bool, missing: Sequence[str]) -> tuple[str, bool | None]:
+    """(verdict, passed): anything failing fails, whatever is missing; otherwise missing
+    required data leaves the verdict incomplete (passed None), never passed."""
+    if failed:
+        return FAILED, False
+    if missing:
+        return INCOMPLETE, None
+    return PASSED, True
+
+
 def assess_units(
     units: Iterable[Unit],
     classes: Iterable[ClassFacts],
@@ -412,16 +431,21 @@ def assess_units(
                 f"{r['name']}（{r['code']}）{r['classes']} 个班，音乐、美术专用教室各需 {r['required']} 间，现有{have}"
             )
 
+    missing: list[str] = []
     for item in county_items:
         if item.passed is False:
             passed = False
             reasons.append(f"{item.label} 未达标" + (f"：{item.detail}" if item.detail else ""))
         elif item.passed is None:
+            missing.append(item.key)
             warnings.append(f"{item.label} 未录入")
+    verdict, top_passed = verdict_of(failed=not passed, missing=missing)
 
     return {
         "scheme": rs.key,
-        "passed": passed,
+        "passed": top_passed,
+        "verdict": verdict,
+        "missing": missing,
         "reasons": reasons,
         "stages": stages_out,
         "units": unit_rows,

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dropout_control.selectors import case_summary
+from indicators.verdict import verdict_text
 from rectification.selectors import ledger_summary
 from tests.dashboard.countydata import add_cases, add_items
 from workforce.selectors import staffing_summary
@@ -52,7 +53,8 @@ def test_the_verdict_of_each_scheme_links_to_its_assessment(login, inspector, as
     quality, basic = assessed["quality-2017"], assessed["basic-2012"]
     assert quality.passed is False
     assert "未达标 · 2017 优质均衡 · 2025—2026学年" in page
-    assert f"{'达标' if basic.passed else '未达标'} · 2012 基本均衡 · 2025—2026学年" in page
+    assert f"{verdict_text(basic.result)} · 2012 基本均衡 · 2025—2026学年" in page
+    assert page.index("当前评估") < page.index("2017 优质均衡 · 2025") < page.index("对比评估")
     for a in (quality, basic):
         assert reverse("indicators:detail", args=[a.pk]) in response.content.decode()
     for reason in quality.result["reasons"][:5]:

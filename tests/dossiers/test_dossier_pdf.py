@@ -9,7 +9,8 @@ from pypdf import PdfReader
 
 from domain import numbers
 from dossiers import services
-from dossiers.services import build_dossier_pdf, current_assessment
+from dossiers.services import build_dossier_pdf
+from indicators.services import assessment_run_now
 from schools.models import School
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ def test_text_names_the_county_and_every_school(built, small_county):
 
 def test_cv_values_match_those_of_the_stored_assessment(built, small_county):
     _, text = _text(built.pdf)
-    result = current_assessment(small_county, 2025, "quality-2017").result
+    result = assessment_run_now(county=small_county, year=2025, scheme="quality-2017").result
     cvs = [r["cv"] for r in result["stages"]["primary"]["indicators"].values() if r["cv"] is not None]
     assert cvs
     for cv in cvs:

@@ -125,3 +125,22 @@ def no_item_providers():
     COUNTY_ITEM_PROVIDERS[:] = saved
 
 
+
+
+BASIC_ITEMS = {"province_standards": 1, "government_work_score": 90, "social_recognition": 88}
+
+
+def enter_items(county, user, values: dict, year=YEAR):
+    """Enter county items as bureau staff would (Decimal values; 是/否 items 1/0)."""
+    from decimal import Decimal
+
+    from indicators.services import county_item_save
+
+    for key, value in values.items():
+        county_item_save(county=county, year=year, key=key, value=Decimal(str(value)), user=user)
+
+
+@pytest.fixture
+def basic_items(county_data, bureau):
+    """The three county-level parts of basic-2012 entered, all passing."""
+    enter_items(county_data.county, bureau, BASIC_ITEMS)

@@ -65,11 +65,12 @@ def test_json_for_basic_2012_has_8_keys_and_null_per_indicator_verdicts(county_d
     assert list(doc["units"][0]["values"]) == BASIC_KEYS
 
 
-def test_the_county_passes_basic_2012_but_fails_one_cv_of_quality_2017(county_data):
+def test_the_county_passes_basic_2012_but_fails_one_cv_of_quality_2017(county_data, basic_items):
     basic = run_json("--county", "130123", "--year", "2025", "--scheme", "basic-2012")
     quality = run_json("--county", "130123", "--year", "2025", "--scheme", "quality-2017")
     assert basic["passed"] is True and basic["reasons"] == []
-    assert quality["passed"] is False
+    assert basic["verdict"] == "passed" and basic["missing"] == []
+    assert quality["passed"] is False and quality["verdict"] == "failed"
     assert quality["reasons"] == ["小学 县级以上骨干教师数 差异系数 0.784 > 0.50"]
     failing = [k for k, e in quality["stages"]["primary"]["indicators"].items() if e["cv_passed"] is False]
     assert failing == ["backbone_teachers_per100"]
@@ -99,7 +100,13 @@ def test_without_json_it_prints_a_chinese_summary(county_data):
     assert "每百名学生拥有县级以上骨干教师数：均值 1.79，差异系数 0.784  未达标" in text
 
 
-def test_store_saves_a_finished_assessment(county_data):
+def test_store_saves_a_finished_assessment(county_data, basic_items):
     doc = run_json("--county", "130123", "--year", "2025", "--scheme", "basic-2012", "--store")
     stored = Assessment.objects.get()
     assert stored.status == JobStatus.DONE and stored.passed is True and stored.result == doc
+
+
+def test_store_keeps_an_incomplete_verdict_as_null(county_data):
+    doc = run_json("--county", "130123", "--year", "2025", "--scheme", "basic-2012", "--store")
+    stored = Assessment.objects.get()
+    assert doc["verdict"] == "incomplete" and stored.passed is None and stored.result == doc

@@ -72,7 +72,7 @@ def test_items_are_per_county(county_data, bureau, other_bureau, login):
     item = CountyItemValue.objects.get()
     assert item.county.code == "130124"
     result = compute_assessment_result(county_data.county, 2025, "basic-2012")
-    assert result["passed"] is True
+    assert result["passed"] is None and "government_work_score" in result["missing"]  # not failed by 50
 
 
 def test_a_failing_item_fails_the_verdict_with_a_reason(county_data, bureau, login):
@@ -82,9 +82,9 @@ def test_a_failing_item_fails_the_verdict_with_a_reason(county_data, bureau, log
     assert "县级人民政府推进义务教育均衡发展工作评估得分 未达标：录入值 80 分，要求 ≥ 85 分" in result["reasons"]
 
 
-def test_an_item_not_entered_is_only_a_warning(county_data):
+def test_an_item_not_entered_leaves_the_verdict_incomplete_not_failed(county_data):
     result = compute_assessment_result(county_data.county, 2025, "basic-2012")
-    assert result["passed"] is True
+    assert result["passed"] is None and result["verdict"] == "incomplete" and result["reasons"] == []
     assert "全县义务教育学校均达到省定办学基本标准 未录入" in result["warnings"]
     row = next(r for r in result["county_items"] if r["key"] == "province_standards")
     assert row["passed"] is None and row["value_text"] == "未录入"

@@ -1,20 +1,20 @@
-"""Selectors other apps use: latest assessment, indicator status, scoped assessment lists."""
+"""Selectors other apps use: latest finished run, indicator status, scoped assessment lists."""
 
 import pytest
 
 from indicators.models import Assessment
-from indicators.selectors import assessments_visible_to, indicator_status, latest_assessment
+from indicators.selectors import assessments_visible_to, indicator_status, latest_done_assessment
 from schools.models import Teacher
 from tests.indicators.conftest import add_teachers
 
 pytestmark = pytest.mark.django_db
 
 
-def test_latest_assessment_is_the_latest_finished_one(county_data, quality, basic):
+def test_latest_done_assessment_is_the_latest_finished_one(county_data, quality, basic):
     Assessment.objects.create(county=county_data.county, year=2025, scheme="quality-2017")  # queued
-    assert latest_assessment(county_data.county) == basic
-    assert latest_assessment(county_data.county, 2025, "quality-2017") == quality
-    assert latest_assessment(county_data.county, 2024) is None
+    assert latest_done_assessment(county_data.county) == basic
+    assert latest_done_assessment(county_data.county, year=2025, scheme="quality-2017") == quality
+    assert latest_done_assessment(county_data.county, year=2024) is None
 
 
 def test_indicator_status_reports_current_values_and_the_stored_failure(county_data, quality):
@@ -41,9 +41,16 @@ def test_indicator_status_of_a_passing_indicator(county_data, quality):
 
 
 def test_indicator_status_without_an_assessment_is_undecided(county_data):
-    status = indicator_status(county_data.county, 2025, "books_pp")
-    assert status["scheme"] == "basic-2012" and status["still_failing"] is None
-    assert status["units"][0]["standard"] is None
+    status = indicator_status(county_data.county, 2025, "backbone_teachers_per100")
+    assert status["scheme"] == "quality-2017" and status["still_failing"] is None
+    assert status["assessment_id"] is None and status["units"][0]["standard"] == 1.0
+
+
+def test_indicator_status_of_a_key_the_target_scheme_lacks_shows_values_but_no_verdict(county_data, quality, basic):
+    status = indicator_status(county_data.county, 2025, "books_pp")  # a 2012 indicator, target 2017
+    assert status["scheme"] == "quality-2017" and status["still_failing"] is None
+    assert status["assessment_id"] is None
+    assert status["units"][0]["standard"] is None and status["units"][0]["value"] > 0
 
 
 def test_indicator_status_refuses_an_unknown_key(county_data):

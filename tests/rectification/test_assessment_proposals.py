@@ -1,5 +1,5 @@
 """From an assessment's gap plan to ledger items: proposals accepted or discarded; an item
-linked to an indicator shows where the latest assessment leaves it."""
+linked to an indicator shows where the county's current assessment leaves it."""
 
 from datetime import date, timedelta
 
@@ -135,7 +135,7 @@ def test_an_item_shows_its_indicator_still_failing(assessment, make_item, school
     assert standing["stages"][0]["cv"] == 0.5123
 
 
-def test_an_item_follows_the_latest_done_assessment(assessment, make_assessment, make_item, school_b):
+def test_an_item_follows_the_latest_current_run(assessment, make_assessment, make_item, school_b):
     fixed = assessment.result
     fixed["stages"]["primary"]["indicators"]["building_area_pp"]["cv_passed"] = True
     make_assessment(result=fixed, finished_at=timezone.now() + timedelta(minutes=5))
@@ -144,9 +144,15 @@ def test_an_item_follows_the_latest_done_assessment(assessment, make_assessment,
     assert selectors.item_indicator_standing(item)["still_failing"] is False
 
 
-def test_an_item_of_another_year_has_no_assessment_yet(assessment, make_item):
+def test_an_item_of_another_year_reads_the_countys_current_assessment(assessment, make_item):
     item = make_item(indicator="sports_area_pp", year=2026)
     standing = selectors.item_indicator_standing(item)
+    assert standing["assessment"] == assessment and standing["still_failing"] is True
+
+
+def test_without_a_run_of_the_target_scheme_an_item_has_no_standing_yet(make_assessment, make_item):
+    make_assessment(scheme="basic-2012")  # a comparison run: never the current one
+    standing = selectors.item_indicator_standing(make_item(indicator="sports_area_pp"))
     assert standing["assessment"] is None and standing["still_failing"] is None
 
 
@@ -158,7 +164,7 @@ def test_items_without_a_rule_set_indicator_have_no_standing(make_item):
 def test_the_detail_page_shows_the_standing(assessment, make_item, school_a, bureau, login):
     item = make_item(schools=[school_a], indicator="sports_area_pp", stage="primary")
     page = login(bureau).get(reverse("rectification:detail", args=[item.pk])).content.decode()
-    assert "最新评估仍未达标" in page and "0.512" in page
+    assert "当前评估仍未达标" in page and "0.512" in page
 
 
 def test_accepted_items_enter_the_normal_workflow(assessment, bureau):

@@ -14,6 +14,7 @@ from domain import numbers
 from indicators.engine import RULESETS, STAGE_LABELS, get_ruleset
 from indicators.services import assessment_run_now, compute_assessment_result
 from indicators.tables import value_digits
+from indicators.verdict import missing_labels, verdict_text
 from schools.models import County
 
 
@@ -56,8 +57,11 @@ def summary_text(result: dict, county_name: str) -> str:
     rs = get_ruleset(result["scheme"])
     lines = [
         f"{county_name}（{result['county']}） {result['year']}学年 {rs.label}（{rs.document}）",
-        f"结论：{'达标' if result['passed'] else '未达标'}",
+        f"结论：{verdict_text(result)}",
     ]
+    missing = missing_labels(result)
+    if missing:
+        lines.append(f"未完成：{len(missing)} 项县级项目尚无数据（{'、'.join(missing)}）")
     for stage, s in result["stages"].items():
         if not s["units"]:
             lines.append(f"【{STAGE_LABELS[stage]}】无学校单元")
