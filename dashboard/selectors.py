@@ -440,6 +440,9 @@ def trends(user, county, *, today: date, township: str = "", urban_rural: str = 
             ("超标准班额（个）", [r["over_standard"] for r in rows])]))
     fig = county_figures(user, county, today=today)
     per_year = calc.latest_per(fig["refs"], "year", "scheme")
+    for ref in fig["latest"]:
+        if ref["role"] == "current":  # its year shows the county's current run, as every page does
+            per_year[(ref["year"], ref["scheme"])] = ref
     digests = assessment_digests(user, list(per_year.values()))
     cv_blocks = []
     for scheme in SCHEME_ORDER:

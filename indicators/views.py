@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +23,6 @@ from balance_inspect.downloads import private_download, stored_file_response
 from balance_inspect.jobs import JobStatus
 from balance_inspect.xlsx import xlsx_response
 from domain.vocabulary import CLASS_BAND_NOTE
-from schools.models import SchoolConditions
 
 from . import selectors, services
 from .charts import cv_chart_svg
@@ -55,7 +53,7 @@ def _read_done(request, pk):
 
 
 def _default_year(county) -> int:
-    year = SchoolConditions.objects.filter(school__county=county).aggregate(y=Max("year"))["y"]
+    year = selectors.data_year(county)
     if year is None:
         today = timezone.localdate()
         year = today.year if today.month >= 9 else today.year - 1

@@ -23,8 +23,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(County)
 class CountyAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "inspection_date")
+    list_display = ("code", "name", "inspection_date", "target_scheme")
     search_fields = ("code", "name")
+    # Changed only on the assessment page (indicators.services.county_set_target_scheme, audited).
+    readonly_fields = ("target_scheme",)
 
 
 @admin.register(Township)
