@@ -25,7 +25,8 @@ the school year's starting year). Each dict:
   not in the scheme being assessed are ignored for that scheme.
 - ``label`` (str, required): what the item is, in Chinese (the catalogue label is shown; this one
   only names the provider's own wording in the detail when it differs).
-- ``passed`` (True / False / None, required): None means "no data yet" (a warning, not a failure).
+- ``passed`` (True / False / None, required): None means "no data yet": not a failure, but the
+  verdict stays incomplete (未完成) and lists the item under ``missing`` until data arrive.
 - ``detail`` (str, optional): the figures behind the verdict, e.g. "交流 12 人 / 符合条件 98 人 = 12.2%".
 - ``evidence`` (list of str, optional): short descriptions of where the proof is (page names, files).
 

@@ -11,6 +11,7 @@ from domain import numbers
 from dossiers import services
 from dossiers.services import build_dossier_pdf
 from indicators.services import assessment_run_now
+from indicators.verdict import missing_labels
 from schools.models import School
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +48,16 @@ def test_cv_values_match_those_of_the_stored_assessment(built, small_county):
     assert cvs
     for cv in cvs:
         assert numbers.cv(cv) in text
+
+
+def test_the_verdict_names_the_county_items_it_still_lacks(built, small_county):
+    _, text = _text(built.pdf)
+    result = assessment_run_now(county=small_county, year=2025, scheme="quality-2017").result
+    assert result["missing"]  # the small county has entered no county item
+    flat = re.sub(r"\s+", "", text)
+    assert f"尚无数据的县级项目（{len(result['missing'])}项）" in flat
+    for label in missing_labels(result):
+        assert re.sub(r"\s+", "", label) in flat, label
 
 
 def test_a_cjk_font_is_embedded(built):

@@ -2,6 +2,7 @@
 data. The readiness board, proposals and each ledger item's 指标现状 (and its 销号) read only it;
 a run of the other scheme is a comparison (对比评估) and changes none of them."""
 
+import re
 from datetime import date
 
 import pytest
@@ -171,3 +172,20 @@ def test_the_assessment_list_labels_current_and_comparison_runs(county_data, bur
     assert 'name="target-scheme"' not in html  # inspectors read, they do not choose
     detail = login(bureau).get(reverse("indicators:detail", args=[quality.pk + 1])).content.decode()
     assert "对比评估" in detail and "仅供对比" in detail
+
+
+def test_an_incomplete_verdict_says_what_is_missing_on_the_board_and_pages(county_data, bureau, inspector, login):
+    county = county_data.county
+    county_set_target_scheme(user=bureau, county=county, scheme="basic-2012")
+    basic = run(county, "basic-2012", bureau)  # coefficients pass; none of the 3 county parts entered
+    assert basic.passed is None and basic.result["verdict"] == "incomplete"
+    row = next(r for r in board(county) if r[1] == "评估结论 未完成")
+    assert row[2] == "at_risk"
+    assert row[3] == ("3 项县级项目尚无数据：全县义务教育学校均达到省定办学基本标准、"
+                      "县级人民政府推进义务教育均衡发展工作评估得分、社会认可度（公众满意度）")
+    client = login(inspector)
+    detail = client.get(reverse("indicators:detail", args=[basic.pk])).content.decode()
+    assert "未完成 · 2012 基本均衡" in detail and "县级人民政府推进义务教育均衡发展工作评估得分" in detail
+    assert "达标 · 2012" not in detail.replace("未达标", "").replace("未完成", "")
+    home = client.get(reverse("home")).content.decode()
+    assert re.search(r'基本均衡评估</div>\s*<div class="value"><a [^>]*>未完成</a>', home)
