@@ -40,6 +40,12 @@ class SchoolFilter(django_filters.FilterSet):
         self.filters["urban_rural"].extra["choices"] = choices["urban_rural"]
         for name in ("township", "school_type", "urban_rural"):
             self.filters[name].extra["widget"] = forms.Select(attrs={"data-autosubmit": ""})
+        # A filter with one possible value only takes room (a township official, a school's reporter).
+        if user.township_id or user.school_id:  # scoped below the county: one township at most
+            del self.filters["township"]
+        for name in ("school_type", "urban_rural"):
+            if len(choices[name]) <= 1:
+                del self.filters[name]
         self.filters["q"].extra["widget"] = forms.TextInput(attrs={"type": "search", "placeholder": "学校名称或标识码"})
 
     def search(self, queryset, name, value):
