@@ -24,11 +24,12 @@ from datetime import date
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Sum
 
 from accounts.access import user_county
 from accounts.models import Role
 from domain import numbers
+from domain.vocabulary import FULL_TIME
 from dropout_control.selectors import case_summary
 from indicators.charts import cv_chart_svg
 from indicators.engine import RULESETS, STAGE_LABELS, STAGES, get_ruleset
@@ -37,7 +38,14 @@ from indicators.tables import table2
 from indicators.verdict import missing_labels, verdict_css, verdict_key, verdict_text
 from rectification.selectors import archive_completeness, ledger_summary
 from schools.models import SchoolClass, SchoolConditions, Stage, Teacher, school_year_label
-from schools.selectors import LARGE, OVER_STANDARD, SUPER_LARGE, county_school_summary, schools_visible_to
+from schools.selectors import (
+    LARGE,
+    OVER_STANDARD,
+    SUPER_LARGE,
+    county_school_summary,
+    schools_visible_to,
+    teacher_kind_filter,
+)
 from surveys.selectors import county_recognition, surveys_visible_to
 from workforce.selectors import available_years, staffing_summary
 
@@ -393,8 +401,8 @@ def trend_rows(user, county, *, township: str = "", urban_rural: str = "") -> li
             **{f"sum_{field}": Sum(field) for _, _, _, field, _ in TREND_INDICATORS}}
     conditions = {r["year"]: r for r in SchoolConditions.objects.filter(school__in=schools).order_by()
                   .values("year").annotate(**sums)}
-    teachers = {r["year"]: r for r in Teacher.objects.filter(school__in=schools, stage__in=COMPULSORY).order_by()
-                .values("year").annotate(total=Count("pk"), full_time=Count("pk", filter=Q(full_time=True)))}
+    teachers = {r["year"]: r for r in Teacher.objects.filter(school__in=schools).order_by().values("year")
+                .annotate(full_time=Count("pk", filter=teacher_kind_filter(FULL_TIME.key)))}
     classes = {r["year"]: r for r in SchoolClass.objects.filter(school__in=schools).order_by().values("year")
                .annotate(total=Count("pk"), over_standard=Count("pk", filter=OVER_STANDARD),
                          large=Count("pk", filter=LARGE), super_large=Count("pk", filter=SUPER_LARGE))}
@@ -504,7 +512,7 @@ def home_figures(user, *, today: date) -> list[dict]:
         stats += [
             _stat("学校", summary["schools"], url="schools:list"),
             _stat("义务教育在校生", summary["students"]["compulsory"]),
-            _stat("专任教师", summary["teachers"]["full_time"]),
+            _stat(FULL_TIME.label, summary["teachers"]["full_time"], note=f"在岗教职工 {summary['teachers']['in_post']} 人"),
         ]
         target = fig["target"]
         current = next((r for r in fig["latest"] if r["role"] == "current"), None)
@@ -528,7 +536,7 @@ def home_figures(user, *, today: date) -> list[dict]:
     stats += [
         _stat("义务教育在校生", summary["students"]["compulsory"],
               note=school_year_label(summary["year"]) if summary["year"] else ""),
-        _stat("专任教师", summary["teachers"]["full_time"]),
+        _stat(FULL_TIME.label, summary["teachers"]["full_time"], note=f"在岗教职工 {summary['teachers']['in_post']} 人"),
         _stat("超标准班额", summary["classes"]["over_standard"], css="warn" if summary["classes"]["over_standard"] else ""),
         _stat("在办辍学个案", cases["open"], note=f"逾期 {cases['overdue']} 件",
               css="bad" if cases["overdue"] else "", url="dropout_control:list"),

@@ -107,40 +107,42 @@ PE_ART_SUBJECTS = frozenset({"体育", "音乐", "美术"})
 
 @dataclass(frozen=True)
 class TeacherKind:
-    """One way of counting a county's teachers; ``counts`` says which roster rows it takes."""
+    """One way of counting a county's teachers: the roster rows of ``stages`` (and, when
+    ``full_time_only``, only those with 是否专任教师 = 是). ``counts`` says so in words."""
 
     key: str
     label: str
     counts: str
+    stages: tuple[str, ...]
+    full_time_only: bool
 
 
 # The three teacher counts the product shows. They differ on purpose, so every page that shows
 # one names it with its label (and, where two sit side by side, says what each counts).
 STAFF = TeacherKind(
-    "staff", "教职工（名册人数）",
-    "本学年教师名册的全部人员，含高中学段和非专任教师",
+    "staff", "教职工（花名册全部）", "本学年教师花名册的全部人员，含高中学段和非专任人员",
+    STAGE_NAMES, False,
 )
 FULL_TIME = TeacherKind(
-    "full_time", "专任教师",
-    "名册中“是否专任教师”为“是”、任教小学或初中的人员；差异系数、生师比、持证上岗率均以此为准",
+    "full_time", "专任教师（小学、初中）",
+    "花名册中任教小学或初中、“是否专任教师”为“是”的人员；差异系数、生师比、持证上岗率均按此口径",
+    COMPULSORY_STAGES, True,
 )
 IN_POST = TeacherKind(
-    "in_post", "在编在岗（义务教育学段）",
-    "名册中任教小学或初中的全部人员（含非专任），与核定编制、按生师比应配编制对比",
+    "in_post", "在岗教职工（小学、初中）",
+    "花名册中任教小学或初中的全部人员（含非专任）；与核定编制、按标准应配编制对比",
+    COMPULSORY_STAGES, False,
 )
 TEACHER_KINDS: Mapping[str, TeacherKind] = MappingProxyType({k.key: k for k in (STAFF, FULL_TIME, IN_POST)})
 
 
 def counts_as(kind: str, *, stage: str, full_time: bool) -> bool:
     """Whether a roster row of ``stage`` (小学/初中/高中) and ``full_time`` counts in ``kind``."""
-    if kind == STAFF.key:
-        return True
-    compulsory = stage in COMPULSORY_STAGES
-    if kind == IN_POST.key:
-        return compulsory
-    if kind == FULL_TIME.key:
-        return compulsory and full_time
-    raise ValueError(f"未知的教师口径：{kind}")
+    try:
+        k = TEACHER_KINDS[kind]
+    except KeyError:
+        raise ValueError(f"未知的教师口径：{kind}") from None
+    return stage in k.stages and (full_time or not k.full_time_only)
 
 
 def count_teachers(rows: Iterable[tuple[str, bool]]) -> dict[str, int]:

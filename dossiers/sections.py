@@ -19,6 +19,7 @@ from indicators.tables import value_digits
 from rectification import selectors as rectification_selectors
 from rectification.models import RectificationItem
 from schools.models import SCHOOL_ORDER, School, SchoolClass, SchoolConditions, Teacher, school_year_label
+from schools.selectors import teacher_kind_filter
 from workforce.selectors import staffing_summary
 
 STAGES = tuple((key, vocab.STAGE_LABELS[key]) for key in vocab.STAGE_KEYS)
@@ -32,8 +33,10 @@ def overview(county, year: int, result: dict) -> dict:
     students = SchoolConditions.objects.filter(school__county=county, year=year).aggregate(
         primary=Sum("primary_students"), junior=Sum("junior_students"), senior=Sum("senior_students")
     )
-    teachers = Teacher.objects.filter(school__county=county, year=year, full_time=True).aggregate(
-        primary=Count("id", filter=Q(stage="小学")), junior=Count("id", filter=Q(stage="初中")),
+    # 专任教师 of 小学 and 初中 (domain.vocabulary.FULL_TIME): the total is their sum, never 高中.
+    teachers = Teacher.objects.filter(school__county=county, year=year).filter(
+        teacher_kind_filter(vocab.FULL_TIME.key)).aggregate(
+        primary=Count("id", filter=Q(stage=vocab.PRIMARY)), junior=Count("id", filter=Q(stage=vocab.JUNIOR)),
         total=Count("id"),
     )
     classes = SchoolClass.objects.filter(school__county=county, year=year).aggregate(

@@ -32,6 +32,18 @@ LARGE = Q(students__gte=vocab.LARGE_CLASS_MIN, students__lte=vocab.LARGE_CLASS_M
 SUPER_LARGE = Q(students__gte=vocab.SUPER_LARGE_CLASS_MIN)
 
 
+def teacher_kind_filter(kind: str) -> Q:
+    """Roster rows counted in teacher ``kind`` (domain.vocabulary.TEACHER_KINDS) as a filter."""
+    k = vocab.TEACHER_KINDS[kind]
+    q = Q(stage__in=k.stages)
+    return q & Q(full_time=True) if k.full_time_only else q
+
+
+def teacher_counts(teachers) -> dict[str, int]:
+    """The one count of each teacher kind over a Teacher queryset: {staff, full_time, in_post}."""
+    return teachers.aggregate(**{kind: Count("pk", filter=teacher_kind_filter(kind)) for kind in vocab.TEACHER_KINDS})
+
+
 def years_with_data(user) -> list[int]:
     """School years (newest first) for which any school the user sees has conditions."""
     return list(
@@ -103,8 +115,8 @@ def county_school_summary(user, year: int | None = None) -> dict:
     """Counts over the schools the user sees in one school year (default: latest with data).
 
     Returns {"year", "schools", "schools_by_type": [(type, n)], "students": {primary, junior,
-    senior, compulsory}, "teachers": {total, full_time}, "classes": {total, over_standard,
-    large, super_large}}. Five queries whatever the number of schools.
+    senior, compulsory}, "teachers": {staff, full_time, in_post (teacher_counts), total (= staff)},
+    "classes": {total, over_standard, large, super_large}}. Five queries whatever the number of schools.
     """
     schools = schools_visible_to(user)
     if year is None:
@@ -118,9 +130,8 @@ def county_school_summary(user, year: int | None = None) -> dict:
         senior=Coalesce(Sum("senior_students"), 0),
     )
     students["compulsory"] = students["primary"] + students["junior"]
-    teachers = Teacher.objects.filter(school__in=schools, year=year).aggregate(
-        total=Count("pk"), full_time=Count("pk", filter=Q(full_time=True)),
-    )
+    teachers = teacher_counts(Teacher.objects.filter(school__in=schools, year=year))
+    teachers["total"] = teachers["staff"]  # the old name of the roster total
     classes = SchoolClass.objects.filter(school__in=schools, year=year).aggregate(
         total=Count("pk"),
         over_standard=Count("pk", filter=OVER_STANDARD),

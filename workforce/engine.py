@@ -264,6 +264,23 @@ class CountyPosts:
     def net_shortfall(self) -> int:
         return self.required - self.in_post
 
+    @property
+    def balance_note(self) -> str:
+        """How the county total and the per-school shortfall fit together, in one sentence.
+
+        Posts are not shared between schools, so a county above the standard in total can still
+        have schools below it: in post − required = surplus − short, both summed school by school.
+        """
+        net = self.in_post - self.required
+        total = (f"全县合计超出 {net} 人" if net > 0 else f"全县合计缺 {-net} 人" if net < 0 else "全县合计持平")
+        text = f"按标准应配 {self.required} 人，在岗教职工 {self.in_post} 人，{total}"
+        if self.short and self.surplus:
+            return (f"{text}；编制不能跨校相抵：{self.short_schools} 所学校低于标准共缺 {self.short} 人，"
+                    f"其余学校超出标准 {self.surplus} 人。")
+        if self.short:
+            return f"{text}；{self.short_schools} 所学校低于标准共缺 {self.short} 人。"
+        return f"{text}；没有学校低于标准。"
+
 
 def school_posts(school: SchoolFacts, in_post: int, rules: Rules = DEFAULT_RULES) -> SchoolPosts:
     requirement = posts_required(

@@ -485,7 +485,7 @@ def staffing_summary(county, year: int) -> dict:
         "posts": {"required": posts.required, "approved": posts.approved, "in_post": posts.in_post,
                   "vacancies": posts.vacancies, "over_establishment": posts.over_establishment,
                   "short": posts.short, "surplus": posts.surplus, "short_schools": posts.short_schools,
-                  "approved_missing": posts.approved_missing},
+                  "approved_missing": posts.approved_missing, "note": posts.balance_note},
         "stages": stage_rows,
         "subjects": sorted(subjects.values(), key=lambda r: (COMPULSORY.index(r["stage"]), -r["schools_without"],
                                                              r["subject"])),

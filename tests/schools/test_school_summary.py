@@ -18,6 +18,7 @@ def data(school_a, school_b, other_school, township_a):
     ConditionsFactory(school=other_school, year=2025, primary_students=9000)
     TeacherFactory.create_batch(3, school=school_a, year=2025)
     TeacherFactory(school=school_b, year=2025, full_time=False)
+    TeacherFactory(school=school_b, year=2025, stage="高中")  # 教职工 only: no compulsory stage
     TeacherFactory(school=other_school, year=2025)
     ClassFactory(school=school_a, year=2025, students=46)
     ClassFactory(school=school_a, year=2025, students=60)
@@ -31,7 +32,8 @@ def test_bureau_gets_county_totals_of_the_latest_year(bureau, data):
     assert summary["schools"] == 3
     assert summary["schools_by_type"] == [("小学", 2), ("初中", 1)]
     assert summary["students"] == {"primary": 600, "junior": 300, "senior": 0, "compulsory": 900}
-    assert summary["teachers"] == {"total": 4, "full_time": 3}
+    # One count per teacher kind (domain.vocabulary): 专任教师 are full-time 小学/初中 only.
+    assert summary["teachers"] == {"staff": 5, "full_time": 3, "in_post": 4, "total": 5}
     assert summary["classes"] == {"total": 3, "over_standard": 3, "large": 1, "super_large": 1}
 
 

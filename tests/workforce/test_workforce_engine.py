@@ -78,6 +78,19 @@ def test_county_posts_lists_the_most_short_first_and_adds_whole_school_posts():
     assert [s.code for s in result.private_schools] == ["P"]
 
 
+def test_a_county_above_the_standard_in_total_still_names_its_schools_short_of_staff():
+    """Finding 9: 在岗 > 应配 beside 缺员 is not a contradiction once both are said: posts are not
+    shared between schools, so in post − required = surplus − short."""
+    schools = [
+        SchoolFacts(code="A", urban_rural="城区", primary_students=380),  # 20 required, 15 in post
+        SchoolFacts(code="B", urban_rural="城区", primary_students=191),  # 11 required, 30 in post
+    ]
+    result = county_posts(schools, {"A": 15, "B": 30}, RULES)
+    assert result.in_post - result.required == result.surplus - result.short == 14
+    assert result.balance_note == ("按标准应配 31 人，在岗教职工 45 人，全县合计超出 14 人；编制不能跨校相抵："
+                                   "1 所学校低于标准共缺 5 人，其余学校超出标准 19 人。")
+
+
 # --- coverage --------------------------------------------------------------------------------------
 
 def _primary_school(code, classes_per_grade=1, township="甲镇", **kw):
