@@ -12,11 +12,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from domain import numbers
+from domain.vocabulary import STAGE_LABELS
 from indicators.engine.rules import RULESETS
 from indicators.tables import addition_text, value_digits
 from rectification.readiness import AT_RISK, FAIL, PASS
 
-STAGE_LABELS = {"primary": "小学", "junior": "初中"}
 INDICATOR_LABELS = {ind.key: ind.label for rs in RULESETS.values() for ind in rs.indicators}
 
 

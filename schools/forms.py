@@ -2,8 +2,9 @@
 
 from django import forms
 
+from domain import vocabulary as vocab
 from schools.columns import TEMPLATES
-from schools.models import SchoolConditions, SchoolType, school_year_label
+from schools.models import SchoolConditions, school_year_label
 
 # --- conditions of one school year (schools.services.conditions_update / conditions_create) ----
 
@@ -38,13 +39,10 @@ class ConditionsForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         school = self.school
-        stages = (
-            ("primary_students", school.has_primary, "小学"),
-            ("junior_students", school.has_junior, "初中"),
-            ("senior_students", school.school_type in (SchoolType.TWELVE_YEAR, SchoolType.COMPLETE_MIDDLE), "高中"),
-        )
-        for name, has_stage, label in stages:
-            if not has_stage and cleaned.get(name):
+        stages = (("primary_students", vocab.PRIMARY), ("junior_students", vocab.JUNIOR),
+                  ("senior_students", vocab.SENIOR))
+        for name, label in stages:
+            if not vocab.has_stage(school.school_type, label) and cleaned.get(name):
                 self.add_error(name, f"该校为{school.school_type}，没有{label}学段，{label}在校生数应为 0")
         return cleaned
 

@@ -10,8 +10,7 @@ a week is the planning figure, which errs on the side of providing a teacher. Wh
 only: the arithmetic stays in integers.
 """
 
-PRIMARY = "小学"
-JUNIOR = "初中"
+from domain.vocabulary import JUNIOR, PRIMARY  # noqa: F401  (the stage names, re-exported here)
 
 # subject -> periods for grades 1..6
 _PRIMARY = {
