@@ -54,7 +54,7 @@ from .charts import line_chart_svg
 
 # quality-2017 first: its per-school standards make it the scheme the schools table colours by.
 SCHEME_ORDER = ("quality-2017", "basic-2012")
-_CACHE_VERSION = "v3"  # v2: texts from domain.numbers; v3: current / comparison roles, honest verdict
+_CACHE_VERSION = "v4"  # v2: texts from domain.numbers; v3: current / comparison roles, honest verdict; v4: township order
 # What is derived from a finished assessment never goes stale; the expiry only bounds the memory
 # that old assessments hold in the cache.
 DIGEST_SECONDS = 7 * 24 * 3600
@@ -212,9 +212,9 @@ def _compute_county_figures(user, county, today: date) -> dict:
     refs = assessment_refs(user, county)
     current = current_assessment(county)
     schools = {
-        code: {"name": name, "township": township, "urban_rural": urban_rural}
-        for code, name, township, urban_rural in schools_visible_to(user).filter(county=county)
-        .values_list("code", "name", "township__name", "urban_rural")
+        code: {"name": name, "township": township, "urban_rural": urban_rural, "township_order": (position, tid)}
+        for code, name, township, urban_rural, position, tid in schools_visible_to(user).filter(county=county)
+        .values_list("code", "name", "township__name", "urban_rural", "township__position", "township_id")
     }
     changed = [at for at in (_conditions_changed_at(user, county), *(r["finished_at"] for r in refs[:1])) if at]
     return {
@@ -222,7 +222,8 @@ def _compute_county_figures(user, county, today: date) -> dict:
         "latest": shown_refs(refs, current),
         "target": {"scheme": current.scheme, "name": current.target_name, "label": current.scheme_label},
         "schools": schools,
-        "townships": sorted({s["township"] for s in schools.values()}),
+        # in the county's own order of townships, not by Unicode order of their names
+        "townships": [name for _order, name in sorted({(s["township_order"], s["township"]) for s in schools.values()})],
         "summary": county_school_summary(user),
         "workforce": _workforce(county),
         "dropout": case_summary(user, county),
@@ -265,7 +266,9 @@ def county_townships(user, county) -> list[str]:
     key = f"dashboard:townships:{_CACHE_VERSION}:{county.pk}:{user.role}"
     names = cache.get(key) if seconds else None
     if names is None:
-        names = sorted(set(schools_visible_to(user).filter(county=county).values_list("township__name", flat=True)))
+        rows = schools_visible_to(user).filter(county=county).values_list("township__position", "township_id",
+                                                                          "township__name")
+        names = [name for _p, _id, name in sorted(set(rows))]  # the county's own order of townships
         if seconds:
             cache.set(key, names, seconds)
     return names

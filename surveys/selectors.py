@@ -36,7 +36,7 @@ def survey_list_for(user) -> QuerySet:
 
 def invitations_of(survey: Survey) -> QuerySet:
     return survey.invitations.select_related("school", "school__township").order_by(
-        "school__township__name", "school__code", "group", "id")
+        "school__township__position", "school__township_id", "school__code", "group", "id")
 
 
 def flagged_invitations(survey: Survey) -> QuerySet:
@@ -168,7 +168,7 @@ def survey_results(survey: Survey, *, formula: str | None = None) -> SurveyResul
              responses=total(lambda k, sid=sid: k[0] == sid, responses),
              target=total(lambda k, sid=sid: k[0] == sid, targets),
              extra={"township": schools[sid].township.name})
-        for sid in sorted(school_ids, key=lambda i: (schools[i].township.name, schools[i].code)) if sid in schools
+        for sid in sorted(school_ids, key=lambda i: (schools[i].township.position, schools[i].township_id, schools[i].code)) if sid in schools
     ]
     townships = {}
     for s in schools.values():
@@ -178,7 +178,7 @@ def survey_results(survey: Survey, *, formula: str | None = None) -> SurveyResul
         Line(key=t, label=t.name, rate=res.by_township.get(tid, engine.Rate(None, 0)),
              responses=total(lambda k, tid=tid: school_township.get(k[0]) == tid, responses),
              target=total(lambda k, tid=tid: school_township.get(k[0]) == tid, targets))
-        for tid, t in sorted(townships.items(), key=lambda kv: kv[1].name)
+        for tid, t in sorted(townships.items(), key=lambda kv: (kv[1].position, kv[0]))
     ]
     places = sorted(set(responses) | set(targets),
                     key=lambda k: (k[0] is None, schools[k[0]].code if k[0] in schools else "", k[1]))

@@ -28,3 +28,12 @@ def test_a_new_county_keeps_the_position_it_was_given():
     Township.objects.create(county=county, name="甲镇", position=2)
     Township.objects.create(county=county, name="乙镇", position=1)
     assert [t.name for t in Township.objects.filter(county=county)] == ["乙镇", "甲镇"]
+
+
+def test_the_dashboard_filter_lists_townships_in_the_county_order(demo, login, settings):
+    from accounts.models import User
+
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    html = login(User.objects.get(username="bureau")).get("/dashboard/").content.decode()
+    positions = [html.index(f">{name}</option>") for name in ("城关镇", "东城街道", "柳河镇", "北坡乡")]
+    assert positions == sorted(positions)
