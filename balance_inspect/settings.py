@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "dropout_control",
     "rectification",
     "surveys",
+    "dataquality",
     "dossiers",
     "dashboard",
     "ops",
