@@ -315,6 +315,10 @@ WORKFORCE_TRAVEL_MAX_PERIODS = env_int("WORKFORCE_TRAVEL_MAX_PERIODS", 16, minim
 WORKFORCE_EXCHANGE_ELIGIBLE_YEARS = env_int("WORKFORCE_EXCHANGE_ELIGIBLE_YEARS", 6, minimum=1)
 WORKFORCE_EXCHANGE_SCHOOL_AREAS = env_list("WORKFORCE_EXCHANGE_SCHOOL_AREAS", ["城区", "镇区"])
 
+# Data quality (dataquality/rules.py): a conditions figure (students, areas, equipment value, rooms)
+# that changes by more than this many percent from the previous school year is flagged for checking.
+DATAQUALITY_JUMP_PERCENT = env_int("DATAQUALITY_JUMP_PERCENT", 30, minimum=1)
+
 # Satisfaction surveys (社会认可度): formula "top2" = (满意 + 比较满意) / valid answers,
 # "weighted" = mean of the scores 100/80/60/40/0 (see surveys/engine.py).
 SURVEY_SATISFACTION_FORMULA = env_str("SURVEY_SATISFACTION_FORMULA", "top2")

@@ -20,6 +20,7 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from io import BytesIO
 
 import tablib
@@ -35,6 +36,7 @@ from openpyxl import load_workbook
 from accounts.access import SCHOOL_DATA_WRITERS, require_role
 from accounts.models import AuditEntry, Role
 from accounts.services import audit_record
+from balance_inspect.signals import import_applied
 from balance_inspect.uploads import validate_upload
 from balance_inspect.xlsx_read import check_xlsx_bounds, data_rows
 from schools.columns import (
@@ -80,6 +82,7 @@ class _Run:
     updated: int = 0
     errors: list = field(default_factory=list)
     county_codes: set = field(default_factory=set)
+    years: set = field(default_factory=set)
 
 
 # --- who may import what -------------------------------------------------------------------
@@ -467,7 +470,8 @@ def _run(template: Template, data: bytes, user, *, dry_run: bool) -> _Run:
         return _Run(errors=errors)
     validator = _VALIDATORS[template.kind](template, _Scope(user), max_import_year())
     parsed = validator.run(present, raw_rows)
-    run = _Run(rows=len(parsed), errors=validator.errors, county_codes=validator.county_codes)
+    run = _Run(rows=len(parsed), errors=validator.errors, county_codes=validator.county_codes,
+               years={v["学年"] for _, v in parsed if template.yearly and v.get("学年") is not INVALID})
     if run.errors:
         return run
     if not template.yearly:
@@ -528,6 +532,10 @@ def _finish(record: ImportRecord, run: _Run, *, status, user) -> None:
         audit_record(user=user, action=AuditEntry.Action.IMPORT, obj=record, county=record.county,
                      changes={"created": run.created, "updated": run.updated, "rows": run.rows},
                      note=f"{outcome.summary}（文件 {record.file_name}，SHA-256 {record.sha256[:12]}…）")
+        # Other apps (data quality) look at the county's data as a whole once the rows are committed.
+        codes = set(run.county_codes) or ({record.county.code} if record.county_id else set())
+        transaction.on_commit(partial(import_applied.send_robust, sender=ImportRecord, record=record,
+                                      kind=record.kind, county_codes=codes, years=set(run.years)))
 
 
 def import_file(*, kind, file_obj, file_name, user, dry_run, keep_file=False) -> ImportOutcome:
