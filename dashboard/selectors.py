@@ -515,7 +515,7 @@ def home_figures(user, *, today: date) -> list[dict]:
         stats += [
             _stat("学校", summary["schools"], url="schools:list"),
             _stat("义务教育在校生", summary["students"]["compulsory"]),
-            _stat(FULL_TIME.label, summary["teachers"]["full_time"], note=f"在岗教职工 {summary['teachers']['in_post']} 人"),
+            _stat(FULL_TIME.label, summary["teachers"]["full_time"]),
         ]
         target = fig["target"]
         current = next((r for r in fig["latest"] if r["role"] == "current"), None)
@@ -539,7 +539,7 @@ def home_figures(user, *, today: date) -> list[dict]:
     stats += [
         _stat("义务教育在校生", summary["students"]["compulsory"],
               note=school_year_label(summary["year"]) if summary["year"] else ""),
-        _stat(FULL_TIME.label, summary["teachers"]["full_time"], note=f"在岗教职工 {summary['teachers']['in_post']} 人"),
+        _stat(FULL_TIME.label, summary["teachers"]["full_time"]),
         _stat("超标准班额", summary["classes"]["over_standard"], css="warn" if summary["classes"]["over_standard"] else ""),
         _stat("在办辍学个案", cases["open"], note=f"逾期 {cases['overdue']} 件",
               css="bad" if cases["overdue"] else "", url="dropout_control:list"),

@@ -273,7 +273,8 @@ class CountyPosts:
         """
         net = self.in_post - self.required
         total = (f"全县合计超出 {net} 人" if net > 0 else f"全县合计缺 {-net} 人" if net < 0 else "全县合计持平")
-        text = f"按标准应配 {self.required} 人，在岗教职工 {self.in_post} 人，{total}"
+        # Private schools have no establishment (编制): the comparison is of public schools only.
+        text = f"公办学校按标准应配 {self.required} 人，在岗教职工 {self.in_post} 人，{total}"
         if self.short and self.surplus:
             return (f"{text}；编制不能跨校相抵：{self.short_schools} 所学校低于标准共缺 {self.short} 人，"
                     f"其余学校超出标准 {self.surplus} 人。")

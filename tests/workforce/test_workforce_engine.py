@@ -87,7 +87,7 @@ def test_a_county_above_the_standard_in_total_still_names_its_schools_short_of_s
     ]
     result = county_posts(schools, {"A": 15, "B": 30}, RULES)
     assert result.in_post - result.required == result.surplus - result.short == 14
-    assert result.balance_note == ("按标准应配 31 人，在岗教职工 45 人，全县合计超出 14 人；编制不能跨校相抵："
+    assert result.balance_note == ("公办学校按标准应配 31 人，在岗教职工 45 人，全县合计超出 14 人；编制不能跨校相抵："
                                    "1 所学校低于标准共缺 5 人，其余学校超出标准 19 人。")
 
 

@@ -32,7 +32,7 @@ class Command(BaseCommand):
         county = result.county
         self.stdout.write(self.style.SUCCESS(
             f"演示县 {county.name}（{county.code}）已重建：{result.schools} 所学校，"
-            f"{DEMO_YEARS[-1]} 学年义务教育在校生 {result.students} 人、教师 {result.teachers} 人、"
+            f"{DEMO_YEARS[-1]} 学年义务教育在校生 {result.students} 人、教职工（花名册全部）{result.teachers} 人、"
             f"班级 {result.classes} 个；学年 {'、'.join(map(str, DEMO_YEARS))}；"
             f"国检日期 {county.inspection_date:%Y-%m-%d}；用时 {time.perf_counter() - started:.1f} 秒。"
         ))
