@@ -61,8 +61,9 @@ LATEST_ORDER = ("-year", "-finished_at", "-id")
 
 
 def done_assessments(county, *, scheme: str | None = None, year: int | None = None):
-    """Finished runs of ``county`` (optionally of one scheme / year), latest first (LATEST_ORDER)."""
-    qs = Assessment.objects.filter(county=county, status=JobStatus.DONE, result__isnull=False)
+    """Finished runs of ``county`` (optionally of one scheme / year), latest first (LATEST_ORDER).
+    ``inputs`` (every unit and class, the what-if's input) is loaded only when read."""
+    qs = Assessment.objects.filter(county=county, status=JobStatus.DONE, result__isnull=False).defer("inputs")
     if scheme is not None:
         qs = qs.filter(scheme=scheme)
     if year is not None:
