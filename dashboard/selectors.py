@@ -37,7 +37,7 @@ from indicators.selectors import LATEST_ORDER, STALE_TEXT, assessments_visible_t
 from indicators.tables import table2
 from indicators.verdict import missing_labels, verdict_css, verdict_key, verdict_text
 from rectification.selectors import archive_completeness, ledger_summary
-from schools.models import SchoolClass, SchoolConditions, Stage, Teacher, school_year_label
+from schools.models import SchoolClass, SchoolConditions, Teacher, school_year_label
 from schools.selectors import (
     LARGE,
     OVER_STANDARD,
@@ -371,7 +371,6 @@ def schools_table(user, county, *, today: date, scheme: str = "", stage: str = "
 
 # --- trends -------------------------------------------------------------------------------------
 
-COMPULSORY = (Stage.PRIMARY, Stage.JUNIOR)
 TREND_INDICATORS = (
     # (key, label, unit, total field, per): county totals ÷ all students of the schools.
     ("building_area_pp", "生均教学及辅助用房面积", "㎡", "building_area", 1),

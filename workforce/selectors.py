@@ -26,6 +26,7 @@ from django.db.models import Case, Count, IntegerField, Max, Sum, When
 from django.utils import timezone
 
 from domain import numbers
+from domain.vocabulary import COMPULSORY_STAGES
 from schools.models import County, School, SchoolClass, SchoolConditions, Sponsor, Teacher, school_year_label
 from workforce import engine
 from workforce.curriculum import JUNIOR, PRIMARY
@@ -41,7 +42,7 @@ from workforce.engine import (
 )
 from workforce.models import ApprovedPosts, ExchangeRecord, TrainingRecord
 
-COMPULSORY = (PRIMARY, JUNIOR)
+COMPULSORY = COMPULSORY_STAGES  # the roster rows of 在岗教职工 (domain.vocabulary.IN_POST)
 
 
 def rules_from_settings() -> Rules:
