@@ -14,6 +14,7 @@ urlpatterns = [
     path("dropout/", include("dropout_control.urls")),
     path("rectification/", include("rectification.urls")),
     path("surveys/", include("surveys.urls")),
+    path("dataquality/", include("dataquality.urls")),
     path("dossiers/", include("dossiers.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("healthz/", include("ops.urls")),

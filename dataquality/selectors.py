@@ -1,0 +1,115 @@
+"""Reading the stored findings of a county (the callers checked access: accounts.access first)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from dataquality import rules
+from dataquality.models import Finding
+from schools.models import SCHOOL_ORDER, SchoolClass, SchoolConditions, Teacher
+
+
+def available_years(county) -> list[int]:
+    """School years with conditions, roster, classes or findings in the county, latest first."""
+    years: set[int] = set()
+    for model, path in ((SchoolConditions, "school__county"), (Teacher, "school__county"),
+                        (SchoolClass, "school__county"), (Finding, "county")):
+        years |= set(model.objects.filter(**{path: county}).order_by().values_list("year", flat=True).distinct())
+    return sorted(years, reverse=True)
+
+
+def pick_year(requested, years: list[int]) -> int | None:
+    try:
+        year = int(requested)
+    except (TypeError, ValueError):
+        year = None
+    if year is not None and 2000 <= year <= 2100:
+        return year
+    return years[0] if years else None
+
+
+def fix_url(finding: Finding) -> str:
+    """The page where the row behind a finding is corrected."""
+    if finding.target == rules.TARGET_CONDITIONS:
+        return reverse("schools:conditions_edit", args=[finding.school.code, finding.year])
+    return reverse("schools:detail", args=[finding.school.code])
+
+
+@dataclass
+class Filters:
+    severity: str = ""
+    rule: str = ""
+    school: str = ""  # 学校标识码
+    status: str = ""  # open / accepted / "" = all
+
+    @classmethod
+    def from_query(cls, query) -> Filters:
+        f = cls(query.get("severity", ""), query.get("rule", ""), query.get("school", "").strip(),
+                query.get("status", ""))
+        f.severity = f.severity if f.severity in rules.SEVERITY_LABELS else ""
+        f.rule = f.rule if f.rule in rules.RULES else ""
+        f.status = f.status if f.status in Finding.Status.values else ""
+        return f
+
+    def apply(self, qs):
+        if self.severity:
+            qs = qs.filter(severity=self.severity)
+        if self.rule:
+            qs = qs.filter(rule=self.rule)
+        if self.school:
+            qs = qs.filter(school__code=self.school)
+        if self.status:
+            qs = qs.filter(status=self.status)
+        return qs
+
+
+def active_findings(county, year):
+    return Finding.objects.filter(county=county, year=year, active=True)
+
+
+def county_quality(county, year: int, filters: Filters) -> dict:
+    """The page's figures: totals, counts per school and rule (all active findings) and the
+    filtered list with a link to the row to fix (three queries)."""
+    rows = list(active_findings(county, year).values("school_id", "school__code", "school__name", "rule",
+                                                       "severity", "status"))
+    totals = Counter((r["severity"], r["status"]) for r in rows)
+    rule_keys = [k for k in rules.RULES if any(r["rule"] == k for r in rows)]
+    per_school: dict[int, dict] = {}
+    cells: dict[int, Counter] = defaultdict(Counter)
+    for r in rows:
+        per_school.setdefault(r["school_id"], {"code": r["school__code"], "name": r["school__name"],
+                                               "blocking_open": 0, "total": 0})
+        s = per_school[r["school_id"]]
+        s["total"] += 1
+        if r["severity"] == rules.BLOCKING and r["status"] == Finding.Status.OPEN:
+            s["blocking_open"] += 1
+        cells[r["school_id"]][r["rule"]] += 1
+    schools = sorted(per_school.items(), key=lambda kv: (-kv[1]["blocking_open"], -kv[1]["total"], kv[1]["code"]))
+    table = [{**s, "cells": [cells[sid][k] for k in rule_keys]} for sid, s in schools]
+    findings = list(filters.apply(active_findings(county, year)).select_related("school", "accepted_by")
+                    .order_by("severity", "-status", *(f"school__{k}" for k in SCHOOL_ORDER), "rule", "subject"))
+    for f in findings:
+        f.fix_url = fix_url(f)
+    return {
+        "blocking_open": totals[(rules.BLOCKING, Finding.Status.OPEN)],
+        "blocking_accepted": totals[(rules.BLOCKING, Finding.Status.ACCEPTED)],
+        "warning_open": totals[(rules.WARNING, Finding.Status.OPEN)],
+        "warning_accepted": totals[(rules.WARNING, Finding.Status.ACCEPTED)],
+        "total": len(rows),
+        "rule_columns": [(k, rules.RULES[k].label) for k in rule_keys],
+        "per_rule": [(k, rules.RULES[k].label, sum(1 for r in rows if r["rule"] == k)) for k in rule_keys],
+        "per_school": table,
+        "findings": findings,
+        "last_checked": active_findings(county, year).order_by("-last_seen").values_list("last_seen", flat=True).first(),
+    }
+
+
+def blocking_open_count(county, year: int) -> int:
+    return active_findings(county, year).filter(severity=rules.BLOCKING, status=Finding.Status.OPEN).count()
+
+
+def latest_year(county) -> int | None:
+    return Finding.objects.filter(county=county).order_by("-year").values_list("year", flat=True).first()
