@@ -263,3 +263,52 @@ def job_task(name: str, *, model: str, failure: str):
                            soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT)(task)
 
     return decorate
+
+
+def job_send_step(task_name: str, pk: int, *args) -> None:
+    """Send one step of a running job (a task made by `job_step_task`) now.
+
+    Unlike `enqueue`, a broker failure raises: the step is sent by the job's own task, which then
+    fails the row with the reason, and a retry sends the missing steps again.
+    """
+    _task(task_name).apply_async(args=[pk, *args], retry=False)
+
+
+def job_step_task(name: str, *, model: str, failure):
+    """Make `service(pk, *args)` the Celery task `name`: one step of a job that fans out.
+
+    A job whose task splits its work into steps (e.g. the parts of a long PDF) keeps its one row.
+    A step runs only while that row is running, beats its heartbeat while the service runs (so a
+    row whose steps wait or run elsewhere is not taken for dead), and on the soft time limit or any
+    exception fails the whole row with `failure(*args)` and the reason; the other steps then find
+    the row failed and do nothing. Same limits as `job_task`.
+    """
+    from celery import shared_task
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    def decorate(service):
+        def task(self, pk: int, *args) -> None:
+            from django.apps import apps
+
+            job_model = apps.get_model(model)
+            if not job_model.objects.filter(pk=pk, status=JobStatus.RUNNING).exists():
+                return  # failed meanwhile (another step), finished, or requeued for a retry
+            label = failure(*args)
+            inline = self.request.called_directly or self.request.is_eager
+            try:
+                if inline:
+                    service(pk, *args)
+                else:
+                    with heartbeat(job_model, pk, every=settings.JOB_HEARTBEAT_SECONDS):
+                        service(pk, *args)
+            except SoftTimeLimitExceeded:
+                job_fail(job_model, pk, f"{label}：超过 {settings.CELERY_TASK_SOFT_TIME_LIMIT} 秒未完成，请稍后重试。")
+            except Exception as exc:  # a failed step fails the row with its reason, never leaves it running
+                log.exception("%s %s %r failed", name, pk, args)
+                job_fail(job_model, pk, f"{label}：{exc}")
+
+        task.__doc__ = service.__doc__
+        return shared_task(name=name, bind=True, time_limit=settings.CELERY_TASK_TIME_LIMIT,
+                           soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT)(task)
+
+    return decorate

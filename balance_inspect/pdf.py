@@ -13,7 +13,6 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils.html import escape
 
 CJK_FONT_FAMILY = "Noto Sans CJK SC"
 
@@ -46,63 +45,145 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     return html_to_pdf(render_html(template_name, context))
 
 
-def render_document_in_parts(
-    main_html_for, appendix_pages: list[str], appendix_page_html, *, chunk_size: int = 60, progress=None,
-    appendix_title: str = "",
-) -> tuple[bytes, int]:
-    """Render a long document (main part + one page per appendix item) with bounded memory.
+# WeasyPrint lays out in CSS pixels; PDF user space is in points (1 px = 0.75 pt), origin bottom-left.
+_PT = 0.75
 
-    WeasyPrint keeps every laid-out page in memory (about 5–6 MB per table-heavy page), so a
-    300-school dossier rendered in one go would need ~2 GB. A document whose appendix fits in one
-    chunk is rendered in one pass (`main_html_for` gets the appendix pages inline). A longer one:
 
-    1. The main part is rendered with one empty placeholder page per appendix item appended,
-       so `counter(pages)` in its footer and `target-counter()` references in its table of
-       contents already count the appendix; the placeholders are dropped before writing.
-    2. The appendix is rendered in chunks; each page prints its literal number "x / y"
-       (`appendix_page_html(chunk, first_page_no, total)` wraps a chunk).
-    3. The parts are joined with pypdf.
+def render_part(html: str) -> tuple[bytes, dict]:
+    """Render one part of a long document; returns (pdf bytes, layout facts as plain JSON data).
 
-    Appendix pages are addressed as `#appendix-<n>` (n from 1) in both cases. Returns
-    (pdf bytes, total pages).
+    The facts are what joining needs and a PDF does not keep across parts: `pages`, `anchors`
+    {name: [page, x, y]}, the internal `links` [[page, target, x1, y1, x2, y2]] and the `bookmarks`
+    [[level, label, page, x, y]] (pages from 0, positions in CSS px from the top left). WeasyPrint
+    writes no links itself: a link whose target lies in another part would be dropped, so every
+    link is added after joining (`join_parts`), when all targets exist.
     """
     if not cjk_font_available():
         raise MissingCJKFont("服务器缺少中文字体（Noto Sans CJK SC），请安装 fonts-noto-cjk 后重试。")
-    from pypdf import PdfReader, PdfWriter
     from weasyprint import HTML
 
-    base_url = str(settings.BASE_DIR)
-    if len(appendix_pages) <= chunk_size:
-        title = f"<h1>{escape(appendix_title)}</h1>" if appendix_title else ""
-        inline = "".join(
-            f'<div class="appendix-placeholder" id="appendix-{i}">{title if i == 1 else ""}{html}</div>'
-            for i, html in enumerate(appendix_pages, start=1)
-        )
-        document = HTML(string=main_html_for(inline), base_url=base_url).render()
-        total = len(document.pages)
-        if progress:
-            progress(total, total)
-        return document.write_pdf(), total
+    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+    meta = {"pages": len(document.pages), "anchors": {}, "links": [], "bookmarks": []}
+    links = {}
+    for number, page in enumerate(document.pages):
+        for name, (x, y, *_rest) in page.anchors.items():
+            meta["anchors"].setdefault(name, [number, x, y])
+        # An <a> yields one rectangle (x1, y1, x2, y2) per box (the link, its text, its ::after):
+        # one link per line of it, over their union.
+        for kind, target, (x1, y1, x2, y2), _box in page.links:
+            if kind == "internal":
+                key = (number, target, round(y1))
+                a = links.setdefault(key, [x1, y1, x2, y2])
+                links[key] = [min(a[0], x1), min(a[1], y1), max(a[2], x2), max(a[3], y2)]
+        for level, label, (x, y), _state in page.bookmarks:
+            meta["bookmarks"].append([level, label, number, x, y])
+        page.links = []
+    meta["links"] = [[number, target, *rect] for (number, target, _), rect in links.items()]
+    return document.write_pdf(), meta
 
-    placeholders = "".join(
-        f'<div class="appendix-placeholder" id="appendix-{i}"></div>' for i in range(1, len(appendix_pages) + 1)
-    )
-    main_doc = HTML(string=main_html_for(placeholders), base_url=base_url).render()
-    main_pages = len(main_doc.pages) - len(appendix_pages)
-    total = main_pages + len(appendix_pages)
-    parts = [main_doc.copy(main_doc.pages[:main_pages]).write_pdf()]
-    del main_doc
-    if progress:
-        progress(main_pages, total)
-    for start in range(0, len(appendix_pages), chunk_size):
-        chunk = appendix_pages[start:start + chunk_size]
-        html = appendix_page_html(chunk, main_pages + start + 1, total)
-        parts.append(HTML(string=html, base_url=base_url).write_pdf())
-        if progress:
-            progress(main_pages + start + len(chunk), total)
+
+def join_parts(main: tuple[bytes, dict], appendix: list[tuple[bytes, dict, int]], *, title: str, author: str,
+               created, outline_levels: int = 2) -> tuple[bytes, int]:
+    """Join a main part and its appendix parts into one navigable PDF; returns (bytes, pages).
+
+    The main part was laid out with one empty placeholder page per appendix item at its end (so
+    `counter(pages)` and the table of contents' `target-counter()` already count the appendix):
+    its running head and footer are stamped on the appendix page that takes its place, which is
+    why appendix parts print no page numbers of their own and need nothing from the main part
+    (they can be rendered at the same time). `appendix` is [(pdf, facts, items)] in order; each
+    part must have exactly one page per item.
+
+    Added after joining: a link for every internal link of the main part (its TOC), the outline
+    (bookmarks of levels ≤ `outline_levels` of every part), named destinations for the main part's
+    anchors, and the document metadata. The result depends only on the parts, never on which
+    process rendered which part or in which order.
+    """
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import Fit
+
+    main_pdf, main_meta = main
+    items = sum(n for _, _, n in appendix)
+    main_pages = main_meta["pages"] - items
+    if main_pages < 1:
+        raise ValueError("正文部分的页数少于附录占位页数，无法合并")
     writer = PdfWriter()
-    for part in parts:
-        writer.append(PdfReader(io.BytesIO(part)))
+    main_reader = PdfReader(io.BytesIO(main_pdf))
+    for page in main_reader.pages[:main_pages]:
+        writer.add_page(page)
+    bookmarks = [b for b in main_meta["bookmarks"] if b[2] < main_pages]
+    placed = main_pages
+    for index, (pdf, meta, n) in enumerate(appendix, start=1):
+        if meta["pages"] != n:
+            raise ValueError(f"附录第 {index} 部分排出 {meta['pages']} 页，应为 {n} 页（每项一页；某项内容超过一页）")
+        for page in PdfReader(io.BytesIO(pdf)).pages:
+            _stamp(writer, writer.add_page(page), main_reader.pages[placed], placed)
+            placed += 1
+        bookmarks += [[level, label, placed - n + number, x, y] for level, label, number, x, y in meta["bookmarks"]]
+
+    def top(page_number: int, y: float) -> float:
+        return float(writer.pages[page_number].mediabox.top) - y * _PT
+
+    anchors = main_meta["anchors"]
+    for number, target, x1, y1, x2, y2 in main_meta["links"]:
+        if number >= main_pages or target not in anchors:
+            continue
+        to_page, to_x, to_y = anchors[target]
+        rect = (x1 * _PT, top(number, y2), x2 * _PT, top(number, y1))
+        writer.add_annotation(number, _link(rect, to_page, Fit.xyz(left=to_x * _PT, top=top(to_page, to_y), zoom=0)))
+    for name, (to_page, _x, _y) in sorted(anchors.items(), key=lambda a: (a[1][0], a[0])):
+        writer.add_named_destination(name, to_page)
+    parents: list[tuple[int, object]] = []
+    for level, label, number, x, y in bookmarks:
+        if level > outline_levels:
+            continue
+        while parents and parents[-1][0] >= level:
+            parents.pop()
+        item = writer.add_outline_item(title=label, page_number=number, parent=parents[-1][1] if parents else None,
+                                       fit=Fit.xyz(left=x * _PT, top=top(number, y), zoom=0))
+        parents.append((level, item))
+    writer.page_mode = "/UseOutlines"
+    writer.add_metadata({"/Title": title, "/Author": author, "/Creator": "县域义务教育均衡迎检平台",
+                         "/CreationDate": _pdf_date(created), "/ModDate": _pdf_date(created)})
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue(), total
+    return out.getvalue(), len(writer.pages)
+
+
+def _link(rect, page_number: int, fit):
+    from pypdf.annotations import Link
+
+    return Link(rect=rect, target_page_index=page_number, fit=fit)
+
+
+def _stamp(writer, page, stamp, number: int) -> None:
+    """Draw page `stamp` (running head, footer) over `page` as a form XObject: no content parsing."""
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+
+    form = DecodedStreamObject()
+    form.set_data(stamp.get_contents().get_data())
+    form.update({
+        NameObject("/Type"): NameObject("/XObject"),
+        NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): ArrayObject(stamp.mediabox),
+        NameObject("/Resources"): stamp["/Resources"].clone(writer),
+    })
+    name = NameObject(f"/BiStamp{number}")  # unique: a part's pages may share one resource dictionary
+    resources = page["/Resources"].get_object()
+    if "/XObject" not in resources:
+        resources[NameObject("/XObject")] = DictionaryObject()
+    resources["/XObject"].get_object()[name] = writer._add_object(form)
+    contents = page.raw_get("/Contents")
+    contents = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
+
+    def stream(data: bytes):
+        s = DecodedStreamObject()
+        s.set_data(data)
+        return writer._add_object(s)
+
+    # The part's own content is wrapped in q/Q so a graphics state it leaves set cannot move the stamp.
+    page[NameObject("/Contents")] = ArrayObject([stream(b"q\n"), *contents, stream(b"\nQ\nq " + name.encode() + b" Do Q\n")])
+
+
+def _pdf_date(when) -> str:
+    offset = when.strftime("%z") or "+0000"
+    return when.strftime("D:%Y%m%d%H%M%S") + f"{offset[:3]}'{offset[3:]}'"

@@ -260,6 +260,11 @@ JOB_RESEND_AFTER_SECONDS = env_int("JOB_RESEND_AFTER_SECONDS", 300, minimum=30)
 # the time limit ends it first).
 JOB_STALE_AFTER_SECONDS = env_int("JOB_STALE_AFTER_SECONDS", CELERY_TASK_TIME_LIMIT + 60, minimum=60)
 
+# --- Dossiers ---------------------------------------------------------------------------------
+# Schools per appendix part of a dossier. Each part is a separate task (N workers render N parts at
+# once) and bounds a worker's memory (~5–6 MB per laid-out page).
+DOSSIER_PART_SCHOOLS = env_int("DOSSIER_PART_SCHOOLS", 30, minimum=1)
+
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

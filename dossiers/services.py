@@ -2,9 +2,14 @@
 
 import hashlib
 import json
+import os
+import shutil
 import time
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -14,17 +19,14 @@ from django.utils import timezone
 
 from accounts.models import AuditEntry
 from accounts.services import audit_record
-from balance_inspect.jobs import JobStatus, enqueue, job_finish, job_progress, job_requeue
-from balance_inspect.pdf import render_document_in_parts
+from balance_inspect.jobs import JobStatus, enqueue, job_finish, job_requeue, job_send_step
+from balance_inspect.pdf import join_parts, render_part
 from dossiers import sections
 from dossiers.models import Dossier
 from indicators.engine import RULESETS
 from indicators.selectors import assessment_for_input
 from indicators.services import assessment_run_now, compute_assessment_result
 from indicators.verdict import missing_labels, verdict_key
-
-# Schools per rendered part: bounds memory (~5–6 MB per laid-out page) for large counties.
-APPENDIX_CHUNK = 60
 
 
 @dataclass
@@ -78,36 +80,69 @@ def _fingerprint(context: dict) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=plain, ensure_ascii=False).encode()).hexdigest()
 
 
-def build_dossier_pdf(county, year: int, scheme: str, *, user=None, progress=None) -> BuiltDossier:
-    """Render the dossier of the current data. Same code for the worker and the CLI."""
-    started = time.perf_counter()
+@dataclass
+class DossierLayout:
+    """The HTML of every part of one dossier and what joining needs: plain data, stored as files
+    between the plan and the part tasks. Part 0 is the main part, then one part per
+    DOSSIER_PART_SCHOOLS schools of the appendix (`sizes` = schools per appendix part)."""
+
+    htmls: list[str]
+    sizes: list[int]
+    input_fingerprint: str
+    title: str
+    author: str
+    created: datetime
+
+
+def dossier_layout(county, year: int, scheme: str, *, user=None, generated_at=None) -> DossierLayout:
+    """Lay out the dossier of the current data as HTML parts (fast: no PDF rendering)."""
     if scheme not in RULESETS:
         raise ValidationError(f"未知的评估方案：{scheme}")
     context = dossier_context(county, year, scheme, user)
     fingerprint = _fingerprint(context)
-    context.update(generated_at=timezone.localtime(), fingerprint=fingerprint)
-    if progress:
-        progress(15, "汇总数据完成，正在排版正文")
+    generated_at = generated_at or timezone.localtime()
+    context.update(generated_at=generated_at, fingerprint=fingerprint)
     school_pages = [
         render_to_string("dossiers/pdf/school_page.html", {**context, "page": page}) for page in context["schools"]
     ]
+    # One empty page per school at the end of the main part: its page count, TOC and footers then
+    # count the appendix, and each placeholder's head and footer are stamped on its school's page.
+    placeholders = "".join(
+        f'<div class="appendix-placeholder" id="appendix-{i}"></div>' for i in range(1, len(school_pages) + 1)
+    )
+    htmls = [render_to_string("dossiers/pdf/dossier.html", {**context, "appendix_placeholders": placeholders})]
+    chunk = settings.DOSSIER_PART_SCHOOLS
+    sizes = []
+    for start in range(0, len(school_pages), chunk):
+        pages = school_pages[start:start + chunk]
+        htmls.append(render_to_string("dossiers/pdf/appendix.html", {**context, "pages": pages,
+                                                                     "first_part": start == 0}))
+        sizes.append(len(pages))
+    title = f"{county.name} {context['overview']['year_label']} 义务教育均衡迎检档案（{RULESETS[scheme].label}）"
+    return DossierLayout(htmls=htmls, sizes=sizes, input_fingerprint=fingerprint, title=title,
+                         author=f"{county.name}教育局", created=generated_at)
 
-    def main_html(placeholders):
-        return render_to_string("dossiers/pdf/dossier.html", {**context, "appendix_placeholders": placeholders})
 
-    def appendix_html(chunk, first_page, total):
-        return render_to_string("dossiers/pdf/appendix.html", {
-            **context, "pages": [(html, first_page + i) for i, html in enumerate(chunk)], "total_pages": total,
-            "first_appendix_page": total - len(school_pages) + 1,
-        })
+def join_dossier(layout: DossierLayout, parts: list[tuple[bytes, dict]]) -> tuple[bytes, int]:
+    """The one PDF of rendered parts (in part order, whichever process rendered them)."""
+    main, *appendix = parts
+    return join_parts(main, [(pdf, meta, n) for (pdf, meta), n in zip(appendix, layout.sizes, strict=True)],
+                      title=layout.title, author=layout.author, created=layout.created)
 
-    def report(done, total):
+
+def build_dossier_pdf(county, year: int, scheme: str, *, user=None, progress=None, generated_at=None) -> BuiltDossier:
+    """Render the dossier of the current data in this process, part after part (the CLI; the
+    worker renders the same parts as separate tasks, see `dossier_build`)."""
+    started = time.perf_counter()
+    layout = dossier_layout(county, year, scheme, user=user, generated_at=generated_at)
+    parts = []
+    for index, html in enumerate(layout.htmls):
+        parts.append(render_part(html))
         if progress:
-            progress(15 + int(80 * done / max(total, 1)), f"已排版 {done} / {total} 页")
-
-    pdf, pages = render_document_in_parts(main_html, school_pages, appendix_html, progress=report,
-                                          chunk_size=APPENDIX_CHUNK, appendix_title="附录：学校一览")
-    return BuiltDossier(pdf=pdf, pages=pages, input_fingerprint=fingerprint, seconds=time.perf_counter() - started)
+            progress(index + 1, len(layout.htmls))
+    pdf, pages = join_dossier(layout, parts)
+    return BuiltDossier(pdf=pdf, pages=pages, input_fingerprint=layout.input_fingerprint,
+                        seconds=time.perf_counter() - started)
 
 
 def dossier_request(*, county, year: int, scheme: str, user) -> Dossier:
@@ -132,22 +167,123 @@ def dossier_retry(*, dossier: Dossier, user) -> Dossier:
     return dossier
 
 
+# Task names (services send by name and never import tasks).
+PART_TASK = "dossiers.tasks.render_dossier_part_task"
+JOIN_TASK = "dossiers.tasks.join_dossier_task"
+# Progress: the plan is 5 %, the parts share 5–95 % by parts done, the join claims 96 %.
+_JOIN_MARK = 96
+
+
+def renders_in_one_process() -> bool:
+    """The embedded default (filesystem broker, the one worker process of `make run`) or eager
+    tasks: the parts are still separate tasks, but one process renders them one after another."""
+    return settings.CELERY_TASK_ALWAYS_EAGER or settings.CELERY_BROKER_URL.startswith("filesystem://")
+
+
+def _parts_dir(dossier: Dossier, fingerprint: str) -> Path:
+    """Where the parts of one dossier and one input live (MEDIA_ROOT, shared by every worker).
+
+    Keyed by the input fingerprint and the part size, so a retry on the same data reuses the parts
+    already rendered and one on changed data renders everything again."""
+    return (Path(settings.MEDIA_ROOT) / "dossier-parts" / str(dossier.pk)
+            / f"{fingerprint[:16]}-{settings.DOSSIER_PART_SCHOOLS}")
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Whole file or none: a part is done when its file exists."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _plan(directory: Path) -> dict:
+    return json.loads((directory / "plan.json").read_text(encoding="utf-8"))
+
+
+def _missing(directory: Path, plan: dict) -> list[int]:
+    return [k for k in range(plan["parts"]) if not (directory / f"part-{k}.pdf").exists()]
+
+
 def dossier_build(dossier_id: int) -> None:
-    """Build a claimed (running) dossier and store the file. Exceptions propagate to the task."""
+    """Plan a claimed (running) dossier and send its parts; exceptions propagate to the task.
+
+    The plan (the HTML of every part) is written once per input fingerprint; parts already
+    rendered for it (by an earlier attempt) are kept, so a retry renders only the missing ones.
+    With no part missing the join is sent at once.
+    """
     dossier = Dossier.objects.select_related("county", "requested_by").get(pk=dossier_id)
     if dossier.status != JobStatus.RUNNING:
         return
+    layout = dossier_layout(dossier.county, dossier.year, dossier.scheme, user=dossier.requested_by,
+                            generated_at=timezone.localtime(dossier.started_at))
+    directory = _parts_dir(dossier, layout.input_fingerprint)
+    if not (directory / "plan.json").exists():
+        directory.mkdir(parents=True, exist_ok=True)
+        for k, html in enumerate(layout.htmls):
+            _write(directory / f"part-{k}.html", html.encode())
+        _write(directory / "plan.json", json.dumps({
+            "parts": len(layout.htmls), "sizes": layout.sizes, "fingerprint": layout.input_fingerprint,
+            "title": layout.title, "author": layout.author, "created": layout.created.isoformat(),
+        }, ensure_ascii=False).encode())
+    Dossier.objects.filter(pk=dossier.pk).update(input_fingerprint=layout.input_fingerprint)
+    plan = _plan(directory)
+    missing = _missing(directory, plan)
+    _progress(dossier.pk, plan["parts"] - len(missing), plan["parts"])
+    if not missing:
+        job_send_step(JOIN_TASK, dossier.pk)
+    for k in missing:  # the main part first: it is the longest
+        job_send_step(PART_TASK, dossier.pk, k)
 
-    def progress(percent, note):
-        job_progress(Dossier, dossier.pk, percent, note)
 
-    built = build_dossier_pdf(dossier.county, dossier.year, dossier.scheme, user=dossier.requested_by,
-                              progress=progress)
-    digest = hashlib.sha256(built.pdf).hexdigest()
+def _progress(pk: int, done: int, total: int) -> None:
+    percent = 5 + int(90 * done / max(total, 1))
+    # Parts finish in any order and in several processes: progress only ever goes up.
+    Dossier.objects.filter(pk=pk, status=JobStatus.RUNNING, progress__lt=percent).update(
+        progress=percent, progress_note=f"已排版 {done} / {total} 部分", heartbeat_at=timezone.now())
+
+
+def dossier_render_part(dossier_id: int, index: int) -> None:
+    """Render part `index` of a running dossier (skipped if an earlier attempt stored it); the
+    process that completes the last part sends the join."""
+    dossier = Dossier.objects.get(pk=dossier_id)
+    directory = _parts_dir(dossier, dossier.input_fingerprint)
+    plan = _plan(directory)
+    target = directory / f"part-{index}.pdf"
+    if not target.exists():
+        pdf, meta = render_part((directory / f"part-{index}.html").read_text(encoding="utf-8"))
+        _write(directory / f"part-{index}.json", json.dumps(meta, ensure_ascii=False).encode())
+        _write(target, pdf)  # last: its existence says the part is done
+    missing = _missing(directory, plan)
+    _progress(dossier.pk, plan["parts"] - len(missing), plan["parts"])
+    if not missing:
+        job_send_step(JOIN_TASK, dossier.pk)  # two last parts may both send it: the join claims once
+
+
+def dossier_join(dossier_id: int) -> None:
+    """Join the stored parts of a running dossier, store the file, finish the job, drop the parts."""
+    claimed = Dossier.objects.filter(pk=dossier_id, status=JobStatus.RUNNING, progress__lt=_JOIN_MARK).update(
+        progress=_JOIN_MARK, progress_note="正在合并各部分", heartbeat_at=timezone.now())
+    if not claimed:
+        return  # another delivery joins it
+    started = time.perf_counter()
+    dossier = Dossier.objects.select_related("county").get(pk=dossier_id)
+    directory = _parts_dir(dossier, dossier.input_fingerprint)
+    plan = _plan(directory)
+    layout = DossierLayout(htmls=[], sizes=plan["sizes"], input_fingerprint=plan["fingerprint"],
+                           title=plan["title"], author=plan["author"],
+                           created=datetime.fromisoformat(plan["created"]))
+    parts = [((directory / f"part-{k}.pdf").read_bytes(),
+              json.loads((directory / f"part-{k}.json").read_text(encoding="utf-8"))) for k in range(plan["parts"])]
+    pdf, pages = join_dossier(layout, parts)
+    digest = hashlib.sha256(pdf).hexdigest()
     name = f"{dossier.county.code}-{dossier.year}-{dossier.scheme}-v{dossier.version}-{digest[:12]}.pdf"
-    dossier.file.save(name, ContentFile(built.pdf), save=False)
-    job_finish(Dossier, dossier.pk, file=dossier.file.name, sha256=digest, pages=built.pages, size=len(built.pdf),
-               input_fingerprint=built.input_fingerprint, render_seconds=round(built.seconds, 2))
+    dossier.file.save(name, ContentFile(pdf), save=False)
+    join_seconds = time.perf_counter() - started
+    total = (timezone.now() - dossier.started_at).total_seconds() if dossier.started_at else join_seconds
+    job_finish(Dossier, dossier.pk, file=dossier.file.name, sha256=digest, pages=pages, size=len(pdf),
+               input_fingerprint=plan["fingerprint"], render_seconds=round(total, 2),
+               progress_note=f"{plan['parts']} 部分，合并 {join_seconds:.1f} 秒")
+    shutil.rmtree(directory.parent, ignore_errors=True)
 
 
 def school_brief_context(school, year: int | None, scheme: str | None = None) -> dict:

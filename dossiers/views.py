@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from balance_inspect.jobs import JobStatus
 from balance_inspect.pdf import render_pdf
 from dossiers.forms import DossierRequestForm
 from dossiers.selectors import dossiers_visible_to, get_dossier_for_user
-from dossiers.services import dossier_request, dossier_retry, school_brief_context
+from dossiers.services import dossier_request, dossier_retry, renders_in_one_process, school_brief_context
 from schools.models import SchoolConditions
 from schools.selectors import get_school_for_user
 
@@ -29,7 +30,8 @@ def dossier_list(request):
     form = DossierRequestForm(initial={"year": latest_year or timezone.localdate().year,
                                        "scheme": county.target_scheme if county else "quality-2017"})
     return render(request, "dossiers/dossier_list.html", {
-        "dossiers": dossiers[:100], "form": form,
+        "dossiers": dossiers[:100], "form": form, "one_process": renders_in_one_process(),
+        "part_schools": settings.DOSSIER_PART_SCHOOLS,
     })
 
 

@@ -38,14 +38,14 @@ def test_a_render_error_ends_the_job_failed_with_the_reason_and_retry_works(logi
     def broken(*args, **kwargs):
         raise RuntimeError("模板渲染出错")
 
-    real = services.render_document_in_parts
-    monkeypatch.setattr(services, "render_document_in_parts", broken)
+    real = services.render_part
+    monkeypatch.setattr(services, "render_part", broken)
     dossier = dossier_request(county=small_county, year=2025, scheme="quality-2017", user=bureau)
     dossier.refresh_from_db()
     assert dossier.status == JobStatus.FAILED
     assert "模板渲染出错" in dossier.error
 
-    monkeypatch.setattr(services, "render_document_in_parts", real)
+    monkeypatch.setattr(services, "render_part", real)
     response = login(bureau).post(f"/dossiers/{dossier.pk}/retry/")
     assert response.status_code == 302
     dossier.refresh_from_db()

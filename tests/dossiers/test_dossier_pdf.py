@@ -108,8 +108,8 @@ def test_the_same_data_gives_the_same_fingerprint_and_a_change_another(small_cou
     assert services._fingerprint(changed) != services._fingerprint(first)
 
 
-def test_a_dossier_rendered_in_parts_keeps_one_page_numbering_and_a_true_toc(small_county, monkeypatch):
-    monkeypatch.setattr(services, "APPENDIX_CHUNK", 2)  # 4 schools → main part + 2 appendix parts
+def test_a_dossier_rendered_in_parts_keeps_one_page_numbering_and_a_true_toc(small_county, settings):
+    settings.DOSSIER_PART_SCHOOLS = 2  # 4 schools → main part + 2 appendix parts
     built = build_dossier_pdf(small_county, 2025, "quality-2017")
     reader, _ = _text(built.pdf)
     pages = [p.extract_text() for p in reader.pages]

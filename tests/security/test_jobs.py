@@ -280,7 +280,7 @@ def test_every_job_task_has_the_limits_of_job_time_limit_seconds(settings):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("target", ["dossiers.services.build_dossier_pdf", "indicators.services._compute"])
+@pytest.mark.parametrize("target", ["dossiers.services.dossier_layout", "indicators.services._compute"])
 def test_a_job_over_its_soft_limit_ends_failed_with_the_limit_named(target, bureau, county, school_a, school_b,
                                                                     monkeypatch, settings, run_on_commit_eager):
     from dossiers.services import dossier_request
@@ -300,7 +300,7 @@ def test_a_job_over_its_soft_limit_ends_failed_with_the_limit_named(target, bure
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("target", ["dossiers.services.build_dossier_pdf", "indicators.services._compute"])
+@pytest.mark.parametrize("target", ["dossiers.services.dossier_layout", "indicators.services._compute"])
 def test_a_job_that_raises_ends_failed_with_the_reason_the_same_way(target, bureau, county, school_a, school_b,
                                                                    monkeypatch, run_on_commit_eager):
     from dossiers.services import dossier_request

@@ -1,0 +1,184 @@
+"""A dossier rendered in parts (one task per part): navigation of the joined PDF, failure and
+retry of one part, and the same document whatever the order the parts were rendered in."""
+
+import io
+import re
+
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+
+from balance_inspect.jobs import JobStatus, job_claim
+from dossiers import services
+from dossiers.models import Dossier
+from dossiers.services import build_dossier_pdf, dossier_request
+from schools.models import School
+
+SECTIONS = ["一、县域基本情况（表Ⅰ）", "二、评估结论", "三、校际差异系数（表Ⅲ）", "四、学校达标情况（表Ⅱ）",
+            "五、班额与办学规模", "附录：学校一览"]
+
+
+@pytest.fixture
+def small_parts(settings):
+    settings.DOSSIER_PART_SCHOOLS = 1  # the small county's 4 schools → main part + 4 appendix parts
+
+
+def _reader(pdf: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(pdf))
+
+
+def _school_pages(reader: PdfReader, county) -> dict[str, int]:
+    """School name → 0-based page holding its appendix page (found by its code and name)."""
+    found = {}
+    for school in School.objects.filter(county=county):
+        hits = [i for i, page in enumerate(reader.pages)
+                if f"学校标识码 {school.code}" in (text := page.extract_text()) and school.name in text]
+        assert len(hits) == 1, (school.name, hits)
+        found[school.name] = hits[0]
+    return found
+
+
+def _toc_links(reader: PdfReader) -> list[int]:
+    """0-based target pages of the links on the TOC page, in their order on the page."""
+    targets = []
+    for annot in reader.pages[1].get("/Annots") or []:
+        annot = annot.get_object()
+        if annot.get("/Subtype") == "/Link":
+            dest = annot["/Dest"] if "/Dest" in annot else annot["/A"]["/D"]
+            targets.append(reader.get_page_number(dest[0].get_object()))
+    return targets
+
+
+def _outline(reader: PdfReader, items=None, depth=0) -> list[tuple[int, str, int]]:
+    flat = []
+    for item in reader.outline if items is None else items:
+        if isinstance(item, list):
+            flat += _outline(reader, item, depth + 1)
+        else:
+            flat.append((depth, item.title, reader.get_destination_page_number(item)))
+    return flat
+
+
+@pytest.mark.django_db
+def test_the_joined_pdf_has_clickable_toc_bookmarks_and_metadata_across_parts(small_county, small_parts):
+    built = build_dossier_pdf(small_county, 2025, "quality-2017")
+    reader = _reader(built.pdf)
+    pages = [p.extract_text() for p in reader.pages]
+    assert built.pages == len(pages)
+    schools = _school_pages(reader, small_county)
+    # Every school is in the appendix, one page each, after the main part.
+    assert sorted(schools.values()) == list(range(len(pages) - len(schools), len(pages)))
+
+    # TOC numbers: every school's printed number is its page; every page says "第 n 页 / 共 N 页".
+    for name, index in schools.items():
+        listed = re.search(rf"{re.escape(name)}\s*\.*\s*(\d+)", pages[1])
+        assert listed and int(listed.group(1)) == index + 1, name
+    for number, text in enumerate(pages[1:], start=2):
+        assert re.search(rf"第\s*{number}\s*页\s*/\s*共\s*{built.pages}\s*页", text), number
+    assert "附录" in pages[-1]  # the appendix pages keep their running head
+
+    # TOC links: sections first, then the appendix and every school, each to its page.
+    links = _toc_links(reader)
+    in_toc_order = sorted(schools, key=pages[1].index)
+    assert links[-len(schools):] == [schools[name] for name in in_toc_order]
+    assert links[-len(schools) - 1] == min(schools.values())
+    overview = next(i for i, t in enumerate(pages) if "一、县域基本情况（表Ⅰ）" in t and i > 1)
+    assert links[0] == overview
+
+    # Outline: the sections at the top level, every school under the appendix, each to its page.
+    outline = _outline(reader)
+    top = [title for depth, title, _ in outline if depth == 0]
+    for section in SECTIONS:
+        assert section in top, section
+    appendix_at = next(i for i, (d, t, _) in enumerate(outline) if d == 0 and t == "附录：学校一览")
+    under_appendix = {title: page for depth, title, page in outline[appendix_at + 1:] if depth == 1}
+    assert under_appendix == schools
+
+    assert reader.metadata.title.startswith("滨河县") and "迎检档案" in reader.metadata.title
+    assert reader.metadata.author == "滨河县教育局"
+    assert reader.metadata.creation_date is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_part_fails_the_job_with_its_reason_and_the_retry_renders_only_that_part(
+        small_county, small_parts, bureau, login, monkeypatch):
+    real = services.render_part
+    rendered = []
+
+    def broken_last_part(html):
+        rendered.append(html)
+        if len(rendered) == 5:  # main part + 4 appendix parts: the last one fails
+            raise RuntimeError("排版进程内存不足（模拟）")
+        return real(html)
+
+    monkeypatch.setattr(services, "render_part", broken_last_part)
+    dossier = dossier_request(county=small_county, year=2025, scheme="quality-2017", user=bureau)
+    dossier.refresh_from_db()
+    assert dossier.status == JobStatus.FAILED
+    assert "附录第 4 部分" in dossier.error and "排版进程内存不足（模拟）" in dossier.error
+    failed_html = rendered[-1]
+
+    rendered.clear()
+    assert login(bureau).post(f"/dossiers/{dossier.pk}/retry/").status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == JobStatus.DONE, dossier.error
+    assert rendered == [failed_html]  # the four parts stored by the first attempt are reused
+    reader = _reader(dossier.file.open("rb").read())
+    assert len(reader.pages) == dossier.pages
+    assert len(_school_pages(reader, small_county)) == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parts_rendered_in_another_order_give_the_same_pages_as_one_process(small_county, small_parts, bureau,
+                                                                           monkeypatch):
+    sent = []
+    monkeypatch.setattr(services, "job_send_step", lambda task, pk, *args: sent.append((task, args)))
+    dossier = Dossier.objects.create(county=small_county, year=2025, scheme="quality-2017", version=1,
+                                     requested_by=bureau)
+    assert job_claim(Dossier, dossier.pk)
+    services.dossier_build(dossier.pk)
+    parts = [args[0] for task, args in sent if task == services.PART_TASK]
+    assert parts == [0, 1, 2, 3, 4]
+    for index in reversed(parts):  # as if the last part's worker were the fastest
+        services.dossier_render_part(dossier.pk, index)
+    assert [task for task, _ in sent].count(services.JOIN_TASK) == 1
+    services.dossier_join(dossier.pk)
+    dossier.refresh_from_db()
+    assert dossier.status == JobStatus.DONE and dossier.progress == 100
+
+    started = timezone.localtime(dossier.started_at)
+    one_process = _reader(build_dossier_pdf(small_county, 2025, "quality-2017", generated_at=started).pdf)
+    fanned_out = _reader(dossier.file.open("rb").read())
+    assert len(fanned_out.pages) == len(one_process.pages) == dossier.pages
+    assert [p.extract_text() for p in fanned_out.pages] == [p.extract_text() for p in one_process.pages]
+    assert _outline(fanned_out) == _outline(one_process)
+    assert _toc_links(fanned_out) == _toc_links(one_process)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_counts_parts_and_the_parts_are_removed_once_joined(small_county, small_parts, bureau, settings,
+                                                                     monkeypatch):
+    from pathlib import Path
+
+    notes = []
+    real = services._progress
+
+    def spy(pk, done, total):
+        notes.append((done, total))
+        real(pk, done, total)
+
+    monkeypatch.setattr(services, "_progress", spy)
+    dossier = dossier_request(county=small_county, year=2025, scheme="quality-2017", user=bureau)
+    dossier.refresh_from_db()
+    assert dossier.status == JobStatus.DONE
+    assert notes == [(0, 5), (1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
+    assert not (Path(settings.MEDIA_ROOT) / "dossier-parts" / str(dossier.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_the_page_says_the_embedded_default_renders_in_one_process(login, bureau, settings):
+    settings.CELERY_BROKER_URL = "filesystem://"
+    assert "在一个后台进程中依次排版" in login(bureau).get("/dossiers/").content.decode()
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    assert "由各后台进程同时排版" in login(bureau).get("/dossiers/").content.decode()
