@@ -331,3 +331,29 @@ def test_no_service_imports_a_tasks_module():
             if any(n == "tasks" or n.endswith(".tasks") for n in names):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
+
+
+def test_a_worker_knows_every_task_that_beat_sends_and_beat_can_send_it():
+    """What a starting worker imports (a fresh process): before, the reaper was never registered
+    (balance_inspect is not an installed app), so no worker ran it; and a task with a hard limit
+    under the global soft limit (the reaper, the preview expiry) cannot even be sent."""
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    code = ("import django; django.setup()\n"
+            "from balance_inspect.celery import app\n"
+            "app.loader.import_default_modules()\n"
+            "for name, task in app.tasks.items():\n"
+            "    soft = task.soft_time_limit or app.conf.task_soft_time_limit\n"
+            "    hard = task.time_limit or app.conf.task_time_limit\n"
+            "    print(name, int(soft is None or hard is None or soft <= hard))\n")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "balance_inspect.settings"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    sendable = dict(line.split() for line in out.stdout.splitlines())
+    registered = set(sendable)
+    sent_by_beat = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert sent_by_beat <= registered, sent_by_beat - registered
+    assert {m.task_name for m in job_models()} <= registered
+    assert [name for name in sent_by_beat | {m.task_name for m in job_models()} if sendable[name] != "1"] == []
