@@ -49,3 +49,38 @@ def test_killing_the_worker_mid_job_leaves_it_failed_and_retryable(celery_worker
     dossier_retry(dossier=dossier, user=bureau)
     dossier.refresh_from_db()
     assert dossier.status == JobStatus.DONE, dossier.error
+
+
+@pytest.fixture
+def one_school_parts(monkeypatch, settings):
+    """Set before the worker starts (it reads the environment): 4 schools → 5 parts."""
+    monkeypatch.setenv("DOSSIER_PART_SCHOOLS", "1")
+    settings.DOSSIER_PART_SCHOOLS = 1
+
+
+def test_a_real_worker_renders_the_parts_as_tasks_and_joins_them_like_one_process(
+        one_school_parts, celery_worker_process, bureau, small_county):
+    import io
+
+    from django.utils import timezone
+    from pypdf import PdfReader
+
+    from dossiers.services import build_dossier_pdf
+
+    dossier = dossier_request(county=small_county, year=2025, scheme="quality-2017", user=bureau)
+
+    def done():
+        dossier.refresh_from_db()
+        return dossier.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    wait_for(done, timeout=180)
+    log = celery_worker_process["log"].read_text()
+    assert dossier.status == JobStatus.DONE, dossier.error + log
+    assert log.count("render_dossier_part_task") >= 5 and "join_dossier_task" in log
+    joined = PdfReader(io.BytesIO(dossier.file.open("rb").read()))
+    here = PdfReader(io.BytesIO(build_dossier_pdf(small_county, 2025, "quality-2017",
+                                                  generated_at=timezone.localtime(dossier.started_at)).pdf))
+    assert len(joined.pages) == len(here.pages) == dossier.pages
+    assert [p.extract_text() for p in joined.pages] == [p.extract_text() for p in here.pages]
+    assert [o.title for o in joined.outline if not isinstance(o, list)] == \
+        [o.title for o in here.outline if not isinstance(o, list)]

@@ -1,0 +1,159 @@
+"""Benchmark: a 300-school dossier rendered by 1 and by 2 workers (PostgreSQL + Redis).
+
+The dossier job fans out one task per part (main part + appendix parts of DOSSIER_PART_SCHOOLS
+schools) and the part that finishes last sends the join. For each number of workers this starts
+that many `celery worker -P solo` processes, requests a dossier through the service (as the page
+does) and prints the wall time (request → done), the speed-up over one worker, each worker's peak
+RSS (VmHWM) and the join step's share of the wall time. It also checks that both dossiers have
+the same page count and page texts (the cover's 生成时间 aside). Aims: speed-up ≥ 1.7 with 2
+workers on 2 cores, ≤ 1.5 GB per worker, join < 5 %.
+
+    .venv/bin/python bench/bench_dossier_parallel.py [--schools 300] [--workers 1 2]
+    BENCH_PG=postgres://postgres@127.0.0.1:5432  BENCH_REDIS=redis://127.0.0.1:6379/12
+"""
+
+import argparse
+import io
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+DB_NAME = f"bench_dossier_parallel_{os.getpid()}"
+YEAR, SCHEME = 2025, "quality-2017"
+
+
+def database(server: str, create: bool) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        if create:
+            conn.execute(f"CREATE DATABASE {DB_NAME}")
+
+
+def start_workers(n: int, env: dict, logs: Path) -> list[tuple[subprocess.Popen, Path]]:
+    workers = []
+    for i in range(n):
+        log = logs / f"worker-{n}-{i}.log"
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "balance_inspect", "worker", "-P", "solo", "-Q",
+             env["CELERY_QUEUE"], "-n", f"bench{n}-{i}@%h", "--without-gossip", "--without-mingle",
+             "--without-heartbeat", "-l", "INFO"],
+            cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        )
+        workers.append((proc, log))
+    deadline = time.time() + 60
+    for proc, log in workers:
+        while "ready" not in log.read_text():
+            if proc.poll() is not None or time.time() > deadline:
+                raise SystemExit("worker did not start:\n" + log.read_text())
+            time.sleep(0.2)
+    return workers
+
+
+def peak_rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
+
+
+def run(n: int, county, user, env: dict, logs: Path) -> dict:
+    from balance_inspect.jobs import JobStatus
+    from dossiers.services import dossier_request
+
+    workers = start_workers(n, env, logs)
+    try:
+        started = time.perf_counter()
+        dossier = dossier_request(county=county, year=YEAR, scheme=SCHEME, user=user)
+        while True:
+            dossier.refresh_from_db()
+            if dossier.status in (JobStatus.DONE, JobStatus.FAILED):
+                break
+            time.sleep(0.1)
+        wall = time.perf_counter() - started
+        if dossier.status != JobStatus.DONE:
+            raise SystemExit(f"dossier failed: {dossier.error}\n" + "\n".join(log.read_text()[-3000:]
+                                                                           for _, log in workers))
+        rss = [peak_rss_mb(proc.pid) for proc, _ in workers]
+    finally:
+        for proc, _ in workers:
+            proc.terminate()
+        for proc, _ in workers:
+            proc.wait(30)
+    join = float(re.search(r"合并 ([\d.]+) 秒", dossier.progress_note).group(1))
+    parts = int(re.search(r"(\d+) 部分", dossier.progress_note).group(1))
+    return {"workers": n, "wall": wall, "pages": dossier.pages, "parts": parts, "join": join, "rss": rss,
+            "pdf": dossier.file.open("rb").read()}
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--schools", type=int, default=300)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    args = parser.parse_args()
+    server = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+    redis = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/12")
+    tmp = tempfile.mkdtemp(prefix="bench-dossier-parallel-")
+    database(server, create=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{server}/{DB_NAME}",
+        "DATA_DIR": tmp,
+        "MEDIA_ROOT": f"{tmp}/files",
+        "STATIC_MANIFEST": "false",
+        "CELERY_BROKER_URL": redis,
+        "CELERY_QUEUE": f"bench-dossier-{os.getpid()}",
+        "DJANGO_SETTINGS_MODULE": "balance_inspect.settings",
+    }
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    try:
+        import django
+
+        django.setup()
+        from bench_dossier import clone_county
+        from django.conf import settings
+        from django.core.management import call_command
+
+        from accounts.models import User
+        from dossiers.services import current_assessment
+
+        call_command("migrate", verbosity=0)
+        call_command("seed_demo", verbosity=0)
+        county = clone_county("130123", "130999", args.schools)
+        current_assessment(county, YEAR, SCHEME)  # stored result, as in normal use
+        user = User.objects.filter(is_superuser=True).first() or User.objects.first()
+        print(f"{args.schools} schools, parts of {settings.DOSSIER_PART_SCHOOLS} schools; "
+              f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+        results = [run(n, county, user, env, Path(tmp)) for n in args.workers]
+        base = results[0]["wall"]
+        print(f"{'workers':>8}{'parts':>7}{'pages':>7}{'wall s':>9}{'speed-up':>10}{'join s':>8}{'join %':>8}"
+              f"  peak RSS per worker (MB)")
+        for r in results:
+            print(f"{r['workers']:>8}{r['parts']:>7}{r['pages']:>7}{r['wall']:>9.1f}{base / r['wall']:>10.2f}"
+                  f"{r['join']:>8.2f}{100 * r['join'] / r['wall']:>8.1f}  {', '.join(f'{m:.0f}' for m in r['rss'])}")
+        texts = [page_texts(r["pdf"]) for r in results]
+        same = all(t[1:] == texts[0][1:] and len(t) == len(texts[0]) for t in texts)
+        print(f"same page count and page texts (cover aside) for every number of workers: {same}")
+        print(f"load average after: {os.getloadavg()[0]:.2f}")
+        print("aim: speed-up ≥ 1.70 with 2 workers; peak ≤ 1536 MB per worker; join < 5 %")
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        database(server, create=False)
+
+
+if __name__ == "__main__":
+    main()
