@@ -62,3 +62,21 @@ class Finding(models.Model):
     @property
     def accepted(self) -> bool:
         return self.status == self.Status.ACCEPTED
+
+
+class Check(models.Model):
+    """The latest run of the rules for a county and year: tells "checked, nothing found" from "never checked"."""
+
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="quality_checks", verbose_name="区县")
+    year = models.PositiveSmallIntegerField("学年")
+    checked_at = models.DateTimeField("核查时间")
+    blocking = models.PositiveIntegerField("须修正", default=0)
+    warning = models.PositiveIntegerField("须核实", default=0)
+
+    class Meta:
+        verbose_name = "数据质量核查"
+        verbose_name_plural = "数据质量核查"
+        constraints = [models.UniqueConstraint(fields=["county", "year"], name="quality_check_unique_county_year")]
+
+    def __str__(self):
+        return f"{self.county} {self.year} 数据质量核查"

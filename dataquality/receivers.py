@@ -1,7 +1,9 @@
 """What data quality receives from the other apps through balance_inspect.signals (connected in
 DataqualityConfig.ready)."""
 
-from dataquality import services
+from django.utils import timezone
+
+from dataquality import selectors, services
 from schools.models import County, SchoolConditions
 
 
@@ -15,3 +17,22 @@ def import_applied(sender, *, county_codes, years, **kwargs) -> None:
                       .values_list("year", flat=True).first())
             checked = {latest} if latest else set()
         services.run_checks_after_import(county, checked)
+
+
+def readiness_rows(sender, *, county, year, **kwargs) -> list[dict]:
+    """One board row: open blocking findings fail it, open warnings put it at risk, and a year
+    never checked is at risk too (its figures have not been looked at as a whole)."""
+    item = "数据质量核查（不合常理、跨表不一致、年度突变、重复身份证号）"
+    state = selectors.readiness(county, year)
+    if state is None:
+        return [{"area": "数据质量", "item": item, "status": "at_risk",
+                 "detail": f"{year}—{year + 1}学年尚未核查：请在“数据质量”页点击“立即核查”"}]
+    if state["blocking"]:
+        status = "fail"
+        detail = f"须修正 {state['blocking']} 项未处理（涉及 {state['blocking_schools']} 所学校），须核实 {state['warning']} 项未处理"
+    elif state["warning"]:
+        status, detail = "at_risk", f"须核实 {state['warning']} 项未处理（修正数据或注明原因）"
+    else:
+        status, detail = "pass", "未发现未处理的问题"
+    return [{"area": "数据质量", "item": item, "status": status,
+             "detail": f"{detail}；最近核查 {timezone.localtime(state['checked_at']):%Y-%m-%d %H:%M}"}]

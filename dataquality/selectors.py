@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from dataquality import rules
-from dataquality.models import Finding
+from dataquality.models import Check, Finding
 from schools.models import SCHOOL_ORDER, SchoolClass, SchoolConditions, Teacher
 
 
@@ -103,7 +103,7 @@ def county_quality(county, year: int, filters: Filters) -> dict:
         "per_rule": [(k, rules.RULES[k].label, sum(1 for r in rows if r["rule"] == k)) for k in rule_keys],
         "per_school": table,
         "findings": findings,
-        "last_checked": active_findings(county, year).order_by("-last_seen").values_list("last_seen", flat=True).first(),
+        "last_checked": Check.objects.filter(county=county, year=year).values_list("checked_at", flat=True).first(),
     }
 
 
@@ -111,5 +111,13 @@ def blocking_open_count(county, year: int) -> int:
     return active_findings(county, year).filter(severity=rules.BLOCKING, status=Finding.Status.OPEN).count()
 
 
-def latest_year(county) -> int | None:
-    return Finding.objects.filter(county=county).order_by("-year").values_list("year", flat=True).first()
+def readiness(county, year: int) -> dict | None:
+    """Open findings of the county's year for the readiness board; None when never checked."""
+    check = Check.objects.filter(county=county, year=year).first()
+    if check is None:
+        return None
+    open_ = active_findings(county, year).filter(status=Finding.Status.OPEN)
+    blocking = open_.filter(severity=rules.BLOCKING)
+    return {"checked_at": check.checked_at, "blocking": blocking.count(),
+            "blocking_schools": blocking.values("school_id").distinct().count(),
+            "warning": open_.filter(severity=rules.WARNING).count()}

@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts.models import AuditEntry
 from accounts.services import audit_record
 from dataquality import rules
-from dataquality.models import Finding
+from dataquality.models import Check, Finding
 from domain import vocabulary as vocab
 from schools.models import School, SchoolClass, SchoolConditions, Teacher
 
@@ -140,6 +140,8 @@ def run_checks(county, year: int, *, user=None) -> CheckResult:
     Finding.objects.filter(county=county, year=year, active=True).update(last_seen=now)
     c = rules.counts(found)
     result = CheckResult(c[rules.BLOCKING], c[rules.WARNING], len(new), reopened, len(gone))
+    Check.objects.update_or_create(county=county, year=year, defaults={
+        "checked_at": now, "blocking": result.blocking, "warning": result.warning})
     if user is not None:
         audit_record(user=user, action=AuditEntry.Action.CREATE, object_type="dataquality.Run",
                      object_id=f"{county.pk}:{year}", object_repr=f"{county.name} {year} 学年数据质量核查",

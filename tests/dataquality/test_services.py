@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import AuditEntry
 from dataquality import services
-from dataquality.models import Finding
+from dataquality.models import Check, Finding
 from schools.importing import import_file
 from tests.factories import ClassFactory, ConditionsFactory, SchoolFactory, TeacherFactory
 from tests.schools_import.helpers import HEADERS, build_xlsx
@@ -117,6 +117,7 @@ def test_query_count_does_not_grow_with_schools(county, township_a):
     with CaptureQueriesContext(connection) as few_again:
         services.run_checks(county, YEAR)
     Finding.objects.all().delete()
+    Check.objects.all().delete()
     _add_schools(county, township_a, 2, 10)
     with CaptureQueriesContext(connection) as many_first:
         services.run_checks(county, YEAR)
