@@ -67,7 +67,7 @@ def test_cvs_are_shown_against_their_thresholds_with_the_assessment_charts(login
     stage = assessed["quality-2017"].result["stages"]["primary"]
     cv = stage["indicators"]["building_area_pp"]["cv"]
     assert f"{cv:.3f}" in html
-    assert "每项不超过 0.5 为达标" in text(response)
+    assert "每项不超过 0.50 为达标" in text(response)
     # one chart per scheme and stage (4), from indicators.charts, with no script (CSP)
     assert html.count("<svg") == 4
     assert "<script" not in html.split("<body", 1)[1].replace('<script src="', "")
