@@ -31,10 +31,11 @@ def _cells_after_label(page: str, label: str, skip: int) -> list[str]:
 def _xlsx_texts(data: bytes) -> dict[tuple[str, str], str]:
     """表Ⅲ workbook: (stage label, indicator label) → the CV as the cell displays it."""
     ws = load_workbook(io.BytesIO(data)).active
-    header = [c.value for c in ws[1]]
-    col = header.index("差异系数")
+    # Reports carry a title and the data time above the header row.
+    header_row = next(r for r in range(1, 6) if "差异系数" in [c.value for c in ws[r]])
+    col = [c.value for c in ws[header_row]].index("差异系数")
     out = {}
-    for row in ws.iter_rows(min_row=2):
+    for row in ws.iter_rows(min_row=header_row + 1):
         cell = row[col]
         if cell.value is None:
             continue
