@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
 
+from domain import numbers
 from domain import vocabulary as vocab
 
 BLOCKING = "blocking"
@@ -179,9 +180,7 @@ def _num(v) -> str:
     """A figure in a message: integers without decimals, others with up to two."""
     if v is None:
         return "未填"
-    if isinstance(v, Decimal | float):
-        return f"{int(v):,}" if v == int(v) else f"{float(v):,.2f}"
-    return f"{v:,}"
+    return numbers.num(v, 0 if v == int(v) else numbers.MEAN)
 
 
 def mask_id(id_number: str) -> str:
@@ -348,7 +347,7 @@ def year_jump(data: CountyData) -> list[Finding]:
                 if abs(pct) <= limit:
                     continue
                 message = (f"{label}由上一学年的 {_num(before)} 变为 {_num(now)}，{'增加' if pct > 0 else '减少'} "
-                           f"{abs(pct):.1f}%，超过 {_num(data.jump_percent)}% 的年度变化阈值")
+                           f"{numbers.against(abs(pct), limit, numbers.RATE, strict=True)}%，超过 {_num(data.jump_percent)}% 的年度变化阈值")
             out.append(Finding(
                 "year_jump", c.school_id, attr, label,
                 {"上一学年": before, "本学年": now, "阈值%": data.jump_percent}, message, TARGET_CONDITIONS,
