@@ -5,6 +5,9 @@ scoped data. Nothing else filters by area. "Not visible" is a 404, so ids of oth
 are not even confirmed to exist; "visible but not yours to change" is a 403.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -38,6 +41,10 @@ def scope(user, qs: QuerySet, *, county: str | None = "county", township: str | 
     township and school; pass None where the model has no such link (then roles that are
     scoped by that level see nothing).
     """
+    return _mark_scoped(_scoped(user, qs, county=county, township=township, school=school))
+
+
+def _scoped(user, qs: QuerySet, *, county, township, school) -> QuerySet:
     if not user.is_authenticated:
         return qs.none()
     if user.is_unscoped:
@@ -49,6 +56,98 @@ def scope(user, qs: QuerySet, *, county: str | None = "county", township: str | 
     if user.role == Role.SCHOOL:
         return qs.filter(**{school: user.school_id}) if school and user.school_id else qs.none()
     return qs.none()
+
+
+# --- loud failure for unscoped reads (the idea of django-scopes in pretix) ---------------------
+
+_in_request = ContextVar("accounts_access_in_request", default=False)
+
+
+class ScopeError(RuntimeError):
+    """An area-scoped model was read during a request without going through `scope()`."""
+
+
+class ScopedQuerySet(QuerySet):
+    """The queryset of a model holding personal data of an area (e.g. dropout cases).
+
+    Inside a request (accounts.middleware.ScopeGuardMiddleware) it may be read only after
+    `scope(user, qs)` narrowed it, or after `.unscoped("why")` said why the area does not apply
+    (a case the caller already resolved through scope, a check that spans every area). Anything
+    else raises ScopeError instead of quietly showing another area's rows. Outside requests
+    (worker, commands, tests' own setup) nothing is checked: those resolve the area themselves.
+    """
+
+    _scope_checked = False
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._scope_checked = self._scope_checked
+        return clone
+
+    def unscoped(self, reason: str):
+        """This read need not be narrowed to the user's area; `reason` says why (for the reader)."""
+        clone = self._chain()
+        clone._scope_checked = True
+        return clone
+
+    def _check_scope(self):
+        if not self._scope_checked and _in_request.get():
+            raise ScopeError(f"{self.model.__name__} 在请求中未经 accounts.access.scope() 限定范围就被读取")
+
+    def _fetch_all(self):
+        if self._result_cache is None:
+            self._check_scope()
+        super()._fetch_all()
+
+    def iterator(self, *args, **kwargs):
+        self._check_scope()
+        return super().iterator(*args, **kwargs)
+
+    def count(self):
+        self._check_scope()
+        return super().count()
+
+    def exists(self):
+        self._check_scope()
+        return super().exists()
+
+    def aggregate(self, *args, **kwargs):
+        self._check_scope()
+        return super().aggregate(*args, **kwargs)
+
+    def update(self, **kwargs):
+        self._check_scope()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._check_scope()
+        return super().delete()
+
+
+def _mark_scoped(qs: QuerySet) -> QuerySet:
+    if isinstance(qs, ScopedQuerySet):
+        qs = qs._chain()  # never flag the caller's own queryset object
+        qs._scope_checked = True
+    return qs
+
+
+def guard_requests(active: bool):
+    """Switch the check on for the current request (the middleware); returns a token for reset."""
+    return _in_request.set(active)
+
+
+def unguard_requests(token) -> None:
+    _in_request.reset(token)
+
+
+@contextmanager
+def scopes_disabled():
+    """Reads that span every area on purpose (uniqueness checks), like django-scopes' helper."""
+    token = _in_request.set(False)
+    try:
+        yield
+    finally:
+        _in_request.reset(token)
 
 
 def get_scoped_or_404(user, qs: QuerySet, *, scope_kwargs: dict | None = None, **lookup):

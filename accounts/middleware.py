@@ -4,6 +4,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
+from django.urls import reverse
+
+from accounts.access import guard_requests, unguard_requests
 
 
 class IdleSessionTimeoutMiddleware:
@@ -57,3 +60,23 @@ def _has_confirmed_device(request) -> bool:
 
         request.session[key] = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
     return request.session[key]
+
+
+class ScopeGuardMiddleware:
+    """While a page is served, area-scoped models must be read through accounts.access.scope().
+
+    The Django admin (superusers' own tool, audited separately) is left out.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._admin_prefix = None
+
+    def __call__(self, request):
+        if self._admin_prefix is None:
+            self._admin_prefix = reverse("admin:index")
+        token = guard_requests(not request.path.startswith(self._admin_prefix))
+        try:
+            return self.get_response(request)
+        finally:
+            unguard_requests(token)

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.access import ScopedQuerySet, scopes_disabled
 from dropout_control import rules
 from schools.idcard import mask_id_number
 
@@ -145,6 +146,9 @@ class DropoutCase(models.Model):
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
+    # Children's personal data: inside a request a read must come through accounts.access.scope().
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "控辍保学个案"
         verbose_name_plural = "控辍保学个案"
@@ -162,6 +166,15 @@ class DropoutCase(models.Model):
     def __str__(self):
         # Audit entries and mails carry this: case number and a masked name only.
         return f"{self.number} {rules.mask_name(self.name)}"
+
+    # A child has one open case in the whole province: these checks look across every area.
+    def validate_unique(self, exclude=None):
+        with scopes_disabled():
+            super().validate_unique(exclude)
+
+    def validate_constraints(self, exclude=None):
+        with scopes_disabled():
+            super().validate_constraints(exclude)
 
     @property
     def is_open(self) -> bool:

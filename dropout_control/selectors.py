@@ -142,7 +142,8 @@ def case_list(user, *, status: str = "", township: str = "", school: str = "", o
 def open_case_for_id(id_number: str, *, exclude_pk=None) -> DropoutCase | None:
     """The open case of a child anywhere (duplicate check; services.duplicate_message tells of it
     only as far as the user may see)."""
-    qs = (DropoutCase.objects.select_related("township", "county").filter(id_number=id_number)
+    qs = (DropoutCase.objects.unscoped("the duplicate check spans every area")
+          .select_related("township", "county").filter(id_number=id_number)
           .exclude(status=CaseStatus.CLOSED).only("number", "status", "township__name", "county__name")
           .order_by("pk"))
     if exclude_pk is not None:
@@ -223,7 +224,7 @@ def overdue_now(cases: QuerySet, today: date | None = None) -> dict[int, list[ru
 def mark_overdue(cases, today: date | None = None) -> list:
     """``cases`` (instances) as a list, each with ``overdue`` and ``overdue_reasons`` of :func:`overdue_now`."""
     cases = list(cases)
-    reasons = overdue_now(DropoutCase.objects.filter(pk__in=[c.pk for c in cases]), today) if cases else {}
+    reasons = overdue_now(DropoutCase.objects.unscoped("these cases came through scope()").filter(pk__in=[c.pk for c in cases]), today) if cases else {}
     for case in cases:
         found = reasons.get(case.pk, [])
         case.overdue = bool(found)

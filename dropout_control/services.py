@@ -53,6 +53,10 @@ from schools.selectors import can_edit_school, schools_visible_to
 
 log = logging.getLogger(__name__)
 
+# Why a read of cases is not narrowed again to the user's area (accounts.access.ScopedQuerySet).
+RESOLVED = "the caller resolved this case through scope()"
+SWEEP = "the overdue sweep is a system job over every area"
+
 DOCUMENT_KINDS = ("pdf", "jpg", "png", "docx")
 SCAN_KINDS = ("pdf", "jpg", "png")
 
@@ -92,7 +96,7 @@ def _ensure_visible(user, case: DropoutCase) -> None:
 
 def _lock(case: DropoutCase) -> DropoutCase:
     """The case row, locked for this transaction, so two transitions never interleave."""
-    return DropoutCase.objects.select_for_update().get(pk=case.pk)
+    return DropoutCase.objects.unscoped(RESOLVED).select_for_update().get(pk=case.pk)
 
 
 def _event(case, user, kind, *, from_status="", to_status="", note="") -> CaseEvent:
@@ -188,7 +192,7 @@ def case_check(*, user, data: dict, exclude_pk=None, today: date | None = None) 
 
 def _next_case_number(county, year: int) -> str:
     prefix = f"KC{county.code}-{year}-"
-    last = (DropoutCase.objects.filter(number__startswith=prefix).aggregate(m=Max("number"))["m"]) or ""
+    last = (DropoutCase.objects.unscoped("case numbers are unique across every area").filter(number__startswith=prefix).aggregate(m=Max("number"))["m"]) or ""
     seq = int(last[len(prefix):]) + 1 if last else 1
     return f"{prefix}{seq:04d}"
 
@@ -521,7 +525,7 @@ def persuasion_log_add(*, user, case, data: dict, attachment=None, today: date |
     require_action(user, "visit")
     _ensure_visible(user, case)
     today = _today(today)
-    case = DropoutCase.objects.select_related("county").get(pk=case.pk)  # the current state, not the caller's copy
+    case = DropoutCase.objects.unscoped(RESOLVED).select_related("county").get(pk=case.pk)  # the current state, not the caller's copy
     if not case.is_open:
         raise ValidationError("个案已销号，不能再添加劝返记录")
     visited_on = data["visited_on"]
@@ -594,7 +598,7 @@ def notice_issue(*, user, case, school, today: date | None = None) -> ReturnNoti
     require_action(user, "issue_notice")
     _ensure_visible(user, case)
     today = _today(today)
-    case = DropoutCase.objects.select_related("county").get(pk=case.pk)  # the current state, not the caller's copy
+    case = DropoutCase.objects.unscoped(RESOLVED).select_related("county").get(pk=case.pk)  # the current state, not the caller's copy
     if case.status != CaseStatus.PERSUADING:
         raise ValidationError(f"只有“劝返中”的个案才能开具复学通知书（当前：{case.get_status_display()}）")
     _refuse_if_close_pending(case)
@@ -638,7 +642,7 @@ def case_refresh_overdue(case: DropoutCase, *, today: date | None = None) -> lis
     today = _today(today)
     # The stored state, not the caller's copy (which may be older). Three indexed lookups: one
     # grouped query over both relations is much slower on SQLite.
-    current = DropoutCase.objects.only("status", "absent_since", "reported_on", "close_requested_at").get(pk=case.pk)
+    current = DropoutCase.objects.unscoped(RESOLVED).only("status", "absent_since", "reported_on", "close_requested_at").get(pk=case.pk)
     first_contact = PersuasionLog.objects.filter(case_id=case.pk).aggregate(d=Min("visited_on"))["d"]
     deadline = ReturnNotice.objects.filter(case_id=case.pk, delivered_on__isnull=False).aggregate(
         d=Max("deadline"))["d"]
@@ -650,7 +654,7 @@ def case_refresh_overdue(case: DropoutCase, *, today: date | None = None) -> lis
 def _store_overdue(case: DropoutCase, reasons: list[rules.OverdueReason], today: date) -> None:
     fields = {"overdue": bool(reasons), "overdue_reasons": [r.text for r in reasons],
               "overdue_keys": [r.key for r in reasons], "overdue_checked_on": today}
-    DropoutCase.objects.filter(pk=case.pk).update(**fields)
+    DropoutCase.objects.unscoped(RESOLVED).filter(pk=case.pk).update(**fields)
     for k, v in fields.items():
         setattr(case, k, v)
 
@@ -701,7 +705,7 @@ def cases_scan_overdue(*, today: date | None = None) -> dict:
     today = _today(today)
     result = ScanResult()
     rules_ = deadline_rules()
-    scanned = DropoutCase.objects.filter(~Q(status=CaseStatus.CLOSED) | Q(overdue=True))
+    scanned = DropoutCase.objects.unscoped(SWEEP).filter(~Q(status=CaseStatus.CLOSED) | Q(overdue=True))
     with transaction.atomic():
         cases = list(
             scanned.annotate(first_contact=Min("visits__visited_on"),
@@ -722,14 +726,14 @@ def cases_scan_overdue(*, today: date | None = None) -> dict:
             if (case.overdue, case.overdue_keys, case.overdue_reasons) != (bool(reasons), keys, texts):
                 case.overdue, case.overdue_keys, case.overdue_reasons = bool(reasons), keys, texts
                 changed.append(case)
-        DropoutCase.objects.bulk_update(changed, ["overdue", "overdue_reasons", "overdue_keys"], batch_size=500)
+        DropoutCase.objects.unscoped(SWEEP).bulk_update(changed, ["overdue", "overdue_reasons", "overdue_keys"], batch_size=500)
         for chunk in _chunks([c.pk for c in cases]):
-            DropoutCase.objects.filter(pk__in=chunk).update(overdue_checked_on=today)
+            DropoutCase.objects.unscoped(SWEEP).filter(pk__in=chunk).update(overdue_checked_on=today)
         claimed_ids: set[int] = set()
         for chunk in _chunks([c.pk for c in to_notify]):
-            eligible = list(DropoutCase.objects.select_for_update().filter(pk__in=chunk).filter(
+            eligible = list(DropoutCase.objects.unscoped(SWEEP).select_for_update().filter(pk__in=chunk).filter(
                 Q(overdue_notified_on__isnull=True) | Q(overdue_notified_on__lt=today)).values_list("pk", flat=True))
-            DropoutCase.objects.filter(pk__in=eligible).update(overdue_notified_on=today)
+            DropoutCase.objects.unscoped(SWEEP).filter(pk__in=eligible).update(overdue_notified_on=today)
             claimed_ids.update(eligible)
     claimed = [c for c in to_notify if c.pk in claimed_ids]
     result.newly_overdue = len(claimed)
