@@ -92,7 +92,8 @@ class ScopedQuerySet(QuerySet):
 
     def _check_scope(self):
         if not self._scope_checked and _in_request.get():
-            raise ScopeError(f"{self.model.__name__} 在请求中未经 accounts.access.scope() 限定范围就被读取")
+            raise ScopeError(f"{self.model.__name__} 在请求中未经 accounts.access.scope() 限定范围就被读取；"
+                             "确需跨区域读取时请写 .unscoped(\"原因\")，或在 accounts.access.scopes_disabled() 中读取")
 
     def _fetch_all(self):
         if self._result_cache is None:
