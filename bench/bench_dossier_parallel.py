@@ -127,12 +127,12 @@ def main() -> None:
         from django.core.management import call_command
 
         from accounts.models import User
-        from dossiers.services import current_assessment
+        from indicators.services import assessment_run_now
 
         call_command("migrate", verbosity=0)
         call_command("seed_demo", verbosity=0)
         county = clone_county("130123", "130999", args.schools)
-        current_assessment(county, YEAR, SCHEME)  # stored result, as in normal use
+        assessment_run_now(county=county, year=YEAR, scheme=SCHEME)  # stored, as in normal use
         user = User.objects.filter(is_superuser=True).first() or User.objects.first()
         print(f"{args.schools} schools, parts of {settings.DOSSIER_PART_SCHOOLS} schools; "
               f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
