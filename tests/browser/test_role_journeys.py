@@ -156,7 +156,7 @@ def test_school_reporter_corrects_the_own_schools_conditions(demo, live_server, 
     page.fill("#id_books", "43210")
     page.click("main button.primary")
     page.wait_for_url(f"**/schools/{code}/?year=2025")
-    assert "43210" in page.locator("main").inner_text()
+    assert "43,210" in page.locator("main").inner_text()  # counts print grouped
     assert SchoolConditions.objects.get(school=reporter.school, year=2025).books == 43210
     shot(page, screenshot_dir, "school-detail-saved")
 
