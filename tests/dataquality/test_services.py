@@ -150,3 +150,27 @@ def test_previewed_import_runs_no_checks(county, school_a, bureau, django_captur
         import_file(kind="conditions", file_obj=io.BytesIO(build_xlsx(HEADERS["conditions"], [row])),
                     file_name="条件.xlsx", user=bureau, dry_run=True)
     assert not Finding.objects.exists()
+
+
+def test_schools_import_checks_the_county_s_latest_year(county, school_a, django_capture_on_commit_callbacks):
+    """The 学校 template has no 学年: its county's latest year with conditions is checked."""
+    ConditionsFactory(school=school_a, year=YEAR, primary_students=50)
+    row = {"学校标识码": "1301230101", "学校名称": "李村教学点", "区县代码": county.code, "区县名称": county.name,
+           "乡镇名称": "城关镇", "办学类型": "教学点", "城乡类型": "乡村", "举办者": "公办",
+           "所属中心校标识码": school_a.code, "是否寄宿制": "否"}
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = import_file(kind="schools", file_obj=io.BytesIO(build_xlsx(HEADERS["schools"], [row])),
+                              file_name="学校.xlsx", user=None, dry_run=False)
+    assert outcome.ok
+    assert Check.objects.filter(county=county, year=YEAR).exists()
+
+
+def test_jump_threshold_is_a_setting(county, school_a, settings):
+    ConditionsFactory(school=school_a, year=YEAR - 1, primary_students=100)
+    ConditionsFactory(school=school_a, year=YEAR, primary_students=150)
+    settings.DATAQUALITY_JUMP_PERCENT = 60
+    services.run_checks(county, YEAR)
+    assert not Finding.objects.filter(rule="year_jump").exists()
+    settings.DATAQUALITY_JUMP_PERCENT = 40
+    services.run_checks(county, YEAR)
+    assert Finding.objects.filter(rule="year_jump", active=True).count() == 1

@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from dataquality.models import Check, Finding
+
+
+@admin.register(Finding)
+class FindingAdmin(admin.ModelAdmin):
+    """Read-only: findings change through the rules and dataquality.services (audited) only."""
+
+    list_display = ("county", "year", "school", "rule", "severity", "status", "active", "last_seen")
+    list_filter = ("severity", "status", "active", "rule", "year")
+    search_fields = ("school__name", "school__code", "message")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Check)
+class CheckAdmin(admin.ModelAdmin):
+    list_display = ("county", "year", "checked_at", "blocking", "warning")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
