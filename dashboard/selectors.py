@@ -2,9 +2,9 @@
 
 The dashboard only reads, and only through the other apps' selectors (schools, indicators,
 workforce, dropout_control, rectification, surveys), plus the schools models for the per-year
-trends. Two small reads that no app offers live here: the finished assessments of a county as
-plain rows without their result documents (:func:`assessment_refs`), and the latest change to
-the school conditions (:func:`_conditions_changed_at`).
+trends. One small read that no app offers lives here: the latest change to the school conditions
+(:func:`_conditions_changed_at`). The finished assessments come as plain rows from
+indicators.selectors.assessment_refs, and which one is current from current_assessment.
 
 Two caches keep the pages fast whatever the number of schools:
 
@@ -33,7 +33,7 @@ from domain.vocabulary import FULL_TIME
 from dropout_control.selectors import case_summary
 from indicators.charts import cv_chart_svg
 from indicators.engine import RULESETS, STAGE_LABELS, STAGES, get_ruleset
-from indicators.selectors import LATEST_ORDER, STALE_TEXT, assessments_visible_to, current_assessment
+from indicators.selectors import STALE_TEXT, assessment_refs, assessments_visible_to, current_assessment
 from indicators.tables import table2
 from indicators.verdict import missing_labels, verdict_css, verdict_key, verdict_text
 from rectification.selectors import archive_completeness, ledger_summary
@@ -61,17 +61,6 @@ DIGEST_SECONDS = 7 * 24 * 3600
 
 
 # --- finished assessments -----------------------------------------------------------------------
-
-def assessment_refs(user, county) -> list[dict]:
-    """The county's finished assessments as plain rows ``{id, scheme, year, finished_at, passed}``,
-    latest first (indicators.selectors.LATEST_ORDER; result documents not loaded)."""
-    return list(
-        assessments_visible_to(user)
-        .filter(county=county, status="done", result__isnull=False)
-        .order_by(*LATEST_ORDER)
-        .values("id", "scheme", "year", "finished_at", "passed")
-    )
-
 
 def shown_refs(refs: list[dict], current) -> list[dict]:
     """The assessments the overview shows: the county's current one (``role`` "current", with
@@ -237,7 +226,7 @@ def _compute_county_figures(user, county, today: date) -> dict:
 def county_figures(user, county, *, today: date) -> dict:
     """Every count the dashboards show for ``county``, cached for DASHBOARD_CACHE_SECONDS.
 
-    Keys: refs (all finished assessments, see assessment_refs), latest (the current assessment
+    Keys: refs (all finished assessments, see indicators.selectors.assessment_refs), latest (the current assessment
     and the latest comparison run, see shown_refs), target (the county's target scheme), schools
     {code: {name, township, urban_rural}}, townships (names), summary
     (schools.selectors.county_school_summary), workforce (staffing of the latest year, None

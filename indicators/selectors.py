@@ -71,6 +71,17 @@ def done_assessments(county, *, scheme: str | None = None, year: int | None = No
     return qs.order_by(*LATEST_ORDER)
 
 
+def assessment_refs(user, county) -> list[dict]:
+    """The county's finished runs the user may see, as plain rows ``{id, scheme, year,
+    finished_at, passed}``, latest first (LATEST_ORDER; result documents not loaded)."""
+    return list(
+        assessments_visible_to(user)
+        .filter(county=county, status=JobStatus.DONE, result__isnull=False)
+        .order_by(*LATEST_ORDER)
+        .values("id", "scheme", "year", "finished_at", "passed")
+    )
+
+
 def latest_done_assessment(county, *, scheme: str | None = None, year: int | None = None) -> Assessment | None:
     """The latest finished run (LATEST_ORDER). For what the county stands at, use
     :func:`current_assessment`; this one serves comparisons and history."""
