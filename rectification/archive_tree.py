@@ -11,6 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from domain.vocabulary import (
+    CLASS_SIZE_STANDARD,
+    CLASSES_PER_ART_ROOM,
+    SINGLE_STAGE_SCHOOL_SIZE_LIMIT,
+    THROUGH_SCHOOL_SIZE_LIMIT,
+)
+from indicators.engine.rules import QUALITY_2017
+
 
 @dataclass(frozen=True)
 class ArchivePointSpec:
@@ -33,6 +41,16 @@ FOLDERS: Mapping[str, str] = {
 
 _STATS = "近三年教育事业统计报表（基表）"
 
+
+def _standard_text(key: str) -> str:
+    """The per-school standard of a 2017 resource indicator as the checklist states it, from the
+    rule set itself (so the archive and the assessment cannot name different lines)."""
+    ind = QUALITY_2017.indicator(key)
+    primary, junior = (f"{ind.standard[stage]:g}" for stage in ("primary", "junior"))
+    if primary == junior:
+        return f"小学、初中均 ≥ {primary} {ind.unit}"
+    return f"小学 ≥ {primary} {ind.unit}，初中 ≥ {junior} {ind.unit}"
+
 POINTS: tuple[ArchivePointSpec, ...] = (
     # 0 综合卷
     ArchivePointSpec("0.1", "0", "县级人民政府申请报告", ("县级人民政府督导评估申请报告", "县政府常务会议研究创建工作的会议纪要")),
@@ -41,30 +59,32 @@ POINTS: tuple[ArchivePointSpec, ...] = (
     ArchivePointSpec("0.4", "0", "创建规划与实施方案", ("县域义务教育优质均衡发展规划", "年度推进计划及责任分解")),
     # 1 资源配置
     ArchivePointSpec("1.1", "1", "每百名学生拥有高于规定学历教师数", ("教师花名册及学历汇总表", _STATS),
-                     "小学 ≥ 4.2 人，初中 ≥ 5.3 人", "qualified_teachers_per100"),
+                     _standard_text("qualified_teachers_per100"), "qualified_teachers_per100"),
     ArchivePointSpec("1.2", "1", "每百名学生拥有县级以上骨干教师数", ("县级以上骨干教师认定文件及名册", _STATS),
-                     "小学、初中均 ≥ 1 人", "backbone_teachers_per100"),
+                     _standard_text("backbone_teachers_per100"), "backbone_teachers_per100"),
     ArchivePointSpec("1.3", "1", "每百名学生拥有体育、艺术（美术、音乐）专任教师数", ("体育、音乐、美术专任教师名册", _STATS),
-                     "小学、初中均 ≥ 0.9 人", "pe_art_teachers_per100"),
+                     _standard_text("pe_art_teachers_per100"), "pe_art_teachers_per100"),
     ArchivePointSpec("1.4", "1", "生均教学及辅助用房面积", ("校舍面积统计及产权证明", _STATS),
-                     "小学 ≥ 4.5 ㎡，初中 ≥ 5.8 ㎡", "building_area_pp"),
+                     _standard_text("building_area_pp"), "building_area_pp"),
     ArchivePointSpec("1.5", "1", "生均体育运动场馆面积", ("运动场馆面积测绘或统计表", _STATS),
-                     "小学 ≥ 7.5 ㎡，初中 ≥ 10.2 ㎡", "sports_area_pp"),
+                     _standard_text("sports_area_pp"), "sports_area_pp"),
     ArchivePointSpec("1.6", "1", "生均教学仪器设备值", ("教学仪器设备资产账册", _STATS),
-                     "小学 ≥ 2000 元，初中 ≥ 2500 元", "equipment_value_pp"),
+                     _standard_text("equipment_value_pp"), "equipment_value_pp"),
     ArchivePointSpec("1.7", "1", "每百名学生拥有网络多媒体教室数", ("网络多媒体教室配备清单", _STATS),
-                     "小学 ≥ 2.3 间，初中 ≥ 2.4 间", "multimedia_rooms_per100"),
+                     _standard_text("multimedia_rooms_per100"), "multimedia_rooms_per100"),
     # 2 政府保障程度（15 项）
     ArchivePointSpec("2.1", "2", "学校规划布局合理", ("县域义务教育学校布局规划", "规划批复及实施情况说明"),
                      "县域内义务教育学校规划布局合理，符合国家规定要求"),
     ArchivePointSpec("2.2", "2", "制定并落实学校办学标准", ("县级义务教育学校办学标准文件", "学校达标情况核查表"),
                      "县级人民政府制定义务教育学校办学标准，所有学校达到要求"),
     ArchivePointSpec("2.3", "2", "音乐、美术专用教室配备", ("各校音乐、美术专用教室统计表（含面积）", "功能室照片"),
-                     "每12个班级配备音乐、美术专用教室1间以上，音乐教室不小于96㎡，美术教室不小于90㎡"),
+                     f"每{CLASSES_PER_ART_ROOM}个班级配备音乐、美术专用教室1间以上，音乐教室不小于96㎡，美术教室不小于90㎡"),
     ArchivePointSpec("2.4", "2", "学校规模", ("各校在校生数统计表",),
-                     "小学、初中规模不超过2000人，九年一贯制、十二年一贯制学校义务教育阶段不超过2500人"),
+                     f"小学、初中规模不超过{SINGLE_STAGE_SCHOOL_SIZE_LIMIT}人，九年一贯制、十二年一贯制学校义务教育阶段"
+                     f"不超过{THROUGH_SCHOOL_SIZE_LIMIT}人"),
     ArchivePointSpec("2.5", "2", "班额", ("全县班级学生数统计表", "消除大班额工作方案"),
-                     "小学、初中所有班级学生数分别不超过45人、50人"),
+                     f"小学、初中所有班级学生数分别不超过{CLASS_SIZE_STANDARD['primary']}人、"
+                     f"{CLASS_SIZE_STANDARD['junior']}人"),
     ArchivePointSpec("2.6", "2", "小规模学校公用经费", ("公用经费拨付文件", "不足100人学校名单及拨付明细"),
                      "不足100名学生的村小学和教学点按100名学生核定公用经费"),
     ArchivePointSpec("2.7", "2", "特殊教育生均公用经费", ("特殊教育经费拨付文件及明细",),
