@@ -482,6 +482,9 @@ def trends(user, county, *, today: date, township: str = "", urban_rural: str = 
 # --- home page ----------------------------------------------------------------------------------
 
 def _stat(label: str, value, *, note: str = "", css: str = "", url: str = "") -> dict:
+    # Counts print grouped, as on the dashboard and in the dossier (12,345).
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = numbers.count(value)
     return {"label": label, "value": value, "note": note, "css": css, "url": url}
 
 
