@@ -67,7 +67,7 @@ from .units import (
 # assessments keyed by input_fingerprint are recomputed instead of reused.
 # 2: gap plans add to the whole multi-stage school; 3: verdict / missing (incomplete county
 # items no longer pass).
-ENGINE_VERSION = "3"
+ENGINE_VERSION = "4"  # 4: reason texts print figures through domain.numbers (grouped counts)
 
 
 def _fmt_threshold(limit: float) -> str:
@@ -416,7 +416,8 @@ def assess_units(
     if size_rows and rs.enforce_school_size:
         passed = False
         reasons.extend(
-            f"{r['name']}（{r['code']}）义务教育在校生 {r['students']} 人，超过 {r['limit']} 人"
+            f"{r['name']}（{r['code']}）义务教育在校生 {numbers.count(r['students'])} 人，"
+            f"超过 {numbers.count(r['limit'])} 人"
             for r in size_rows
         )
     failing_rooms = [r for r in rooms if not r["passed"]]

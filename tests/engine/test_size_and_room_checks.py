@@ -101,7 +101,7 @@ def county_with_big_classes(ruleset_key):
 def test_quality_2017_fails_on_any_class_over_the_standard_and_on_school_size():
     result = county_with_big_classes("quality-2017")
     assert "小学 有 3 个班超过 45 人" in result["reasons"]
-    assert "城关小学（1）义务教育在校生 2100 人，超过 2000 人" in result["reasons"]
+    assert "城关小学（1）义务教育在校生 2,100 人，超过 2,000 人" in result["reasons"]
     assert result["passed"] is False
     assert result["stages"]["primary"]["classes"] == {
         "total": 43,
