@@ -8,7 +8,7 @@ class DropoutControlConfig(AppConfig):
 
     def ready(self):
         from dropout_control import demo
-        from schools.signals import demo_seeded
+        from balance_inspect.signals import demo_seeded
 
         demo_seeded.connect(demo.seed_dropout_demo, dispatch_uid="dropout_control.demo")
         checks.register(check_retention_formula, checks.Tags.compatibility)

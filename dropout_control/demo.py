@@ -1,4 +1,4 @@
-"""Demo rows for `manage.py seed_demo` (receiver of schools.signals.demo_seeded).
+"""Demo rows for `manage.py seed_demo` (receiver of balance_inspect.signals.demo_seeded).
 
 26 cases spread over the townships in every state of the workflow (some overdue, one close
 request waiting for review), with their timelines, persuasion logs, notices and responsible

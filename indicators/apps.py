@@ -6,7 +6,7 @@ class IndicatorsConfig(AppConfig):
     verbose_name = "指标评估"
 
     def ready(self):
-        from schools.signals import demo_seeded
+        from balance_inspect.signals import demo_seeded
 
         from .demo import seed_indicators
 

@@ -11,15 +11,15 @@ itself and are not in this catalogue. Junior retention (初中三年巩固率) i
 
 Providers
 ---------
-``COUNTY_ITEM_PROVIDERS`` is a list that other apps append to from their ``AppConfig.ready()``::
+Other apps fill items through the signal ``balance_inspect.signals.county_items_requested``
+(connected in their ``AppConfig.ready()`` from ``<app>/receivers.py``)::
 
-    from indicators.county_items import COUNTY_ITEM_PROVIDERS
-    COUNTY_ITEM_PROVIDERS.append(my_provider)
+    county_items_requested.connect(receivers.county_items, dispatch_uid="myapp.county_items")
 
-A provider is ``callable(county, year) -> list[dict]`` (``county`` a ``schools.County``, ``year``
-the school year's starting year). Each dict:
+A receiver is called as ``receiver(sender, county=county, year=year)`` (``county`` a
+``schools.County``, ``year`` the school year's starting year) and returns a list of dicts, each:
 
-- ``key`` (str, required): a catalogue key (see ``CATALOGUE``; e.g. workforce fills
+- ``key`` (str, required): a catalogue key (see ``CATALOGUE``; workforce fills
   ``teacher_exchange``, ``backbone_exchange``, ``teacher_training``, ``teacher_certificates``;
   surveys fills ``social_recognition``; dropout_control fills ``junior_retention``). Keys that are
   not in the scheme being assessed are ignored for that scheme.
@@ -27,26 +27,28 @@ the school year's starting year). Each dict:
   only names the provider's own wording in the detail when it differs).
 - ``passed`` (True / False / None, required): None means "no data yet": not a failure, but the
   verdict stays incomplete (未完成) and lists the item under ``missing`` until data arrive.
+- ``value`` (number, optional): the measured figure in the catalogue unit (88.25 for 88.25 %),
+  stored in the row so that every page reads the figure from the same place.
+- ``value_text`` (str, optional): the figure as the providing app prints it ("88.25%"); the
+  row shows it, so the assessment prints what the app's own pages print.
 - ``detail`` (str, optional): the figures behind the verdict, e.g. "交流 12 人 / 符合条件 98 人 = 12.2%".
 - ``evidence`` (list of str, optional): short descriptions of where the proof is (page names, files).
 
-Provider items take precedence over entered values for the same key ("entered values override
-nothing from providers"): the form still stores what staff type, but the verdict uses the
-provider's. Two providers giving the same key are combined: any False fails, else any None is
-"no data", else passed. A provider that raises makes the assessment fail with its message: a
-broken provider must be fixed, not silently skipped.
+A receiver that has nothing to say (e.g. no survey of that year) returns an empty list: the
+entered value, if any, then counts. Provider items take precedence over entered values for the
+same key: the form still stores what staff type, but the verdict uses the provider's. Two
+providers giving the same key are combined: any False fails, else any None is "no data", else
+passed. The signal is sent with ``send()``: a receiver that raises makes the assessment fail with
+its message — a broken provider must be fixed, not silently skipped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from domain import numbers
-
-# Appended to by other apps' AppConfig.ready(); see the module docstring for the contract.
-COUNTY_ITEM_PROVIDERS: list[Callable] = []
 
 BASIC = "basic-2012"
 QUALITY = "quality-2017"
@@ -218,20 +220,29 @@ def _check_provided(item: Mapping, provider_name: str) -> None:
         raise ValueError(f"自动项目提供方 {provider_name} 的项目缺少字段：{'、'.join(missing)}")
     if item["passed"] not in (True, False, None):
         raise ValueError(f"自动项目提供方 {provider_name} 的项目 {item['key']} 的 passed 须为 True/False/None")
+    value = item.get("value")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float | Decimal)):
+        raise ValueError(f"自动项目提供方 {provider_name} 的项目 {item['key']} 的 value 须为数字")
 
 
-def collect_provided(providers: Iterable[Callable], county, year: int) -> list[dict]:
-    """Call every provider and return their items, validated (ValueError in Chinese on a bad one)."""
+def collect_provided(responses: Iterable[tuple[str, Iterable[Mapping] | None]]) -> list[dict]:
+    """The items of every provider, validated (ValueError in Chinese on a bad one).
+
+    ``responses``: (provider name, its items) pairs, e.g. from ``county_items_requested.send()``
+    with each receiver replaced by its name.
+    """
     out: list[dict] = []
-    for provider in providers:
-        name = getattr(provider, "__qualname__", repr(provider))
-        for item in provider(county, year) or ():
+    for name, items in responses:
+        for item in items or ():
             _check_provided(item, name)
+            value = item.get("value")
             out.append(
                 {
                     "key": str(item["key"]),
                     "label": str(item["label"]),
                     "passed": item["passed"],
+                    "value": None if value is None else float(value),
+                    "value_text": str(item.get("value_text") or ""),
                     "detail": str(item.get("detail") or ""),
                     "evidence": [str(e) for e in item.get("evidence") or ()],
                     "provider": name,
@@ -240,19 +251,22 @@ def collect_provided(providers: Iterable[Callable], county, year: int) -> list[d
     return out
 
 
-def _combine(items: Sequence[dict]) -> tuple[bool | None, str, list[str]]:
+def _combine(items: Sequence[dict]) -> tuple[bool | None, float | None, str, str, list[str]]:
     verdicts = [i["passed"] for i in items]
     passed = False if False in verdicts else None if None in verdicts else True
+    # A figure is the item's only when one provider measured it; two figures would be two items.
+    values = [i for i in items if i["value"] is not None]
+    value, value_text = (values[0]["value"], values[0]["value_text"]) if len(values) == 1 else (None, "")
     detail = "；".join(i["detail"] for i in items if i["detail"])
     evidence = [e for i in items for e in i["evidence"]]
-    return passed, detail, evidence
+    return passed, value, value_text, detail, evidence
 
 
 def merge_items(scheme: str, entered: Mapping[str, Entered], provided: Sequence[dict]) -> list[dict]:
     """The county items of ``scheme`` as stored rows, in catalogue order.
 
     Row: ``key, label, part, part_label, threshold_text, source`` ("provider" / "entered" / "none"),
-    ``value`` (float or None; entered items only), ``value_text``, ``passed`` (True/False/None),
+    ``value`` (float or None: the entered value, or the figure a provider measured), ``value_text``, ``passed`` (True/False/None),
     ``detail`` (what the engine prints after "未达标："), ``note``, ``evidence`` (list of str).
     """
     by_key: dict[str, list[dict]] = {}
@@ -268,8 +282,10 @@ def merge_items(scheme: str, entered: Mapping[str, Entered], provided: Sequence[
             "threshold_text": spec.threshold_text,
         }
         if spec.key in by_key:
-            passed, detail, evidence = _combine(by_key[spec.key])
-            row.update(source="provider", value=None, value_text=detail or "自动提供", passed=passed,
+            passed, value, shown, detail, evidence = _combine(by_key[spec.key])
+            if value is not None and not shown:
+                shown = value_text(spec, value)
+            row.update(source="provider", value=value, value_text=shown or detail or "自动提供", passed=passed,
                        detail=detail or f"要求 {spec.threshold_text}", note="", evidence=evidence)
         elif spec.key in entered and entered[spec.key].value is not None and spec.entry:
             e = entered[spec.key]

@@ -1,6 +1,6 @@
 """Demo rows of the indicators app: a few county items and finished assessments of both schemes.
 
-Connected to schools.signals.demo_seeded in IndicatorsConfig.ready(). Runs the computation in
+Connected to balance_inspect.signals.demo_seeded in IndicatorsConfig.ready(). Runs the computation in
 this process (no broker) right after the seed commits, so a freshly seeded demo opens on real
 results.
 """

@@ -19,12 +19,13 @@ from accounts.access import require_writer
 from accounts.models import AuditEntry
 from accounts.services import audit_record, diff, model_snapshot
 from balance_inspect.jobs import JobStatus, enqueue, job_claim, job_fail_dead, job_finish, job_progress
+from balance_inspect.signals import county_items_requested, receiver_name
 from balance_inspect.uploads import validate_upload
 from domain.schemes import SCHEMES, TARGET_NAMES
 from domain.vocabulary import BAND_LABELS, CLASS_SIZE_STANDARD, SCHOOL_SIZE_LIMITS, STAGE_BY_LABEL, class_band
 from schools.models import County
 
-from .county_items import BY_KEY, COUNTY_ITEM_PROVIDERS, Entered, collect_provided, judge, merge_items
+from .county_items import BY_KEY, Entered, collect_provided, judge, merge_items
 from .engine import (
     CountyItem,
     EngineSettings,
@@ -44,13 +45,15 @@ log = logging.getLogger(__name__)
 # --- county items -------------------------------------------------------------------------------
 
 def county_item_rows(county, year: int, scheme: str) -> list[dict]:
-    """The county items of ``scheme`` for ``county``/``year``: entered values merged with provider
-    items (see indicators.county_items.merge_items for the row shape)."""
+    """The county items of ``scheme`` for ``county``/``year``: entered values merged with the items
+    the other apps send back on ``county_items_requested`` (see indicators.county_items for the
+    contract and merge_items for the row shape). A receiver that raises fails the caller."""
     entered = {}
     for value in CountyItemValue.objects.filter(county=county, year=year).prefetch_related("evidence"):
         names = tuple(e.original_name for e in value.evidence.all())
         entered[value.key] = Entered(value=value.value, note=value.note, evidence=names)
-    provided = collect_provided(COUNTY_ITEM_PROVIDERS, county, year)
+    responses = county_items_requested.send(sender=type(county), county=county, year=year)
+    provided = collect_provided((receiver_name(receiver), items) for receiver, items in responses)
     return merge_items(scheme, entered, provided)
 
 

@@ -7,6 +7,6 @@ class RectificationConfig(AppConfig):
 
     def ready(self):
         from rectification.demo import seed_rectification
-        from schools.signals import demo_seeded
+        from balance_inspect.signals import demo_seeded
 
         demo_seeded.connect(seed_rectification, dispatch_uid="rectification.demo")

@@ -77,7 +77,7 @@ FEEDBACK = (
 
 
 def seed_rectification(sender, *, county, users, year, rng, **kwargs):
-    """Receiver of schools.signals.demo_seeded; does nothing when the county already has a ledger."""
+    """Receiver of balance_inspect.signals.demo_seeded; does nothing when the county already has a ledger."""
     if RectificationItem.objects.filter(county=county).exists():
         return
     user = users.get(Role.BUREAU) or users.get("bureau") or User.objects.filter(county=county, role=Role.BUREAU).first()

@@ -1,4 +1,4 @@
-"""Readiness of a county for the inspection: pure rules and the provider registry.
+"""Readiness of a county for the inspection: pure rules and the contract of contributed rows.
 
 No Django imports: the board view (rectification.selectors.readiness_board) loads the facts and
 calls the functions here.
@@ -6,29 +6,29 @@ calls the functions here.
 Providers
 ---------
 Apps that rectification may not import (dropout control, surveys, workforce …) contribute rows
-to the readiness board by appending a callable to :data:`READINESS_PROVIDERS` in their
-``AppConfig.ready()``, preferably through :func:`register_provider`::
+to the readiness board through the signal ``balance_inspect.signals.readiness_requested``,
+connected in their ``AppConfig.ready()`` from ``<app>/receivers.py``::
 
-    from rectification.readiness import register_provider
-    register_provider(county_readiness_rows)
+    readiness_requested.connect(receivers.readiness_rows, dispatch_uid="myapp.readiness")
 
-The contract of a provider:
+The contract of a receiver:
 
-- called as ``provider(county, year)`` with a ``schools.models.County`` instance and the school
-  year (starting year, e.g. 2025) the board shows;
+- called as ``receiver(sender, county=county, year=year)`` with a ``schools.models.County``
+  instance and the school year (starting year, e.g. 2025) the board shows;
 - returns a list (possibly empty) of mappings with the keys
   ``area`` (str, e.g. "控辍保学"), ``item`` (str), ``status`` (``"pass"`` | ``"at_risk"`` |
   ``"fail"``), and optionally ``detail`` (str), ``owner`` (str), ``deadline`` (``datetime.date``
   or None);
 - does its own reads (already limited to the county it is given) and writes nothing.
 
-A row with another status or without ``area``/``item`` is shown as a failure of the provider
-instead of being dropped silently.
+The board sends the signal with ``send_robust()``: a receiver that raises is shown as a failing
+row naming it, and a row with another status or without ``area``/``item`` is shown as a failure
+of the provider instead of being dropped silently.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -44,17 +44,6 @@ STATUS_RANK: Mapping[str, int] = {FAIL: 0, AT_RISK: 1, PASS: 2}
 # Within this many days of the inspection an incomplete archive folder no longer is "at risk"
 # but failing: it matches the T-20 archive task of the default backward plan.
 ARCHIVE_FAIL_WITHIN_DAYS = 20
-
-Provider = Callable[[Any, int], list[Mapping[str, Any]]]
-READINESS_PROVIDERS: list[Provider] = []
-
-
-def register_provider(provider: Provider) -> Provider:
-    """Append ``provider`` once (AppConfig.ready may run more than once in tests); returns it."""
-    if provider not in READINESS_PROVIDERS:
-        READINESS_PROVIDERS.append(provider)
-    return provider
-
 
 @dataclass(frozen=True)
 class ReadinessRow:
@@ -86,6 +75,15 @@ def row_from_mapping(data: Mapping[str, Any], *, source: str) -> ReadinessRow:
                             detail=f"数据来源 {source} 返回的行不符合约定：{dict(data)!r}"[:300])
     return ReadinessRow(area=area, item=item, status=status, detail=str(data.get("detail") or ""),
                         owner=str(data.get("owner") or ""), deadline=deadline)
+
+
+def provided_rows(source: str, response: Any) -> list[ReadinessRow]:
+    """The rows of one receiver's response to ``readiness_requested.send_robust()``: its rows
+    checked against the contract, or one failing row naming it when it raised."""
+    if isinstance(response, Exception):
+        return [ReadinessRow(area="数据来源", item=source, status=FAIL,
+                             detail=f"读取失败：{response.__class__.__name__}：{str(response)[:200]}")]
+    return [row_from_mapping(r, source=source) for r in response or ()]
 
 
 def worst(statuses: Iterable[str]) -> str | None:

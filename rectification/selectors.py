@@ -8,7 +8,6 @@ have already resolved the user's county through the access layer.
 
 from __future__ import annotations
 
-import logging
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -18,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.access import get_scoped_or_404, scope
+from balance_inspect.signals import readiness_requested, receiver_name
 from indicators.engine.rules import RULESETS
 from indicators.selectors import STALE_TEXT, current_assessment
 from indicators.verdict import missing_labels, verdict_key
@@ -34,8 +34,6 @@ from rectification.models import (
     RectificationItem,
     TaskStatus,
 )
-
-log = logging.getLogger(__name__)
 
 _COUNTY_ONLY = {"county": "county", "township": None, "school": None}
 
@@ -277,7 +275,8 @@ def readiness_board(county, *, today: date) -> dict:
     Rows: coefficients, per-school rule, class/school size, rooms and county items from the county's
     current assessment (indicators.selectors.current_assessment: the target scheme only, so a
     comparison run of the other scheme never changes the board; a stale one is marked, an
-    incomplete verdict lists what is missing); rows of READINESS_PROVIDERS; open rectification items; prep tasks;
+    incomplete verdict lists what is missing); rows the other apps send back on
+    balance_inspect.signals.readiness_requested; open rectification items; prep tasks;
     archive folders. Returns {rows (worst first), counts, days_left, inspection_date, assessment, current, year,
     archive, summary}.
     """
@@ -319,16 +318,9 @@ def readiness_board(county, *, today: date) -> dict:
                 url=reverse("rectification:detail", args=[linked.pk]) if linked else "",
             ))
 
-    for provider in readiness.READINESS_PROVIDERS:
-        name = getattr(provider, "__qualname__", repr(provider))
-        try:
-            provided = provider(county, year)
-        except Exception as exc:  # a broken provider must show on the board, not take it down
-            log.exception("readiness provider %s failed", name)
-            rows.append(readiness.ReadinessRow(area="数据来源", item=name, status=readiness.FAIL,
-                                               detail=f"读取失败：{exc.__class__.__name__}"))
-            continue
-        rows.extend(readiness.row_from_mapping(r, source=name) for r in provided or [])
+    # send_robust: a receiver that raises becomes a failing row (Django logs its traceback).
+    for receiver, response in readiness_requested.send_robust(sender=type(county), county=county, year=year):
+        rows.extend(readiness.provided_rows(receiver_name(receiver), response))
 
     for item in open_items:
         status = readiness.item_status(status=item.status, deadline=item.deadline,

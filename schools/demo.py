@@ -34,7 +34,7 @@ from schools.models import (
     Teacher,
     Township,
 )
-from schools.signals import demo_seeded
+from balance_inspect.signals import demo_seeded
 
 SEED = 2025
 DEMO_COUNTY_CODE = "130123"

@@ -29,7 +29,7 @@ COMMENTS = [
 
 
 def seed_surveys(sender, *, county, users, year, rng, **kwargs):
-    """Receiver of schools.signals.demo_seeded (connected in SurveysConfig.ready)."""
+    """Receiver of balance_inspect.signals.demo_seeded (connected in SurveysConfig.ready)."""
     if Survey.objects.filter(county=county).exists():
         return
     bureau = users.get("bureau") or users.get("admin")

@@ -1,4 +1,4 @@
-"""Demo workforce records for the demo county (receiver of schools.signals.demo_seeded).
+"""Demo workforce records for the demo county (receiver of balance_inspect.signals.demo_seeded).
 
 Adds, for the three school years before and including `year`: approved posts per public school,
 exchange records out of urban and town schools, five years of training hours and the teacher

@@ -705,8 +705,18 @@ def county_exchange(schools: Iterable[SchoolFacts], roster: Iterable[TeacherFact
 
 # --- training and certificates -------------------------------------------------------------------
 
+def counts_for_certificates(teacher: TeacherFacts) -> bool:
+    """Whether a roster row counts in 持证上岗率: the standard counts 专任教师 in post (the
+    roster of the year is who is in post), not 教辅 or administrative staff, who need no
+    teacher's certificate (domain.md §2.2, §5)."""
+    return teacher.full_time
+
+
 @dataclass(frozen=True)
 class SchoolTraining:
+    """Training of every teacher on the roster; certificates of its 专任教师 only
+    (:func:`counts_for_certificates`): ``certified + uncertified + cert_unknown == full_time``."""
+
     school: SchoolFacts
     teachers: int
     complete: int
@@ -714,6 +724,7 @@ class SchoolTraining:
     uncertified: int
     cert_unknown: int
     incomplete: tuple[TeacherFacts, ...]  # below the hours, least hours first
+    full_time: int = 0  # 专任教师 in post: the denominator of 持证上岗率
 
     @property
     def completion_rate(self) -> Fraction | None:
@@ -721,7 +732,7 @@ class SchoolTraining:
 
     @property
     def certified_rate(self) -> Fraction | None:
-        return ratio(self.certified, self.teachers)
+        return ratio(self.certified, self.full_time)
 
 
 @dataclass(frozen=True)
@@ -741,6 +752,10 @@ class CountyTraining:
         return self.teachers - self.complete
 
     @property
+    def full_time(self) -> int:
+        return sum(s.full_time for s in self.schools)
+
+    @property
     def certified(self) -> int:
         return sum(s.certified for s in self.schools)
 
@@ -758,19 +773,20 @@ class CountyTraining:
 
     @property
     def certified_rate(self) -> Fraction | None:
-        return ratio(self.certified, self.teachers)
+        return ratio(self.certified, self.full_time)
 
 
 def school_training(school: SchoolFacts, roster: Iterable[TeacherFacts]) -> SchoolTraining:
     teachers = list(roster)
     incomplete = sorted((t for t in teachers if t.training_hours < TRAINING_HOURS),
                         key=lambda t: (t.training_hours, t.staff_no))
+    holders = [t for t in teachers if counts_for_certificates(t)]
     return SchoolTraining(
         school=school, teachers=len(teachers), complete=len(teachers) - len(incomplete),
-        certified=sum(1 for t in teachers if t.certified is True),
-        uncertified=sum(1 for t in teachers if t.certified is False),
-        cert_unknown=sum(1 for t in teachers if t.certified is None),
-        incomplete=tuple(incomplete),
+        certified=sum(1 for t in holders if t.certified is True),
+        uncertified=sum(1 for t in holders if t.certified is False),
+        cert_unknown=sum(1 for t in holders if t.certified is None),
+        incomplete=tuple(incomplete), full_time=len(holders),
     )
 
 

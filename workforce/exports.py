@@ -91,12 +91,15 @@ def _exchange(wf) -> Sheet:
 def _training(wf) -> Sheet:
     tr = wf.training
     rows = [[r.school.code, r.school.name, r.teachers, r.complete, _flag(_rate(r.completion_rate, 1), r.complete < r.teachers),
-             r.certified, r.uncertified, r.cert_unknown, _flag(_rate(r.certified_rate, 1), r.certified < r.teachers)]
+             r.full_time, r.certified, r.uncertified, r.cert_unknown,
+             _flag(_rate(r.certified_rate, 1), r.certified < r.full_time)]
             for r in tr.schools]
-    rows.append(["全县", "", tr.teachers, tr.complete, _rate(tr.completion_rate, 1), tr.certified, tr.uncertified,
-                 tr.cert_unknown, _rate(tr.certified_rate, 1)])
+    rows.append(["全县", "", tr.teachers, tr.complete, _rate(tr.completion_rate, 1), tr.full_time, tr.certified,
+                 tr.uncertified, tr.cert_unknown, _rate(tr.certified_rate, 1)])
+    # 持证 counts 专任教师 in post only (workforce.engine.counts_for_certificates).
     return Sheet("培训与持证", ["学校标识码", "学校名称", "教师数", f"{wf.window_label}学年满360学时", "完成率",
-                           "持证", "未持证", "未填报", "持证率"], rows, widths=[13, 22, 8, 22, 11, 8, 8, 8, 11])
+                           "专任教师", "持证", "未持证", "未填报", "持证率"], rows,
+                 widths=[13, 22, 8, 22, 11, 9, 8, 8, 8, 11])
 
 
 def template_sheets(template, allowed_values, required_label) -> list[Sheet]:

@@ -5,8 +5,8 @@ Entry points for other apps (they pass the county they already work for):
 
 - ``guarantee_items(county, year)`` — the assessment's government-guarantee items;
 - ``county_items(county, year)`` — the same numbers under the assessment catalogue's keys
-  (registered as a provider with indicators.county_items);
-- ``readiness_rows(county, year)`` — rows of the readiness board (rectification.readiness);
+  (sent to the assessment by workforce.receivers);
+- ``readiness_rows(county, year)`` — rows of the readiness board (sent by workforce.receivers);
 - ``staffing_summary(county, year)`` — by stage and subject, for the dossier and dashboard.
 
 Views use ``county_workforce`` / ``school_workforce`` after the access check (accounts.access).
@@ -351,17 +351,19 @@ def _training_item(wf: Workforce) -> dict:
 def _certificate_item(wf: Workforce) -> dict:
     tr = wf.training
     evidence = f"{wf.window_label}学年教师资格证填报 {wf.facts.certificate_records} 条（师资 › 培训与持证）"
-    label = "教师持证上岗率 100%"
-    if tr.teachers == 0:
-        return _item("certified_teachers", label, None, 1.0, None, f"{wf.year_label}教师花名册为空", evidence)
+    label = "专任教师持证上岗率 100%"
+    if tr.full_time == 0:
+        return _item("certified_teachers", label, None, 1.0, None, f"{wf.year_label}教师花名册中没有在岗专任教师",
+                     evidence)
     if wf.facts.certificate_records == 0:
         return _item("certified_teachers", label, None, 1.0, None, "尚未导入教师资格证情况", evidence)
-    detail = f"持证 {tr.certified} 人 / 教师 {tr.teachers} 人 = {numbers.pct_against(tr.certified_rate, 1)}（要求 100%）"
+    detail = (f"持证 {tr.certified} 人 / 在岗专任教师 {tr.full_time} 人 = {numbers.pct_against(tr.certified_rate, 1)}"
+              f"（要求 100%；非专任的 {tr.teachers - tr.full_time} 人不计）")
     if tr.uncertified:
         detail += f"；未持证 {tr.uncertified} 人"
     if tr.cert_unknown:
         detail += f"；未填报 {tr.cert_unknown} 人（不计为持证）"
-    return _item("certified_teachers", label, tr.certified_rate, 1.0, tr.certified == tr.teachers,
+    return _item("certified_teachers", label, tr.certified_rate, 1.0, tr.certified == tr.full_time,
                  detail, evidence)
 
 

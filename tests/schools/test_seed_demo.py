@@ -12,7 +12,7 @@ from accounts.models import AuditEntry, Role, User
 from schools.demo import DEMO_PASSWORD, SEED, seed_demo_county
 from schools.idcard import is_valid_id_number
 from schools.models import County, ImportRecord, School, SchoolClass, SchoolConditions, Teacher
-from schools.signals import demo_seeded
+from balance_inspect.signals import demo_seeded
 from tests.factories import UserFactory
 from tests.schools.conftest import TODAY
 

@@ -2,7 +2,7 @@
 
 import random
 
-from schools.signals import demo_seeded
+from balance_inspect.signals import demo_seeded
 from surveys.demo import seed_surveys
 from surveys.models import Invitation, Response, Survey
 from surveys.selectors import county_recognition, survey_results

@@ -127,7 +127,7 @@ def test_a_nine_year_school_counts_both_stages(county, township_a):
 
 
 def test_demo_receiver_is_connected_to_seed_demo():
-    from schools.signals import demo_seeded
+    from balance_inspect.signals import demo_seeded
 
     assert "workforce.demo.seed_workforce" in [key[0] for key, *_ in demo_seeded.receivers]
 
