@@ -30,7 +30,7 @@ from accounts.access import user_county
 from accounts.models import Role
 from domain import numbers
 from domain.vocabulary import FULL_TIME
-from dropout_control.selectors import case_summary
+from dropout_control.selectors import case_summary, county_retention
 from indicators.charts import cv_chart_svg
 from indicators.engine import RULESETS, STAGE_LABELS, STAGES, get_ruleset
 from indicators.selectors import STALE_TEXT, assessment_refs, assessments_visible_to, current_assessment
@@ -46,7 +46,7 @@ from schools.selectors import (
     schools_visible_to,
     teacher_kind_filter,
 )
-from surveys.selectors import county_recognition, surveys_visible_to
+from surveys.selectors import county_recognition
 from workforce.selectors import available_years, staffing_summary
 
 from . import figures as calc
@@ -54,7 +54,7 @@ from .charts import line_chart_svg
 
 # quality-2017 first: its per-school standards make it the scheme the schools table colours by.
 SCHEME_ORDER = ("quality-2017", "basic-2012")
-_CACHE_VERSION = "v4"  # v2: texts from domain.numbers; v3: current / comparison roles, honest verdict; v4: township order
+_CACHE_VERSION = "v5"  # v2: domain.numbers; v3: current / comparison roles, honest verdict; v4: township order; v5: retention
 # What is derived from a finished assessment never goes stale; the expiry only bounds the memory
 # that old assessments hold in the cache.
 DIGEST_SECONDS = 7 * 24 * 3600
@@ -191,12 +191,6 @@ def _archive(county) -> dict:
     }
 
 
-def _recognition(user, county) -> dict | None:
-    year = (surveys_visible_to(user).filter(county=county).exclude(status="draft")
-            .order_by("-year").values_list("year", flat=True).first())
-    return None if year is None else county_recognition(county, year)
-
-
 def _compute_county_figures(user, county, today: date) -> dict:
     refs = assessment_refs(user, county)
     current = current_assessment(county)
@@ -206,6 +200,9 @@ def _compute_county_figures(user, county, today: date) -> dict:
         .values_list("code", "name", "township__name", "urban_rural", "township__position", "township_id")
     }
     changed = [at for at in (_conditions_changed_at(user, county), *(r["finished_at"] for r in refs[:1])) if at]
+    # The school year of the current assessment (indicators.selectors.current_assessment), whose
+    # 社会认可度 and 巩固率 items the figures below must equal.
+    year = current.year
     return {
         "refs": refs,
         "latest": shown_refs(refs, current),
@@ -218,7 +215,10 @@ def _compute_county_figures(user, county, today: date) -> dict:
         "dropout": case_summary(user, county),
         "ledger": ledger_summary(county, today),
         "archive": _archive(county),
-        "recognition": _recognition(user, county),
+        # The functions that fill the assessment's county items, for the same year: the dashboard
+        # prints the figure the assessment judged (社会认可度, 初中三年巩固率).
+        "recognition": None if year is None else county_recognition(county, year),
+        "retention": None if year is None else county_retention(county, year),
         "data_as_of": max(changed) if changed else None,
     }
 
@@ -232,8 +232,9 @@ def county_figures(user, county, *, today: date) -> dict:
     (schools.selectors.county_school_summary), workforce (staffing of the latest year, None
     without data), dropout (dropout_control.selectors.case_summary), ledger
     (rectification.selectors.ledger_summary), archive (completeness as plain values),
-    recognition (surveys.selectors.county_recognition of the latest survey year, None without
-    a survey), data_as_of (latest change of the school conditions or the latest assessment).
+    recognition (surveys.selectors.county_recognition) and retention
+    (dropout_control.selectors.county_retention) of the current assessment's school year (None
+    without any data), data_as_of (latest change of the school conditions or the latest assessment).
     Readers of a county all see the whole county, so the figures are shared between them.
     """
     seconds = settings.DASHBOARD_CACHE_SECONDS
@@ -326,6 +327,7 @@ def overview(user, county, *, today: date, stage: str = "", township: str = "", 
         "ledger_statuses": [{"value": v, "label": label, "n": n} for v, (label, n) in ledger["by_status"].items()],
         "archive": fig["archive"],
         "recognition": fig["recognition"],
+        "retention": fig["retention"],
         "townships": fig["townships"],
         "filtered_by_area": by_area,
     }

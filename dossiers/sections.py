@@ -12,7 +12,7 @@ from django.db.models import Count, Q, Sum
 from accounts.access import county_reader
 from domain import numbers
 from domain import vocabulary as vocab
-from dropout_control.selectors import case_summary
+from dropout_control.selectors import case_summary, county_retention
 from indicators.charts import cv_chart_svg
 from indicators.engine import RULESETS
 from indicators.tables import value_digits
@@ -157,6 +157,8 @@ def feature_sections(county, year: int) -> dict:
     return {
         "staffing": staffing_summary(county, year),
         "dropout": case_summary(county_reader(county), county),
+        # The function that fills the assessment's 初中三年巩固率, for the dossier's year.
+        "retention": county_retention(county, year),
         "ledger": ledger(county),
         "archive": rectification_selectors.archive_completeness(county),
     }

@@ -7,10 +7,12 @@ class DropoutControlConfig(AppConfig):
     verbose_name = "控辍保学"
 
     def ready(self):
-        from dropout_control import demo
-        from balance_inspect.signals import demo_seeded
+        from balance_inspect.signals import county_items_requested, demo_seeded, readiness_requested
+        from dropout_control import demo, receivers
 
         demo_seeded.connect(demo.seed_dropout_demo, dispatch_uid="dropout_control.demo")
+        county_items_requested.connect(receivers.county_items, dispatch_uid="dropout_control.county_items")
+        readiness_requested.connect(receivers.readiness_rows, dispatch_uid="dropout_control.readiness")
         checks.register(check_retention_formula, checks.Tags.compatibility)
 
 

@@ -24,6 +24,7 @@ from accounts.access import (
     scope,
 )
 from accounts.models import Role
+from domain import numbers
 from dropout_control import retention, rules
 from dropout_control.models import (
     CaseEvent,
@@ -250,7 +251,10 @@ def case_summary(user, county) -> dict:
     """Counts without names or ID numbers, for dashboards and dossiers.
 
     {"total", "open", "returned", "overdue", "by_status": {label: n}, "by_reason": {label: n},
-     "by_township": [{"township", "total", "open", "returned", "overdue"}], "retention": {...}}
+     "by_township": [{"township", "total", "open", "returned", "overdue"}]}
+
+    The retention rates are not part of it: pages that show a school year's rate call
+    :func:`county_retention` for that year, as the assessment does.
     """
     qs = cases_visible_to(user).filter(county=county)
     overdue_ids = set(overdue_now(qs))
@@ -276,7 +280,6 @@ def case_summary(user, county) -> dict:
         "by_status": {label: by_status.get(value, 0) for value, label in CaseStatus.choices},
         "by_reason": {label: by_reason.get(value, 0) for value, label in Reason.choices},
         "by_township": sorted(townships.values(), key=lambda t: t["township"]),
-        "retention": latest_retention(user, county),
     }
 
 
@@ -335,6 +338,46 @@ def latest_retention(user, county) -> dict:
     rates = retention.rates_for(county_years, max(years), formula)
     return {"year": rates.year, "nine_year": rates.nine_year, "junior": rates.junior, "formula": formula,
             "formula_label": label, "target": retention.JUNIOR_TARGET}
+
+
+def county_retention(county, year: int) -> dict:
+    """初中三年巩固率 (and the nine-year rate) of the whole county for school year ``year``: the one
+    figure the assessment item ``junior_retention`` (dropout_control.receivers), the dashboard and
+    the dossier print, so they cannot disagree.
+
+    School year Y (Y—Y+1) is judged on the junior cohort that graduated in the summer of Y — the
+    latest one its statistics know — i.e. calendar year Y of dropout_control.retention:
+    graduates of Y ÷ (grade-7 entrants of Y−3 + transfers in − transfers out − deaths), or
+    ÷ entrants only, by settings.RETENTION_FORMULA (domain.md §7). No graduates entered for Y
+    or no entrants for Y−3 is "no data": ``junior`` and ``passed`` None, never a failure.
+
+    Keys: ``year`` (graduation year = school year), ``junior``, ``nine_year`` (fractions or
+    None), ``junior_text``, ``nine_year_text`` (domain.numbers, consistent with the verdict),
+    ``graduates``, ``grade7_entrants``, ``denominator``, ``formula``, ``formula_label``,
+    ``target``, ``passed`` (True/False/None) and ``detail`` (the figures, in Chinese).
+    """
+    formula = retention_formula()
+    county_years, _ = _cohort_years(CohortFigure.objects.filter(school__county=county))
+    rates = retention.rates_for(county_years, year, formula)
+    junior = rates.junior if rates.graduates else None
+    nine_year = rates.nine_year if rates.graduates else None
+    passed = None if junior is None else junior >= retention.JUNIOR_TARGET
+    junior_text = numbers.pct_against(junior, retention.JUNIOR_TARGET, passed=passed)
+    if junior is not None:
+        moves = "" if formula == retention.SIMPLE else " + 转入 − 转出 − 死亡"
+        detail = (f"{year} 年初中毕业生 {rates.graduates} 人 ÷ {year - 3} 年初一入学{moves} {rates.junior_denominator} 人"
+                  f" = {junior_text}（要求 ≥ {numbers.line(retention.JUNIOR_TARGET * 100)}%）")
+    elif not rates.graduates:
+        detail = f"尚未填报 {year} 年初中毕业生数（控辍保学 › 巩固率）"
+    else:
+        detail = f"尚未填报 {year - 3} 年初一入学人数（控辍保学 › 巩固率）"
+    return {
+        "year": year, "junior": junior, "nine_year": nine_year, "junior_text": junior_text,
+        "nine_year_text": numbers.pct(nine_year), "graduates": rates.graduates,
+        "grade7_entrants": rates.grade7_entrants, "denominator": rates.junior_denominator, "formula": formula,
+        "formula_label": retention.FORMULA_LABELS[formula], "target": retention.JUNIOR_TARGET, "passed": passed,
+        "detail": detail,
+    }
 
 
 def cohort_rows(user, county, year: int) -> QuerySet:

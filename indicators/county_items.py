@@ -255,8 +255,8 @@ def _combine(items: Sequence[dict]) -> tuple[bool | None, float | None, str, str
     verdicts = [i["passed"] for i in items]
     passed = False if False in verdicts else None if None in verdicts else True
     # A figure is the item's only when one provider measured it; two figures would be two items.
-    values = [i for i in items if i["value"] is not None]
-    value, value_text = (values[0]["value"], values[0]["value_text"]) if len(values) == 1 else (None, "")
+    values = [i for i in items if i.get("value") is not None]
+    value, value_text = (values[0]["value"], values[0].get("value_text") or "") if len(values) == 1 else (None, "")
     detail = "；".join(i["detail"] for i in items if i["detail"])
     evidence = [e for i in items for e in i["evidence"]]
     return passed, value, value_text, detail, evidence

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 
 from accounts.models import Role, User
+from balance_inspect.signals import demo_seeded
 from schools.idcard import id_check_digit
 from schools.models import (
     County,
@@ -34,7 +35,6 @@ from schools.models import (
     Teacher,
     Township,
 )
-from balance_inspect.signals import demo_seeded
 
 SEED = 2025
 DEMO_COUNTY_CODE = "130123"

@@ -7,8 +7,7 @@ class WorkforceConfig(AppConfig):
 
     def ready(self):
         from balance_inspect.signals import county_items_requested, demo_seeded, readiness_requested
-        from workforce import checks  # noqa: F401 - registers the settings check
-        from workforce import receivers
+        from workforce import checks, receivers  # noqa: F401 - checks registers the settings check
         from workforce.demo import seed_workforce
 
         demo_seeded.connect(seed_workforce, dispatch_uid="workforce.demo.seed_workforce")

@@ -115,14 +115,14 @@ def basic(county_data, bureau):
 
 @pytest.fixture(autouse=True)
 def no_item_providers():
-    """Other apps register county-item providers at start-up; these tests pin their own (none by
-    default), so a provider of another app cannot change a verdict asserted here."""
-    from indicators.county_items import COUNTY_ITEM_PROVIDERS
+    """Other apps connect county-item receivers at start-up; these tests pin their own (none by
+    default, ``no_item_providers.connect(fn)`` adds one), so an item of another app cannot change
+    a verdict asserted here."""
+    from balance_inspect.signals import county_items_requested
+    from tests.signals import only_receivers
 
-    saved = list(COUNTY_ITEM_PROVIDERS)
-    COUNTY_ITEM_PROVIDERS.clear()
-    yield COUNTY_ITEM_PROVIDERS
-    COUNTY_ITEM_PROVIDERS[:] = saved
+    with only_receivers(county_items_requested) as signal:
+        yield signal
 
 
 

@@ -97,11 +97,11 @@ def test_a_veto_entered_as_yes_fails_quality_2017(county_data, bureau, login):
 
 
 def test_provider_items_enter_the_verdict(county_data, no_item_providers):
-    def workforce(county, year):
+    def workforce(sender, *, county, year, **kwargs):
         return [{"key": "teacher_exchange", "label": "教师交流轮岗比例", "passed": False,
                  "detail": "交流 5 人 / 符合条件 98 人 = 5.1%", "evidence": ["交流名单"]}]
 
-    no_item_providers.append(workforce)
+    no_item_providers.connect(workforce, weak=False)
     result = compute_assessment_result(county_data.county, 2025, "quality-2017")
     assert ("县域内义务教育学校教师交流轮岗比例（占符合条件教师） 未达标：交流 5 人 / 符合条件 98 人 = 5.1%"
             in result["reasons"])

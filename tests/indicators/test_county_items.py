@@ -121,12 +121,20 @@ def test_entered_value_of_a_data_item_is_not_used():
 
 
 def test_collect_provided_validates_the_contract():
-    def good(county, year):
-        return [{"key": "social_recognition", "label": "社会认可度", "passed": None}]
+    good = [{"key": "social_recognition", "label": "社会认可度", "passed": None}]
+    bad = [{"key": "social_recognition", "passed": "yes", "label": "x"}]
+    not_a_number = [{"key": "junior_retention", "label": "巩固率", "passed": True, "value": "96%"}]
 
-    def bad(county, year):
-        return [{"key": "social_recognition", "passed": "yes", "label": "x"}]
-
-    assert collect_provided([good], None, 2025)[0]["evidence"] == []
+    assert collect_provided([("good", good)])[0]["evidence"] == []
     with pytest.raises(ValueError, match="passed 须为"):
-        collect_provided([bad], None, 2025)
+        collect_provided([("bad", bad)])
+    with pytest.raises(ValueError, match="value 须为数字"):
+        collect_provided([("text", not_a_number)])
+
+
+def test_a_provider_figure_is_the_rows_value_and_text():
+    provided = collect_provided([("surveys", [{
+        "key": "social_recognition", "label": "社会认可度", "passed": True, "value": 88.25, "value_text": "88.25%",
+        "detail": "满意度 88.25%"}])])
+    row = next(r for r in merge_items("quality-2017", {}, provided) if r["key"] == "social_recognition")
+    assert (row["value"], row["value_text"], row["detail"]) == (88.25, "88.25%", "满意度 88.25%")

@@ -5,8 +5,10 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from rectification import readiness, selectors, services
+from balance_inspect.signals import readiness_requested
+from rectification import selectors, services
 from rectification.models import ArchivePoint
+from tests.signals import only_receivers
 
 pytestmark = pytest.mark.django_db
 
@@ -62,14 +64,13 @@ def rows_by_item(board):
 def provider():
     calls = []
 
-    def dropout_rows(county, year):
+    def dropout_rows(sender, *, county, year, **kwargs):
         calls.append((county.code, year))
         return [{"area": "控辍保学", "item": "辍学个案", "status": "at_risk", "detail": "在办 2 件", "owner": "基教股",
                  "deadline": date(2025, 5, 20)}]
 
-    readiness.register_provider(dropout_rows)
-    yield calls
-    readiness.READINESS_PROVIDERS.remove(dropout_rows)
+    with only_receivers(readiness_requested, dropout_rows):
+        yield calls
 
 
 def test_the_board_combines_assessment_items_tasks_archive_and_providers(make_assessment, make_item, bureau, county,
@@ -115,16 +116,19 @@ def test_archive_folders_fail_close_to_the_inspection(bureau, county):
     assert rows_by_item(selectors.readiness_board(county, today=TODAY))["5 整改卷"].status == "fail"
 
 
-def test_a_broken_provider_shows_as_a_failure_instead_of_breaking_the_board(county):
-    def broken(county, year):
+def test_a_raising_readiness_receiver_shows_as_a_failing_row_and_the_others_still_count(county):
+    def broken(sender, **kwargs):
         raise RuntimeError("boom")
 
-    readiness.register_provider(broken)
-    try:
-        rows = [r for r in selectors.readiness_board(county, today=TODAY)["rows"] if r.area == "数据来源"]
-    finally:
-        readiness.READINESS_PROVIDERS.remove(broken)
-    assert len(rows) == 1 and rows[0].status == "fail" and "RuntimeError" in rows[0].detail
+    def fine(sender, **kwargs):
+        return [{"area": "控辍保学", "item": "辍学个案", "status": "pass"}]
+
+    with only_receivers(readiness_requested, broken, fine):
+        rows = selectors.readiness_board(county, today=TODAY)["rows"]
+    failed = [r for r in rows if r.area == "数据来源"]
+    assert len(failed) == 1 and failed[0].status == "fail" and "RuntimeError" in failed[0].detail
+    assert failed[0].item.endswith("broken")
+    assert any(r.item == "辍学个案" and r.status == "pass" for r in rows)
 
 
 def test_the_board_page_shows_the_countdown(make_assessment, bureau, county, login):

@@ -8,13 +8,12 @@ from rectification.readiness import (
     AT_RISK,
     FAIL,
     PASS,
-    READINESS_PROVIDERS,
     PointFacts,
     ReadinessRow,
     archive_status,
     completeness,
     item_status,
-    register_provider,
+    provided_rows,
     row_from_mapping,
     sort_rows,
     task_status,
@@ -116,13 +115,8 @@ def test_rows_are_sorted_worst_first_then_by_deadline():
     assert [r.area for r in sort_rows(rows)] == ["c", "b", "d", "a"]
 
 
-def test_a_provider_is_registered_once():
-    def provider(county, year):
-        return []
-
-    try:
-        register_provider(provider)
-        register_provider(provider)
-        assert READINESS_PROVIDERS.count(provider) == 1
-    finally:
-        READINESS_PROVIDERS.remove(provider)
+def test_a_raising_receiver_becomes_one_failing_row_naming_it():
+    rows = provided_rows("dropout_control.receivers.readiness_rows", RuntimeError("数据库连接中断"))
+    assert rows == [ReadinessRow(area="数据来源", item="dropout_control.receivers.readiness_rows", status=FAIL,
+                                 detail="读取失败：RuntimeError：数据库连接中断")]
+    assert provided_rows("x", None) == []

@@ -9,10 +9,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 
 from accounts.models import AuditEntry, Role, User
+from balance_inspect.signals import demo_seeded
 from schools.demo import DEMO_PASSWORD, SEED, seed_demo_county
 from schools.idcard import is_valid_id_number
 from schools.models import County, ImportRecord, School, SchoolClass, SchoolConditions, Teacher
-from balance_inspect.signals import demo_seeded
 from tests.factories import UserFactory
 from tests.schools.conftest import TODAY
 

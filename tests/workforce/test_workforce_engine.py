@@ -341,6 +341,18 @@ def test_training_completion_and_certificates(hours, certified, complete, cert, 
     assert result.completion_rate == (Fraction(complete, len(hours)) if hours else None)
 
 
+def test_certificates_count_full_time_teachers_only_while_training_counts_everyone():
+    school = SchoolFacts(code="A")
+    roster = [TeacherFacts(school="A", staff_no="1", training_hours=360, certified=True),
+              TeacherFacts(school="A", staff_no="2", training_hours=360, certified=True),
+              # 教辅 / 行政 on the roster: no teacher's certificate needed, but 360 hours still are
+              TeacherFacts(school="A", staff_no="3", full_time=False, training_hours=100, certified=False)]
+    result = county_training([school], roster)
+    assert (result.full_time, result.certified, result.uncertified) == (2, 2, 0)
+    assert result.certified_rate == 1
+    assert (result.teachers, result.complete) == (3, 2)
+
+
 @pytest.mark.parametrize(
     ("value", "text"),
     [(Fraction(1, 8), "12.5%"), (Fraction(1, 3), "33.3%"), (Fraction(2, 3), "66.7%"), (Fraction(1, 2000), "0.1%"),

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from schools.models import Teacher
 from tests.factories import ConditionsFactory, TeacherFactory
 from workforce import selectors
 from workforce.models import ExchangeRecord, TrainingRecord
@@ -72,6 +73,33 @@ def test_an_unreported_certificate_is_not_counted_as_certified(county, staffed):
     assert item["passed"] is False and "未填报 1 人" in item["detail"]
 
 
+def test_certificates_divide_by_full_time_teachers_in_post_not_by_every_roster_row(county, school_a):
+    """Finding 4: 468 专任教师, all certified, and one non-专任 row without a certificate made
+    468 / 469 and failed the item; the standard counts 专任教师 in post."""
+    teachers = TeacherFactory.build_batch(468, school=school_a, year=2025, full_time=True)
+    teachers.append(TeacherFactory.build(school=school_a, year=2025, full_time=False, subject="其他"))
+    Teacher.objects.bulk_create(teachers)
+    TrainingRecord.objects.bulk_create(
+        TrainingRecord(school=school_a, year=2025, staff_no=t.staff_no, hours=Decimal(360),
+                       has_certificate=t.full_time) for t in teachers)
+
+    item = by_key(selectors.guarantee_items(county, 2025))["certified_teachers"]
+
+    assert item["passed"] is True and item["value"] == 1.0
+    assert "持证 468 人 / 在岗专任教师 468 人 = 100.0%" in item["detail"]
+    catalogue = by_key(selectors.county_items(county, 2025))["teacher_certificates"]
+    assert catalogue["passed"] is True
+
+
+def test_an_uncertified_full_time_teacher_still_fails_the_item(county, school_a):
+    certified = TeacherFactory(school=school_a, year=2025)
+    uncertified = TeacherFactory(school=school_a, year=2025)
+    for t, has in ((certified, True), (uncertified, False)):
+        TrainingRecord.objects.create(school=school_a, year=2025, staff_no=t.staff_no, has_certificate=has)
+    item = by_key(selectors.guarantee_items(county, 2025))["certified_teachers"]
+    assert item["passed"] is False and "持证 1 人 / 在岗专任教师 2 人 = 50.0%" in item["detail"]
+
+
 def test_the_latest_certificate_answer_wins(county, school_a):
     TeacherFactory(school=school_a, year=2025, staff_no="C1")
     TrainingRecord.objects.create(school=school_a, year=2022, staff_no="C1", has_certificate=False)
@@ -85,10 +113,12 @@ def test_guarantee_items_accept_a_county_code(staffed):
 
 
 def test_county_items_use_the_assessment_catalogue_keys(county, staffed):
-    from indicators.county_items import BY_KEY, COUNTY_ITEM_PROVIDERS, collect_provided
+    from balance_inspect.signals import county_items_requested
+    from indicators.county_items import BY_KEY, collect_provided
+    from workforce import receivers
 
-    assert selectors.county_items in COUNTY_ITEM_PROVIDERS
-    items = collect_provided([selectors.county_items], county, 2025)
+    sent = dict(county_items_requested.send(sender=type(county), county=county, year=2025))
+    items = collect_provided([("workforce", sent[receivers.county_items])])
     assert {i["key"] for i in items} == {"teacher_exchange", "backbone_exchange", "teacher_training",
                                          "teacher_certificates"}
     assert all(i["key"] in BY_KEY for i in items)
