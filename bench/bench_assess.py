@@ -109,17 +109,22 @@ def bench_engine():
 
 
 def run_assess(code: str, scheme: str, providers: bool = True) -> tuple[float, int, int]:
-    from indicators.county_items import COUNTY_ITEM_PROVIDERS
+    from balance_inspect.signals import county_items_requested
 
-    saved = list(COUNTY_ITEM_PROVIDERS)
+    # providers=False: the assessment alone, without the items other apps send.
+    saved = list(county_items_requested.receivers)
     if not providers:
-        COUNTY_ITEM_PROVIDERS.clear()
+        county_items_requested.receivers = []
+        county_items_requested.sender_receivers_cache.clear()
     out = io.StringIO()
-    with CaptureQueriesContext(connection) as ctx:
-        t = time.perf_counter()
-        call_command("assess", "--county", code, "--year", "2025", "--scheme", scheme, "--json", stdout=out)
-        elapsed = time.perf_counter() - t
-    COUNTY_ITEM_PROVIDERS[:] = saved
+    try:
+        with CaptureQueriesContext(connection) as ctx:
+            t = time.perf_counter()
+            call_command("assess", "--county", code, "--year", "2025", "--scheme", scheme, "--json", stdout=out)
+            elapsed = time.perf_counter() - t
+    finally:
+        county_items_requested.receivers = saved
+        county_items_requested.sender_receivers_cache.clear()
     return elapsed, len(ctx.captured_queries), len(out.getvalue())
 
 
