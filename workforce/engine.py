@@ -39,6 +39,7 @@ from functools import cached_property
 from math import ceil
 from typing import NamedTuple
 
+from domain import vocabulary
 from workforce.curriculum import JUNIOR, PRIMARY, WEEKLY_PERIODS, subjects_taught
 
 STAGES = (PRIMARY, JUNIOR)
@@ -708,8 +709,8 @@ def county_exchange(schools: Iterable[SchoolFacts], roster: Iterable[TeacherFact
 def counts_for_certificates(teacher: TeacherFacts) -> bool:
     """Whether a roster row counts in 持证上岗率: the standard counts 专任教师 in post (the
     roster of the year is who is in post), not 教辅 or administrative staff, who need no
-    teacher's certificate (domain.md §2.2, §5)."""
-    return teacher.full_time
+    teacher's certificate (domain.md §2.2, §5). 专任教师 as defined once in domain.vocabulary."""
+    return vocabulary.counts_as(vocabulary.FULL_TIME.key, stage=teacher.stage, full_time=teacher.full_time)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from balance_inspect.jobs import JobStatus
 from balance_inspect.signals import county_items_requested, readiness_requested
 from indicators.models import Assessment
 from indicators.services import compute_assessment_result
-from indicators.tasks import run_assessment
+from indicators.tasks import run_assessment_task
 from tests.signals import only_receivers
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,7 @@ def test_a_raising_county_item_receiver_fails_the_assessment_with_its_message(co
 
     assessment = Assessment.objects.create(county=county_data.county, year=YEAR, scheme="quality-2017")
     with only_receivers(county_items_requested, receivers.county_items, broken):
-        run_assessment(assessment.pk)
+        run_assessment_task(assessment.pk)
 
     assessment.refresh_from_db()
     assert assessment.status == JobStatus.FAILED
