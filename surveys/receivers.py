@@ -25,7 +25,7 @@ def county_items(sender, *, county, year, **kwargs) -> list[dict]:
     return [{
         "key": "social_recognition", "label": LABEL, "passed": rec["passed"], "value": rec["rate"] * 100,
         "value_text": rec["rate_display"], "evidence": evidence,
-        "detail": f"“{rec['title']}”（{rec['period']}）满意度 {rec['rate_display']}，问卷 {rec['answers']} 份（要求 ≥ 85%）",
+        "detail": f"“{rec['title']}”（{rec['period']}）满意度 {rec['rate_display']}，答卷 {rec['questionnaires']} 份（要求 ≥ 85%）",
     }]
 
 

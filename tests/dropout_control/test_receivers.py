@@ -1,7 +1,10 @@
 """What dropout control sends through balance_inspect.signals: the assessment item 初中三年巩固率
 (selectors.county_retention, domain.md §7 by settings.RETENTION_FORMULA) and a readiness row."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from dropout_control import receivers, selectors, services
 from dropout_control.models import DropoutCase
@@ -63,7 +66,9 @@ def test_without_a_whole_cohort_the_item_is_no_data_not_passed(bureau, county, s
 def test_the_readiness_row_fails_with_an_overdue_case(county, case_a, case_b):
     (row,) = receivers.readiness_rows(None, county=county, year=2025)
     assert (row["area"], row["status"], row["detail"]) == ("控辍保学", "at_risk", "在办 2 件，均未逾期")
-    DropoutCase.objects.filter(pk=case_a.pk).update(overdue=True)
+    # Reported 30 days ago and nobody visited: overdue by the one definition (selectors.overdue_now).
+    reported = timezone.localdate() - timedelta(days=30)
+    DropoutCase.objects.filter(pk=case_a.pk).update(reported_on=reported, absent_since=reported)
     (row,) = receivers.readiness_rows(None, county=county, year=2025)
     assert (row["status"], row["detail"]) == ("fail", "在办 2 件，其中逾期 1 件")
 

@@ -34,7 +34,7 @@ def test_the_survey_rate_is_the_social_recognition_item(invitation, today, satis
     recognition = county_recognition(survey.county, survey.year)
     assert row["source"] == "provider" and row["passed"] is passed
     assert row["value"] == pytest.approx(satisfied * 5) and row["value_text"] == recognition["rate_display"]
-    assert recognition["rate_display"] in row["detail"] and "问卷 20 份" in row["detail"]
+    assert recognition["rate_display"] in row["detail"] and "答卷 20 份" in row["detail"]
 
 
 def test_a_published_survey_without_answers_is_no_data_not_passed(survey):
