@@ -23,7 +23,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import connections, models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,9 @@ class BackgroundJob(models.Model):
     sent_at = models.DateTimeField("最近投递时间", null=True, blank=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
+    # Steps of a fanned-out job sent but not started yet: while some wait in the queue (behind
+    # other jobs' work) nobody beats for the row, and that is not a dead worker.
+    steps_pending = models.PositiveIntegerField("排队中的步骤", default=0)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
 
     # The registered Celery task (made by `job_task`) that works for a row of this kind.
@@ -69,7 +72,7 @@ class BackgroundJob(models.Model):
     def looks_dead(self) -> bool:
         """Running, but its worker has not beaten the heartbeat for JOB_DEAD_AFTER_SECONDS."""
         last = self.heartbeat_at or self.started_at
-        return (self.status == JobStatus.RUNNING and last is not None
+        return (self.status == JobStatus.RUNNING and last is not None and not self.steps_pending
                 and timezone.now() - last > timedelta(seconds=settings.JOB_DEAD_AFTER_SECONDS))
 
     @property
@@ -82,7 +85,7 @@ def job_claim(model: type[BackgroundJob], pk: int) -> bool:
     """Move a queued job to running; False if another delivery already took it."""
     now = timezone.now()
     changed = model.objects.filter(pk=pk, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, progress=0, error=""
+        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, steps_pending=0, progress=0, error=""
     )
     return changed == 1
 
@@ -123,7 +126,7 @@ def _dead_reason() -> str:
 
 def _dead_running(now) -> Q:
     cutoff = now - timedelta(seconds=settings.JOB_DEAD_AFTER_SECONDS)
-    return Q(status=JobStatus.RUNNING) & (
+    return Q(status=JobStatus.RUNNING, steps_pending=0) & (
         Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
     )
 
@@ -134,8 +137,8 @@ def job_requeue(model: type[BackgroundJob], pk: int) -> bool:
     now = timezone.now()
     retryable = Q(status__in=[JobStatus.FAILED, JobStatus.QUEUED]) | _dead_running(now)
     return model.objects.filter(retryable, pk=pk).update(
-        status=JobStatus.QUEUED, queued_at=now, started_at=None, heartbeat_at=None, finished_at=None,
-        progress=0, progress_note="", error=""
+        status=JobStatus.QUEUED, queued_at=now, started_at=None, heartbeat_at=None, steps_pending=0,
+        finished_at=None, progress=0, progress_note="", error=""
     ) == 1
 
 
@@ -161,8 +164,9 @@ def reap_stale(now=None) -> int:
             status=JobStatus.FAILED, finished_at=now,
             error=_dead_reason(),
         )
-        # A worker alive but past every limit (the time limit should have ended it first).
-        total += running.filter(started_at__lt=overtime).update(
+        # Nothing new given to the row (claimed, or a step sent) for longer than any task may run:
+        # a worker alive but stuck, or steps whose messages were lost.
+        total += running.filter(started_at__lt=overtime).exclude(sent_at__gte=overtime).update(
             status=JobStatus.FAILED, finished_at=now, error=OVERTIME_ERROR
         )
         if not model.task_name:
@@ -271,7 +275,17 @@ def job_send_step(task_name: str, pk: int, *args) -> None:
     Unlike `enqueue`, a broker failure raises: the step is sent by the job's own task, which then
     fails the row with the reason, and a retry sends the missing steps again.
     """
-    _task(task_name).apply_async(args=[pk, *args], retry=False)
+    from django.apps import apps
+
+    task = _task(task_name)
+    model = apps.get_model(task.job_model)
+    # Counted before the send: the step may start (and uncount itself) before apply_async returns.
+    model.objects.filter(pk=pk).update(steps_pending=F("steps_pending") + 1, sent_at=timezone.now())
+    try:
+        task.apply_async(args=[pk, *args], retry=False)
+    except Exception:
+        model.objects.filter(pk=pk, steps_pending__gt=0).update(steps_pending=F("steps_pending") - 1)
+        raise
 
 
 def job_step_task(name: str, *, model: str, failure):
@@ -291,6 +305,8 @@ def job_step_task(name: str, *, model: str, failure):
             from django.apps import apps
 
             job_model = apps.get_model(model)
+            job_model.objects.filter(pk=pk, steps_pending__gt=0).update(
+                steps_pending=F("steps_pending") - 1, heartbeat_at=timezone.now())
             if not job_model.objects.filter(pk=pk, status=JobStatus.RUNNING).exists():
                 return  # failed meanwhile (another step), finished, or requeued for a retry
             label = failure(*args)
@@ -309,6 +325,6 @@ def job_step_task(name: str, *, model: str, failure):
 
         task.__doc__ = service.__doc__
         return shared_task(name=name, bind=True, time_limit=settings.CELERY_TASK_TIME_LIMIT,
-                           soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT)(task)
+                           soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT, job_model=model)(task)
 
     return decorate

@@ -357,3 +357,55 @@ def test_a_worker_knows_every_task_that_beat_sends_and_beat_can_send_it():
     assert sent_by_beat <= registered, sent_by_beat - registered
     assert {m.task_name for m in job_models()} <= registered
     assert [name for name in sent_by_beat | {m.task_name for m in job_models()} if sendable[name] != "1"] == []
+
+
+# --- a job that fans out into steps (the dossier's parts) ----------------------------------------
+
+@pytest.mark.django_db
+def test_a_row_whose_steps_wait_in_the_queue_is_not_taken_for_dead(small_county, settings):
+    """Two dossiers at once on one worker: B's parts wait behind A's, and nobody beats for B."""
+    dossier = _running_dossier(small_county, started_ago=120, beat_ago=100)
+    type(dossier).objects.filter(pk=dossier.pk).update(steps_pending=3, sent_at=timezone.now() - timedelta(seconds=100))
+    assert reap_stale() == 0
+    dossier.refresh_from_db()
+    assert dossier.status == JobStatus.RUNNING and not dossier.looks_dead
+
+
+@pytest.mark.django_db
+def test_steps_whose_messages_were_lost_end_the_row_after_the_overall_limit(small_county, settings):
+    dossier = _running_dossier(small_county, started_ago=settings.JOB_STALE_AFTER_SECONDS + 60, beat_ago=600)
+    sent = timezone.now() - timedelta(seconds=settings.JOB_STALE_AFTER_SECONDS + 5)
+    type(dossier).objects.filter(pk=dossier.pk).update(steps_pending=2, sent_at=sent)
+    assert reap_stale() == 1
+    dossier.refresh_from_db()
+    assert dossier.status == JobStatus.FAILED and "请重试" in dossier.error
+
+
+@pytest.mark.django_db
+def test_a_long_fanned_out_job_that_still_sends_steps_is_not_overtime(small_county, settings):
+    """Its parts together may take longer than one task's limit; each part is limited itself."""
+    dossier = _running_dossier(small_county, started_ago=settings.JOB_STALE_AFTER_SECONDS + 600, beat_ago=5)
+    type(dossier).objects.filter(pk=dossier.pk).update(sent_at=timezone.now() - timedelta(seconds=30))
+    assert reap_stale() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_sent_step_is_counted_until_it_starts(bureau, small_county, monkeypatch):
+    """The count the dead check relies on comes back to zero once every part has run."""
+    from dossiers.models import Dossier
+    from dossiers.services import dossier_request
+
+    seen = []
+    import balance_inspect.jobs as jobs
+
+    real = jobs.job_send_step
+
+    def spy(task_name, pk, *args):
+        real(task_name, pk, *args)
+        seen.append(Dossier.objects.get(pk=pk).steps_pending)
+
+    monkeypatch.setattr("dossiers.services.job_send_step", spy)
+    dossier = dossier_request(county=small_county, year=2025, scheme="basic-2012", user=bureau)
+    dossier.refresh_from_db()
+    assert dossier.status == JobStatus.DONE, dossier.error
+    assert seen and dossier.steps_pending == 0
