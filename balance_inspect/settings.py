@@ -242,6 +242,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dropout_control.tasks.scan_overdue_cases",
         "schedule": timedelta(days=1),
     },
+    "purge-match-lists": {
+        "task": "dataquality.tasks.purge_match_lists",
+        "schedule": timedelta(hours=1),
+    },
     "expire-import-previews": {
         "task": "schools.tasks.expire_import_previews",
         "schedule": timedelta(hours=1),
@@ -324,6 +328,12 @@ WORKFORCE_EXCHANGE_SCHOOL_AREAS = env_list("WORKFORCE_EXCHANGE_SCHOOL_AREAS", ["
 # Data quality (dataquality/rules.py): a conditions figure (students, areas, equipment value, rooms)
 # that changes by more than this many percent from the previous school year is flagged for checking.
 DATAQUALITY_JUMP_PERCENT = env_int("DATAQUALITY_JUMP_PERCENT", 30, minimum=1)
+# 四查三比对 (dataquality/matching.py): a registered child absent more than this many days in the
+# attendance list is listed as 有学籍不在校.
+DATAQUALITY_ABSENCE_DAYS = env_int("DATAQUALITY_ABSENCE_DAYS", 10, minimum=0)
+# Uploaded lists hold minors' ID numbers: files are deleted when the match is confirmed and, with
+# the result lists, at the latest this many days after upload (dataquality.tasks.purge_match_lists).
+DATAQUALITY_LIST_RETENTION_DAYS = env_int("DATAQUALITY_LIST_RETENTION_DAYS", 7, minimum=1)
 
 # Satisfaction surveys (社会认可度): formula "top2" = (满意 + 比较满意) / valid answers,
 # "weighted" = mean of the scores 100/80/60/40/0 (see surveys/engine.py).

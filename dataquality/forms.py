@@ -8,3 +8,12 @@ class AcceptForm(forms.Form):
 
 class RunForm(forms.Form):
     year = forms.IntegerField(label="学年", min_value=2000, max_value=2100)
+
+
+class MatchUploadForm(forms.Form):
+    school_year = forms.IntegerField(label="学年（起始年份）", min_value=2000, max_value=2100,
+                                     help_text="例如 2024 表示 2024—2025 学年；适龄按该年 8 月 31 日计算（6—15 周岁）")
+    household = forms.FileField(label="户籍名单（必填）", help_text="列：姓名、身份证号、出生日期（可无）、乡镇、村")
+    register = forms.FileField(label="学籍名单（必填）", help_text="列：学校标识码、姓名、身份证号、年级、班级、学籍状态（可加学籍号）")
+    attendance = forms.FileField(label="考勤名单", required=False, help_text="列：身份证号（或学籍号）、缺勤天数")
+    family = forms.FileField(label="脱贫户名单", required=False, help_text="列：户主姓名、姓名、身份证号、乡镇、村")

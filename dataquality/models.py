@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from dataquality import rules
+from dataquality import matching, rules
 from schools.models import County, School
 
 RULE_CHOICES = [(key, rule.label) for key, rule in rules.RULES.items()]
@@ -80,3 +80,49 @@ class Check(models.Model):
 
     def __str__(self):
         return f"{self.county} {self.year} 数据质量核查"
+
+
+class MatchBatch(models.Model):
+    """One 四查三比对 run of a county: the four uploaded lists and the three result lists.
+
+    The uploaded files hold minors' ID numbers: they are deleted when bureau staff confirm the
+    match, and at the latest DATAQUALITY_LIST_RETENTION_DAYS after upload (then the result lists
+    are cleared as well, only the counts stay). ``result`` holds the hits as plain dicts
+    (dataquality.matching.Hit) so that rows can be filed as cases by their index.
+    """
+
+    class Status(models.TextChoices):
+        MATCHED = "matched", "待确认"
+        CONFIRMED = "confirmed", "已确认（原始名单已删除）"
+        EXPIRED = "expired", "已过保存期（名单已删除）"
+
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="match_batches", verbose_name="区县")
+    school_year = models.PositiveSmallIntegerField("学年")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.MATCHED)
+    absence_days = models.PositiveSmallIntegerField("缺勤天数阈值")
+    files = models.JSONField("上传文件", default=dict, blank=True)  # {list key: {"path", "name"}}
+    result = models.JSONField("比对结果", default=dict, blank=True)
+    counts = models.JSONField("统计", default=dict, blank=True)  # {township: {kind: n}} — no personal data
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name="上传人")
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    expires_at = models.DateTimeField("名单删除期限")
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name="确认人")
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    files_deleted_at = models.DateTimeField("文件删除时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "四查三比对"
+        verbose_name_plural = "四查三比对"
+        ordering = ["county", "-created_at"]
+        indexes = [models.Index(fields=["files_deleted_at", "expires_at"])]
+
+    def __str__(self):
+        return f"{self.county} {self.school_year} 四查三比对 #{self.pk}"
+
+    @property
+    def totals(self) -> list[tuple[str, int]]:
+        """(list label, children) over every township: counts only, safe to show to inspectors."""
+        return [(label, sum(kinds.get(kind, 0) for kinds in (self.counts or {}).values()))
+                for kind, label in matching.RESULT_LABELS.items()]

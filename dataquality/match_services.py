@@ -1,0 +1,211 @@
+"""Writes of the 四查三比对 workbench: upload and match, confirm, file cases, delete the lists.
+
+The lists hold minors' ID numbers. Files live in default_storage under dataquality/match/ only
+until the match is confirmed or DATAQUALITY_LIST_RETENTION_DAYS have passed (purge_expired, run
+by the beat schedule); every read of the lists is audited by the view.
+"""
+
+import uuid
+from dataclasses import asdict
+from datetime import date, timedelta
+
+import openpyxl
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.access import require_writer
+from accounts.models import AuditEntry, Role, User
+from accounts.services import audit_record
+from balance_inspect.uploads import validate_upload
+from balance_inspect.xlsx_read import check_xlsx_bounds, data_rows
+from dataquality import matching
+from dataquality.models import MatchBatch
+from dropout_control.models import CaseKind, CaseStatus, DropoutCase, Reason, ResponsibleLevel
+from dropout_control.services import case_create, responsibles_assign
+from schools.idcard import mask_id_number
+from schools.models import School, Township
+
+MAX_ERRORS_KEPT = 500  # row errors stored per batch (the page shows the first ones; counts stay exact)
+
+
+def _header_text(cell) -> str:
+    return matching._text(cell).lstrip("*")
+
+
+def read_list(source, spec: matching.ListSpec) -> matching.ParsedList:
+    """One uploaded xlsx -> parsed list (bounded: check_xlsx_bounds before openpyxl parses it)."""
+    check_xlsx_bounds(source)
+    try:
+        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds on a broken file
+        raise ValidationError(f"{spec.label}无法读取，请用 Excel 或 WPS 另存为 .xlsx 后重试。") from None
+    try:
+        header, rows = data_rows(workbook.worksheets[0], spec.columns, _header_text)
+        return matching.parse_list(spec, header, rows)
+    finally:
+        workbook.close()
+
+
+def _open_cases(county) -> dict[str, str]:
+    # A child's open case anywhere counts (the duplicate check of case_create spans every area too);
+    # only the case number of this county's cases is shown, others say "其他地区".
+    rows = (DropoutCase.objects.unscoped("matching marks every child with an open case, as case_create refuses them")
+            .exclude(status=CaseStatus.CLOSED).values_list("id_number", "number", "county_id"))
+    return {number: (case if county_id == county.pk else "其他地区") for number, case, county_id in rows}
+
+
+def _township_counts(result: matching.MatchResult) -> dict:
+    return {town: {kind: len(hits) for kind, hits in kinds.items()} for town, kinds in result.by_township().items()}
+
+
+def batch_create(*, user, county, school_year: int, uploads: dict) -> MatchBatch:
+    """Read and match the lists (`uploads`: {list key: UploadedFile}; 户籍 and 学籍 required)."""
+    require_writer(user)
+    for key in ("household", "register"):
+        if not uploads.get(key):
+            raise ValidationError(f"请上传{matching.LISTS[key].label}")
+    parsed, errors = {}, []
+    for key, upload in uploads.items():
+        if not upload:
+            continue
+        validate_upload(upload, allowed=("xlsx",))
+        upload.seek(0)
+        parsed[key] = read_list(upload, matching.LISTS[key])
+        upload.seek(0)
+        if parsed[key].fatal:
+            errors.append(str(parsed[key].errors[0]))
+    if errors:
+        raise ValidationError(errors)
+    school_townships = dict(School.objects.filter(county=county).values_list("code", "township__name"))
+    result = matching.match_lists(
+        household=parsed["household"], register=parsed["register"], attendance=parsed.get("attendance"),
+        family=parsed.get("family"), school_year=school_year, absence_days=settings.DATAQUALITY_ABSENCE_DAYS,
+        open_cases=_open_cases(county), school_townships=school_townships)
+    now = timezone.now()
+    with transaction.atomic():
+        files = {}
+        for key, upload in uploads.items():
+            if upload:
+                path = default_storage.save(f"dataquality/match/{uuid.uuid4().hex}.xlsx", upload)
+                files[key] = {"path": path, "name": (getattr(upload, "name", "") or "名单.xlsx")[:120]}
+        row_errors = [str(e) for p in parsed.values() for e in p.errors]
+        batch = MatchBatch.objects.create(
+            county=county, school_year=school_year, absence_days=settings.DATAQUALITY_ABSENCE_DAYS, files=files,
+            created_by=user, expires_at=now + timedelta(days=settings.DATAQUALITY_LIST_RETENTION_DAYS),
+            counts=_township_counts(result),
+            result={"hits": [asdict(h) for h in result.hits], "name_mismatches": result.name_mismatches,
+                    "invalid_ids": {k: p.invalid_ids[:MAX_ERRORS_KEPT] for k, p in parsed.items()},
+                    "errors": row_errors[:MAX_ERRORS_KEPT], "error_count": len(row_errors),
+                    "rows": {k: p.rows_read for k, p in parsed.items()}})
+        audit_record(user=user, action=AuditEntry.Action.IMPORT, obj=batch, county=county,
+                     note="上传四查三比对名单：" + "、".join(matching.LISTS[k].label for k in files)
+                     + "；" + "，".join(f"{matching.RESULT_LABELS[k]} {n} 人" for k, n in result.counts.items()))
+    return batch
+
+
+def _delete_files(batch: MatchBatch) -> None:
+    for item in (batch.files or {}).values():
+        default_storage.delete(item["path"])
+    batch.files = {}
+    batch.files_deleted_at = timezone.now()
+
+
+def batch_confirm(*, user, batch: MatchBatch) -> MatchBatch:
+    """Bureau staff accept the match: the uploaded files are deleted at once (the lists stay until expiry)."""
+    require_writer(user)
+    if batch.status != MatchBatch.Status.MATCHED:
+        raise ValidationError("该比对已确认或已过保存期")
+    with transaction.atomic():
+        _delete_files(batch)
+        batch.status, batch.confirmed_by, batch.confirmed_at = MatchBatch.Status.CONFIRMED, user, timezone.now()
+        batch.save()
+        audit_record(user=user, action=AuditEntry.Action.UPDATE, obj=batch, note="确认比对结果，原始名单文件已删除")
+    return batch
+
+
+def purge_expired(now=None) -> int:
+    """Delete the files and the result lists of every batch past its retention period (the beat task)."""
+    now = now or timezone.now()
+    purged = 0
+    for batch in MatchBatch.objects.filter(expires_at__lte=now).exclude(status=MatchBatch.Status.EXPIRED):
+        with transaction.atomic():
+            _delete_files(batch)
+            batch.result = {}
+            batch.status = MatchBatch.Status.EXPIRED
+            batch.save()
+            audit_record(user=None, action=AuditEntry.Action.DELETE, obj=batch,
+                         note=f"超过保存期 {settings.DATAQUALITY_LIST_RETENTION_DAYS} 天，名单文件和比对名单已删除")
+        purged += 1
+    return purged
+
+
+def _case_data(hit: dict, township: Township, county, batch: MatchBatch, today: date) -> dict:
+    school = None
+    if hit["school_code"]:
+        school = School.objects.filter(county=county, code=hit["school_code"]).first()
+    grade = int(hit["grade"]) if str(hit.get("grade", "")).isdigit() and 1 <= int(hit["grade"]) <= 9 else None
+    start = date(batch.school_year, 9, 1)
+    label = matching.RESULT_LABELS[hit["kind"]]
+    return {
+        "township": township, "village": hit["village"][:50], "school": school,
+        "kind": CaseKind.DROPOUT if hit["kind"] == matching.ABSENT else CaseKind.NEVER_ENROLLED,
+        "name": hit["name"][:50], "sex": "", "birth_date": date.fromisoformat(hit["birth_date"]),
+        "id_number": hit["id_number"], "grade": grade, "class_name": hit["class_name"][:30],
+        "household_address": f"{township.name}{hit['village']}"[:200],
+        "absent_since": start if start <= today else today,
+        "poverty_household": hit["kind"] == matching.POVERTY,
+        # The lists do not know guardians or reasons: the township fills them in the case.
+        "guardian_name": "待核实", "guardian_relation": "待核实", "reason": Reason.OTHER,
+        "reason_detail": f"四查三比对（{batch.school_year}—{batch.school_year + 1} 学年，批次 {batch.pk}）：{label}"
+                         + (f"，缺勤 {hit['absence_days']:g} 天" if hit.get("absence_days") else "")
+                         + (f"；姓名不一致（{hit['name_mismatch']}）" if hit.get("name_mismatch") else ""),
+    }
+
+
+def file_cases(*, user, batch: MatchBatch, indices: list[int], today: date | None = None) -> tuple[list, list[str]]:
+    """File 疑似辍学 cases for the selected rows through dropout_control's case_create.
+
+    Returns (created cases, refusals in Chinese). A row whose child has an open case is refused with
+    the existing case named (case_create's duplicate message); the township's officials become the
+    case's 乡镇责任人.
+    """
+    require_writer(user)
+    if batch.status == MatchBatch.Status.EXPIRED:
+        raise ValidationError("该比对已过保存期，名单已删除，请重新上传")
+    today = today or timezone.localdate()
+    hits = batch.result.get("hits", [])
+    townships = {t.name: t for t in Township.objects.filter(county=batch.county)}
+    created, refused = [], []
+    for index in sorted(set(indices)):
+        if not 0 <= index < len(hits):
+            continue
+        hit = hits[index]
+        who = f"{hit['name']}（{mask_id_number(hit['id_number'])}）"
+        if hit.get("filed_case"):
+            refused.append(f"{who}：已登记为个案 {hit['filed_case']}")
+            continue
+        township = townships.get(hit["township"])
+        if township is None:
+            refused.append(f"{who}：乡镇“{hit['township']}”不在本县乡镇名单中，请在个案登记页手工登记")
+            continue
+        data = _case_data(hit, township, batch.county, batch, today)
+        data["sex"] = "male" if int(hit["id_number"][16]) % 2 else "female"
+        try:
+            case = case_create(user=user, data=data, today=today)
+        except ValidationError as exc:
+            refused.append(f"{who}：" + "；".join(exc.messages))
+            continue
+        officials = list(User.objects.filter(role=Role.TOWNSHIP, township=township, is_active=True).order_by("pk")[:1])
+        if officials:
+            responsibles_assign(user=user, case=case, assignments={
+                ResponsibleLevel.GOV_TOWNSHIP: {"user": officials[0], "name": "", "phone": ""}})
+        hit["filed_case"] = case.number
+        created.append(case)
+    if created:
+        batch.save(update_fields=["result"])
+        audit_record(user=user, action=AuditEntry.Action.CREATE, obj=batch,
+                     note="由比对名单登记疑似辍学个案：" + "、".join(c.number for c in created)[:450])
+    return created, refused
