@@ -11,3 +11,4 @@ class DataqualityConfig(AppConfig):
 
         signals.import_applied.connect(receivers.import_applied, dispatch_uid="dataquality.import_applied")
         signals.readiness_requested.connect(receivers.readiness_rows, dispatch_uid="dataquality.readiness")
+        signals.demo_seeded.connect(receivers.demo_seeded, dispatch_uid="dataquality.demo_seeded")

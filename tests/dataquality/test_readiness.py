@@ -4,7 +4,6 @@ balance_inspect.signals.readiness_requested): open blocking findings fail it."""
 import pytest
 from django.urls import reverse
 
-from balance_inspect import signals
 from dataquality import receivers, services
 from dataquality.models import Finding
 from tests.factories import ClassFactory, ConditionsFactory
@@ -54,8 +53,6 @@ def test_open_warnings_put_the_row_at_risk(county, school_a):
     assert row(county)["status"] == "at_risk"
 
 
-@pytest.mark.skipif(not hasattr(signals, "readiness_requested"),
-                    reason="the readiness board's signal (balance_inspect.signals.readiness_requested) is not on this branch")
 def test_readiness_board_shows_the_blocking_findings(county, blocking, login, bureau):
     body = login(bureau).get(reverse("rectification:readiness")).content.decode()
     assert "数据质量核查" in body and "须修正 1 项未处理" in body
