@@ -182,3 +182,12 @@ def test_the_page_says_the_embedded_default_renders_in_one_process(login, bureau
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
     settings.CELERY_TASK_ALWAYS_EAGER = False
     assert "由各后台进程同时排版" in login(bureau).get("/dossiers/").content.decode()
+
+
+def test_part_and_join_tasks_have_the_time_limits_of_every_job(settings):
+    from balance_inspect.jobs import _task
+
+    for name in (services.PART_TASK, services.JOIN_TASK):
+        task = _task(name)
+        assert task.time_limit == settings.CELERY_TASK_TIME_LIMIT, name
+        assert task.soft_time_limit == settings.CELERY_TASK_SOFT_TIME_LIMIT < task.time_limit, name
