@@ -325,9 +325,15 @@ JUMP_FIELDS: tuple[tuple[str, str], ...] = (
 )
 
 
+# Rooms are counted in ones: one room more or less (3 → 4 is +33 %) is a normal change, never a jump.
+MIN_ROOM_CHANGE = 2
+ROOM_FIELDS = frozenset({"multimedia_rooms", "music_rooms", "art_rooms"})
+
+
 def year_jump(data: CountyData) -> list[Finding]:
     """A figure that changed by more than ``jump_percent`` % from the previous year's conditions
-    (from 0 to a positive figure counts as a jump; a blank optional room count is not compared)."""
+    (from 0 to a positive figure counts as a jump; a blank optional room count is not compared; a room
+    count must change by at least MIN_ROOM_CHANGE rooms)."""
     previous = {c.school_id: c for c in data.previous_conditions}
     limit = Decimal(str(data.jump_percent))
     out = []
@@ -338,6 +344,8 @@ def year_jump(data: CountyData) -> list[Finding]:
         for attr, label in JUMP_FIELDS:
             before, now = getattr(p, attr), getattr(c, attr)
             if before is None or now is None or before == now:
+                continue
+            if attr in ROOM_FIELDS and abs(now - before) < MIN_ROOM_CHANGE:
                 continue
             b, n = Decimal(str(before)), Decimal(str(now))
             if b == 0:
