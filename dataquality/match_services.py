@@ -9,7 +9,6 @@ import uuid
 from dataclasses import asdict
 from datetime import date, timedelta
 
-import openpyxl
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -20,8 +19,8 @@ from accounts.access import require_writer
 from accounts.models import AuditEntry, Role, User
 from accounts.services import audit_record
 from balance_inspect.uploads import validate_upload
-from balance_inspect.xlsx_read import check_xlsx_bounds, data_rows
 from dataquality import matching
+from dataquality.match_read import read_list
 from dataquality.models import MatchBatch
 from dropout_control.models import CaseKind, CaseStatus, DropoutCase, Reason, ResponsibleLevel
 from dropout_control.services import case_create, responsibles_assign
@@ -29,24 +28,6 @@ from schools.idcard import mask_id_number
 from schools.models import School, Township
 
 MAX_ERRORS_KEPT = 500  # row errors stored per batch (the page shows the first ones; counts stay exact)
-
-
-def _header_text(cell) -> str:
-    return matching._text(cell).lstrip("*")
-
-
-def read_list(source, spec: matching.ListSpec) -> matching.ParsedList:
-    """One uploaded xlsx -> parsed list (bounded: check_xlsx_bounds before openpyxl parses it)."""
-    check_xlsx_bounds(source)
-    try:
-        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a broken file
-        raise ValidationError(f"{spec.label}无法读取，请用 Excel 或 WPS 另存为 .xlsx 后重试。") from None
-    try:
-        header, rows = data_rows(workbook.worksheets[0], spec.columns, _header_text)
-        return matching.parse_list(spec, header, rows)
-    finally:
-        workbook.close()
 
 
 def _open_cases(county) -> dict[str, str]:
