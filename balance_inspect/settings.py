@@ -334,6 +334,8 @@ DATAQUALITY_ABSENCE_DAYS = env_int("DATAQUALITY_ABSENCE_DAYS", 10, minimum=0)
 # Uploaded lists hold minors' ID numbers: files are deleted when the match is confirmed and, with
 # the result lists, at the latest this many days after upload (dataquality.tasks.purge_match_lists).
 DATAQUALITY_LIST_RETENTION_DAYS = env_int("DATAQUALITY_LIST_RETENTION_DAYS", 7, minimum=1)
+# Rows of one uploaded list (a county's 户籍 list of school-age children is far longer than XLSX_MAX_ROWS).
+DATAQUALITY_LIST_MAX_ROWS = env_int("DATAQUALITY_LIST_MAX_ROWS", 300000, minimum=100)
 
 # Satisfaction surveys (社会认可度): formula "top2" = (满意 + 比较满意) / valid answers,
 # "weighted" = mean of the scores 100/80/60/40/0 (see surveys/engine.py).

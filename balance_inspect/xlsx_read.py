@@ -39,8 +39,10 @@ def column_index(letters: str) -> int:
     return index
 
 
-def check_xlsx_bounds(source) -> None:
-    """Refuse a workbook too large to parse safely. `source`: bytes or a seekable binary file."""
+def check_xlsx_bounds(source, *, max_rows: int | None = None) -> None:
+    """Refuse a workbook too large to parse safely. `source`: bytes or a seekable binary file.
+
+    `max_rows` replaces XLSX_MAX_ROWS for lists that are long by nature (a county's 户籍 list)."""
     if isinstance(source, bytes | bytearray):
         from io import BytesIO
 
@@ -51,7 +53,7 @@ def check_xlsx_bounds(source) -> None:
             _check_members(zf.infolist())
             sheet = _first_sheet_path(zf)
             if sheet is not None:
-                _check_sheet(zf, sheet)
+                _check_sheet(zf, sheet, max_rows)
     except zipfile.BadZipFile:
         raise ValidationError("无法读取该 Excel 文件，请用 Excel 或 WPS 另存为 .xlsx 后重试。") from None
     finally:
@@ -93,8 +95,8 @@ def _first_sheet_path(zf: zipfile.ZipFile) -> str | None:
     return path if path in names else None
 
 
-def _check_sheet(zf: zipfile.ZipFile, path: str) -> None:
-    max_rows, max_cols = settings.XLSX_MAX_ROWS, settings.XLSX_MAX_COLUMNS
+def _check_sheet(zf: zipfile.ZipFile, path: str, max_rows: int | None = None) -> None:
+    max_rows, max_cols = max_rows or settings.XLSX_MAX_ROWS, settings.XLSX_MAX_COLUMNS
     parser = XMLPullParser(events=("start",))
     rows = widest = 0
     column = 0

@@ -83,7 +83,8 @@ def generate(folder: Path, n_household: int, n_register: int, seed: int = 7) -> 
 def _setup_settings(max_rows: int) -> None:
     from django.conf import settings
 
-    settings.configure(XLSX_MAX_UNPACKED_MB=1000, XLSX_MAX_ROWS=max_rows, XLSX_MAX_COLUMNS=200, USE_TZ=True)
+    settings.configure(XLSX_MAX_UNPACKED_MB=100, XLSX_MAX_ROWS=50000, DATAQUALITY_LIST_MAX_ROWS=max_rows,
+                       XLSX_MAX_COLUMNS=200, USE_TZ=True)  # the shipped defaults, rows as the workbench's
 
 
 def phase_plain(paths) -> dict:

@@ -5,6 +5,7 @@ this path against a plain openpyxl pass.
 """
 
 import openpyxl
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from balance_inspect.xlsx_read import check_xlsx_bounds, data_rows
@@ -16,8 +17,10 @@ def _header_text(cell) -> str:
 
 
 def read_list(source, spec: matching.ListSpec) -> matching.ParsedList:
-    """One uploaded xlsx -> parsed list (bounded: check_xlsx_bounds before openpyxl parses it)."""
-    check_xlsx_bounds(source)
+    """One uploaded xlsx -> parsed list (bounded: check_xlsx_bounds before openpyxl parses it).
+
+    A county's 户籍 list is far longer than an import template: DATAQUALITY_LIST_MAX_ROWS bounds it."""
+    check_xlsx_bounds(source, max_rows=settings.DATAQUALITY_LIST_MAX_ROWS)
     try:
         workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a broken file

@@ -228,3 +228,13 @@ def test_filing_through_the_page_reports_refusals(login, bureau, batch, open_cas
     body = response.content.decode()
     assert "已登记疑似辍学个案 1 个" in body and open_case.number in body
     assert DropoutCase.objects.filter(id_number=OUT).exists()
+
+
+def test_a_list_longer_than_import_templates_is_read_up_to_its_own_bound(bureau, county, settings, school_a):
+    settings.XLSX_MAX_ROWS = 3
+    settings.DATAQUALITY_LIST_MAX_ROWS = 10
+    batch = match_services.batch_create(user=bureau, county=county, school_year=YEAR, uploads=uploads())
+    assert batch.result["rows"]["household"] == 5
+    settings.DATAQUALITY_LIST_MAX_ROWS = 4
+    with pytest.raises(Exception, match="工作表行数过多"):
+        match_services.batch_create(user=bureau, county=county, school_year=YEAR, uploads=uploads())
