@@ -238,3 +238,15 @@ def test_a_list_longer_than_import_templates_is_read_up_to_its_own_bound(bureau,
     settings.DATAQUALITY_LIST_MAX_ROWS = 4
     with pytest.raises(Exception, match="工作表行数过多"):
         match_services.batch_create(user=bureau, county=county, school_year=YEAR, uploads=uploads())
+
+
+def test_an_open_case_in_another_county_is_marked_without_naming_it(bureau, county, school_a, other_bureau,
+                                                                     other_school):
+    case_create(user=other_bureau, data=ledger_data(
+        other_school.township, None, kind="never_enrolled", grade=None, id_number=OUT, birth_date=date(2015, 3, 1),
+        sex="female" if int(OUT[16]) % 2 == 0 else "male"))
+    batch = match_services.batch_create(user=bureau, county=county, school_year=YEAR, uploads=uploads())
+    hit = next(h for h in hits(batch) if h["id_number"] == OUT)
+    assert hit["open_case"] == "其他地区"
+    created, refused = match_services.file_cases(user=bureau, batch=batch, indices=[index_of(batch, OUT)])
+    assert created == []
