@@ -250,3 +250,9 @@ def test_an_open_case_in_another_county_is_marked_without_naming_it(bureau, coun
     assert hit["open_case"] == "其他地区"
     created, refused = match_services.file_cases(user=bureau, batch=batch, indices=[index_of(batch, OUT)])
     assert created == []
+
+
+def test_after_the_retention_period_the_page_shows_counts_only(batch, login, bureau):
+    match_services.purge_expired(now=batch.expires_at)
+    body = login(bureau).get(reverse("dataquality:match_batch", args=[batch.pk])).content.decode()
+    assert "已超过保存期并删除" in body and OUT not in body and "张一" not in body and "河口乡" in body
