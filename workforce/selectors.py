@@ -413,7 +413,7 @@ def county_items(county, year: int) -> list[dict]:
 
 
 def readiness_rows(county, year: int) -> list[dict]:
-    """Rows of the readiness board (area 师资队伍): posts, PE/arts teachers, exchange, training."""
+    """Rows of the readiness board (area 师资队伍): posts and PE/arts teachers."""
     wf = county_workforce(_county(county), year)
     posts = wf.posts
     rows = []
@@ -435,9 +435,8 @@ def readiness_rows(county, year: int) -> list[dict]:
                          f"{text}；补充计划需 {wf.plan.teachers} 人（走教 {wf.plan.travelling} 人）"))
     else:
         rows.append(_row("音体美及心理健康专任教师配齐", "pass", "每所学校均有专任教师"))
-    for item in _guarantee_items(wf):
-        status = {True: "pass", False: "fail", None: "at_risk"}[item["passed"]]
-        rows.append(_row(item["label"], status, item["detail"]))
+    # Exchange, training and certificates are county items of the assessment (county_items above):
+    # the board shows them from the current assessment, once, with the verdict's own figures.
     return rows
 
 

@@ -273,3 +273,18 @@ def test_satisfaction_on_the_dashboard_is_the_assessments_county_item(demo_count
     assert row["passed"] is not None, "the survey feeds the county item"
     assert shown and shown.group(1) == item_figure(row)
     assert Decimal(shown.group(1).rstrip("%")) >= 0
+
+
+def test_the_readiness_board_names_each_item_once(demo_county):
+    from rectification.selectors import readiness_board
+
+    county, _bureau = demo_county
+    from django.utils import timezone
+
+    rows = readiness_board(county, today=timezone.localdate())["rows"]
+    names = [(r.area, r.item) for r in rows]
+    items = [r.item for r in rows]
+    assert len(names) == len(set(names))
+    assert not [i for i in set(items) if items.count(i) > 1 and not i.startswith("第")], items
+    for word in ("360学时培训完成率", "教师资格证上岗率", "交流轮岗比例（"):  # workforce items: once, as county items
+        assert sum(word in i for i in items) == 1, [i for i in items if word in i]

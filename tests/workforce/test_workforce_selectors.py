@@ -131,7 +131,8 @@ def test_readiness_rows_follow_the_board_contract(county, staffed):
     assert all(r.item != "（数据格式错误）" for r in rows)
     statuses = {r.item: r.status for r in rows}
     assert statuses["音体美及心理健康专任教师配齐"] == "fail"
-    assert statuses["交流轮岗比例 ≥ 10%，其中骨干教师 ≥ 20%"] == "pass"
+    # exchange, training and certificates reach the board as county items of the assessment, not twice
+    assert "交流轮岗比例 ≥ 10%，其中骨干教师 ≥ 20%" not in statuses
 
 
 def test_staffing_summary_calls_out_pe_and_arts_gaps(county, staffed):
