@@ -19,6 +19,17 @@ from tests.security import world
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def frozen_window(monkeypatch):
+    """The limits count in fixed clock windows (a minute, an hour): a run that straddles a minute
+    boundary, or a slow one, would see a fresh window. Hold the limiter's clock inside one."""
+    from types import SimpleNamespace
+
+    from surveys import throttle
+
+    monkeypatch.setattr(throttle, "time", SimpleNamespace(time=lambda: 1_800_000_010.0))
+
+
 @pytest.fixture
 def link(bureau, county, school_a):
     from surveys import services
