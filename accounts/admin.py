@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts.models import AuditEntry, User
+from balance_inspect.admin import ReadOnlyAdmin
 
 
 @admin.register(User)
@@ -14,16 +15,8 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ("at", "username", "action", "object_type", "object_repr")
     list_filter = ("action", "object_type")
     search_fields = ("username", "object_repr", "object_id")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

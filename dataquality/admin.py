@@ -1,24 +1,16 @@
 from django.contrib import admin
 
+from balance_inspect.admin import ReadOnlyAdmin
 from dataquality.models import Check, Finding
 
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
+class FindingAdmin(ReadOnlyAdmin):
     """Read-only: findings change through the rules and dataquality.services (audited) only."""
 
     list_display = ("county", "year", "school", "rule", "severity", "status", "active", "last_seen")
     list_filter = ("severity", "status", "active", "rule", "year")
     search_fields = ("school__name", "school__code", "message")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Check)

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import county_for_reader, county_for_writer, get_scoped_or_404
 from accounts.models import AuditEntry
@@ -28,6 +28,7 @@ def _batch(request, pk) -> MatchBatch:
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def workbench(request):
     county = county_for_reader(request.user)
     form = MatchUploadForm()

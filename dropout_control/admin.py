@@ -10,6 +10,7 @@ from django.contrib.admin.utils import unquote
 
 from accounts.models import AuditEntry
 from accounts.services import audit_record
+from balance_inspect.admin import ReadOnlyAdmin
 from dropout_control import rules
 from dropout_control.models import (
     CaseEvent,
@@ -21,17 +22,6 @@ from dropout_control.models import (
     ReturnNotice,
 )
 from schools.idcard import mask_id_number
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AuditedCaseAdmin(ReadOnlyAdmin):

@@ -5,18 +5,9 @@ Writes go through the services (which audit); a finished assessment never change
 
 from django.contrib import admin
 
+from balance_inspect.admin import ReadOnlyAdmin
+
 from .models import Assessment, CountyItemEvidence, CountyItemValue
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Assessment)

@@ -3,6 +3,7 @@ because every change of an item must go through the audited services."""
 
 from django.contrib import admin
 
+from balance_inspect.admin import ReadOnlyAdmin
 from rectification.models import ArchivePoint, PrepTaskTemplate, RectificationItem
 
 
@@ -19,16 +20,8 @@ class ArchivePointAdmin(admin.ModelAdmin):
 
 
 @admin.register(RectificationItem)
-class RectificationItemAdmin(admin.ModelAdmin):
+class RectificationItemAdmin(ReadOnlyAdmin):
     list_display = ("county", "number", "source", "lead_unit", "deadline", "status")
     list_filter = ("county", "status", "source")
     search_fields = ("problem", "lead_unit")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

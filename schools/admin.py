@@ -6,19 +6,9 @@ import and the conditions form, which validate and write the audit trail.
 
 from django.contrib import admin
 
+from balance_inspect.admin import ReadOnlyAdmin
 from schools.idcard import mask_id_number
 from schools.models import County, ImportRecord, School, SchoolClass, SchoolConditions, Teacher, Township
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(County)
