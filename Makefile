@@ -11,7 +11,7 @@ PORT ?= 8000
 help:
 	@echo "make run      install, migrate, load the demo county and serve http://$(HOST):$(PORT)"
 	@echo "make test     run the whole test suite"
-	@echo "make lint     ruff check + format check + makemigrations --check"
+	@echo "make lint     ruff check + format check + import contracts + makemigrations --check"
 	@echo "make bench    run the benchmarks under bench/"
 	@echo "make worker   run a Celery worker (production: with CELERY_BROKER_URL=redis://…)"
 
@@ -49,8 +49,13 @@ test-fast:
 
 lint:
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
+
+format:
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
 
 bench:
 	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done

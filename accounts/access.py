@@ -33,8 +33,14 @@ from accounts.roles import (  # noqa: F401  (re-exported: apps import the vocabu
 )
 
 
-def scope(user, qs: QuerySet, *, county: str | None = "county", township: str | None = "township",
-          school: str | None = "school") -> QuerySet:
+def scope(
+    user,
+    qs: QuerySet,
+    *,
+    county: str | None = "county",
+    township: str | None = "township",
+    school: str | None = "school",
+) -> QuerySet:
     """Filter a queryset to the area of `user`.
 
     The keyword arguments name the lookup paths from the queryset's model to its county,
@@ -92,8 +98,10 @@ class ScopedQuerySet(QuerySet):
 
     def _check_scope(self):
         if not self._scope_checked and _in_request.get():
-            raise ScopeError(f"{self.model.__name__} 在请求中未经 accounts.access.scope() 限定范围就被读取；"
-                             "确需跨区域读取时请写 .unscoped(\"原因\")，或在 accounts.access.scopes_disabled() 中读取")
+            raise ScopeError(
+                f"{self.model.__name__} 在请求中未经 accounts.access.scope() 限定范围就被读取；"
+                '确需跨区域读取时请写 .unscoped("原因")，或在 accounts.access.scopes_disabled() 中读取'
+            )
 
     def _fetch_all(self):
         if self._result_cache is None:
@@ -189,6 +197,7 @@ def ensure_not_read_only(user) -> None:
 
 
 # --- the county a user acts in ---------------------------------------------------------------
+
 
 def user_county(user):
     """The county a user acts in (an admin without a county: the first county, None when none exist)."""

@@ -10,7 +10,10 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "display_name", "role", "county", "township", "school", "is_active")
     list_filter = ("role", "county", "is_active")
     fieldsets = BaseUserAdmin.fieldsets + (
-        ("角色与管辖范围", {"fields": ("role", "display_name", "phone", "unit", "county", "township", "school")}),
+        (
+            "角色与管辖范围",
+            {"fields": ("role", "display_name", "phone", "unit", "county", "township", "school")},
+        ),
     )
 
 
@@ -19,4 +22,3 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ("at", "username", "action", "object_type", "object_repr")
     list_filter = ("action", "object_type")
     search_fields = ("username", "object_repr", "object_id")
-

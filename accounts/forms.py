@@ -9,13 +9,27 @@ from schools.models import County, School, Township
 class UserForm(forms.ModelForm):
     """Create or edit a user with one role and the area it acts for."""
 
-    password = forms.CharField(label="密码", widget=forms.PasswordInput, required=False,
-                               help_text="新建用户必填；修改时留空表示不变。至少 10 位，不能全是数字。")
+    password = forms.CharField(
+        label="密码",
+        widget=forms.PasswordInput,
+        required=False,
+        help_text="新建用户必填；修改时留空表示不变。至少 10 位，不能全是数字。",
+    )
 
     class Meta:
         model = User
-        fields = ["username", "display_name", "role", "unit", "phone", "email", "county", "township", "school",
-                  "is_active"]
+        fields = [
+            "username",
+            "display_name",
+            "role",
+            "unit",
+            "phone",
+            "email",
+            "county",
+            "township",
+            "school",
+            "is_active",
+        ]
 
     # What an account may never change about itself: its role and its area (no one widens their
     # own scope), and whether it is active (no one locks themselves out by accident).
@@ -88,7 +102,9 @@ class UserForm(forms.ModelForm):
 
 class AuditFilterForm(forms.Form):
     username = forms.CharField(label="操作人", required=False)
-    action = forms.ChoiceField(label="操作", required=False, choices=[("", "全部")] + list(AuditEntry.Action.choices))
+    action = forms.ChoiceField(
+        label="操作", required=False, choices=[("", "全部")] + list(AuditEntry.Action.choices)
+    )
     object_type = forms.CharField(label="对象类型", required=False)
     q = forms.CharField(label="对象关键词", required=False)
     since = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -96,5 +112,9 @@ class AuditFilterForm(forms.Form):
 
 
 class OTPTokenForm(forms.Form):
-    token = forms.CharField(label="动态验证码", max_length=6, min_length=6,
-                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+    token = forms.CharField(
+        label="动态验证码",
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

@@ -44,7 +44,9 @@ class Entry:
     def __post_init__(self):
         for tile in self.tiles:
             if not set(tile.roles) <= set(self.roles):
-                raise ValueError(f"{self.url_name}: tile “{tile.label}” is offered to roles that may not open it")
+                raise ValueError(
+                    f"{self.url_name}: tile “{tile.label}” is offered to roles that may not open it"
+                )
 
 
 @lru_cache(maxsize=1)
@@ -92,10 +94,23 @@ def home_tiles(user) -> list[dict]:
 
 
 MENU = (
-    Entry("accounts:audit", AUDIT_READERS, nav="审计", nav_rank=110,
-          tiles=(Tile(130, "审计记录", "谁在何时改了什么", USER_MANAGERS),)),
-    Entry("accounts:users", USER_MANAGERS, nav="用户", nav_rank=120,
-          tiles=(Tile(120, "用户管理", "账号、角色与管辖范围", USER_MANAGERS),)),
-    Entry("accounts:otp_setup", TWO_FACTOR_USERS,
-          tiles=(Tile(110, "双重验证", "为账号启用动态验证码", COUNTY_WRITERS),)),
+    Entry(
+        "accounts:audit",
+        AUDIT_READERS,
+        nav="审计",
+        nav_rank=110,
+        tiles=(Tile(130, "审计记录", "谁在何时改了什么", USER_MANAGERS),),
+    ),
+    Entry(
+        "accounts:users",
+        USER_MANAGERS,
+        nav="用户",
+        nav_rank=120,
+        tiles=(Tile(120, "用户管理", "账号、角色与管辖范围", USER_MANAGERS),),
+    ),
+    Entry(
+        "accounts:otp_setup",
+        TWO_FACTOR_USERS,
+        tiles=(Tile(110, "双重验证", "为账号启用动态验证码", COUNTY_WRITERS),),
+    ),
 )

@@ -20,11 +20,15 @@ class User(AbstractUser):
     display_name = models.CharField("姓名", max_length=50, blank=True)
     phone = models.CharField("手机号", max_length=20, blank=True)
     unit = models.CharField("单位", max_length=100, blank=True, help_text="例如：县教育局督导室、城关镇政府")
-    county = models.ForeignKey("schools.County", null=True, blank=True, on_delete=models.PROTECT, verbose_name="区县")
+    county = models.ForeignKey(
+        "schools.County", null=True, blank=True, on_delete=models.PROTECT, verbose_name="区县"
+    )
     township = models.ForeignKey(
         "schools.Township", null=True, blank=True, on_delete=models.PROTECT, verbose_name="乡镇"
     )
-    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT, verbose_name="学校")
+    school = models.ForeignKey(
+        "schools.School", null=True, blank=True, on_delete=models.PROTECT, verbose_name="学校"
+    )
 
     class Meta:
         verbose_name = "用户"
@@ -44,7 +48,9 @@ class User(AbstractUser):
         missing = [f for f in needs if getattr(self, f + "_id") is None]
         if missing:
             labels = {"county": "区县", "township": "乡镇", "school": "学校"}
-            raise ValidationError(f"角色“{self.get_role_display()}”必须指定：" + "、".join(labels[m] for m in missing))
+            raise ValidationError(
+                f"角色“{self.get_role_display()}”必须指定：" + "、".join(labels[m] for m in missing)
+            )
         if self.school_id and self.township_id and self.school.township_id != self.township_id:
             raise ValidationError("学校不属于所选乡镇")
         if self.township_id and self.county_id and self.township.county_id != self.county_id:
@@ -129,7 +135,9 @@ class AuditEntry(models.Model):
     object_type = models.CharField("对象类型", max_length=60)
     object_id = models.CharField("对象编号", max_length=64, blank=True)
     object_repr = models.CharField("对象", max_length=200, blank=True)
-    county = models.ForeignKey("schools.County", null=True, blank=True, on_delete=models.SET_NULL, verbose_name="区县")
+    county = models.ForeignKey(
+        "schools.County", null=True, blank=True, on_delete=models.SET_NULL, verbose_name="区县"
+    )
     changes = models.JSONField("变更（原值 → 新值）", default=dict, blank=True)
     note = models.CharField("说明", max_length=500, blank=True)
 

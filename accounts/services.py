@@ -42,8 +42,18 @@ def _clean(value):
     return value
 
 
-def audit_record(*, user, action: str, obj=None, object_type: str = "", object_id="", object_repr: str = "",
-                 county=None, changes: dict | None = None, note: str = "") -> AuditEntry:
+def audit_record(
+    *,
+    user,
+    action: str,
+    obj=None,
+    object_type: str = "",
+    object_id="",
+    object_repr: str = "",
+    county=None,
+    changes: dict | None = None,
+    note: str = "",
+) -> AuditEntry:
     if obj is not None:
         object_type = object_type or obj._meta.label
         object_id = object_id or str(obj.pk)

@@ -26,6 +26,7 @@ class LoginView(auth_views.LoginView):
 
 # --- audit ------------------------------------------------------------------------------------
 
+
 @login_required
 def audit_list(request):
     require_role(request.user, *AUDIT_READERS)
@@ -38,6 +39,7 @@ def audit_list(request):
 
 
 # --- users (admins, each within its own area) -------------------------------------------------
+
 
 def _managed_user_or_404(actor, pk):
     target = users_managed_by(actor).filter(pk=pk).first()
@@ -65,9 +67,13 @@ def user_create(request):
     form = UserForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        audit_record(user=request.user, action=AuditEntry.Action.CREATE, obj=user,
-                     county=_audit_county(request.user, user),
-                     changes=model_snapshot(user, ["username", "role", "county", "township", "school"]))
+        audit_record(
+            user=request.user,
+            action=AuditEntry.Action.CREATE,
+            obj=user,
+            county=_audit_county(request.user, user),
+            changes=model_snapshot(user, ["username", "role", "county", "township", "school"]),
+        )
         messages.success(request, f"已创建用户 {user.username}")
         return redirect("accounts:users")
     return render(request, "accounts/user_form.html", {"form": form, "title": "新建用户"})
@@ -83,9 +89,14 @@ def user_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         form.save()
         changes = diff(before, model_snapshot(target, fields))
-        audit_record(user=request.user, action=AuditEntry.Action.UPDATE, obj=target,
-                     county=_audit_county(request.user, target), changes=changes,
-                     note="重设密码" if form.cleaned_data.get("password") else "")
+        audit_record(
+            user=request.user,
+            action=AuditEntry.Action.UPDATE,
+            obj=target,
+            county=_audit_county(request.user, target),
+            changes=changes,
+            note="重设密码" if form.cleaned_data.get("password") else "",
+        )
         messages.success(request, f"已保存用户 {target.username}")
         return redirect("accounts:users")
     return render(request, "accounts/user_form.html", {"form": form, "title": f"编辑用户 {target.username}"})
@@ -97,13 +108,19 @@ def user_unlock(request, pk):
     require_user_manager(request.user)
     target = _managed_user_or_404(request.user, pk)
     axes_reset(username=target.username)
-    audit_record(user=request.user, action=AuditEntry.Action.UPDATE, obj=target,
-                 county=_audit_county(request.user, target), note="解除登录锁定")
+    audit_record(
+        user=request.user,
+        action=AuditEntry.Action.UPDATE,
+        obj=target,
+        county=_audit_county(request.user, target),
+        note="解除登录锁定",
+    )
     messages.success(request, f"已解除 {target.username} 的登录锁定")
     return redirect("accounts:users")
 
 
 # --- TOTP two-factor (optional, for bureau staff and admins) ---------------------------------
+
 
 @login_required
 def otp_setup(request):
@@ -117,15 +134,24 @@ def otp_setup(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
-            audit_record(user=request.user, action=AuditEntry.Action.UPDATE, obj=request.user, note="启用双重验证")
+            audit_record(
+                user=request.user, action=AuditEntry.Action.UPDATE, obj=request.user, note="启用双重验证"
+            )
             messages.success(request, "双重验证已启用，今后登录需要输入动态验证码。")
             return redirect("home")
         form.add_error("token", "验证码不正确，请核对手机时间后重试")
     buf = io.BytesIO()
     segno.make(device.config_url, micro=False).save(buf, kind="svg", scale=5)
-    return render(request, "accounts/otp_setup.html", {
-        "form": form, "device": device, "qr_svg": buf.getvalue().decode(), "key": device.key,
-    })
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {
+            "form": form,
+            "device": device,
+            "qr_svg": buf.getvalue().decode(),
+            "key": device.key,
+        },
+    )
 
 
 @login_required
@@ -138,8 +164,9 @@ def otp_verify(request):
         if device.verify_token(form.cleaned_data["token"]):
             otp_login(request, device)
             target = request.GET.get("next", "")
-            if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                   require_https=request.is_secure()):
+            if not url_has_allowed_host_and_scheme(
+                target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
                 target = "home"  # never send a freshly verified user to another site
             return redirect(target)
         form.add_error("token", "验证码不正确")

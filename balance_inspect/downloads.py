@@ -25,7 +25,13 @@ CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-EXTENSIONS = {"pdf": (".pdf",), "jpg": (".jpg", ".jpeg"), "png": (".png",), "docx": (".docx",), "xlsx": (".xlsx",)}
+EXTENSIONS = {
+    "pdf": (".pdf",),
+    "jpg": (".jpg", ".jpeg"),
+    "png": (".png",),
+    "docx": (".docx",),
+    "xlsx": (".xlsx",),
+}
 UNKNOWN = "application/octet-stream"
 
 
@@ -52,11 +58,14 @@ def download_name(name: str, kind: str | None) -> str:
 def stored_file_response(fileobj, name: str) -> FileResponse:
     """An uploaded file as an attachment of its sniffed type (octet-stream if it is none of ours)."""
     kind = stored_kind(fileobj)
-    response = FileResponse(fileobj, as_attachment=True, filename=download_name(name, kind),
-                            content_type=CONTENT_TYPES.get(kind, UNKNOWN))
+    response = FileResponse(
+        fileobj,
+        as_attachment=True,
+        filename=download_name(name, kind),
+        content_type=CONTENT_TYPES.get(kind, UNKNOWN),
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
 
 
 def private_download(view):

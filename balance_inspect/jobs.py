@@ -72,8 +72,12 @@ class BackgroundJob(models.Model):
     def looks_dead(self) -> bool:
         """Running, but its worker has not beaten the heartbeat for JOB_DEAD_AFTER_SECONDS."""
         last = self.heartbeat_at or self.started_at
-        return (self.status == JobStatus.RUNNING and last is not None and not self.steps_pending
-                and timezone.now() - last > timedelta(seconds=settings.JOB_DEAD_AFTER_SECONDS))
+        return (
+            self.status == JobStatus.RUNNING
+            and last is not None
+            and not self.steps_pending
+            and timezone.now() - last > timedelta(seconds=settings.JOB_DEAD_AFTER_SECONDS)
+        )
 
     @property
     def can_retry(self) -> bool:
@@ -136,10 +140,20 @@ def job_requeue(model: type[BackgroundJob], pk: int) -> bool:
     lost), or running with a dead heartbeat. Returns False for a job that is done or alive."""
     now = timezone.now()
     retryable = Q(status__in=[JobStatus.FAILED, JobStatus.QUEUED]) | _dead_running(now)
-    return model.objects.filter(retryable, pk=pk).update(
-        status=JobStatus.QUEUED, queued_at=now, started_at=None, heartbeat_at=None, steps_pending=0,
-        finished_at=None, progress=0, progress_note="", error=""
-    ) == 1
+    return (
+        model.objects.filter(retryable, pk=pk).update(
+            status=JobStatus.QUEUED,
+            queued_at=now,
+            started_at=None,
+            heartbeat_at=None,
+            steps_pending=0,
+            finished_at=None,
+            progress=0,
+            progress_note="",
+            error="",
+        )
+        == 1
+    )
 
 
 def job_models() -> list[type[BackgroundJob]]:
@@ -161,13 +175,16 @@ def reap_stale(now=None) -> int:
     for model in job_models():
         running = model.objects.filter(status=JobStatus.RUNNING)
         total += running.filter(_dead_running(now)).update(
-            status=JobStatus.FAILED, finished_at=now,
+            status=JobStatus.FAILED,
+            finished_at=now,
             error=_dead_reason(),
         )
         # Nothing new given to the row (claimed, or a step sent) for longer than any task may run:
         # a worker alive but stuck, or steps whose messages were lost.
-        total += running.filter(started_at__lt=overtime).exclude(sent_at__gte=overtime).update(
-            status=JobStatus.FAILED, finished_at=now, error=OVERTIME_ERROR
+        total += (
+            running.filter(started_at__lt=overtime)
+            .exclude(sent_at__gte=overtime)
+            .update(status=JobStatus.FAILED, finished_at=now, error=OVERTIME_ERROR)
         )
         if not model.task_name:
             continue
@@ -257,14 +274,22 @@ def job_task(name: str, *, model: str, failure: str):
                     with heartbeat(job_model, pk, every=settings.JOB_HEARTBEAT_SECONDS):
                         service(pk)
             except SoftTimeLimitExceeded:
-                job_fail(job_model, pk, f"{failure}：超过 {settings.CELERY_TASK_SOFT_TIME_LIMIT} 秒未完成，请稍后重试。")
+                job_fail(
+                    job_model,
+                    pk,
+                    f"{failure}：超过 {settings.CELERY_TASK_SOFT_TIME_LIMIT} 秒未完成，请稍后重试。",
+                )
             except Exception as exc:  # every failure ends the row with a reason, never leaves it running
                 log.exception("%s %s failed", name, pk)
                 job_fail(job_model, pk, f"{failure}：{exc}")
 
         task.__doc__ = service.__doc__
-        return shared_task(name=name, bind=True, time_limit=settings.CELERY_TASK_TIME_LIMIT,
-                           soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT)(task)
+        return shared_task(
+            name=name,
+            bind=True,
+            time_limit=settings.CELERY_TASK_TIME_LIMIT,
+            soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
+        )(task)
 
     return decorate
 
@@ -306,7 +331,8 @@ def job_step_task(name: str, *, model: str, failure):
 
             job_model = apps.get_model(model)
             job_model.objects.filter(pk=pk, steps_pending__gt=0).update(
-                steps_pending=F("steps_pending") - 1, heartbeat_at=timezone.now())
+                steps_pending=F("steps_pending") - 1, heartbeat_at=timezone.now()
+            )
             if not job_model.objects.filter(pk=pk, status=JobStatus.RUNNING).exists():
                 return  # failed meanwhile (another step), finished, or requeued for a retry
             label = failure(*args)
@@ -318,13 +344,22 @@ def job_step_task(name: str, *, model: str, failure):
                     with heartbeat(job_model, pk, every=settings.JOB_HEARTBEAT_SECONDS):
                         service(pk, *args)
             except SoftTimeLimitExceeded:
-                job_fail(job_model, pk, f"{label}：超过 {settings.CELERY_TASK_SOFT_TIME_LIMIT} 秒未完成，请稍后重试。")
+                job_fail(
+                    job_model,
+                    pk,
+                    f"{label}：超过 {settings.CELERY_TASK_SOFT_TIME_LIMIT} 秒未完成，请稍后重试。",
+                )
             except Exception as exc:  # a failed step fails the row with its reason, never leaves it running
                 log.exception("%s %s %r failed", name, pk, args)
                 job_fail(job_model, pk, f"{label}：{exc}")
 
         task.__doc__ = service.__doc__
-        return shared_task(name=name, bind=True, time_limit=settings.CELERY_TASK_TIME_LIMIT,
-                           soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT, job_model=model)(task)
+        return shared_task(
+            name=name,
+            bind=True,
+            time_limit=settings.CELERY_TASK_TIME_LIMIT,
+            soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
+            job_model=model,
+        )(task)
 
     return decorate

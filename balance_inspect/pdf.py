@@ -25,7 +25,9 @@ class MissingCJKFont(RuntimeError):
 def cjk_font_available() -> bool:
     if not shutil.which("fc-list"):
         return False
-    out = subprocess.run(["fc-list", ":lang=zh-cn", "family"], capture_output=True, text=True, check=False).stdout
+    out = subprocess.run(
+        ["fc-list", ":lang=zh-cn", "family"], capture_output=True, text=True, check=False
+    ).stdout
     return "Noto Sans CJK SC" in out or "Noto Sans SC" in out
 
 
@@ -82,8 +84,15 @@ def render_part(html: str) -> tuple[bytes, dict]:
     return document.write_pdf(), meta
 
 
-def join_parts(main: tuple[bytes, dict], appendix: list[tuple[bytes, dict, int]], *, title: str, author: str,
-               created, outline_levels: int = 2) -> tuple[bytes, int]:
+def join_parts(
+    main: tuple[bytes, dict],
+    appendix: list[tuple[bytes, dict, int]],
+    *,
+    title: str,
+    author: str,
+    created,
+    outline_levels: int = 2,
+) -> tuple[bytes, int]:
     """Join a main part and its appendix parts into one navigable PDF; returns (bytes, pages).
 
     The main part was laid out with one empty placeholder page per appendix item at its end (so
@@ -114,11 +123,15 @@ def join_parts(main: tuple[bytes, dict], appendix: list[tuple[bytes, dict, int]]
     placed = main_pages
     for index, (pdf, meta, n) in enumerate(appendix, start=1):
         if meta["pages"] != n:
-            raise ValueError(f"附录第 {index} 部分排出 {meta['pages']} 页，应为 {n} 页（每项一页；某项内容超过一页）")
+            raise ValueError(
+                f"附录第 {index} 部分排出 {meta['pages']} 页，应为 {n} 页（每项一页；某项内容超过一页）"
+            )
         for page in PdfReader(io.BytesIO(pdf)).pages:
             _stamp(writer, writer.add_page(page), main_reader.pages[placed], placed)
             placed += 1
-        bookmarks += [[level, label, placed - n + number, x, y] for level, label, number, x, y in meta["bookmarks"]]
+        bookmarks += [
+            [level, label, placed - n + number, x, y] for level, label, number, x, y in meta["bookmarks"]
+        ]
 
     def top(page_number: int, y: float) -> float:
         return float(writer.pages[page_number].mediabox.top) - y * _PT
@@ -129,7 +142,9 @@ def join_parts(main: tuple[bytes, dict], appendix: list[tuple[bytes, dict, int]]
             continue
         to_page, to_x, to_y = anchors[target]
         rect = (x1 * _PT, top(number, y2), x2 * _PT, top(number, y1))
-        writer.add_annotation(number, _link(rect, to_page, Fit.xyz(left=to_x * _PT, top=top(to_page, to_y), zoom=0)))
+        writer.add_annotation(
+            number, _link(rect, to_page, Fit.xyz(left=to_x * _PT, top=top(to_page, to_y), zoom=0))
+        )
     for name, (to_page, _x, _y) in sorted(anchors.items(), key=lambda a: (a[1][0], a[0])):
         writer.add_named_destination(name, to_page)
     parents: list[tuple[int, object]] = []
@@ -138,12 +153,23 @@ def join_parts(main: tuple[bytes, dict], appendix: list[tuple[bytes, dict, int]]
             continue
         while parents and parents[-1][0] >= level:
             parents.pop()
-        item = writer.add_outline_item(title=label, page_number=number, parent=parents[-1][1] if parents else None,
-                                       fit=Fit.xyz(left=x * _PT, top=top(number, y), zoom=0))
+        item = writer.add_outline_item(
+            title=label,
+            page_number=number,
+            parent=parents[-1][1] if parents else None,
+            fit=Fit.xyz(left=x * _PT, top=top(number, y), zoom=0),
+        )
         parents.append((level, item))
     writer.page_mode = "/UseOutlines"
-    writer.add_metadata({"/Title": title, "/Author": author, "/Creator": "县域义务教育均衡迎检平台",
-                         "/CreationDate": _pdf_date(created), "/ModDate": _pdf_date(created)})
+    writer.add_metadata(
+        {
+            "/Title": title,
+            "/Author": author,
+            "/Creator": "县域义务教育均衡迎检平台",
+            "/CreationDate": _pdf_date(created),
+            "/ModDate": _pdf_date(created),
+        }
+    )
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), len(writer.pages)
@@ -161,12 +187,14 @@ def _stamp(writer, page, stamp, number: int) -> None:
 
     form = DecodedStreamObject()
     form.set_data(stamp.get_contents().get_data())
-    form.update({
-        NameObject("/Type"): NameObject("/XObject"),
-        NameObject("/Subtype"): NameObject("/Form"),
-        NameObject("/BBox"): ArrayObject(stamp.mediabox),
-        NameObject("/Resources"): stamp["/Resources"].clone(writer),
-    })
+    form.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject(stamp.mediabox),
+            NameObject("/Resources"): stamp["/Resources"].clone(writer),
+        }
+    )
     name = NameObject(f"/BiStamp{number}")  # unique: a part's pages may share one resource dictionary
     resources = page["/Resources"].get_object()
     if "/XObject" not in resources:
@@ -181,7 +209,9 @@ def _stamp(writer, page, stamp, number: int) -> None:
         return writer._add_object(s)
 
     # The part's own content is wrapped in q/Q so a graphics state it leaves set cannot move the stamp.
-    page[NameObject("/Contents")] = ArrayObject([stream(b"q\n"), *contents, stream(b"\nQ\nq " + name.encode() + b" Do Q\n")])
+    page[NameObject("/Contents")] = ArrayObject(
+        [stream(b"q\n"), *contents, stream(b"\nQ\nq " + name.encode() + b" Do Q\n")]
+    )
 
 
 def _pdf_date(when) -> str:

@@ -306,13 +306,33 @@ DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60, minimum=0)
 WORKFORCE_SMALL_SCHOOL_UNDER = env_int("WORKFORCE_SMALL_SCHOOL_UNDER", 100, minimum=0)
 WORKFORCE_CLASS_POST_RATIO = env_str("WORKFORCE_CLASS_POST_RATIO", "1.7").strip()
 if not WORKFORCE_CLASS_POST_RATIO.replace(".", "", 1).isdigit():
-    raise ImproperlyConfigured(f"WORKFORCE_CLASS_POST_RATIO must be a decimal number, got {WORKFORCE_CLASS_POST_RATIO!r}")
+    raise ImproperlyConfigured(
+        f"WORKFORCE_CLASS_POST_RATIO must be a decimal number, got {WORKFORCE_CLASS_POST_RATIO!r}"
+    )
 # Subjects every school must have a full-time teacher for (comma-separated; checked at start).
 WORKFORCE_REQUIRED_SUBJECTS_PRIMARY = env_list(
-    "WORKFORCE_REQUIRED_SUBJECTS_PRIMARY", ["语文", "数学", "英语", "科学", "体育", "音乐", "美术", "信息技术", "心理健康"])
+    "WORKFORCE_REQUIRED_SUBJECTS_PRIMARY",
+    ["语文", "数学", "英语", "科学", "体育", "音乐", "美术", "信息技术", "心理健康"],
+)
 WORKFORCE_REQUIRED_SUBJECTS_JUNIOR = env_list(
-    "WORKFORCE_REQUIRED_SUBJECTS_JUNIOR", ["语文", "数学", "英语", "道德与法治", "历史", "地理", "物理", "化学", "生物",
-                                           "体育", "音乐", "美术", "信息技术", "心理健康"])
+    "WORKFORCE_REQUIRED_SUBJECTS_JUNIOR",
+    [
+        "语文",
+        "数学",
+        "英语",
+        "道德与法治",
+        "历史",
+        "地理",
+        "物理",
+        "化学",
+        "生物",
+        "体育",
+        "音乐",
+        "美术",
+        "信息技术",
+        "心理健康",
+    ],
+)
 # A full weekly teaching load (periods) used to size a gap and to find teachers that could move.
 WORKFORCE_TEACHER_WEEKLY_PERIODS = env_int("WORKFORCE_TEACHER_WEEKLY_PERIODS", 16, minimum=1)
 # Travelling teachers (走教): schools with at most this many classes of a stage may share one
@@ -341,7 +361,9 @@ DATAQUALITY_LIST_MAX_ROWS = env_int("DATAQUALITY_LIST_MAX_ROWS", 300000, minimum
 # "weighted" = mean of the scores 100/80/60/40/0 (see surveys/engine.py).
 SURVEY_SATISFACTION_FORMULA = env_str("SURVEY_SATISFACTION_FORMULA", "top2")
 if SURVEY_SATISFACTION_FORMULA not in ("top2", "weighted"):
-    raise ImproperlyConfigured(f"SURVEY_SATISFACTION_FORMULA must be top2 or weighted, got {SURVEY_SATISFACTION_FORMULA!r}")
+    raise ImproperlyConfigured(
+        f"SURVEY_SATISFACTION_FORMULA must be top2 or weighted, got {SURVEY_SATISFACTION_FORMULA!r}"
+    )
 # Answer-page limits counted in the cache (0 = no limit; surveys/throttle.py). A respondent
 # answers once in several minutes; a script answers many times a second. Parents at one meeting
 # on one school Wi-Fi share an address: raise the per-address limits for such a meeting.

@@ -46,4 +46,8 @@ import_applied = Signal()
 
 def receiver_name(receiver) -> str:
     """``module.function`` of a receiver, to name it in a message or a board row."""
-    return f"{getattr(receiver, '__module__', '')}.{getattr(receiver, '__qualname__', repr(receiver))}".lstrip(".")
+    return (
+        f"{getattr(receiver, '__module__', '')}.{getattr(receiver, '__qualname__', repr(receiver))}".lstrip(
+            "."
+        )
+    )

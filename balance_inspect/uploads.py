@@ -14,7 +14,13 @@ import zipfile
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-KIND_LABELS = {"pdf": "PDF", "jpg": "JPG 图片", "png": "PNG 图片", "docx": "Word 文档", "xlsx": "Excel 工作簿"}
+KIND_LABELS = {
+    "pdf": "PDF",
+    "jpg": "JPG 图片",
+    "png": "PNG 图片",
+    "docx": "Word 文档",
+    "xlsx": "Excel 工作簿",
+}
 EVIDENCE_KINDS = ("pdf", "jpg", "png", "docx", "xlsx")
 
 
@@ -47,7 +53,9 @@ def sniff_kind(head: bytes, data_for_zip=None) -> str | None:
 # --- active content -----------------------------------------------------------------------------
 
 MACRO_REFUSED = "文件含有宏（VBA 代码），不能作为佐证材料上传：请另存为不含宏的 Excel 工作簿（.xlsx）或 Word 文档（.docx）后再上传。"
-PDF_SCRIPT_REFUSED = "PDF 文件含有脚本或自动执行的动作（JavaScript、启动程序等），不能上传：请用“打印为 PDF”另存后再上传。"
+PDF_SCRIPT_REFUSED = (
+    "PDF 文件含有脚本或自动执行的动作（JavaScript、启动程序等），不能上传：请用“打印为 PDF”另存后再上传。"
+)
 PDF_UNREADABLE = "PDF 文件已加密或结构无法识别，无法检查其中是否含有脚本：请另存为未加密的普通 PDF 后再上传。"
 # Reading one object costs ~60 µs: 20,000 objects (a long text document has a few thousand, a
 # scan a few per page) bound the check near a second, so a crafted file cannot hold a worker.
@@ -75,8 +83,10 @@ def _pdf_name(name: str) -> bytes:
 # chance in binary stream data; the short names are only searched in files pypdf cannot read.
 _PDF_JAVASCRIPT = re.compile(_pdf_name("JavaScript"))
 _PDF_ACTIVE_BYTES = re.compile(
-    b"(?:" + b"|".join(_pdf_name(n) for n in ("JavaScript", "JS", "AA", "Launch", "ObjStm", "Encrypt"))
-    + rb")(?=[\s()<>\[\]{}/%]|$)")
+    b"(?:"
+    + b"|".join(_pdf_name(n) for n in ("JavaScript", "JS", "AA", "Launch", "ObjStm", "Encrypt"))
+    + rb")(?=[\s()<>\[\]{}/%]|$)"
+)
 _PDF_UNCHECKABLE = ("ObjStm", "Encrypt")
 
 log = logging.getLogger(__name__)
@@ -92,7 +102,9 @@ def office_has_macros(upload) -> bool:
         return False  # not readable as a zip: sniffing has refused it already
     finally:
         upload.seek(0)
-    return any(name.lower().rsplit("/", 1)[-1] in ("vbaproject.bin", "vbaprojectsignature.bin") for name in names)
+    return any(
+        name.lower().rsplit("/", 1)[-1] in ("vbaproject.bin", "vbaprojectsignature.bin") for name in names
+    )
 
 
 def _unescape(name: bytes) -> str:

@@ -65,8 +65,17 @@ class Sheet:
     no caption, so their header stays on row 1. The header row is always frozen.
     """
 
-    def __init__(self, title: str, headers: Sequence[str], rows: Iterable[Sequence], widths=None, *,
-                 caption: str = "", note: str = "", data_time=None):
+    def __init__(
+        self,
+        title: str,
+        headers: Sequence[str],
+        rows: Iterable[Sequence],
+        widths=None,
+        *,
+        caption: str = "",
+        note: str = "",
+        data_time=None,
+    ):
         self.title = title[:31]
         self.headers = headers
         self.rows = rows
@@ -90,14 +99,23 @@ class Num:
     so that a failing 84.9998% never shows 85.0% beside 未达标 (domain.numbers.places_against).
     """
 
-    def __init__(self, value, digits: int = numbers.MEAN, *, percent: bool = False, limit=None,
-                 passed: bool | None = None, at_least: bool = True):
+    def __init__(
+        self,
+        value,
+        digits: int = numbers.MEAN,
+        *,
+        percent: bool = False,
+        limit=None,
+        passed: bool | None = None,
+        at_least: bool = True,
+    ):
         if limit is not None:
             scale = 100 if percent else 1
             value_x, limit_x = numbers.exact(value), numbers.exact(limit)
             if value_x is not None and limit_x is not None:
-                digits = numbers.places_against(value_x * scale, limit_x * scale, digits, at_least=at_least,
-                                                passed=passed)
+                digits = numbers.places_against(
+                    value_x * scale, limit_x * scale, digits, at_least=at_least, passed=passed
+                )
         self.value = numbers.xlsx_value(value, digits, percent=percent)
         self.number_format = numbers.xlsx_format(digits, percent=percent)
 
@@ -140,7 +158,9 @@ def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
             title = WriteOnlyCell(ws, value=safe_cell_value(sheet.caption))
             title.font = Font(bold=True, size=14)
             ws.append([title])
-            ws.append([safe_cell_value("；".join(filter(None, [_data_time_text(sheet.data_time), sheet.note])))])
+            ws.append(
+                [safe_cell_value("；".join(filter(None, [_data_time_text(sheet.data_time), sheet.note])))]
+            )
         header = []
         for label in sheet.headers:
             cell = WriteOnlyCell(ws, value=safe_cell_value(label))

@@ -64,12 +64,16 @@ def _check_members(members) -> None:
     limit = settings.XLSX_MAX_UNPACKED_MB * 1024 * 1024
     total = sum(m.file_size for m in members)
     if total > limit:
-        raise ValidationError(f"文件解压后过大（约 {total / 1048576:.0f} MB，上限 {settings.XLSX_MAX_UNPACKED_MB} MB），"
-                              "不像正常的数据表。请删除多余的工作表和内容后重试。")
+        raise ValidationError(
+            f"文件解压后过大（约 {total / 1048576:.0f} MB，上限 {settings.XLSX_MAX_UNPACKED_MB} MB），"
+            "不像正常的数据表。请删除多余的工作表和内容后重试。"
+        )
     for m in members:
         if m.file_size >= RATIO_CHECKED_FROM and m.file_size > MAX_RATIO * max(m.compress_size, 1):
-            raise ValidationError(f"文件内容异常：{m.filename} 解压后是压缩前的 {m.file_size // max(m.compress_size, 1)} 倍，"
-                                  "不像正常的数据表，已拒绝。请用 Excel 或 WPS 另存为 .xlsx 后重试。")
+            raise ValidationError(
+                f"文件内容异常：{m.filename} 解压后是压缩前的 {m.file_size // max(m.compress_size, 1)} 倍，"
+                "不像正常的数据表，已拒绝。请用 Excel 或 WPS 另存为 .xlsx 后重试。"
+            )
 
 
 def _first_sheet_path(zf: zipfile.ZipFile) -> str | None:
@@ -110,15 +114,19 @@ def _check_sheet(zf: zipfile.ZipFile, path: str, max_rows: int | None = None) ->
                     rows = int(r) if r and r.isdigit() else rows + 1
                     column = 0
                     if rows > max_rows:
-                        raise ValidationError(f"工作表行数过多（第 {rows} 行，上限 {max_rows} 行）。"
-                                              "请删除多余的行，或分成几个文件导入。")
+                        raise ValidationError(
+                            f"工作表行数过多（第 {rows} 行，上限 {max_rows} 行）。"
+                            "请删除多余的行，或分成几个文件导入。"
+                        )
                 elif tag == "c":
                     ref = _COLUMN.match(el.get("r") or "")
                     column = column_index(ref.group()) if ref else column + 1
                     widest = max(widest, column)
                     if widest > max_cols:
-                        raise ValidationError(f"工作表列数过多（用到第 {widest} 列，上限 {max_cols} 列）。"
-                                              "请删除模板以外多余的列后重试。")
+                        raise ValidationError(
+                            f"工作表列数过多（用到第 {widest} 列，上限 {max_cols} 列）。"
+                            "请删除模板以外多余的列后重试。"
+                        )
                 el.clear()
 
 

@@ -71,21 +71,41 @@ def province_facts(n_units=15_000, seed=7):
         junior = i % 3 == 2
         n = rng.randint(80, 2400)
         code = f"{1000000000 + i}"
-        schools.append(SchoolFacts(
-            code=code, name=f"学校{i}", township=f"乡镇{i % 900}", school_type="初中" if junior else "小学",
-            urban_rural=rng.choice(("城区", "镇区", "乡村")),
-            primary_students=0 if junior else n, junior_students=n if junior else 0,
-            building_area=n * rng.uniform(3.5, 8.0), sports_area=n * rng.uniform(5, 14),
-            equipment_value=n * rng.uniform(1500, 5000), computers=int(n * rng.uniform(0.08, 0.2)),
-            books=int(n * rng.uniform(20, 50)), multimedia_rooms=max(1, int(n * rng.uniform(0.018, 0.04))),
-            music_rooms=rng.randint(0, 3), art_rooms=rng.randint(0, 3),
-        ))
+        schools.append(
+            SchoolFacts(
+                code=code,
+                name=f"学校{i}",
+                township=f"乡镇{i % 900}",
+                school_type="初中" if junior else "小学",
+                urban_rural=rng.choice(("城区", "镇区", "乡村")),
+                primary_students=0 if junior else n,
+                junior_students=n if junior else 0,
+                building_area=n * rng.uniform(3.5, 8.0),
+                sports_area=n * rng.uniform(5, 14),
+                equipment_value=n * rng.uniform(1500, 5000),
+                computers=int(n * rng.uniform(0.08, 0.2)),
+                books=int(n * rng.uniform(20, 50)),
+                multimedia_rooms=max(1, int(n * rng.uniform(0.018, 0.04))),
+                music_rooms=rng.randint(0, 3),
+                art_rooms=rng.randint(0, 3),
+            )
+        )
         stage = "初中" if junior else "小学"
         staff = max(4, int(n / rng.uniform(12, 20)))
         for subject in SUBJECTS:
             share = max(1, staff // len(SUBJECTS))
-            teachers.append(TeacherGroup(code, stage, True, rng.choice(("本科", "专科")), rng.choice(("一级", "二级")),
-                                         rng.choice(("无", "无", "县级")), subject, share))
+            teachers.append(
+                TeacherGroup(
+                    code,
+                    stage,
+                    True,
+                    rng.choice(("本科", "专科")),
+                    rng.choice(("一级", "二级")),
+                    rng.choice(("无", "无", "县级")),
+                    subject,
+                    share,
+                )
+            )
         for _ in range(max(1, n // 45)):
             classes.append(ClassFacts(code, stage, 7 if junior else 1, rng.randint(30, 58)))
     return schools, teachers, classes
@@ -93,7 +113,9 @@ def province_facts(n_units=15_000, seed=7):
 
 def bench_engine():
     schools, teachers, classes = province_facts()
-    print(f"1. 引擎（纯计算）：{len(schools):,} 个单元，{len(teachers):,} 个教师分组，{len(classes):,} 个班级")
+    print(
+        f"1. 引擎（纯计算）：{len(schools):,} 个单元，{len(teachers):,} 个教师分组，{len(classes):,} 个班级"
+    )
     t, built = best_of(lambda: build_units(schools, teachers))
     print(f"   build_units                       {t * 1000:8.0f} ms  ({len(built.units):,} 单元)")
     for scheme in ("quality-2017", "basic-2012"):
@@ -120,7 +142,9 @@ def run_assess(code: str, scheme: str, providers: bool = True) -> tuple[float, i
     try:
         with CaptureQueriesContext(connection) as ctx:
             t = time.perf_counter()
-            call_command("assess", "--county", code, "--year", "2025", "--scheme", scheme, "--json", stdout=out)
+            call_command(
+                "assess", "--county", code, "--year", "2025", "--scheme", scheme, "--json", stdout=out
+            )
             elapsed = time.perf_counter() - t
     finally:
         county_items_requested.receivers = saved
@@ -140,31 +164,66 @@ def make_county(n_schools: int = 300, code: str = "139999", seed: int = 3):
     county = County.objects.create(code=code, name=f"基准测试县{n_schools}")
     county_item_save(county=county, year=2025, key="government_work_score", value=Decimal(90), user=None)
     towns = [Township.objects.create(county=county, name=f"第{i}镇") for i in range(15)]
-    schools = School.objects.bulk_create([
-        School(code=f"{code}{i:04d}", name=f"测试学校{i}", county=county, township=towns[i % 15],
-               school_type="初中" if i % 3 == 2 else "小学", urban_rural="乡村")
-        for i in range(n_schools)
-    ])
+    schools = School.objects.bulk_create(
+        [
+            School(
+                code=f"{code}{i:04d}",
+                name=f"测试学校{i}",
+                county=county,
+                township=towns[i % 15],
+                school_type="初中" if i % 3 == 2 else "小学",
+                urban_rural="乡村",
+            )
+            for i in range(n_schools)
+        ]
+    )
     conditions, teachers, classes = [], [], []
     for s in schools:
         n = rng.randint(150, 1500)
         junior = s.school_type == "初中"
-        conditions.append(SchoolConditions(
-            school=s, year=2025, primary_students=0 if junior else n, junior_students=n if junior else 0,
-            building_area=round(n * rng.uniform(4, 8), 2), sports_area=round(n * rng.uniform(6, 14), 2),
-            equipment_value=round(n * rng.uniform(1800, 4000), 2), computers=n // 8, books=n * 30,
-            multimedia_rooms=n // 35, music_rooms=2, art_rooms=2,
-        ))
+        conditions.append(
+            SchoolConditions(
+                school=s,
+                year=2025,
+                primary_students=0 if junior else n,
+                junior_students=n if junior else 0,
+                building_area=round(n * rng.uniform(4, 8), 2),
+                sports_area=round(n * rng.uniform(6, 14), 2),
+                equipment_value=round(n * rng.uniform(1800, 4000), 2),
+                computers=n // 8,
+                books=n * 30,
+                multimedia_rooms=n // 35,
+                music_rooms=2,
+                art_rooms=2,
+            )
+        )
         stage = "初中" if junior else "小学"
         for j in range(n // 15):
-            teachers.append(Teacher(
-                school=s, year=2025, staff_no=f"T{j:04d}", name=f"教师{j}", stage=stage, full_time=j % 20 != 0,
-                education=rng.choice(("本科", "专科", "研究生")), title=rng.choice(("一级", "二级", "高级")),
-                backbone=rng.choice(("无", "无", "无", "县级")), subject=SUBJECTS[j % len(SUBJECTS)],
-            ))
+            teachers.append(
+                Teacher(
+                    school=s,
+                    year=2025,
+                    staff_no=f"T{j:04d}",
+                    name=f"教师{j}",
+                    stage=stage,
+                    full_time=j % 20 != 0,
+                    education=rng.choice(("本科", "专科", "研究生")),
+                    title=rng.choice(("一级", "二级", "高级")),
+                    backbone=rng.choice(("无", "无", "无", "县级")),
+                    subject=SUBJECTS[j % len(SUBJECTS)],
+                )
+            )
         for j in range(max(1, n // 42)):
-            classes.append(SchoolClass(school=s, year=2025, stage=stage, grade=7 if junior else 1 + j % 6,
-                                       name=f"{j + 1}班", students=rng.randint(35, 52)))
+            classes.append(
+                SchoolClass(
+                    school=s,
+                    year=2025,
+                    stage=stage,
+                    grade=7 if junior else 1 + j % 6,
+                    name=f"{j + 1}班",
+                    students=rng.randint(35, 52),
+                )
+            )
     SchoolConditions.objects.bulk_create(conditions)
     Teacher.objects.bulk_create(teachers, batch_size=2000)
     SchoolClass.objects.bulk_create(classes, batch_size=2000)
@@ -180,7 +239,9 @@ def bench_django():
     print(f"\n   （准备：migrate + seed_demo {time.perf_counter() - t:.1f} s，数据库 {connection.vendor}）")
     demo_schools = School.objects.filter(county__code="130123").count()
     demo_teachers = Teacher.objects.filter(school__county__code="130123", year=2025).count()
-    print(f"2. manage.py assess --json（同进程：读取 + 计算 + JSON），演示县 {demo_schools} 所学校、{demo_teachers} 名教师")
+    print(
+        f"2. manage.py assess --json（同进程：读取 + 计算 + JSON），演示县 {demo_schools} 所学校、{demo_teachers} 名教师"
+    )
     for scheme in ("quality-2017", "basic-2012"):
         run_assess("130123", scheme)  # warm
         times = []
@@ -188,8 +249,10 @@ def bench_django():
             elapsed, queries, size = run_assess("130123", scheme)
             times.append(elapsed)
         own = run_assess("130123", scheme, providers=False)
-        print(f"   {scheme:<13} 最快 {min(times) * 1000:6.0f} ms，中位 {sorted(times)[2] * 1000:6.0f} ms，"
-              f"JSON {size / 1024:.0f} KB；查询 {queries} 次（不含其他模块的自动项目 {own[1]} 次，{own[0] * 1000:.0f} ms）")
+        print(
+            f"   {scheme:<13} 最快 {min(times) * 1000:6.0f} ms，中位 {sorted(times)[2] * 1000:6.0f} ms，"
+            f"JSON {size / 1024:.0f} KB；查询 {queries} 次（不含其他模块的自动项目 {own[1]} 次，{own[0] * 1000:.0f} ms）"
+        )
 
     print("3. 查询次数不随学校数增长（生成的县：同样的数据形态，30 所与 300 所学校）")
     rows = [("演示县", "130123", demo_schools)]
@@ -204,8 +267,10 @@ def bench_django():
                 elapsed, queries, _size = run_assess(code, scheme)
                 times.append(elapsed)
             own_time, own_queries, _ = run_assess(code, scheme, providers=False)
-            print(f"   {scheme:<13} {n:>4} 所 {label:<26} 查询 {queries:>3} 次（本模块 {own_queries} 次），"
-                  f"最快 {min(times) * 1000:6.0f} ms（本模块 {own_time * 1000:.0f} ms）")
+            print(
+                f"   {scheme:<13} {n:>4} 所 {label:<26} 查询 {queries:>3} 次（本模块 {own_queries} 次），"
+                f"最快 {min(times) * 1000:6.0f} ms（本模块 {own_time * 1000:.0f} ms）"
+            )
 
 
 def bench_pages():
@@ -216,12 +281,19 @@ def bench_pages():
 
     client = Client()
     client.force_login(User.objects.filter(role="bureau", county__code="130123").first())
-    assessment = Assessment.objects.filter(county__code="130123", scheme="quality-2017", status="done").first()
+    assessment = Assessment.objects.filter(
+        county__code="130123", scheme="quality-2017", status="done"
+    ).first()
     print("4. 页面（读取已保存结果）")
-    for label, url in (("评估结论页（表Ⅱ、表Ⅲ、图表）", f"/indicators/{assessment.pk}/"),
-                       ("表Ⅱ xlsx 导出", f"/indicators/{assessment.pk}/table2.xlsx"),
-                       ("模拟测算（1 项调整）", f"/indicators/{assessment.pk}/what-if/?unit_0="
-                        f"{assessment.inputs['units'][0]['school_code']}:primary&field_0=books&delta_0=500")):
+    for label, url in (
+        ("评估结论页（表Ⅱ、表Ⅲ、图表）", f"/indicators/{assessment.pk}/"),
+        ("表Ⅱ xlsx 导出", f"/indicators/{assessment.pk}/table2.xlsx"),
+        (
+            "模拟测算（1 项调整）",
+            f"/indicators/{assessment.pk}/what-if/?unit_0="
+            f"{assessment.inputs['units'][0]['school_code']}:primary&field_0=books&delta_0=500",
+        ),
+    ):
         client.get(url)
         times = []
         for _ in range(5):

@@ -96,9 +96,12 @@ def build(n_large: int):
         started = time.perf_counter()
         for scheme in ("quality-2017", "basic-2012"):
             assessment_run_now(county=county, year=2025, scheme=scheme)
-        print(f"county of {n:>3} schools: data {built:.1f} s, two assessments {time.perf_counter() - started:.1f} s")
-        inspectors[n] = User.objects.create_user(f"bench_inspector{n}", password=secrets.token_urlsafe(16),
-                                                 role=Role.INSPECTOR, county=county)
+        print(
+            f"county of {n:>3} schools: data {built:.1f} s, two assessments {time.perf_counter() - started:.1f} s"
+        )
+        inspectors[n] = User.objects.create_user(
+            f"bench_inspector{n}", password=secrets.token_urlsafe(16), role=Role.INSPECTOR, county=county
+        )
     return inspectors
 
 
@@ -123,7 +126,9 @@ def query_counts(inspectors) -> None:
         cold_ms = (time.perf_counter() - started) * 1000
         warm = count(client)
         print(f"overview queries, {n:>3} schools: cold {cold[n]} ({cold_ms:.0f} ms in-process), warm {warm}")
-    print("  same cold count for 10 and 300 schools:", "yes" if len(set(cold.values())) == 1 else f"NO {cold}")
+    print(
+        "  same cold count for 10 and 300 schools:", "yes" if len(set(cold.values())) == 1 else f"NO {cold}"
+    )
     cache.clear()
 
 
@@ -194,7 +199,9 @@ def main() -> int:
     ap.add_argument("--requests", type=int, default=1500, help="requests per measured URL")
     ap.add_argument("--threads", type=int, default=4)
     ap.add_argument("--seconds", type=float, default=60, help="time limit per measured URL")
-    ap.add_argument("--redis", action="store_true", help="shared Redis cache (CACHE_URL) instead of per-worker locmem")
+    ap.add_argument(
+        "--redis", action="store_true", help="shared Redis cache (CACHE_URL) instead of per-worker locmem"
+    )
     ap.add_argument("--keep-db", action="store_true")
     args = ap.parse_args()
 
@@ -215,8 +222,10 @@ def main() -> int:
     django.setup()
     from django.conf import settings
 
-    print(f"database: {backend}; cache: {'Redis' if cache_url else 'locmem (per worker)'}; "
-          f"DASHBOARD_CACHE_SECONDS={settings.DASHBOARD_CACHE_SECONDS}")
+    print(
+        f"database: {backend}; cache: {'Redis' if cache_url else 'locmem (per worker)'}; "
+        f"DASHBOARD_CACHE_SECONDS={settings.DASHBOARD_CACHE_SECONDS}"
+    )
     inspectors = build(args.schools)
     query_counts(inspectors)
     if cache_url:
@@ -229,9 +238,22 @@ def main() -> int:
     log_path = Path(data_dir) / "gunicorn.log"
     log = open(log_path, "w")  # noqa: SIM115 - open for gunicorn's lifetime
     gunicorn = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "balance_inspect.wsgi:application", "-w", "2",
-         "-b", f"127.0.0.1:{port}", "--chdir", str(ROOT), "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "balance_inspect.wsgi:application",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--chdir",
+            str(ROOT),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     http_client = Http(port)
     try:
@@ -274,14 +296,20 @@ def measure(args, http_client: Http, cookie: str) -> int:
     results = {}
     print(f"\n{'page':<16}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}")
     for name, path, c in phases:
-        done, elapsed, latencies, statuses = hammer(http_client, path, c, args.requests, args.threads, args.seconds)
+        done, elapsed, latencies, statuses = hammer(
+            http_client, path, c, args.requests, args.threads, args.seconds
+        )
         assert set(statuses) == {200}, (name, sorted(set(statuses)))
         results[name] = done / elapsed
         print(f"{name:<16}{done:>9}{results[name]:>9.0f}{pct(latencies, 50):>9.1f}{pct(latencies, 95):>9.1f}")
     ratio = results["overview"] / results["baseline"]
-    print(f"\noverview ÷ baseline (anonymous 100-row table): {ratio:.2f}  (target ≥ 0.5: "
-          f"{'met' if ratio >= 0.5 else 'NOT met'})")
-    print(f"overview ÷ baseline+login (same session middleware): {results['overview'] / results['baseline+login']:.2f}")
+    print(
+        f"\noverview ÷ baseline (anonymous 100-row table): {ratio:.2f}  (target ≥ 0.5: "
+        f"{'met' if ratio >= 0.5 else 'NOT met'})"
+    )
+    print(
+        f"overview ÷ baseline+login (same session middleware): {results['overview'] / results['baseline+login']:.2f}"
+    )
     return 0 if ratio >= 0.5 else 1
 
 

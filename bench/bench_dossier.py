@@ -54,9 +54,15 @@ def clone_county(source_code: str, code: str, n: int):
             townships[tname] = Township.objects.create(county=county, name=tname)
         mapping[f"{code}{i:04d}"] = s
     School.objects.bulk_create(
-        School(code=new_code, name=f"{s.name}（{i + 1}）", county=county, township=townships[
-            f"{s.township.name}{i // len(src_schools) + 1}"], school_type=s.school_type, urban_rural=s.urban_rural,
-            sponsor=s.sponsor)
+        School(
+            code=new_code,
+            name=f"{s.name}（{i + 1}）",
+            county=county,
+            township=townships[f"{s.township.name}{i // len(src_schools) + 1}"],
+            school_type=s.school_type,
+            urban_rural=s.urban_rural,
+            sponsor=s.sponsor,
+        )
         for i, (new_code, s) in enumerate(mapping.items())
     )
     new = {s.code: s for s in School.objects.filter(county=county)}
@@ -78,12 +84,31 @@ def clone_county(source_code: str, code: str, n: int):
         cls_by_school.setdefault(k.school_id, []).append(k)
     for new_code, s in mapping.items():
         for t in by_school.get(s.pk, []):
-            teachers.append(Teacher(school=new[new_code], year=YEAR, staff_no=t.staff_no, name=t.name,
-                                    stage=t.stage, full_time=t.full_time, education=t.education, title=t.title,
-                                    backbone=t.backbone, subject=t.subject))
+            teachers.append(
+                Teacher(
+                    school=new[new_code],
+                    year=YEAR,
+                    staff_no=t.staff_no,
+                    name=t.name,
+                    stage=t.stage,
+                    full_time=t.full_time,
+                    education=t.education,
+                    title=t.title,
+                    backbone=t.backbone,
+                    subject=t.subject,
+                )
+            )
         for k in cls_by_school.get(s.pk, []):
-            classes.append(SchoolClass(school=new[new_code], year=YEAR, stage=k.stage, grade=k.grade, name=k.name,
-                                       students=k.students))
+            classes.append(
+                SchoolClass(
+                    school=new[new_code],
+                    year=YEAR,
+                    stage=k.stage,
+                    grade=k.grade,
+                    name=k.name,
+                    students=k.students,
+                )
+            )
     Teacher.objects.bulk_create(teachers, batch_size=2000)
     SchoolClass.objects.bulk_create(classes, batch_size=2000)
     return county
@@ -99,7 +124,11 @@ def child(mode: str, code: str) -> None:
         t = time.perf_counter()
         built = build_dossier_pdf(county, YEAR, SCHEME)
         seconds = time.perf_counter() - t
-        print(json.dumps({"seconds": seconds, "pages": built.pages, "bytes": len(built.pdf), "peak_mb": peak_mb()}))
+        print(
+            json.dumps(
+                {"seconds": seconds, "pages": built.pages, "bytes": len(built.pdf), "peak_mb": peak_mb()}
+            )
+        )
         return
     from django.template.loader import render_to_string
     from django.utils import timezone
@@ -111,8 +140,10 @@ def child(mode: str, code: str) -> None:
     context.update(generated_at=timezone.localtime(), fingerprint=_fingerprint(context))
     # Exactly what the one-pass path of render_document_in_parts lays out.
     appendix = "".join(
-        f'<div class="appendix-placeholder" id="appendix-{i}">' + ("<h1>附录：学校一览</h1>" if i == 1 else "")
-        + render_to_string("dossiers/pdf/school_page.html", {**context, "page": p}) + "</div>"
+        f'<div class="appendix-placeholder" id="appendix-{i}">'
+        + ("<h1>附录：学校一览</h1>" if i == 1 else "")
+        + render_to_string("dossiers/pdf/school_page.html", {**context, "page": p})
+        + "</div>"
         for i, p in enumerate(context["schools"], start=1)
     )
     html = render_to_string("dossiers/pdf/dossier.html", {**context, "appendix_placeholders": appendix})
@@ -127,8 +158,13 @@ def run_child(tmp: str, mode: str, code: str, repeat: int) -> dict:
     """Best of `repeat` fresh processes (the machine may be shared; the minimum is the least noisy)."""
     runs = []
     for _ in range(repeat):
-        out = subprocess.run([sys.executable, __file__, "--child", mode, "--county", code, "--tmp", tmp],
-                             capture_output=True, text=True, check=True, cwd=ROOT)
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", mode, "--county", code, "--tmp", tmp],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
         runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
     best = min(runs, key=lambda r: r["seconds"])
     best["peak_mb"] = max(r["peak_mb"] for r in runs)
@@ -163,16 +199,22 @@ def main() -> None:
         clone_county("130123", "130999", args.schools)
         counties.append(("130999", f"生成的 {args.schools} 校县"))
     for code, _ in counties:
-        assessment_run_now(county=County.objects.get(code=code), year=YEAR, scheme=SCHEME)  # stored, as in normal use
-    print(f"{'county':<22}{'schools':>8}{'pages':>7}{'build s':>9}{'weasy s':>9}{'ratio':>7}{'build MB':>10}{'weasy MB':>10}")
+        assessment_run_now(
+            county=County.objects.get(code=code), year=YEAR, scheme=SCHEME
+        )  # stored, as in normal use
+    print(
+        f"{'county':<22}{'schools':>8}{'pages':>7}{'build s':>9}{'weasy s':>9}{'ratio':>7}{'build MB':>10}{'weasy MB':>10}"
+    )
     for code, label in counties:
         n = County.objects.get(code=code).schools.count()
         repeat = args.repeat if n < 100 else 1
         built = run_child(tmp, "build", code, repeat)
         weasy = run_child(tmp, "weasy", code, repeat)
         ratio = built["seconds"] / weasy["seconds"]
-        print(f"{label:<22}{n:>8}{built['pages']:>7}{built['seconds']:>9.1f}{weasy['seconds']:>9.1f}{ratio:>7.2f}"
-              f"{built['peak_mb']:>10.0f}{weasy['peak_mb']:>10.0f}")
+        print(
+            f"{label:<22}{n:>8}{built['pages']:>7}{built['seconds']:>9.1f}{weasy['seconds']:>9.1f}{ratio:>7.2f}"
+            f"{built['peak_mb']:>10.0f}{weasy['peak_mb']:>10.0f}"
+        )
     print("aim: ratio ≤ 1.30; build peak ≤ 1536 MB for 300 schools")
 
 

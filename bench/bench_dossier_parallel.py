@@ -42,10 +42,29 @@ def start_workers(n: int, env: dict, logs: Path) -> list[tuple[subprocess.Popen,
     for i in range(n):
         log = logs / f"worker-{n}-{i}.log"
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "balance_inspect", "worker", "-P", "solo", "-Q",
-             env["CELERY_QUEUE"], "-n", f"bench{n}-{i}@%h", "--without-gossip", "--without-mingle",
-             "--without-heartbeat", "-l", "INFO"],
-            cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "balance_inspect",
+                "worker",
+                "-P",
+                "solo",
+                "-Q",
+                env["CELERY_QUEUE"],
+                "-n",
+                f"bench{n}-{i}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "INFO",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
         )
         workers.append((proc, log))
     deadline = time.time() + 60
@@ -77,8 +96,10 @@ def run(n: int, county, user, env: dict, logs: Path) -> dict:
             time.sleep(0.1)
         wall = time.perf_counter() - started
         if dossier.status != JobStatus.DONE:
-            raise SystemExit(f"dossier failed: {dossier.error}\n" + "\n".join(log.read_text()[-3000:]
-                                                                           for _, log in workers))
+            raise SystemExit(
+                f"dossier failed: {dossier.error}\n"
+                + "\n".join(log.read_text()[-3000:] for _, log in workers)
+            )
         rss = [peak_rss_mb(proc.pid) for proc, _ in workers]
     finally:
         for proc, _ in workers:
@@ -87,8 +108,15 @@ def run(n: int, county, user, env: dict, logs: Path) -> dict:
             proc.wait(30)
     join = float(re.search(r"合并 ([\d.]+) 秒", dossier.progress_note).group(1))
     parts = int(re.search(r"(\d+) 部分", dossier.progress_note).group(1))
-    return {"workers": n, "wall": wall, "pages": dossier.pages, "parts": parts, "join": join, "rss": rss,
-            "pdf": dossier.file.open("rb").read()}
+    return {
+        "workers": n,
+        "wall": wall,
+        "pages": dossier.pages,
+        "parts": parts,
+        "join": join,
+        "rss": rss,
+        "pdf": dossier.file.open("rb").read(),
+    }
 
 
 def page_texts(pdf: bytes) -> list[str]:
@@ -134,15 +162,21 @@ def main() -> None:
         county = clone_county("130123", "130999", args.schools)
         assessment_run_now(county=county, year=YEAR, scheme=SCHEME)  # stored, as in normal use
         user = User.objects.filter(is_superuser=True).first() or User.objects.first()
-        print(f"{args.schools} schools, parts of {settings.DOSSIER_PART_SCHOOLS} schools; "
-              f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+        print(
+            f"{args.schools} schools, parts of {settings.DOSSIER_PART_SCHOOLS} schools; "
+            f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores"
+        )
         results = [run(n, county, user, env, Path(tmp)) for n in args.workers]
         base = results[0]["wall"]
-        print(f"{'workers':>8}{'parts':>7}{'pages':>7}{'wall s':>9}{'speed-up':>10}{'join s':>8}{'join %':>8}"
-              f"  peak RSS per worker (MB)")
+        print(
+            f"{'workers':>8}{'parts':>7}{'pages':>7}{'wall s':>9}{'speed-up':>10}{'join s':>8}{'join %':>8}"
+            f"  peak RSS per worker (MB)"
+        )
         for r in results:
-            print(f"{r['workers']:>8}{r['parts']:>7}{r['pages']:>7}{r['wall']:>9.1f}{base / r['wall']:>10.2f}"
-                  f"{r['join']:>8.2f}{100 * r['join'] / r['wall']:>8.1f}  {', '.join(f'{m:.0f}' for m in r['rss'])}")
+            print(
+                f"{r['workers']:>8}{r['parts']:>7}{r['pages']:>7}{r['wall']:>9.1f}{base / r['wall']:>10.2f}"
+                f"{r['join']:>8.2f}{100 * r['join'] / r['wall']:>8.1f}  {', '.join(f'{m:.0f}' for m in r['rss'])}"
+            )
         texts = [page_texts(r["pdf"]) for r in results]
         same = all(t[1:] == texts[0][1:] and len(t) == len(texts[0]) for t in texts)
         print(f"same page count and page texts (cover aside) for every number of workers: {same}")

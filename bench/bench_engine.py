@@ -160,7 +160,10 @@ def main() -> None:
         timing = best_of(lambda s=scheme: cv_plans(units, s, splits))
         report(f"cv_plans {scheme}", timing, f"plans={len(timing[2])}")
     change = [UnitChange(units[0].school_code, units[0].stage, "books", 1000)]
-    report("what_if quality-2017", best_of(lambda: what_if(units, change, "quality-2017", classes, settings, splits=splits)))
+    report(
+        "what_if quality-2017",
+        best_of(lambda: what_if(units, change, "quality-2017", classes, settings, splits=splits)),
+    )
 
 
 if __name__ == "__main__":

@@ -34,8 +34,19 @@ from openpyxl import Workbook, load_workbook  # noqa: E402
 ROWS = int(os.environ.get("BENCH_ROWS", "10000"))
 SCHOOLS = 60
 TARGET = 0.4
-HEADERS = ["学年", "学校标识码", "教师编号", "姓名", "身份证号", "任教学段", "是否专任教师", "最高学历",
-           "专业技术职务", "骨干教师级别", "主要任教学科"]
+HEADERS = [
+    "学年",
+    "学校标识码",
+    "教师编号",
+    "姓名",
+    "身份证号",
+    "任教学段",
+    "是否专任教师",
+    "最高学历",
+    "专业技术职务",
+    "骨干教师级别",
+    "主要任教学科",
+]
 
 
 def id_number(n: int) -> str:
@@ -54,9 +65,21 @@ def make_file(path: Path, *, changed: bool = False) -> None:
     subjects = ["语文", "数学", "英语", "体育", "音乐", "美术", "科学", "信息技术"]
     for n in range(ROWS):
         name = f"教师{n}" + ("改" if changed and n % 10 == 0 else "")
-        ws.append([2025, f"13012300{n % SCHOOLS:02d}", f"T{n:05d}", name, id_number(n),
-                   "小学" if n % 3 else "初中", "是" if n % 10 else "否", ["本科", "专科", "研究生"][n % 3],
-                   titles[n % 3], ["无", "县级", "市级"][n % 3], subjects[n % len(subjects)]])
+        ws.append(
+            [
+                2025,
+                f"13012300{n % SCHOOLS:02d}",
+                f"T{n:05d}",
+                name,
+                id_number(n),
+                "小学" if n % 3 else "初中",
+                "是" if n % 10 else "否",
+                ["本科", "专科", "研究生"][n % 3],
+                titles[n % 3],
+                ["无", "县级", "市级"][n % 3],
+                subjects[n % len(subjects)],
+            ]
+        )
     wb.save(path)
 
 
@@ -91,29 +114,44 @@ def main() -> int:
 
     county = County.objects.create(code="130123", name="滨河县")
     township = Township.objects.create(county=county, name="城关镇")
-    School.objects.bulk_create([
-        School(code=f"13012300{i:02d}", name=f"第{i}小学", county=county, township=township, school_type="九年一贯制学校",
-               urban_rural="乡村")
-        for i in range(SCHOOLS)
-    ])
+    School.objects.bulk_create(
+        [
+            School(
+                code=f"13012300{i:02d}",
+                name=f"第{i}小学",
+                county=county,
+                township=township,
+                school_type="九年一贯制学校",
+                urban_rural="乡村",
+            )
+            for i in range(SCHOOLS)
+        ]
+    )
     path = WORK / "teachers.xlsx"
     make_file(path)
     changed = WORK / "teachers_changed.xlsx"
     make_file(changed, changed=True)
-    print(f"database: {connection.vendor}; file: {ROWS} rows × {len(HEADERS)} columns, "
-          f"{path.stat().st_size / 1024:.0f} KiB")
+    print(
+        f"database: {connection.vendor}; file: {ROWS} rows × {len(HEADERS)} columns, "
+        f"{path.stat().st_size / 1024:.0f} KiB"
+    )
 
     ok = True
-    runs = (("first import (all new)", path), ("re-import, same file", path),
-            ("re-import, every row changed", changed))
+    runs = (
+        ("first import (all new)", path),
+        ("re-import, same file", path),
+        ("re-import, every row changed", changed),
+    )
     for label, file in runs:
         read = plain_read(file)
         imported, outcome = timed_import(file)
         ratio = read / imported
         ok &= ratio >= TARGET
-        print(f"{label}: openpyxl read {read:.2f} s ({ROWS / read:,.0f} rows/s); "
-              f"import {imported:.2f} s ({ROWS / imported:,.0f} rows/s) — {outcome.summary}; "
-              f"ratio {ratio:.2f} (target ≥ {TARGET}) {'OK' if ratio >= TARGET else 'TOO SLOW'}")
+        print(
+            f"{label}: openpyxl read {read:.2f} s ({ROWS / read:,.0f} rows/s); "
+            f"import {imported:.2f} s ({ROWS / imported:,.0f} rows/s) — {outcome.summary}; "
+            f"ratio {ratio:.2f} (target ≥ {TARGET}) {'OK' if ratio >= TARGET else 'TOO SLOW'}"
+        )
     assert Teacher.objects.count() == ROWS
     return 0 if ok else 1
 

@@ -83,8 +83,13 @@ def generate(folder: Path, n_household: int, n_register: int, seed: int = 7) -> 
 def _setup_settings(max_rows: int) -> None:
     from django.conf import settings
 
-    settings.configure(XLSX_MAX_UNPACKED_MB=100, XLSX_MAX_ROWS=50000, DATAQUALITY_LIST_MAX_ROWS=max_rows,
-                       XLSX_MAX_COLUMNS=200, USE_TZ=True)  # the shipped defaults, rows as the workbench's
+    settings.configure(
+        XLSX_MAX_UNPACKED_MB=100,
+        XLSX_MAX_ROWS=50000,
+        DATAQUALITY_LIST_MAX_ROWS=max_rows,
+        XLSX_MAX_COLUMNS=200,
+        USE_TZ=True,
+    )  # the shipped defaults, rows as the workbench's
 
 
 def phase_plain(paths) -> dict:
@@ -112,18 +117,35 @@ def phase_match(paths, max_rows: int) -> dict:
     with open(paths[1], "rb") as f:
         register = read_list(f, matching.REGISTER)
     t_read = time.perf_counter() - t0
-    result = matching.match_lists(household=household, register=register, attendance=None, family=None,
-                                  school_year=SCHOOL_YEAR, absence_days=10)
+    result = matching.match_lists(
+        household=household,
+        register=register,
+        attendance=None,
+        family=None,
+        school_year=SCHOOL_YEAR,
+        absence_days=10,
+    )
     seconds = time.perf_counter() - t0
-    return {"rows": household.rows_read + register.rows_read, "seconds": seconds, "read_seconds": t_read,
-            "match_seconds": seconds - t_read, "hits": result.counts, "name_mismatches": len(result.name_mismatches),
-            "invalid_ids": len(household.invalid_ids) + len(register.invalid_ids),
-            "row_errors": len(household.errors) + len(register.errors)}
+    return {
+        "rows": household.rows_read + register.rows_read,
+        "seconds": seconds,
+        "read_seconds": t_read,
+        "match_seconds": seconds - t_read,
+        "hits": result.counts,
+        "name_mismatches": len(result.name_mismatches),
+        "invalid_ids": len(household.invalid_ids) + len(register.invalid_ids),
+        "row_errors": len(household.errors) + len(register.errors),
+    }
 
 
 def run_child(phase: str, paths, max_rows: int) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--phase", phase, "--max-rows", str(max_rows), *map(str, paths)],
-                         check=True, capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, __file__, "--phase", phase, "--max-rows", str(max_rows), *map(str, paths)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -147,19 +169,29 @@ def main():
     folder.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     paths = generate(folder, args.household, args.register)
-    print(f"generated {args.household:,} 户籍 + {args.register:,} 学籍 rows in {time.perf_counter() - t0:.1f} s "
-          f"({', '.join(f'{p.name} {os.path.getsize(p) / 1048576:.1f} MB' for p in paths)})")
+    print(
+        f"generated {args.household:,} 户籍 + {args.register:,} 学籍 rows in {time.perf_counter() - t0:.1f} s "
+        f"({', '.join(f'{p.name} {os.path.getsize(p) / 1048576:.1f} MB' for p in paths)})"
+    )
     max_rows = max(args.household, args.register) + 10
     plain = run_child("plain", paths, max_rows)
     match = run_child("match", paths, max_rows)
     plain_rate, match_rate = plain["rows"] / plain["seconds"], match["rows"] / match["seconds"]
-    print(f"plain openpyxl read-only pass: {plain['rows']:,} rows in {plain['seconds']:.2f} s = {plain_rate:,.0f} rows/s, "
-          f"peak RSS {plain['peak_rss_mb']:.0f} MB")
-    print(f"workbench read + match:        {match['rows']:,} rows in {match['seconds']:.2f} s = {match_rate:,.0f} rows/s "
-          f"(read {match['read_seconds']:.2f} s, match {match['match_seconds']:.2f} s), peak RSS {match['peak_rss_mb']:.0f} MB")
-    print(f"ratio {match_rate / plain_rate:.2f}x (target >= 0.5x): {'OK' if match_rate >= 0.5 * plain_rate else 'MISSED'}")
-    print(f"hits {match['hits']}, name mismatches {match['name_mismatches']:,}, invalid IDs {match['invalid_ids']:,}, "
-          f"row errors {match['row_errors']:,}")
+    print(
+        f"plain openpyxl read-only pass: {plain['rows']:,} rows in {plain['seconds']:.2f} s = {plain_rate:,.0f} rows/s, "
+        f"peak RSS {plain['peak_rss_mb']:.0f} MB"
+    )
+    print(
+        f"workbench read + match:        {match['rows']:,} rows in {match['seconds']:.2f} s = {match_rate:,.0f} rows/s "
+        f"(read {match['read_seconds']:.2f} s, match {match['match_seconds']:.2f} s), peak RSS {match['peak_rss_mb']:.0f} MB"
+    )
+    print(
+        f"ratio {match_rate / plain_rate:.2f}x (target >= 0.5x): {'OK' if match_rate >= 0.5 * plain_rate else 'MISSED'}"
+    )
+    print(
+        f"hits {match['hits']}, name mismatches {match['name_mismatches']:,}, invalid IDs {match['invalid_ids']:,}, "
+        f"row errors {match['row_errors']:,}"
+    )
 
 
 if __name__ == "__main__":

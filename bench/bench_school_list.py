@@ -40,25 +40,57 @@ def build_county(code: str, n: int):
     county = County.objects.create(code=code, name=f"基准{code}县")
     townships = [Township.objects.create(county=county, name=f"第{i + 1}镇") for i in range(10)]
     School.objects.bulk_create(
-        School(code=f"{code}{i:04d}", name=f"基准第{i + 1}小学", county=county, township=townships[i % 10],
-               school_type="小学", urban_rural=("城区", "镇区", "乡村")[i % 3])
+        School(
+            code=f"{code}{i:04d}",
+            name=f"基准第{i + 1}小学",
+            county=county,
+            township=townships[i % 10],
+            school_type="小学",
+            urban_rural=("城区", "镇区", "乡村")[i % 3],
+        )
         for i in range(n)
     )
     schools = list(School.objects.filter(county=county))
     for year in (2023, 2024, 2025):
         SchoolConditions.objects.bulk_create(
-            SchoolConditions(school=s, year=year, primary_students=300 + i, building_area=1500, sports_area=2500,
-                             equipment_value=700000, computers=40, books=9000, multimedia_rooms=14)
+            SchoolConditions(
+                school=s,
+                year=year,
+                primary_students=300 + i,
+                building_area=1500,
+                sports_area=2500,
+                equipment_value=700000,
+                computers=40,
+                books=9000,
+                multimedia_rooms=14,
+            )
             for i, s in enumerate(schools)
         )
     Teacher.objects.bulk_create(
-        (Teacher(school=s, year=2025, staff_no=f"T{k:03d}", name=f"教师{k}", stage="小学", education="本科",
-                 title="一级", subject="语文") for s in schools for k in range(30)),
+        (
+            Teacher(
+                school=s,
+                year=2025,
+                staff_no=f"T{k:03d}",
+                name=f"教师{k}",
+                stage="小学",
+                education="本科",
+                title="一级",
+                subject="语文",
+            )
+            for s in schools
+            for k in range(30)
+        ),
         batch_size=2000,
     )
     SchoolClass.objects.bulk_create(
-        (SchoolClass(school=s, year=2025, stage="小学", grade=k % 6 + 1, name=f"{k}班", students=40 + k % 20)
-         for s in schools for k in range(12)),
+        (
+            SchoolClass(
+                school=s, year=2025, stage="小学", grade=k % 6 + 1, name=f"{k}班", students=40 + k % 20
+            )
+            for s in schools
+            for k in range(12)
+        ),
         batch_size=2000,
     )
     return county
@@ -126,8 +158,10 @@ def main() -> None:
         print(f"{'schools':>7}  {'page':<20} {'queries':>7}  {'mean ms':>8}  {'p50 ms':>7}  {'p95 ms':>7}")
         for schools, label, queries, times in results:
             p95 = sorted(times)[int(len(times) * 0.95) - 1]
-            print(f"{schools:>7}  {label:<20} {queries:>7}  {statistics.mean(times):>8.1f}  "
-                  f"{statistics.median(times):>7.1f}  {p95:>7.1f}")
+            print(
+                f"{schools:>7}  {label:<20} {queries:>7}  {statistics.mean(times):>8.1f}  "
+                f"{statistics.median(times):>7.1f}  {p95:>7.1f}"
+            )
         by_page = {}
         for _schools, label, queries, _times in results:
             by_page.setdefault(label, set()).add(queries)

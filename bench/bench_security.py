@@ -81,11 +81,16 @@ def bench_uploads():
                 pass
             finally:
                 upload.close()
+
         return run
 
     print(f"1. upload checks at the {limit / 1048576:.0f} MB limit")
-    for label, data, allowed in (("PDF accepted", pdf, ("pdf",)), ("workbook accepted", xlsx, ("xlsx",)),
-                                 ("executable refused", exe, ("xlsx",)), ("oversized refused", over, ("pdf",))):
+    for label, data, allowed in (
+        ("PDF accepted", pdf, ("pdf",)),
+        ("workbook accepted", xlsx, ("xlsx",)),
+        ("executable refused", exe, ("xlsx",)),
+        ("oversized refused", over, ("pdf",)),
+    ):
         seconds, mb = measure(check(data, allowed))
         print(f"   {label:<20} {len(data) / 1048576:6.1f} MB   {seconds * 1000:8.1f} ms   peak {mb:6.1f} MB")
 
@@ -113,7 +118,9 @@ def bench_xlsx(rows: int):
     p, _ = measure(plain, repeat=2)
     s, _ = measure(safe, repeat=2)
     print(f"2. xlsx: {rows:,} rows × 10 text cells")
-    print(f"   plain openpyxl write-only {p:6.2f} s   shared safe writer {s:6.2f} s   overhead {100 * (s / p - 1):+.0f} %")
+    print(
+        f"   plain openpyxl write-only {p:6.2f} s   shared safe writer {s:6.2f} s   overhead {100 * (s / p - 1):+.0f} %"
+    )
 
 
 def bench_middleware(requests: int):
@@ -121,14 +128,23 @@ def bench_middleware(requests: int):
     from django.test import Client
     from django.test.utils import override_settings
 
-    security = {"csp.middleware.CSPMiddleware", "django.middleware.clickjacking.XFrameOptionsMiddleware",
-                "axes.middleware.AxesMiddleware", "django_otp.middleware.OTPMiddleware",
-                "accounts.middleware.IdleSessionTimeoutMiddleware", "accounts.middleware.RequireOTPMiddleware"}
+    security = {
+        "csp.middleware.CSPMiddleware",
+        "django.middleware.clickjacking.XFrameOptionsMiddleware",
+        "axes.middleware.AxesMiddleware",
+        "django_otp.middleware.OTPMiddleware",
+        "accounts.middleware.IdleSessionTimeoutMiddleware",
+        "accounts.middleware.RequireOTPMiddleware",
+    }
 
     def run(middleware):
-        with override_settings(MIDDLEWARE=middleware, STORAGES={
+        with override_settings(
+            MIDDLEWARE=middleware,
+            STORAGES={
                 **settings.STORAGES,
-                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}):
+                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            },
+        ):
             client = Client()
             client.get("/accounts/login/")
             samples = []
@@ -142,11 +158,15 @@ def bench_middleware(requests: int):
     with_all = run(settings.MIDDLEWARE)
     without = run([m for m in settings.MIDDLEWARE if m not in security])
     print(f"3. login page, median of {requests} in-process requests")
-    print(f"   with security middleware {with_all:5.2f} ms   without {without:5.2f} ms   cost {with_all - without:+.2f} ms")
+    print(
+        f"   with security middleware {with_all:5.2f} ms   without {without:5.2f} ms   cost {with_all - without:+.2f} ms"
+    )
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=20000)
     parser.add_argument("--requests", type=int, default=2000)
     args = parser.parse_args()

@@ -91,15 +91,23 @@ def build_survey(quota: int):
     call_command("migrate", verbosity=0)
     county = County.objects.create(code="139999", name="基准县")
     township = Township.objects.create(county=county, name="城关镇")
-    school = School.objects.create(code="1399990001", name="基准小学", county=county, township=township,
-                                   school_type="小学", urban_rural="城区")
-    bureau = User.objects.create_user("bench_bureau", password=secrets.token_urlsafe(16), role=Role.BUREAU,
-                                      county=county)
+    school = School.objects.create(
+        code="1399990001",
+        name="基准小学",
+        county=county,
+        township=township,
+        school_type="小学",
+        urban_rural="城区",
+    )
+    bureau = User.objects.create_user(
+        "bench_bureau", password=secrets.token_urlsafe(16), role=Role.BUREAU, county=county
+    )
     today = timezone.localdate()
     survey = services.survey_create_from_template(user=bureau, county=county, today=today)
     services.survey_open(user=bureau, survey=survey, today=today)
-    invitation = services.invitation_create(user=bureau, survey=survey, school=school, group="parent",
-                                            target=quota, quota=quota)
+    invitation = services.invitation_create(
+        user=bureau, survey=survey, school=school, group="parent", target=quota, quota=quota
+    )
     answers = {}
     for q in survey.questions.all():
         if "parent" not in q.groups:
@@ -169,7 +177,9 @@ def p(latencies, q):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--answers", type=int, default=1000, help="questionnaires to submit (the invitation's quota)")
+    ap.add_argument(
+        "--answers", type=int, default=1000, help="questionnaires to submit (the invitation's quota)"
+    )
     ap.add_argument("--baseline", type=int, default=1500, help="baseline requests")
     ap.add_argument("--threads", type=int, default=8)
     ap.add_argument("--seconds", type=float, default=60, help="time limit per phase")
@@ -195,9 +205,22 @@ def main():
     port = free_port()
     log = open(Path(data_dir) / "gunicorn.log", "w")  # noqa: SIM115 - open for gunicorn's lifetime
     gunicorn = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "balance_inspect.wsgi:application", "-w", "2",
-         "-b", f"127.0.0.1:{port}", "--chdir", str(ROOT), "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "balance_inspect.wsgi:application",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--chdir",
+            str(ROOT),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     client = Client(port)
     try:
@@ -233,8 +256,9 @@ def measure(args, client, survey, invitation, answer_fields, Response, Answer, I
     def baseline(_):
         return client.request("GET", "/__bench__/table/")[0]
 
-    statuses, base_s, base_lat = run_pool(list(range(args.baseline)), args.threads,
-                                          time.monotonic() + args.seconds, baseline)
+    statuses, base_s, base_lat = run_pool(
+        list(range(args.baseline)), args.threads, time.monotonic() + args.seconds, baseline
+    )
     assert set(statuses) == {200}, statuses[:5]
     base_rps = len(statuses) / base_s
 
@@ -246,8 +270,9 @@ def measure(args, client, survey, invitation, answer_fields, Response, Answer, I
 
     # 2 % more forms than the quota: the surplus must be refused, never stored
     surplus = max(10, args.answers // 50)
-    forms, page_s, page_lat = run_pool(list(range(args.answers + surplus)), args.threads,
-                                       time.monotonic() + args.seconds, load_page)
+    forms, page_s, page_lat = run_pool(
+        list(range(args.answers + surplus)), args.threads, time.monotonic() + args.seconds, load_page
+    )
     assert all(f[0] == 200 for f in forms)
     page_rps = len(forms) / page_s
 
@@ -260,9 +285,18 @@ def measure(args, client, survey, invitation, answer_fields, Response, Answer, I
 
     def submit(form):
         _, csrf_cookie, csrf_field, token = form
-        body = urllib.parse.urlencode({**answer_fields, "csrfmiddlewaretoken": csrf_field, "form_token": token})
-        status, _, data = client.request("POST", url, body=body, headers={
-            "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={csrf_cookie}"})
+        body = urllib.parse.urlencode(
+            {**answer_fields, "csrfmiddlewaretoken": csrf_field, "form_token": token}
+        )
+        status, _, data = client.request(
+            "POST",
+            url,
+            body=body,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": f"csrftoken={csrf_cookie}",
+            },
+        )
         return token, status, "答卷名额已满" in data.decode()
 
     posted, post_s, post_lat = run_pool(jobs, args.threads, time.monotonic() + args.seconds, submit)
@@ -277,25 +311,41 @@ def measure(args, client, survey, invitation, answer_fields, Response, Answer, I
     per_form = len(answer_fields)
 
     print(f"survey answer page under gunicorn -w 2 on PostgreSQL, {args.threads} client threads")
-    print(f"  baseline (100-row table)  {len(statuses):5d} req   {base_rps:7.1f} req/s   "
-          f"p50 {p(base_lat, 50):6.1f} ms  p95 {p(base_lat, 95):6.1f} ms")
-    print(f"  answer page GET           {len(forms):5d} req   {page_rps:7.1f} req/s   "
-          f"p50 {p(page_lat, 50):6.1f} ms  p95 {p(page_lat, 95):6.1f} ms   ratio {page_rps / base_rps:.2f}x")
-    print(f"  answer POST (submit)      {len(posted):5d} req   {post_rps:7.1f} req/s   "
-          f"p50 {p(post_lat, 50):6.1f} ms  p95 {p(post_lat, 95):6.1f} ms   ratio {post_rps / base_rps:.2f}x "
-          f"(target >= 0.30x)")
+    print(
+        f"  baseline (100-row table)  {len(statuses):5d} req   {base_rps:7.1f} req/s   "
+        f"p50 {p(base_lat, 50):6.1f} ms  p95 {p(base_lat, 95):6.1f} ms"
+    )
+    print(
+        f"  answer page GET           {len(forms):5d} req   {page_rps:7.1f} req/s   "
+        f"p50 {p(page_lat, 50):6.1f} ms  p95 {p(page_lat, 95):6.1f} ms   ratio {page_rps / base_rps:.2f}x"
+    )
+    print(
+        f"  answer POST (submit)      {len(posted):5d} req   {post_rps:7.1f} req/s   "
+        f"p50 {p(post_lat, 50):6.1f} ms  p95 {p(post_lat, 95):6.1f} ms   ratio {post_rps / base_rps:.2f}x "
+        f"(target >= 0.30x)"
+    )
     cycle = len(forms) / (page_s + post_s)
     print(f"  full answers (GET + POST) {cycle:7.1f} answers/s")
-    print(f"  forms {len(forms)} (quota {invitation.quota}), posts {len(posted)} "
-          f"(incl. {len(posted) - len({t for t, _, _ in posted})} double taps); stored {len(ok_tokens)}, "
-          f"refused as over quota {len(refused_full)}, other statuses {len(other)}")
-    print(f"  rows: responses {rows}, expected {len(ok_tokens)}; counter {counter}; answers {answers}, "
-          f"expected {rows * per_form}")
-    ok = (rows == len(ok_tokens) == counter == invitation.quota and answers == rows * per_form and not other
-          and len(ok_tokens) + len(refused_full) == len(forms))
+    print(
+        f"  forms {len(forms)} (quota {invitation.quota}), posts {len(posted)} "
+        f"(incl. {len(posted) - len({t for t, _, _ in posted})} double taps); stored {len(ok_tokens)}, "
+        f"refused as over quota {len(refused_full)}, other statuses {len(other)}"
+    )
+    print(
+        f"  rows: responses {rows}, expected {len(ok_tokens)}; counter {counter}; answers {answers}, "
+        f"expected {rows * per_form}"
+    )
+    ok = (
+        rows == len(ok_tokens) == counter == invitation.quota
+        and answers == rows * per_form
+        and not other
+        and len(ok_tokens) + len(refused_full) == len(forms)
+    )
     target = post_rps / base_rps >= 0.3
-    print(f"  no lost or doubled answers: {'OK' if ok else 'FAILED'}; submit ratio target: "
-          f"{'OK' if target else 'MISSED'}")
+    print(
+        f"  no lost or doubled answers: {'OK' if ok else 'FAILED'}; submit ratio target: "
+        f"{'OK' if target else 'MISSED'}"
+    )
     return 0 if ok else 1
 
 

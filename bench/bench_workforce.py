@@ -25,7 +25,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2025
-PAGES = ("workforce:overview", "workforce:coverage", "workforce:plan", "workforce:exchange", "workforce:training")
+PAGES = (
+    "workforce:overview",
+    "workforce:coverage",
+    "workforce:plan",
+    "workforce:exchange",
+    "workforce:training",
+)
 
 
 def setup_django(tmp: Path) -> None:
@@ -43,10 +49,18 @@ def setup_django(tmp: Path) -> None:
     call_command("migrate", verbosity=0)
 
 
-SUBJECTS = ["语文"] * 6 + ["数学"] * 5 + ["英语"] * 2 + ["科学", "体育", "体育", "音乐", "美术", "信息技术",
-                                                         "心理健康", "道德与法治"]
-JUNIOR = ["语文"] * 3 + ["数学"] * 3 + ["英语"] * 3 + ["道德与法治", "历史", "地理", "物理", "化学", "生物", "体育",
-                                                       "音乐", "美术", "信息技术", "心理健康"]
+SUBJECTS = (
+    ["语文"] * 6
+    + ["数学"] * 5
+    + ["英语"] * 2
+    + ["科学", "体育", "体育", "音乐", "美术", "信息技术", "心理健康", "道德与法治"]
+)
+JUNIOR = (
+    ["语文"] * 3
+    + ["数学"] * 3
+    + ["英语"] * 3
+    + ["道德与法治", "历史", "地理", "物理", "化学", "生物", "体育", "音乐", "美术", "信息技术", "心理健康"]
+)
 
 
 def build_county(code: str, n_schools: int, n_teachers: int, rng: random.Random):
@@ -57,8 +71,14 @@ def build_county(code: str, n_schools: int, n_teachers: int, rng: random.Random)
     county = County.objects.create(code=code, name=f"基准{code}县")
     townships = [Township.objects.create(county=county, name=f"第{i + 1}乡镇") for i in range(15)]
     School.objects.bulk_create(
-        School(code=f"{code}{i:04d}", name=f"基准第{i + 1}学校", county=county, township=townships[i % 15],
-               school_type="九年一贯制学校" if i % 10 == 0 else "小学", urban_rural=("城区", "镇区", "乡村")[i % 3])
+        School(
+            code=f"{code}{i:04d}",
+            name=f"基准第{i + 1}学校",
+            county=county,
+            township=townships[i % 15],
+            school_type="九年一贯制学校" if i % 10 == 0 else "小学",
+            urban_rural=("城区", "镇区", "乡村")[i % 3],
+        )
         for i in range(n_schools)
     )
     schools = list(School.objects.filter(county=county).order_by("code"))
@@ -69,13 +89,25 @@ def build_county(code: str, n_schools: int, n_teachers: int, rng: random.Random)
         small = rural and i % 2 == 0
         per_grade = 1 if small else 3
         junior = s.school_type == "九年一贯制学校"
-        conditions.append(SchoolConditions(school=s, year=YEAR, primary_students=per_grade * 6 * (15 if small else 42),
-                                           junior_students=9 * 45 if junior else 0))
-        classes += [SchoolClass(school=s, year=YEAR, stage="小学", grade=g, name=f"{g}-{k}", students=40)
-                    for g in range(1, 7) for k in range(per_grade)]
+        conditions.append(
+            SchoolConditions(
+                school=s,
+                year=YEAR,
+                primary_students=per_grade * 6 * (15 if small else 42),
+                junior_students=9 * 45 if junior else 0,
+            )
+        )
+        classes += [
+            SchoolClass(school=s, year=YEAR, stage="小学", grade=g, name=f"{g}-{k}", students=40)
+            for g in range(1, 7)
+            for k in range(per_grade)
+        ]
         if junior:
-            classes += [SchoolClass(school=s, year=YEAR, stage="初中", grade=g, name=f"{g}-{k}", students=45)
-                        for g in range(7, 10) for k in range(3)]
+            classes += [
+                SchoolClass(school=s, year=YEAR, stage="初中", grade=g, name=f"{g}-{k}", students=45)
+                for g in range(7, 10)
+                for k in range(3)
+            ]
         missing = set(rng.sample(["体育", "音乐", "美术", "心理健康"], rng.randint(0, 3))) if rural else set()
         count = per_school + (1 if i < n_teachers - per_school * n_schools else 0)
         for k in range(count):
@@ -84,12 +116,30 @@ def build_county(code: str, n_schools: int, n_teachers: int, rng: random.Random)
             subject = pool[k % len(pool)]
             if subject in missing:
                 subject = "语文"
-            teachers.append(Teacher(school=s, year=YEAR, staff_no=f"T{k:04d}", name=f"教师{k}", stage=stage,
-                                    education="本科", title="一级", subject=subject,
-                                    backbone="县级" if k % 9 == 0 else "无", joined_year=YEAR - rng.randint(0, 20)))
+            teachers.append(
+                Teacher(
+                    school=s,
+                    year=YEAR,
+                    staff_no=f"T{k:04d}",
+                    name=f"教师{k}",
+                    stage=stage,
+                    education="本科",
+                    title="一级",
+                    subject=subject,
+                    backbone="县级" if k % 9 == 0 else "无",
+                    joined_year=YEAR - rng.randint(0, 20),
+                )
+            )
             for y in range(YEAR - 4, YEAR + 1):
-                training.append(TrainingRecord(school=s, year=y, staff_no=f"T{k:04d}", hours=rng.randint(60, 90),
-                                               has_certificate=True))
+                training.append(
+                    TrainingRecord(
+                        school=s,
+                        year=y,
+                        staff_no=f"T{k:04d}",
+                        hours=rng.randint(60, 90),
+                        has_certificate=True,
+                    )
+                )
         posts.append(ApprovedPosts(school=s, year=YEAR, posts=count + rng.randint(-2, 3)))
     SchoolConditions.objects.bulk_create(conditions)
     SchoolClass.objects.bulk_create(classes, batch_size=2000)
@@ -99,12 +149,20 @@ def build_county(code: str, n_schools: int, n_teachers: int, rng: random.Random)
     eligible = [t for t in Teacher.objects.filter(school__county=county, joined_year__lte=YEAR - 6)]
     rural = [s for s in schools if s.urban_rural == "乡村"]
     ExchangeRecord.objects.bulk_create(
-        ExchangeRecord(year=YEAR, staff_no=t.staff_no, teacher_name=t.name, from_school_id=t.school_id,
-                       to_school=rng.choice(rural), start_date=date(YEAR, 9, 1), backbone=t.backbone != "无")
+        ExchangeRecord(
+            year=YEAR,
+            staff_no=t.staff_no,
+            teacher_name=t.name,
+            from_school_id=t.school_id,
+            to_school=rng.choice(rural),
+            start_date=date(YEAR, 9, 1),
+            backbone=t.backbone != "无",
+        )
         for t in rng.sample(eligible, len(eligible) // 9)
     )
-    user = User.objects.create_user(username=f"bureau{code}", password="Bench-pass-2025", role=Role.BUREAU,
-                                    county=county)
+    user = User.objects.create_user(
+        username=f"bureau{code}", password="Bench-pass-2025", role=Role.BUREAU, county=county
+    )
     return county, user
 
 
@@ -153,13 +211,17 @@ def main() -> None:
         started = time.perf_counter()
         county, user = build_county("150100", args.schools, args.teachers, rng)
         small_county, small_user = build_county("150200", 10, 100, rng)
-        print(f"built {args.schools} schools / {args.teachers} teachers in {time.perf_counter() - started:.1f} s")
+        print(
+            f"built {args.schools} schools / {args.teachers} teachers in {time.perf_counter() - started:.1f} s"
+        )
 
         client, small_client = Client(), Client()
         client.force_login(user)
         small_client.force_login(small_user)
-        print(f"{'page':<22}{'queries (10 sch.)':>18}{'queries (' + str(args.schools) + ' sch.)':>20}"
-              f"{'median ms':>12}{'max ms':>10}")
+        print(
+            f"{'page':<22}{'queries (10 sch.)':>18}{'queries (' + str(args.schools) + ' sch.)':>20}"
+            f"{'median ms':>12}{'max ms':>10}"
+        )
         for name in PAGES:
             url = reverse(name)
             small_q, _ = measure(small_client, url, 1)
@@ -178,10 +240,14 @@ def main() -> None:
             timings.append((loaded - started, time.perf_counter() - loaded))
         load_s = statistics.median(t[0] for t in timings)
         plan_s = statistics.median(t[1] for t in timings)
-        print(f"recruitment plan: {plan.gaps} gaps → {plan.teachers} teachers ({plan.travelling} travelling, "
-              f"{plan.movable} movable, {plan.hire} to hire)")
-        print(f"  load facts {load_s * 1000:.0f} ms + coverage and plan {plan_s * 1000:.0f} ms "
-              f"= {(load_s + plan_s) * 1000:.0f} ms (target < 1000 ms)")
+        print(
+            f"recruitment plan: {plan.gaps} gaps → {plan.teachers} teachers ({plan.travelling} travelling, "
+            f"{plan.movable} movable, {plan.hire} to hire)"
+        )
+        print(
+            f"  load facts {load_s * 1000:.0f} ms + coverage and plan {plan_s * 1000:.0f} ms "
+            f"= {(load_s + plan_s) * 1000:.0f} ms (target < 1000 ms)"
+        )
         assert load_s + plan_s < 1.0, "the recruitment plan took a second or more"
 
 

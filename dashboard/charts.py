@@ -21,8 +21,15 @@ _STYLE = style(
 )
 
 
-def line_chart_svg(title: str, x_labels: list[str], series: list[tuple[str, list]], *, digits: int = 0,
-                   print_values: bool = True, limit: tuple[str, float] | None = None) -> str:
+def line_chart_svg(
+    title: str,
+    x_labels: list[str],
+    series: list[tuple[str, list]],
+    *,
+    digits: int = 0,
+    print_values: bool = True,
+    limit: tuple[str, float] | None = None,
+) -> str:
     """An SVG (text, no XML declaration) with one line per ``(name, values)`` over ``x_labels``;
     a None value leaves a gap. ``digits`` is the number of decimals of the values printed on the
     points (``print_values``, only up to 6 points); ``limit`` (name, value) adds a dashed grey
@@ -50,6 +57,12 @@ def line_chart_svg(title: str, x_labels: list[str], series: list[tuple[str, list
     for name, values in series:
         chart.add(name, values)
     if limit is not None:
-        chart.add(limit[0], [limit[1]] * len(x_labels), stroke_style={"dasharray": "6,4"}, show_dots=False,
-                  print_values=False, color=THRESHOLD_COLOR)
+        chart.add(
+            limit[0],
+            [limit[1]] * len(x_labels),
+            stroke_style={"dasharray": "6,4"},
+            show_dots=False,
+            print_values=False,
+            color=THRESHOLD_COLOR,
+        )
     return svg(chart)

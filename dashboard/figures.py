@@ -46,8 +46,12 @@ def unit_rule_counts(rows: Iterable[dict]) -> dict:
     """
     judged = [r["passed"] for r in rows if r.get("passed") is not None]
     passed = sum(1 for p in judged if p)
-    return {"passed": passed, "total": len(judged), "failed": len(judged) - passed,
-            "ratio": ratio(passed, len(judged))}
+    return {
+        "passed": passed,
+        "total": len(judged),
+        "failed": len(judged) - passed,
+        "ratio": ratio(passed, len(judged)),
+    }
 
 
 def class_band_counts(classes: Iterable[dict]) -> dict:

@@ -13,8 +13,9 @@ SORT_DIRECTIONS = [("asc", "升序"), ("desc", "降序")]
 class AreaFilterForm(forms.Form):
     stage = forms.ChoiceField(label="学段", choices=STAGE_CHOICES, required=False)
     township = forms.ChoiceField(label="乡镇（街道）", required=False)
-    urban_rural = forms.ChoiceField(label="城乡类型", choices=[("", "全部")] + list(UrbanRural.choices),
-                                    required=False)
+    urban_rural = forms.ChoiceField(
+        label="城乡类型", choices=[("", "全部")] + list(UrbanRural.choices), required=False
+    )
 
     def __init__(self, data=None, *, townships: list[str]):
         super().__init__(data)
@@ -31,8 +32,11 @@ class AreaFilterForm(forms.Form):
 
 
 class SchoolsTableForm(AreaFilterForm):
-    scheme = forms.ChoiceField(label="评估方案", required=False,
-                               choices=[("", "最新（优质均衡优先）")] + [(k, r.label) for k, r in RULESETS.items()])
+    scheme = forms.ChoiceField(
+        label="评估方案",
+        required=False,
+        choices=[("", "最新（优质均衡优先）")] + [(k, r.label) for k, r in RULESETS.items()],
+    )
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
     dir = forms.ChoiceField(choices=SORT_DIRECTIONS, required=False, widget=forms.HiddenInput)
 

@@ -42,10 +42,15 @@ def overview(request):
         data = selectors.overview(request.user, county, today=today, **filters)
         return render_to_string("dashboard/_overview_body.html", {**data, "user": request.user})
 
-    return render(request, "dashboard/overview.html", {
-        "county": county, "form": form,
-        "body": _cached_body("overview", request.user, county, today, filters, body),
-    })
+    return render(
+        request,
+        "dashboard/overview.html",
+        {
+            "county": county,
+            "form": form,
+            "body": _cached_body("overview", request.user, county, today, filters, body),
+        },
+    )
 
 
 def _cached_body(page: str, user, county, today, filters: dict, build) -> str:
@@ -75,28 +80,53 @@ def schools(request):
     sort, descending = f["sort"] or "school_code", f["dir"] == "desc"
 
     def body():
-        data = selectors.schools_table(request.user, county, today=today, scheme=f["scheme"], stage=f["stage"],
-                                       township=f["township"], urban_rural=f["urban_rural"], sort=sort,
-                                       descending=descending)
+        data = selectors.schools_table(
+            request.user,
+            county,
+            today=today,
+            scheme=f["scheme"],
+            stage=f["stage"],
+            township=f["township"],
+            urban_rural=f["urban_rural"],
+            sort=sort,
+            descending=descending,
+        )
         page = Paginator(data["rows"], PAGE_SIZE).get_page(request.GET.get("page"))
-        return render_to_string("dashboard/_schools_body.html", {
-            **data, "page_obj": page, "request": request,
-            "headers": _headers(request, data["indicators"], sort, descending),
-        })
+        return render_to_string(
+            "dashboard/_schools_body.html",
+            {
+                **data,
+                "page_obj": page,
+                "request": request,
+                "headers": _headers(request, data["indicators"], sort, descending),
+            },
+        )
 
     key = {**f, "page": request.GET.get("page", "")}
-    return render(request, "dashboard/schools.html", {
-        "form": form, "body": _cached_body("schools", request.user, county, today, key, body),
-    })
+    return render(
+        request,
+        "dashboard/schools.html",
+        {
+            "form": form,
+            "body": _cached_body("schools", request.user, county, today, key, body),
+        },
+    )
 
 
 def _headers(request, indicators, sort, descending) -> list[dict]:
     """Column headers that sort the whole table on the server (it is paged, so sorting in the
     browser would only reorder one page)."""
-    columns = [("school_code", "学校", "", "按学校标识码排序"), ("township", "乡镇", "", ""),
-               ("urban_rural", "城乡", "", ""), ("stage", "学段", "", ""), ("students", "在校生", "num", "")]
-    columns += [(i["key"], SHORT_LABELS.get(i["key"], i["label"]), "num", f"{i['label']}（{i['unit']}）")
-                for i in indicators]
+    columns = [
+        ("school_code", "学校", "", "按学校标识码排序"),
+        ("township", "乡镇", "", ""),
+        ("urban_rural", "城乡", "", ""),
+        ("stage", "学段", "", ""),
+        ("students", "在校生", "num", ""),
+    ]
+    columns += [
+        (i["key"], SHORT_LABELS.get(i["key"], i["label"]), "num", f"{i['label']}（{i['unit']}）")
+        for i in indicators
+    ]
     columns += [("met", "达标项数", "num", ""), ("passed", "结论", "", "")]
     params = request.GET.copy()
     params.pop("page", None)
@@ -105,8 +135,16 @@ def _headers(request, indicators, sort, descending) -> list[dict]:
         current = key == sort
         params["sort"] = key
         params["dir"] = "asc" if current and descending else ("desc" if current else "asc")
-        out.append({"key": key, "label": label, "css": css, "title": title, "url": "?" + params.urlencode(),
-                    "dir": ("desc" if descending else "asc") if current else ""})
+        out.append(
+            {
+                "key": key,
+                "label": label,
+                "css": css,
+                "title": title,
+                "url": "?" + params.urlencode(),
+                "dir": ("desc" if descending else "asc") if current else "",
+            }
+        )
     return out
 
 
@@ -123,9 +161,15 @@ def trends(request):
         data = selectors.trends(request.user, county, today=today, **filters)
         return render_to_string("dashboard/_trends_body.html", data)
 
-    return render(request, "dashboard/trends.html", {
-        "county": county, "form": form, "body": _cached_body("trends", request.user, county, today, filters, body),
-    })
+    return render(
+        request,
+        "dashboard/trends.html",
+        {
+            "county": county,
+            "form": form,
+            "body": _cached_body("trends", request.user, county, today, filters, body),
+        },
+    )
 
 
 @login_required

@@ -33,13 +33,21 @@ MAX_ERRORS_KEPT = 500  # row errors stored per batch (the page shows the first o
 def _open_cases(county) -> dict[str, str]:
     # A child's open case anywhere counts (the duplicate check of case_create spans every area too);
     # only the case number of this county's cases is shown, others say "其他地区".
-    rows = (DropoutCase.objects.unscoped("matching marks every child with an open case, as case_create refuses them")
-            .exclude(status=CaseStatus.CLOSED).values_list("id_number", "number", "county_id"))
+    rows = (
+        DropoutCase.objects.unscoped(
+            "matching marks every child with an open case, as case_create refuses them"
+        )
+        .exclude(status=CaseStatus.CLOSED)
+        .values_list("id_number", "number", "county_id")
+    )
     return {number: (case if county_id == county.pk else "其他地区") for number, case, county_id in rows}
 
 
 def _township_counts(result: matching.MatchResult) -> dict:
-    return {town: {kind: len(hits) for kind, hits in kinds.items()} for town, kinds in result.by_township().items()}
+    return {
+        town: {kind: len(hits) for kind, hits in kinds.items()}
+        for town, kinds in result.by_township().items()
+    }
 
 
 def batch_create(*, user, county, school_year: int, uploads: dict) -> MatchBatch:
@@ -62,9 +70,15 @@ def batch_create(*, user, county, school_year: int, uploads: dict) -> MatchBatch
         raise ValidationError(errors)
     school_townships = dict(School.objects.filter(county=county).values_list("code", "township__name"))
     result = matching.match_lists(
-        household=parsed["household"], register=parsed["register"], attendance=parsed.get("attendance"),
-        family=parsed.get("family"), school_year=school_year, absence_days=settings.DATAQUALITY_ABSENCE_DAYS,
-        open_cases=_open_cases(county), school_townships=school_townships)
+        household=parsed["household"],
+        register=parsed["register"],
+        attendance=parsed.get("attendance"),
+        family=parsed.get("family"),
+        school_year=school_year,
+        absence_days=settings.DATAQUALITY_ABSENCE_DAYS,
+        open_cases=_open_cases(county),
+        school_townships=school_townships,
+    )
     now = timezone.now()
     with transaction.atomic():
         files = {}
@@ -74,16 +88,32 @@ def batch_create(*, user, county, school_year: int, uploads: dict) -> MatchBatch
                 files[key] = {"path": path, "name": (getattr(upload, "name", "") or "名单.xlsx")[:120]}
         row_errors = [str(e) for p in parsed.values() for e in p.errors]
         batch = MatchBatch.objects.create(
-            county=county, school_year=school_year, absence_days=settings.DATAQUALITY_ABSENCE_DAYS, files=files,
-            created_by=user, expires_at=now + timedelta(days=settings.DATAQUALITY_LIST_RETENTION_DAYS),
+            county=county,
+            school_year=school_year,
+            absence_days=settings.DATAQUALITY_ABSENCE_DAYS,
+            files=files,
+            created_by=user,
+            expires_at=now + timedelta(days=settings.DATAQUALITY_LIST_RETENTION_DAYS),
             counts=_township_counts(result),
-            result={"hits": [asdict(h) for h in result.hits], "name_mismatches": result.name_mismatches,
-                    "invalid_ids": {k: p.invalid_ids[:MAX_ERRORS_KEPT] for k, p in parsed.items()},
-                    "errors": row_errors[:MAX_ERRORS_KEPT], "error_count": len(row_errors),
-                    "rows": {k: p.rows_read for k, p in parsed.items()}})
-        audit_record(user=user, action=AuditEntry.Action.IMPORT, obj=batch, county=county,
-                     note="上传四查三比对名单：" + "、".join(matching.LISTS[k].label for k in files)
-                     + "；" + "，".join(f"{matching.RESULT_LABELS[k]} {n} 人" for k, n in result.counts.items()))
+            result={
+                "hits": [asdict(h) for h in result.hits],
+                "name_mismatches": result.name_mismatches,
+                "invalid_ids": {k: p.invalid_ids[:MAX_ERRORS_KEPT] for k, p in parsed.items()},
+                "errors": row_errors[:MAX_ERRORS_KEPT],
+                "error_count": len(row_errors),
+                "rows": {k: p.rows_read for k, p in parsed.items()},
+            },
+        )
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.IMPORT,
+            obj=batch,
+            county=county,
+            note="上传四查三比对名单："
+            + "、".join(matching.LISTS[k].label for k in files)
+            + "；"
+            + "，".join(f"{matching.RESULT_LABELS[k]} {n} 人" for k, n in result.counts.items()),
+        )
     return batch
 
 
@@ -101,9 +131,15 @@ def batch_confirm(*, user, batch: MatchBatch) -> MatchBatch:
         raise ValidationError("该比对已确认或已过保存期")
     with transaction.atomic():
         _delete_files(batch)
-        batch.status, batch.confirmed_by, batch.confirmed_at = MatchBatch.Status.CONFIRMED, user, timezone.now()
+        batch.status, batch.confirmed_by, batch.confirmed_at = (
+            MatchBatch.Status.CONFIRMED,
+            user,
+            timezone.now(),
+        )
         batch.save()
-        audit_record(user=user, action=AuditEntry.Action.UPDATE, obj=batch, note="确认比对结果，原始名单文件已删除")
+        audit_record(
+            user=user, action=AuditEntry.Action.UPDATE, obj=batch, note="确认比对结果，原始名单文件已删除"
+        )
     return batch
 
 
@@ -117,8 +153,12 @@ def purge_expired(now=None) -> int:
             batch.result = {}
             batch.status = MatchBatch.Status.EXPIRED
             batch.save()
-            audit_record(user=None, action=AuditEntry.Action.DELETE, obj=batch,
-                         note=f"超过保存期 {settings.DATAQUALITY_LIST_RETENTION_DAYS} 天，名单文件和比对名单已删除")
+            audit_record(
+                user=None,
+                action=AuditEntry.Action.DELETE,
+                obj=batch,
+                note=f"超过保存期 {settings.DATAQUALITY_LIST_RETENTION_DAYS} 天，名单文件和比对名单已删除",
+            )
         purged += 1
     return purged
 
@@ -131,22 +171,32 @@ def _case_data(hit: dict, township: Township, county, batch: MatchBatch, today: 
     start = date(batch.school_year, 9, 1)
     label = matching.RESULT_LABELS[hit["kind"]]
     return {
-        "township": township, "village": hit["village"][:50], "school": school,
+        "township": township,
+        "village": hit["village"][:50],
+        "school": school,
         "kind": CaseKind.DROPOUT if hit["kind"] == matching.ABSENT else CaseKind.NEVER_ENROLLED,
-        "name": hit["name"][:50], "sex": "", "birth_date": date.fromisoformat(hit["birth_date"]),
-        "id_number": hit["id_number"], "grade": grade, "class_name": hit["class_name"][:30],
+        "name": hit["name"][:50],
+        "sex": "",
+        "birth_date": date.fromisoformat(hit["birth_date"]),
+        "id_number": hit["id_number"],
+        "grade": grade,
+        "class_name": hit["class_name"][:30],
         "household_address": f"{township.name}{hit['village']}"[:200],
         "absent_since": start if start <= today else today,
         "poverty_household": hit["kind"] == matching.POVERTY,
         # The lists do not know guardians or reasons: the township fills them in the case.
-        "guardian_name": "待核实", "guardian_relation": "待核实", "reason": Reason.OTHER,
+        "guardian_name": "待核实",
+        "guardian_relation": "待核实",
+        "reason": Reason.OTHER,
         "reason_detail": f"四查三比对（{batch.school_year}—{batch.school_year + 1} 学年，批次 {batch.pk}）：{label}"
-                         + (f"，缺勤 {hit['absence_days']:g} 天" if hit.get("absence_days") else "")
-                         + (f"；姓名不一致（{hit['name_mismatch']}）" if hit.get("name_mismatch") else ""),
+        + (f"，缺勤 {hit['absence_days']:g} 天" if hit.get("absence_days") else "")
+        + (f"；姓名不一致（{hit['name_mismatch']}）" if hit.get("name_mismatch") else ""),
     }
 
 
-def file_cases(*, user, batch: MatchBatch, indices: list[int], today: date | None = None) -> tuple[list, list[str]]:
+def file_cases(
+    *, user, batch: MatchBatch, indices: list[int], today: date | None = None
+) -> tuple[list, list[str]]:
     """File 疑似辍学 cases for the selected rows through dropout_control's case_create.
 
     Returns (created cases, refusals in Chinese). A row whose child has an open case is refused with
@@ -179,14 +229,23 @@ def file_cases(*, user, batch: MatchBatch, indices: list[int], today: date | Non
         except ValidationError as exc:
             refused.append(f"{who}：" + "；".join(exc.messages))
             continue
-        officials = list(User.objects.filter(role=Role.TOWNSHIP, township=township, is_active=True).order_by("pk")[:1])
+        officials = list(
+            User.objects.filter(role=Role.TOWNSHIP, township=township, is_active=True).order_by("pk")[:1]
+        )
         if officials:
-            responsibles_assign(user=user, case=case, assignments={
-                ResponsibleLevel.GOV_TOWNSHIP: {"user": officials[0], "name": "", "phone": ""}})
+            responsibles_assign(
+                user=user,
+                case=case,
+                assignments={ResponsibleLevel.GOV_TOWNSHIP: {"user": officials[0], "name": "", "phone": ""}},
+            )
         hit["filed_case"] = case.number
         created.append(case)
     if created:
         batch.save(update_fields=["result"])
-        audit_record(user=user, action=AuditEntry.Action.CREATE, obj=batch,
-                     note="由比对名单登记疑似辍学个案：" + "、".join(c.number for c in created)[:450])
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.CREATE,
+            obj=batch,
+            note="由比对名单登记疑似辍学个案：" + "、".join(c.number for c in created)[:450],
+        )
     return created, refused

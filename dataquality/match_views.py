@@ -24,7 +24,9 @@ BATCH_SCOPE = {"county": "county", "township": None, "school": None}
 
 
 def _batch(request, pk) -> MatchBatch:
-    return get_scoped_or_404(request.user, MatchBatch.objects.select_related("county"), scope_kwargs=BATCH_SCOPE, pk=pk)
+    return get_scoped_or_404(
+        request.user, MatchBatch.objects.select_related("county"), scope_kwargs=BATCH_SCOPE, pk=pk
+    )
 
 
 @login_required
@@ -38,8 +40,12 @@ def workbench(request):
         if form.is_valid():
             uploads = {k: form.cleaned_data.get(k) for k in matching.LISTS}
             try:
-                batch = match_services.batch_create(user=request.user, county=county,
-                                                    school_year=form.cleaned_data["school_year"], uploads=uploads)
+                batch = match_services.batch_create(
+                    user=request.user,
+                    county=county,
+                    school_year=form.cleaned_data["school_year"],
+                    uploads=uploads,
+                )
             except ValidationError as exc:
                 for message in exc.messages[:20]:
                     messages.error(request, message)
@@ -47,10 +53,20 @@ def workbench(request):
                 messages.success(request, "比对完成，请核对名单；确认后原始名单文件即删除")
                 return redirect("dataquality:match_batch", pk=batch.pk)
     batches = MatchBatch.objects.filter(county=county).only(
-        "pk", "school_year", "status", "counts", "created_at", "expires_at", "county_id")[:50]
-    return render(request, "dataquality/match.html", {
-        "county": county, "form": form, "batches": batches, "labels": matching.RESULT_LABELS,
-        "retention_days": settings.DATAQUALITY_LIST_RETENTION_DAYS, "absence_days": settings.DATAQUALITY_ABSENCE_DAYS})
+        "pk", "school_year", "status", "counts", "created_at", "expires_at", "county_id"
+    )[:50]
+    return render(
+        request,
+        "dataquality/match.html",
+        {
+            "county": county,
+            "form": form,
+            "batches": batches,
+            "labels": matching.RESULT_LABELS,
+            "retention_days": settings.DATAQUALITY_LIST_RETENTION_DAYS,
+            "absence_days": settings.DATAQUALITY_ABSENCE_DAYS,
+        },
+    )
 
 
 @login_required
@@ -65,19 +81,39 @@ def batch(request, pk):
         audit_record(user=request.user, action=AuditEntry.Action.VIEW, obj=item, note="查看四查三比对名单")
         for index, hit in enumerate(item.result.get("hits", [])):
             towns.setdefault(hit["township"], {k: [] for k in matching.RESULT_LABELS})[hit["kind"]].append(
-                {**hit, "index": index, "fileable": not hit["open_case"] and not hit.get("filed_case")})
-    counts = [(town, [(matching.RESULT_LABELS[k], kinds.get(k, 0)) for k in matching.RESULT_LABELS])
-              for town, kinds in (item.counts or {}).items()]
-    return render(request, "dataquality/match_batch.html", {
-        "batch": item, "full": full, "counts": counts, "labels": matching.RESULT_LABELS,
-        "towns": [(town, [(k, matching.RESULT_LABELS[k], hits) for k, hits in kinds.items()])
-                  for town, kinds in towns.items()],
-        "name_mismatches": [{**m, "id_number": mask_id_number(m["id_number"])}
-                            for m in item.result.get("name_mismatches", [])] if full else [],
-        "invalid_ids": [(matching.LISTS[k].label, rows) for k, rows in item.result.get("invalid_ids", {}).items()]
-        if full else [],
-        "errors": item.result.get("errors", [])[:200] if full else [],
-        "error_count": item.result.get("error_count", 0)})
+                {**hit, "index": index, "fileable": not hit["open_case"] and not hit.get("filed_case")}
+            )
+    counts = [
+        (town, [(matching.RESULT_LABELS[k], kinds.get(k, 0)) for k in matching.RESULT_LABELS])
+        for town, kinds in (item.counts or {}).items()
+    ]
+    return render(
+        request,
+        "dataquality/match_batch.html",
+        {
+            "batch": item,
+            "full": full,
+            "counts": counts,
+            "labels": matching.RESULT_LABELS,
+            "towns": [
+                (town, [(k, matching.RESULT_LABELS[k], hits) for k, hits in kinds.items()])
+                for town, kinds in towns.items()
+            ],
+            "name_mismatches": [
+                {**m, "id_number": mask_id_number(m["id_number"])}
+                for m in item.result.get("name_mismatches", [])
+            ]
+            if full
+            else [],
+            "invalid_ids": [
+                (matching.LISTS[k].label, rows) for k, rows in item.result.get("invalid_ids", {}).items()
+            ]
+            if full
+            else [],
+            "errors": item.result.get("errors", [])[:200] if full else [],
+            "error_count": item.result.get("error_count", 0),
+        },
+    )
 
 
 @login_required
@@ -109,7 +145,9 @@ def file_cases(request, pk):
         messages.error(request, "；".join(exc.messages))
         return redirect("dataquality:match_batch", pk=item.pk)
     if created:
-        messages.success(request, f"已登记疑似辍学个案 {len(created)} 个：" + "、".join(c.number for c in created))
+        messages.success(
+            request, f"已登记疑似辍学个案 {len(created)} 个：" + "、".join(c.number for c in created)
+        )
     for message in refused:
         messages.error(request, message)
     return redirect("dataquality:match_batch", pk=item.pk)

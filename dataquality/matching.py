@@ -35,6 +35,7 @@ RESULT_LABELS = {
 
 # --- declarations of the four lists -------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class ListSpec:
     key: str
@@ -49,12 +50,21 @@ class ListSpec:
         return self.required + self.one_of + self.optional
 
 
-HOUSEHOLD = ListSpec("household", "户籍名单", required=("姓名", "身份证号", "乡镇"), optional=("出生日期", "村"))
-REGISTER = ListSpec("register", "学籍名单", required=("学校标识码", "姓名", "身份证号"),
-                    optional=("年级", "班级", "学籍状态", "学籍号"))
-ATTENDANCE = ListSpec("attendance", "考勤名单", required=("缺勤天数",), one_of=("身份证号", "学籍号"),
-                      optional=("姓名",))
-FAMILY = ListSpec("family", "脱贫户名单", required=("姓名", "身份证号", "乡镇"), optional=("户主姓名", "与户主关系", "村"))
+HOUSEHOLD = ListSpec(
+    "household", "户籍名单", required=("姓名", "身份证号", "乡镇"), optional=("出生日期", "村")
+)
+REGISTER = ListSpec(
+    "register",
+    "学籍名单",
+    required=("学校标识码", "姓名", "身份证号"),
+    optional=("年级", "班级", "学籍状态", "学籍号"),
+)
+ATTENDANCE = ListSpec(
+    "attendance", "考勤名单", required=("缺勤天数",), one_of=("身份证号", "学籍号"), optional=("姓名",)
+)
+FAMILY = ListSpec(
+    "family", "脱贫户名单", required=("姓名", "身份证号", "乡镇"), optional=("户主姓名", "与户主关系", "村")
+)
 LISTS = {spec.key: spec for spec in (HOUSEHOLD, REGISTER, ATTENDANCE, FAMILY)}
 
 # 学籍状态 values meaning the child is not (or no longer) on the register.
@@ -62,6 +72,7 @@ LEFT_REGISTER = frozenset({"毕业", "已毕业", "死亡", "注销", "转出", 
 
 
 # --- school age ------------------------------------------------------------------------------
+
 
 def cut_off_date(school_year: int) -> date:
     """31 August of the school year 2024—2025 is 2024-08-31."""
@@ -79,6 +90,7 @@ def is_school_age(birth: date, school_year: int) -> bool:
 
 
 # --- reading rows ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -143,7 +155,9 @@ def _number(value) -> float | None:
         return None
 
 
-def parse_list(spec: ListSpec, header: Iterable, rows: Iterable[Iterable], *, first_row: int = 2) -> ParsedList:
+def parse_list(
+    spec: ListSpec, header: Iterable, rows: Iterable[Iterable], *, first_row: int = 2
+) -> ParsedList:
     """Plain rows of one list -> records keyed by the declared column names, with row errors.
 
     Duplicated ID numbers within a list keep the first row and report the others; a blank row is
@@ -177,12 +191,20 @@ def parse_list(spec: ListSpec, header: Iterable, rows: Iterable[Iterable], *, fi
         if raw_id:
             problem = id_number_problem(raw_id)
             if problem:
-                out.invalid_ids.append({"row": number, "name": rec.get("姓名", ""),
-                                        "id_number": mask_id_number(raw_id), "problem": problem})
+                out.invalid_ids.append(
+                    {
+                        "row": number,
+                        "name": rec.get("姓名", ""),
+                        "id_number": mask_id_number(raw_id),
+                        "problem": problem,
+                    }
+                )
                 out.errors.append(RowError(spec.key, number, problem))
                 continue
             if raw_id in seen_ids:
-                out.errors.append(RowError(spec.key, number, f"身份证号与第 {seen_ids[raw_id]} 行重复，本行未参与比对"))
+                out.errors.append(
+                    RowError(spec.key, number, f"身份证号与第 {seen_ids[raw_id]} 行重复，本行未参与比对")
+                )
                 continue
             seen_ids[raw_id] = number
             rec["id_number"] = raw_id
@@ -190,7 +212,9 @@ def parse_list(spec: ListSpec, header: Iterable, rows: Iterable[Iterable], *, fi
         elif spec is ATTENDANCE and rec.get("学籍号"):
             sn = rec["学籍号"]
             if sn in seen_numbers:
-                out.errors.append(RowError(spec.key, number, f"学籍号与第 {seen_numbers[sn]} 行重复，本行未参与比对"))
+                out.errors.append(
+                    RowError(spec.key, number, f"学籍号与第 {seen_numbers[sn]} 行重复，本行未参与比对")
+                )
                 continue
             seen_numbers[sn] = number
         else:
@@ -201,13 +225,19 @@ def parse_list(spec: ListSpec, header: Iterable, rows: Iterable[Iterable], *, fi
             if given not in (None, ""):
                 birth = _date(given)
                 if birth is None:
-                    out.errors.append(RowError(spec.key, number, f"出生日期“{_text(given)}”无法识别，已按身份证号推算"))
+                    out.errors.append(
+                        RowError(spec.key, number, f"出生日期“{_text(given)}”无法识别，已按身份证号推算")
+                    )
                 elif birth != rec["birth_date"]:
-                    out.errors.append(RowError(spec.key, number, "出生日期与身份证号不一致，已按身份证号推算"))
+                    out.errors.append(
+                        RowError(spec.key, number, "出生日期与身份证号不一致，已按身份证号推算")
+                    )
         if spec is ATTENDANCE:
             days = _number(rec.get("缺勤天数"))
             if days is None or days < 0:
-                out.errors.append(RowError(spec.key, number, f"缺勤天数“{_text(rec.get('缺勤天数'))}”不是非负数"))
+                out.errors.append(
+                    RowError(spec.key, number, f"缺勤天数“{_text(rec.get('缺勤天数'))}”不是非负数")
+                )
                 continue
             rec["缺勤天数"] = days
         out.records.append(rec)
@@ -215,6 +245,7 @@ def parse_list(spec: ListSpec, header: Iterable, rows: Iterable[Iterable], *, fi
 
 
 # --- matching ----------------------------------------------------------------------------------
+
 
 @dataclass
 class Hit:
@@ -261,10 +292,17 @@ def _mismatch(a_label: str, a, b_label: str, b) -> str:
     return ""
 
 
-def match_lists(*, household: ParsedList, register: ParsedList, attendance: ParsedList | None,
-                family: ParsedList | None, school_year: int, absence_days: float,
-                open_cases: Mapping[str, str] | None = None,
-                school_townships: Mapping[str, str] | None = None) -> MatchResult:
+def match_lists(
+    *,
+    household: ParsedList,
+    register: ParsedList,
+    attendance: ParsedList | None,
+    family: ParsedList | None,
+    school_year: int,
+    absence_days: float,
+    open_cases: Mapping[str, str] | None = None,
+    school_townships: Mapping[str, str] | None = None,
+) -> MatchResult:
     """The three lists. `open_cases`: {ID number: case number} of open dropout cases;
     `school_townships`: {学校标识码: township name} to place a register child missing from 户籍."""
     open_cases = open_cases or {}
@@ -292,16 +330,28 @@ def match_lists(*, household: ParsedList, register: ParsedList, attendance: Pars
         if registered is not None:
             note = _mismatch("户籍", rec.get("姓名"), "学籍", registered.get("姓名"))
             if note:
-                result.name_mismatches.append({"id_number": number, "note": note, "township": rec.get("乡镇", "")})
+                result.name_mismatches.append(
+                    {"id_number": number, "note": note, "township": rec.get("乡镇", "")}
+                )
             continue
         if not (SCHOOL_AGE_MIN <= age(birth) <= SCHOOL_AGE_MAX):
             continue
-        result.hits.append(Hit(NO_REGISTER, rec.get("乡镇") or UNKNOWN_TOWNSHIP, rec.get("村", ""), rec.get("姓名", ""),
-                               number, birth.isoformat(), age(birth), open_case=open_cases.get(number, ""),
-                               source_row=rec["_row"]))
+        result.hits.append(
+            Hit(
+                NO_REGISTER,
+                rec.get("乡镇") or UNKNOWN_TOWNSHIP,
+                rec.get("村", ""),
+                rec.get("姓名", ""),
+                number,
+                birth.isoformat(),
+                age(birth),
+                open_case=open_cases.get(number, ""),
+                source_row=rec["_row"],
+            )
+        )
 
     # 2. 有学籍不在校: attendance beyond the threshold, joined by ID number or 学籍号.
-    for rec in (attendance.records if attendance else ()):
+    for rec in attendance.records if attendance else ():
         if rec["缺勤天数"] <= absence_days:
             continue
         registered = on_register.get(rec.get("id_number", "")) or by_student_number.get(rec.get("学籍号", ""))
@@ -309,26 +359,55 @@ def match_lists(*, household: ParsedList, register: ParsedList, attendance: Pars
             continue
         number = registered["id_number"]
         home = households.get(number)
-        township = (home or {}).get("乡镇") or school_townships.get(registered.get("学校标识码", "")) or UNKNOWN_TOWNSHIP
+        township = (
+            (home or {}).get("乡镇")
+            or school_townships.get(registered.get("学校标识码", ""))
+            or UNKNOWN_TOWNSHIP
+        )
         note = _mismatch("学籍", registered.get("姓名"), "考勤", rec.get("姓名")) or (
-            _mismatch("户籍", home.get("姓名"), "学籍", registered.get("姓名")) if home else "")
+            _mismatch("户籍", home.get("姓名"), "学籍", registered.get("姓名")) if home else ""
+        )
         birth = registered["birth_date"]
-        result.hits.append(Hit(ABSENT, township, (home or {}).get("村", ""), registered.get("姓名", ""), number,
-                               birth.isoformat(), age(birth), school_code=registered.get("学校标识码", ""),
-                               grade=registered.get("年级", ""), class_name=registered.get("班级", ""),
-                               absence_days=rec["缺勤天数"], name_mismatch=note,
-                               open_case=open_cases.get(number, ""), source_row=rec["_row"]))
+        result.hits.append(
+            Hit(
+                ABSENT,
+                township,
+                (home or {}).get("村", ""),
+                registered.get("姓名", ""),
+                number,
+                birth.isoformat(),
+                age(birth),
+                school_code=registered.get("学校标识码", ""),
+                grade=registered.get("年级", ""),
+                class_name=registered.get("班级", ""),
+                absence_days=rec["缺勤天数"],
+                name_mismatch=note,
+                open_case=open_cases.get(number, ""),
+                source_row=rec["_row"],
+            )
+        )
 
     # 3. 脱贫户 children of school age without 学籍.
-    for rec in (family.records if family else ()):
+    for rec in family.records if family else ():
         number, birth = rec["id_number"], rec["birth_date"]
         if number in on_register or not (SCHOOL_AGE_MIN <= age(birth) <= SCHOOL_AGE_MAX):
             continue
         home = households.get(number)
         note = _mismatch("脱贫户", rec.get("姓名"), "户籍", home.get("姓名")) if home else ""
-        result.hits.append(Hit(POVERTY, rec.get("乡镇") or UNKNOWN_TOWNSHIP, rec.get("村", ""), rec.get("姓名", ""),
-                               number, birth.isoformat(), age(birth), name_mismatch=note,
-                               open_case=open_cases.get(number, ""), source_row=rec["_row"]))
+        result.hits.append(
+            Hit(
+                POVERTY,
+                rec.get("乡镇") or UNKNOWN_TOWNSHIP,
+                rec.get("村", ""),
+                rec.get("姓名", ""),
+                number,
+                birth.isoformat(),
+                age(birth),
+                name_mismatch=note,
+                open_case=open_cases.get(number, ""),
+                source_row=rec["_row"],
+            )
+        )
 
     result.counts = {k: sum(1 for h in result.hits if h.kind == k) for k in RESULT_LABELS}
     return result

@@ -23,11 +23,15 @@ class Finding(models.Model):
         OPEN = "open", "待处理"
         ACCEPTED = "accepted", "已注明原因"
 
-    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="quality_findings", verbose_name="区县")
+    county = models.ForeignKey(
+        County, on_delete=models.CASCADE, related_name="quality_findings", verbose_name="区县"
+    )
     year = models.PositiveSmallIntegerField("学年")
     rule = models.CharField("规则", max_length=40, choices=RULE_CHOICES)
     severity = models.CharField("严重程度", max_length=10, choices=SEVERITY_CHOICES)
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="quality_findings", verbose_name="学校")
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="quality_findings", verbose_name="学校"
+    )
     subject = models.CharField("对象", max_length=120)
     field = models.CharField("字段", max_length=60)
     values = models.JSONField("数值", default=dict)
@@ -37,8 +41,14 @@ class Finding(models.Model):
     active = models.BooleanField("仍存在", default=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
     reason = models.CharField("原因说明", max_length=500, blank=True)
-    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+", verbose_name="注明人")
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="注明人",
+    )
     accepted_at = models.DateTimeField("注明时间", null=True, blank=True)
     first_seen = models.DateTimeField("首次发现", auto_now_add=True)
     last_seen = models.DateTimeField("最近核查")
@@ -48,7 +58,9 @@ class Finding(models.Model):
         verbose_name_plural = "数据质量问题"
         ordering = ["county", "-year", "severity", "school__code", "rule", "subject"]
         constraints = [
-            models.UniqueConstraint(fields=["county", "year", "rule", "school", "subject"], name="finding_unique_identity"),
+            models.UniqueConstraint(
+                fields=["county", "year", "rule", "school", "subject"], name="finding_unique_identity"
+            ),
         ]
         indexes = [models.Index(fields=["county", "year", "active", "status"])]
 
@@ -67,7 +79,9 @@ class Finding(models.Model):
 class Check(models.Model):
     """The latest run of the rules for a county and year: tells "checked, nothing found" from "never checked"."""
 
-    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="quality_checks", verbose_name="区县")
+    county = models.ForeignKey(
+        County, on_delete=models.CASCADE, related_name="quality_checks", verbose_name="区县"
+    )
     year = models.PositiveSmallIntegerField("学年")
     checked_at = models.DateTimeField("核查时间")
     blocking = models.PositiveIntegerField("须修正", default=0)
@@ -76,7 +90,9 @@ class Check(models.Model):
     class Meta:
         verbose_name = "数据质量核查"
         verbose_name_plural = "数据质量核查"
-        constraints = [models.UniqueConstraint(fields=["county", "year"], name="quality_check_unique_county_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "year"], name="quality_check_unique_county_year")
+        ]
 
     def __str__(self):
         return f"{self.county} {self.year} 数据质量核查"
@@ -96,19 +112,32 @@ class MatchBatch(models.Model):
         CONFIRMED = "confirmed", "已确认（原始名单已删除）"
         EXPIRED = "expired", "已过保存期（名单已删除）"
 
-    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="match_batches", verbose_name="区县")
+    county = models.ForeignKey(
+        County, on_delete=models.CASCADE, related_name="match_batches", verbose_name="区县"
+    )
     school_year = models.PositiveSmallIntegerField("学年")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.MATCHED)
     absence_days = models.PositiveSmallIntegerField("缺勤天数阈值")
     files = models.JSONField("上传文件", default=dict, blank=True)  # {list key: {"path", "name"}}
     result = models.JSONField("比对结果", default=dict, blank=True)
     counts = models.JSONField("统计", default=dict, blank=True)  # {township: {kind: n}} — no personal data
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
-                                   verbose_name="上传人")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="上传人",
+    )
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
     expires_at = models.DateTimeField("名单删除期限")
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+", verbose_name="确认人")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="确认人",
+    )
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
     files_deleted_at = models.DateTimeField("文件删除时间", null=True, blank=True)
 
@@ -124,5 +153,7 @@ class MatchBatch(models.Model):
     @property
     def totals(self) -> list[tuple[str, int]]:
         """(list label, children) over every township: counts only, safe to show to inspectors."""
-        return [(label, sum(kinds.get(kind, 0) for kinds in (self.counts or {}).values()))
-                for kind, label in matching.RESULT_LABELS.items()]
+        return [
+            (label, sum(kinds.get(kind, 0) for kinds in (self.counts or {}).values()))
+            for kind, label in matching.RESULT_LABELS.items()
+        ]

@@ -13,8 +13,12 @@ def import_applied(sender, *, county_codes, years, **kwargs) -> None:
     for county in County.objects.filter(code__in=county_codes):
         checked = set(years)
         if not checked:
-            latest = (SchoolConditions.objects.filter(school__county=county).order_by("-year")
-                      .values_list("year", flat=True).first())
+            latest = (
+                SchoolConditions.objects.filter(school__county=county)
+                .order_by("-year")
+                .values_list("year", flat=True)
+                .first()
+            )
             checked = {latest} if latest else set()
         services.run_checks_after_import(county, checked)
 
@@ -25,8 +29,14 @@ def readiness_rows(sender, *, county, year, **kwargs) -> list[dict]:
     item = "数据质量核查（不合常理、跨表不一致、年度突变、重复身份证号）"
     state = selectors.readiness(county, year)
     if state is None:
-        return [{"area": "数据质量", "item": item, "status": "at_risk",
-                 "detail": f"{year}—{year + 1}学年尚未核查：请在“数据质量”页点击“立即核查”"}]
+        return [
+            {
+                "area": "数据质量",
+                "item": item,
+                "status": "at_risk",
+                "detail": f"{year}—{year + 1}学年尚未核查：请在“数据质量”页点击“立即核查”",
+            }
+        ]
     if state["blocking"]:
         status = "fail"
         detail = f"须修正 {state['blocking']} 项未处理（涉及 {state['blocking_schools']} 所学校），须核实 {state['warning']} 项未处理"
@@ -34,8 +44,14 @@ def readiness_rows(sender, *, county, year, **kwargs) -> list[dict]:
         status, detail = "at_risk", f"须核实 {state['warning']} 项未处理（修正数据或注明原因）"
     else:
         status, detail = "pass", "未发现未处理的问题"
-    return [{"area": "数据质量", "item": item, "status": status,
-             "detail": f"{detail}；最近核查 {timezone.localtime(state['checked_at']):%Y-%m-%d %H:%M}"}]
+    return [
+        {
+            "area": "数据质量",
+            "item": item,
+            "status": status,
+            "detail": f"{detail}；最近核查 {timezone.localtime(state['checked_at']):%Y-%m-%d %H:%M}",
+        }
+    ]
 
 
 def demo_seeded(sender, *, county, year, **kwargs) -> None:

@@ -51,19 +51,25 @@ class Rule:
 
 IMPOSSIBLE, MISMATCH, JUMP, DUPLICATE = "不可能的组合", "跨表不一致", "年度突变", "跨校重复"
 
-RULES: Mapping[str, Rule] = MappingProxyType({r.key: r for r in (
-    Rule("teacher_subsets", "分类教师数多于专任教师数", BLOCKING, IMPOSSIBLE),
-    Rule("class_size", "班级人数不合常理（少于 5 人或多于 66 人）", WARNING, IMPOSSIBLE),
-    Rule("teaching_point_grades", "教学点设置超过 3 个年级", WARNING, IMPOSSIBLE),
-    Rule("teaching_point_parent", "教学点未填所属中心校", BLOCKING, IMPOSSIBLE),
-    Rule("roster_vs_conditions", "花名册专任教师与办学条件不一致", BLOCKING, MISMATCH),
-    Rule("classes_vs_conditions", "班级学生数合计与办学条件在校生数不一致", BLOCKING, MISMATCH),
-    Rule("year_jump", "与上一学年相比变化过大", WARNING, JUMP),
-    Rule("duplicate_id_number", "同一身份证号出现在多个花名册行", BLOCKING, DUPLICATE),
-)})
+RULES: Mapping[str, Rule] = MappingProxyType(
+    {
+        r.key: r
+        for r in (
+            Rule("teacher_subsets", "分类教师数多于专任教师数", BLOCKING, IMPOSSIBLE),
+            Rule("class_size", "班级人数不合常理（少于 5 人或多于 66 人）", WARNING, IMPOSSIBLE),
+            Rule("teaching_point_grades", "教学点设置超过 3 个年级", WARNING, IMPOSSIBLE),
+            Rule("teaching_point_parent", "教学点未填所属中心校", BLOCKING, IMPOSSIBLE),
+            Rule("roster_vs_conditions", "花名册专任教师与办学条件不一致", BLOCKING, MISMATCH),
+            Rule("classes_vs_conditions", "班级学生数合计与办学条件在校生数不一致", BLOCKING, MISMATCH),
+            Rule("year_jump", "与上一学年相比变化过大", WARNING, JUMP),
+            Rule("duplicate_id_number", "同一身份证号出现在多个花名册行", BLOCKING, DUPLICATE),
+        )
+    }
+)
 
 
 # --- the rows the rules read ---------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class SchoolRow:
@@ -139,8 +145,12 @@ class Finding:
 
     @property
     def fingerprint(self) -> str:
-        payload = json.dumps([self.rule, self.subject, self.field, _plain(self.values), self.secret],
-                             ensure_ascii=False, sort_keys=True, default=str)
+        payload = json.dumps(
+            [self.rule, self.subject, self.field, _plain(self.values), self.secret],
+            ensure_ascii=False,
+            sort_keys=True,
+            default=str,
+        )
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -191,7 +201,11 @@ def mask_id(id_number: str) -> str:
 
 # --- the rules -------------------------------------------------------------------------------------
 
-SUBSET_LABELS = (("qualified", "高于规定学历教师"), ("backbone", "县级及以上骨干教师"), ("pe_art", "体育、艺术（音乐、美术）教师"))
+SUBSET_LABELS = (
+    ("qualified", "高于规定学历教师"),
+    ("backbone", "县级及以上骨干教师"),
+    ("pe_art", "体育、艺术（音乐、美术）教师"),
+)
 
 
 def teacher_subsets(data: CountyData) -> list[Finding]:
@@ -201,11 +215,16 @@ def teacher_subsets(data: CountyData) -> list[Finding]:
         for attr, label in SUBSET_LABELS:
             n = getattr(t, attr)
             if n > t.full_time:
-                out.append(Finding(
-                    "teacher_subsets", t.school_id, f"{t.stage}:{attr}", label,
-                    {"stage": t.stage, label: n, "专任教师": t.full_time},
-                    f"{t.stage}{label} {_num(n)} 人，多于{t.stage}专任教师 {_num(t.full_time)} 人",
-                ))
+                out.append(
+                    Finding(
+                        "teacher_subsets",
+                        t.school_id,
+                        f"{t.stage}:{attr}",
+                        label,
+                        {"stage": t.stage, label: n, "专任教师": t.full_time},
+                        f"{t.stage}{label} {_num(n)} 人，多于{t.stage}专任教师 {_num(t.full_time)} 人",
+                    )
+                )
     return out
 
 
@@ -213,12 +232,21 @@ def class_size(data: CountyData) -> list[Finding]:
     out = []
     for c in data.classes:
         if c.students < MIN_CLASS_STUDENTS or c.students > MAX_CLASS_STUDENTS:
-            what = f"少于 {MIN_CLASS_STUDENTS} 人" if c.students < MIN_CLASS_STUDENTS else f"多于 {MAX_CLASS_STUDENTS} 人"
-            out.append(Finding(
-                "class_size", c.school_id, f"class:{c.name}", "学生数",
-                {"班级": c.name, "学生数": c.students},
-                f"班级“{c.name}”学生数 {c.students} 人，{what}，请核实是否填错",
-            ))
+            what = (
+                f"少于 {MIN_CLASS_STUDENTS} 人"
+                if c.students < MIN_CLASS_STUDENTS
+                else f"多于 {MAX_CLASS_STUDENTS} 人"
+            )
+            out.append(
+                Finding(
+                    "class_size",
+                    c.school_id,
+                    f"class:{c.name}",
+                    "学生数",
+                    {"班级": c.name, "学生数": c.students},
+                    f"班级“{c.name}”学生数 {c.students} 人，{what}，请核实是否填错",
+                )
+            )
     return out
 
 
@@ -233,19 +261,40 @@ def teaching_points(data: CountyData) -> list[Finding]:
             continue
         parent = data.school(s.parent_id) if s.parent_id is not None else None
         if s.parent_id is None:
-            out.append(Finding("teaching_point_parent", s.id, "parent", "所属中心校标识码", {"所属中心校": ""},
-                               "教学点未填所属中心校，无法并入中心校计算指标"))
+            out.append(
+                Finding(
+                    "teaching_point_parent",
+                    s.id,
+                    "parent",
+                    "所属中心校标识码",
+                    {"所属中心校": ""},
+                    "教学点未填所属中心校，无法并入中心校计算指标",
+                )
+            )
         elif parent is not None and parent.school_type == vocab.TEACHING_POINT:
-            out.append(Finding("teaching_point_parent", s.id, "parent", "所属中心校标识码",
-                               {"所属中心校": parent.code},
-                               f"教学点的所属中心校 {parent.code}（{parent.name}）本身也是教学点"))
+            out.append(
+                Finding(
+                    "teaching_point_parent",
+                    s.id,
+                    "parent",
+                    "所属中心校标识码",
+                    {"所属中心校": parent.code},
+                    f"教学点的所属中心校 {parent.code}（{parent.name}）本身也是教学点",
+                )
+            )
         g = sorted(grades.get(s.id, ()))
         if len(g) > MAX_TEACHING_POINT_GRADES:
-            out.append(Finding(
-                "teaching_point_grades", s.id, "grades", "年级", {"年级": "、".join(map(str, g))},
-                f"教学点设有 {len(g)} 个年级的班级（{'、'.join(map(str, g))} 年级），多于 {MAX_TEACHING_POINT_GRADES} 个；"
-                "请核实办学类型是否应为小学",
-            ))
+            out.append(
+                Finding(
+                    "teaching_point_grades",
+                    s.id,
+                    "grades",
+                    "年级",
+                    {"年级": "、".join(map(str, g))},
+                    f"教学点设有 {len(g)} 个年级的班级（{'、'.join(map(str, g))} 年级），多于 {MAX_TEACHING_POINT_GRADES} 个；"
+                    "请核实办学类型是否应为小学",
+                )
+            )
     return out
 
 
@@ -268,23 +317,40 @@ def roster_vs_conditions(data: CountyData) -> list[Finding]:
             n, students = roster.get((c.school_id, stage), 0), _students(c, stage)
             reported = (c.full_time_teachers or {}).get(stage)
             if reported is not None and reported != n:
-                out.append(Finding(
-                    "roster_vs_conditions", c.school_id, f"{stage}:count", f"{stage}专任教师数",
-                    {"stage": stage, "花名册": n, "办学条件": reported},
-                    f"{stage}专任教师：花名册 {_num(n)} 人，办学条件填报 {_num(reported)} 人", TARGET_CONDITIONS,
-                ))
+                out.append(
+                    Finding(
+                        "roster_vs_conditions",
+                        c.school_id,
+                        f"{stage}:count",
+                        f"{stage}专任教师数",
+                        {"stage": stage, "花名册": n, "办学条件": reported},
+                        f"{stage}专任教师：花名册 {_num(n)} 人，办学条件填报 {_num(reported)} 人",
+                        TARGET_CONDITIONS,
+                    )
+                )
             elif students > 0 and n == 0:
-                out.append(Finding(
-                    "roster_vs_conditions", c.school_id, f"{stage}:presence", f"{stage}专任教师数",
-                    {"stage": stage, "花名册": 0, f"{stage}在校生数": students},
-                    f"办学条件有{stage}在校生 {_num(students)} 人，花名册却没有{stage}专任教师",
-                ))
+                out.append(
+                    Finding(
+                        "roster_vs_conditions",
+                        c.school_id,
+                        f"{stage}:presence",
+                        f"{stage}专任教师数",
+                        {"stage": stage, "花名册": 0, f"{stage}在校生数": students},
+                        f"办学条件有{stage}在校生 {_num(students)} 人，花名册却没有{stage}专任教师",
+                    )
+                )
             elif students == 0 and n > 0:
-                out.append(Finding(
-                    "roster_vs_conditions", c.school_id, f"{stage}:presence", f"{stage}在校生数",
-                    {"stage": stage, "花名册": n, f"{stage}在校生数": 0},
-                    f"花名册有{stage}专任教师 {_num(n)} 人，办学条件的{stage}在校生数却为 0", TARGET_CONDITIONS,
-                ))
+                out.append(
+                    Finding(
+                        "roster_vs_conditions",
+                        c.school_id,
+                        f"{stage}:presence",
+                        f"{stage}在校生数",
+                        {"stage": stage, "花名册": n, f"{stage}在校生数": 0},
+                        f"花名册有{stage}专任教师 {_num(n)} 人，办学条件的{stage}在校生数却为 0",
+                        TARGET_CONDITIONS,
+                    )
+                )
     return out
 
 
@@ -302,13 +368,18 @@ def classes_vs_conditions(data: CountyData) -> list[Finding]:
         for stage in vocab.COMPULSORY_STAGES:
             in_classes, reported = totals.get((c.school_id, stage), 0), _students(c, stage)
             if in_classes != reported:
-                out.append(Finding(
-                    "classes_vs_conditions", c.school_id, stage, f"{stage}在校生数",
-                    {"stage": stage, "班级合计": in_classes, "办学条件": reported},
-                    f"{stage}：各班学生数合计 {_num(in_classes)} 人，办学条件填报在校生 {_num(reported)} 人，"
-                    f"相差 {_num(abs(in_classes - reported))} 人",
-                    TARGET_CONDITIONS,
-                ))
+                out.append(
+                    Finding(
+                        "classes_vs_conditions",
+                        c.school_id,
+                        stage,
+                        f"{stage}在校生数",
+                        {"stage": stage, "班级合计": in_classes, "办学条件": reported},
+                        f"{stage}：各班学生数合计 {_num(in_classes)} 人，办学条件填报在校生 {_num(reported)} 人，"
+                        f"相差 {_num(abs(in_classes - reported))} 人",
+                        TARGET_CONDITIONS,
+                    )
+                )
     return out
 
 
@@ -354,12 +425,21 @@ def year_jump(data: CountyData) -> list[Finding]:
                 pct = (n - b) / b * 100
                 if abs(pct) <= limit:
                     continue
-                message = (f"{label}由上一学年的 {_num(before)} 变为 {_num(now)}，{'增加' if pct > 0 else '减少'} "
-                           f"{numbers.against(abs(pct), limit, numbers.RATE, strict=True)}%，超过 {_num(data.jump_percent)}% 的年度变化阈值")
-            out.append(Finding(
-                "year_jump", c.school_id, attr, label,
-                {"上一学年": before, "本学年": now, "阈值%": data.jump_percent}, message, TARGET_CONDITIONS,
-            ))
+                message = (
+                    f"{label}由上一学年的 {_num(before)} 变为 {_num(now)}，{'增加' if pct > 0 else '减少'} "
+                    f"{numbers.against(abs(pct), limit, numbers.RATE, strict=True)}%，超过 {_num(data.jump_percent)}% 的年度变化阈值"
+                )
+            out.append(
+                Finding(
+                    "year_jump",
+                    c.school_id,
+                    attr,
+                    label,
+                    {"上一学年": before, "本学年": now, "阈值%": data.jump_percent},
+                    message,
+                    TARGET_CONDITIONS,
+                )
+            )
     return out
 
 
@@ -382,18 +462,34 @@ def duplicate_id_numbers(data: CountyData) -> list[Finding]:
         for r in rows:
             others = [o for o in rows if o is not r]
             places = [(_code(data, o.school_id), o.staff_no) for o in others]
-            out.append(Finding(
-                "duplicate_id_number", r.school_id, f"id:{r.staff_no}", "身份证号",
-                {"教师编号": r.staff_no, "身份证号": mask_id(id_number), "另见": [f"{c}/{n}" for c, n in places]},
-                f"教师编号 {r.staff_no} 的身份证号 {mask_id(id_number)} 也出现在"
-                + "、".join(f"学校 {c} 的教师编号 {n}" for c, n in places),
-                secret=id_number,
-            ))
+            out.append(
+                Finding(
+                    "duplicate_id_number",
+                    r.school_id,
+                    f"id:{r.staff_no}",
+                    "身份证号",
+                    {
+                        "教师编号": r.staff_no,
+                        "身份证号": mask_id(id_number),
+                        "另见": [f"{c}/{n}" for c, n in places],
+                    },
+                    f"教师编号 {r.staff_no} 的身份证号 {mask_id(id_number)} 也出现在"
+                    + "、".join(f"学校 {c} 的教师编号 {n}" for c, n in places),
+                    secret=id_number,
+                )
+            )
     return out
 
 
-CHECKS = (teacher_subsets, class_size, teaching_points, roster_vs_conditions, classes_vs_conditions, year_jump,
-          duplicate_id_numbers)
+CHECKS = (
+    teacher_subsets,
+    class_size,
+    teaching_points,
+    roster_vs_conditions,
+    classes_vs_conditions,
+    year_jump,
+    duplicate_id_numbers,
+)
 
 
 def run_rules(data: CountyData) -> list[Finding]:

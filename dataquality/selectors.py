@@ -15,9 +15,15 @@ from schools.models import SCHOOL_ORDER, SchoolClass, SchoolConditions, Teacher
 def available_years(county) -> list[int]:
     """School years with conditions, roster, classes or findings in the county, latest first."""
     years: set[int] = set()
-    for model, path in ((SchoolConditions, "school__county"), (Teacher, "school__county"),
-                        (SchoolClass, "school__county"), (Finding, "county")):
-        years |= set(model.objects.filter(**{path: county}).order_by().values_list("year", flat=True).distinct())
+    for model, path in (
+        (SchoolConditions, "school__county"),
+        (Teacher, "school__county"),
+        (SchoolClass, "school__county"),
+        (Finding, "county"),
+    ):
+        years |= set(
+            model.objects.filter(**{path: county}).order_by().values_list("year", flat=True).distinct()
+        )
     return sorted(years, reverse=True)
 
 
@@ -47,8 +53,12 @@ class Filters:
 
     @classmethod
     def from_query(cls, query) -> Filters:
-        f = cls(query.get("severity", ""), query.get("rule", ""), query.get("school", "").strip(),
-                query.get("status", ""))
+        f = cls(
+            query.get("severity", ""),
+            query.get("rule", ""),
+            query.get("school", "").strip(),
+            query.get("status", ""),
+        )
         f.severity = f.severity if f.severity in rules.SEVERITY_LABELS else ""
         f.rule = f.rule if f.rule in rules.RULES else ""
         f.status = f.status if f.status in Finding.Status.values else ""
@@ -73,24 +83,34 @@ def active_findings(county, year):
 def county_quality(county, year: int, filters: Filters) -> dict:
     """The page's figures: totals, counts per school and rule (all active findings) and the
     filtered list with a link to the row to fix (three queries)."""
-    rows = list(active_findings(county, year).values("school_id", "school__code", "school__name", "rule",
-                                                       "severity", "status"))
+    rows = list(
+        active_findings(county, year).values(
+            "school_id", "school__code", "school__name", "rule", "severity", "status"
+        )
+    )
     totals = Counter((r["severity"], r["status"]) for r in rows)
     rule_keys = [k for k in rules.RULES if any(r["rule"] == k for r in rows)]
     per_school: dict[int, dict] = {}
     cells: dict[int, Counter] = defaultdict(Counter)
     for r in rows:
-        per_school.setdefault(r["school_id"], {"code": r["school__code"], "name": r["school__name"],
-                                               "blocking_open": 0, "total": 0})
+        per_school.setdefault(
+            r["school_id"],
+            {"code": r["school__code"], "name": r["school__name"], "blocking_open": 0, "total": 0},
+        )
         s = per_school[r["school_id"]]
         s["total"] += 1
         if r["severity"] == rules.BLOCKING and r["status"] == Finding.Status.OPEN:
             s["blocking_open"] += 1
         cells[r["school_id"]][r["rule"]] += 1
-    schools = sorted(per_school.items(), key=lambda kv: (-kv[1]["blocking_open"], -kv[1]["total"], kv[1]["code"]))
+    schools = sorted(
+        per_school.items(), key=lambda kv: (-kv[1]["blocking_open"], -kv[1]["total"], kv[1]["code"])
+    )
     table = [{**s, "cells": [cells[sid][k] for k in rule_keys]} for sid, s in schools]
-    findings = list(filters.apply(active_findings(county, year)).select_related("school", "accepted_by")
-                    .order_by("severity", "-status", *(f"school__{k}" for k in SCHOOL_ORDER), "rule", "subject"))
+    findings = list(
+        filters.apply(active_findings(county, year))
+        .select_related("school", "accepted_by")
+        .order_by("severity", "-status", *(f"school__{k}" for k in SCHOOL_ORDER), "rule", "subject")
+    )
     for f in findings:
         f.fix_url = fix_url(f)
     return {
@@ -103,7 +123,9 @@ def county_quality(county, year: int, filters: Filters) -> dict:
         "per_rule": [(k, rules.RULES[k].label, sum(1 for r in rows if r["rule"] == k)) for k in rule_keys],
         "per_school": table,
         "findings": findings,
-        "last_checked": Check.objects.filter(county=county, year=year).values_list("checked_at", flat=True).first(),
+        "last_checked": Check.objects.filter(county=county, year=year)
+        .values_list("checked_at", flat=True)
+        .first(),
     }
 
 
@@ -118,6 +140,9 @@ def readiness(county, year: int) -> dict | None:
         return None
     open_ = active_findings(county, year).filter(status=Finding.Status.OPEN)
     blocking = open_.filter(severity=rules.BLOCKING)
-    return {"checked_at": check.checked_at, "blocking": blocking.count(),
-            "blocking_schools": blocking.values("school_id").distinct().count(),
-            "warning": open_.filter(severity=rules.WARNING).count()}
+    return {
+        "checked_at": check.checked_at,
+        "blocking": blocking.count(),
+        "blocking_schools": blocking.values("school_id").distinct().count(),
+        "warning": open_.filter(severity=rules.WARNING).count(),
+    }

@@ -34,29 +34,52 @@ def jump_percent() -> float:
 
 def _conditions_row(c: dict) -> rules.ConditionsRow:
     return rules.ConditionsRow(
-        school_id=c["school_id"], year=c["year"], primary_students=c["primary_students"],
-        junior_students=c["junior_students"], building_area=c["building_area"], sports_area=c["sports_area"],
-        equipment_value=c["equipment_value"], multimedia_rooms=c["multimedia_rooms"],
-        music_rooms=c["music_rooms"], art_rooms=c["art_rooms"],
+        school_id=c["school_id"],
+        year=c["year"],
+        primary_students=c["primary_students"],
+        junior_students=c["junior_students"],
+        building_area=c["building_area"],
+        sports_area=c["sports_area"],
+        equipment_value=c["equipment_value"],
+        multimedia_rooms=c["multimedia_rooms"],
+        music_rooms=c["music_rooms"],
+        art_rooms=c["art_rooms"],
     )
 
 
 def load_county_data(county, year: int) -> rules.CountyData:
     """The rows the rules read, for ``county`` and school year ``year`` (five queries)."""
-    schools = [rules.SchoolRow(s["id"], s["code"], s["name"], s["school_type"], s["parent_id"])
-               for s in School.objects.filter(county=county).values("id", "code", "name", "school_type", "parent_id")]
+    schools = [
+        rules.SchoolRow(s["id"], s["code"], s["name"], s["school_type"], s["parent_id"])
+        for s in School.objects.filter(county=county).values("id", "code", "name", "school_type", "parent_id")
+    ]
     conditions, previous = [], []
     for c in SchoolConditions.objects.filter(school__county=county, year__in=(year, year - 1)).values(
-            "school_id", "year", "primary_students", "junior_students", "building_area", "sports_area",
-            "equipment_value", "multimedia_rooms", "music_rooms", "art_rooms"):
+        "school_id",
+        "year",
+        "primary_students",
+        "junior_students",
+        "building_area",
+        "sports_area",
+        "equipment_value",
+        "multimedia_rooms",
+        "music_rooms",
+        "art_rooms",
+    ):
         (conditions if c["year"] == year else previous).append(_conditions_row(c))
 
     # 专任教师 of the compulsory stages, grouped in the database by the attributes the subsets use.
-    counts: dict[tuple[int, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(
-        ("full_time", "qualified", "backbone", "pe_art"), 0))
-    groups = (Teacher.objects.filter(school__county=county, year=year, full_time=True,
-                                     stage__in=vocab.COMPULSORY_STAGES)
-              .values("school_id", "stage", "education", "backbone", "subject").annotate(n=Count("id")).order_by())
+    counts: dict[tuple[int, str], dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(("full_time", "qualified", "backbone", "pe_art"), 0)
+    )
+    groups = (
+        Teacher.objects.filter(
+            school__county=county, year=year, full_time=True, stage__in=vocab.COMPULSORY_STAGES
+        )
+        .values("school_id", "stage", "education", "backbone", "subject")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     for g in groups:
         c = counts[(g["school_id"], g["stage"])]
         n = g["n"]
@@ -69,15 +92,29 @@ def load_county_data(county, year: int) -> rules.CountyData:
             c["pe_art"] += n
     teacher_counts = [rules.TeacherCounts(sid, stage, **c) for (sid, stage), c in sorted(counts.items())]
 
-    classes = [rules.ClassRow(c["school_id"], c["stage"], c["grade"], c["name"], c["students"])
-               for c in SchoolClass.objects.filter(school__county=county, year=year)
-               .values("school_id", "stage", "grade", "name", "students").order_by("school_id", "grade", "name")]
-    id_rows = [rules.IdRow(t["school_id"], t["staff_no"], t["id_number"])
-               for t in Teacher.objects.filter(school__county=county, year=year).exclude(id_number="")
-               .values("school_id", "staff_no", "id_number").order_by("school_id", "staff_no")]
-    return rules.CountyData(year=year, schools=schools, conditions=conditions, previous_conditions=previous,
-                            teacher_counts=teacher_counts, classes=classes, id_rows=id_rows,
-                            jump_percent=jump_percent())
+    classes = [
+        rules.ClassRow(c["school_id"], c["stage"], c["grade"], c["name"], c["students"])
+        for c in SchoolClass.objects.filter(school__county=county, year=year)
+        .values("school_id", "stage", "grade", "name", "students")
+        .order_by("school_id", "grade", "name")
+    ]
+    id_rows = [
+        rules.IdRow(t["school_id"], t["staff_no"], t["id_number"])
+        for t in Teacher.objects.filter(school__county=county, year=year)
+        .exclude(id_number="")
+        .values("school_id", "staff_no", "id_number")
+        .order_by("school_id", "staff_no")
+    ]
+    return rules.CountyData(
+        year=year,
+        schools=schools,
+        conditions=conditions,
+        previous_conditions=previous,
+        teacher_counts=teacher_counts,
+        classes=classes,
+        id_rows=id_rows,
+        jump_percent=jump_percent(),
+    )
 
 
 @dataclass(frozen=True)
@@ -90,8 +127,10 @@ class CheckResult:
 
     @property
     def summary(self) -> str:
-        return (f"须修正 {self.blocking} 项、须核实 {self.warning} 项（新发现 {self.new} 项，"
-                f"数值变化后重新打开 {self.reopened} 项，已消除 {self.resolved} 项）")
+        return (
+            f"须修正 {self.blocking} 项、须核实 {self.warning} 项（新发现 {self.new} 项，"
+            f"数值变化后重新打开 {self.reopened} 项，已消除 {self.resolved} 项）"
+        )
 
 
 @transaction.atomic
@@ -105,8 +144,10 @@ def run_checks(county, year: int, *, user=None) -> CheckResult:
     """
     found = rules.run_rules(load_county_data(county, year))
     now = timezone.now()
-    existing = {(f.rule, f.school_id, f.subject): f
-                for f in Finding.objects.select_for_update().filter(county=county, year=year)}
+    existing = {
+        (f.rule, f.school_id, f.subject): f
+        for f in Finding.objects.select_for_update().filter(county=county, year=year)
+    }
     new, changed, reopened, seen = [], [], 0, set()
     for f in found:
         key = (f.rule, f.school_id, f.subject)
@@ -116,10 +157,22 @@ def run_checks(county, year: int, *, user=None) -> CheckResult:
         values = rules._plain(f.values)
         stored = existing.get(key)
         if stored is None:
-            new.append(Finding(county=county, year=year, rule=f.rule, severity=f.severity, school_id=f.school_id,
-                               subject=f.subject[:120], field=f.field[:60], values=values,
-                               message=f.message[:500], target=f.target, fingerprint=f.fingerprint,
-                               last_seen=now))
+            new.append(
+                Finding(
+                    county=county,
+                    year=year,
+                    rule=f.rule,
+                    severity=f.severity,
+                    school_id=f.school_id,
+                    subject=f.subject[:120],
+                    field=f.field[:60],
+                    values=values,
+                    message=f.message[:500],
+                    target=f.target,
+                    fingerprint=f.fingerprint,
+                    last_seen=now,
+                )
+            )
             continue
         if stored.fingerprint == f.fingerprint and stored.active:
             continue  # the same figures as last time: only last_seen moves (below, in one query)
@@ -132,21 +185,43 @@ def run_checks(county, year: int, *, user=None) -> CheckResult:
         changed.append(stored)
     # Batch sizes are left to the database backend: one statement each on PostgreSQL.
     Finding.objects.bulk_create(new)
-    Finding.objects.bulk_update(changed, ["severity", "field", "values", "message", "target", "fingerprint",
-                                          "active", "status", "accepted_by", "accepted_at"])
+    Finding.objects.bulk_update(
+        changed,
+        [
+            "severity",
+            "field",
+            "values",
+            "message",
+            "target",
+            "fingerprint",
+            "active",
+            "status",
+            "accepted_by",
+            "accepted_at",
+        ],
+    )
     gone = [f.pk for key, f in existing.items() if key not in seen and f.active]
     if gone:
         Finding.objects.filter(pk__in=gone).update(active=False, last_seen=now)
     Finding.objects.filter(county=county, year=year, active=True).update(last_seen=now)
     c = rules.counts(found)
     result = CheckResult(c[rules.BLOCKING], c[rules.WARNING], len(new), reopened, len(gone))
-    Check.objects.update_or_create(county=county, year=year, defaults={
-        "checked_at": now, "blocking": result.blocking, "warning": result.warning})
+    Check.objects.update_or_create(
+        county=county,
+        year=year,
+        defaults={"checked_at": now, "blocking": result.blocking, "warning": result.warning},
+    )
     if user is not None:
-        audit_record(user=user, action=AuditEntry.Action.CREATE, object_type="dataquality.Run",
-                     object_id=f"{county.pk}:{year}", object_repr=f"{county.name} {year} 学年数据质量核查",
-                     county=county, changes={"blocking": result.blocking, "warning": result.warning},
-                     note=result.summary)
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.CREATE,
+            object_type="dataquality.Run",
+            object_id=f"{county.pk}:{year}",
+            object_repr=f"{county.name} {year} 学年数据质量核查",
+            county=county,
+            changes={"blocking": result.blocking, "warning": result.warning},
+            note=result.summary,
+        )
     return result
 
 
@@ -170,9 +245,14 @@ def finding_accept(finding: Finding, *, user, reason: str) -> Finding:
         finding.status, finding.reason = Finding.Status.ACCEPTED, reason[:500]
         finding.accepted_by, finding.accepted_at = user, timezone.now()
         finding.save(update_fields=["status", "reason", "accepted_by", "accepted_at"])
-        audit_record(user=user, action=AuditEntry.Action.TRANSITION, obj=finding, county=finding.county,
-                     changes={"status": [before, finding.status], "reason": reason[:200]},
-                     note=f"{finding.school.name}：{finding.message}"[:500])
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.TRANSITION,
+            obj=finding,
+            county=finding.county,
+            changes={"status": [before, finding.status], "reason": reason[:200]},
+            note=f"{finding.school.name}：{finding.message}"[:500],
+        )
     return finding
 
 
@@ -184,6 +264,12 @@ def finding_reopen(finding: Finding, *, user) -> Finding:
             raise ValidationError("该问题未被注明原因，无需撤销")
         finding.status, finding.accepted_by, finding.accepted_at = Finding.Status.OPEN, None, None
         finding.save(update_fields=["status", "accepted_by", "accepted_at"])
-        audit_record(user=user, action=AuditEntry.Action.TRANSITION, obj=finding, county=finding.county,
-                     changes={"status": [Finding.Status.ACCEPTED, Finding.Status.OPEN]}, note="撤销原因说明")
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.TRANSITION,
+            obj=finding,
+            county=finding.county,
+            changes={"status": [Finding.Status.ACCEPTED, Finding.Status.OPEN]},
+            note="撤销原因说明",
+        )
     return finding

@@ -30,10 +30,17 @@ def page(request):
     years = selectors.available_years(county)
     year = selectors.pick_year(request.GET.get("year"), years)
     filters = selectors.Filters.from_query(request.GET)
-    context = {"county": county, "years": years, "year": year, "filters": filters,
-               "rules": rules.RULES.values(), "severities": rules.SEVERITY_LABELS.items(),
-               "statuses": Finding.Status.choices, "accept_form": AcceptForm(),
-               "q": selectors.county_quality(county, year, filters) if year else None}
+    context = {
+        "county": county,
+        "years": years,
+        "year": year,
+        "filters": filters,
+        "rules": rules.RULES.values(),
+        "severities": rules.SEVERITY_LABELS.items(),
+        "statuses": Finding.Status.choices,
+        "accept_form": AcceptForm(),
+        "q": selectors.county_quality(county, year, filters) if year else None,
+    }
     return render(request, "dataquality/page.html", context)
 
 
@@ -53,8 +60,9 @@ def run(request):
 
 def _finding(request, pk) -> Finding:
     county_for_writer(request.user)
-    return get_scoped_or_404(request.user, Finding.objects.select_related("school", "county"),
-                             scope_kwargs=FINDING_SCOPE, pk=pk)
+    return get_scoped_or_404(
+        request.user, Finding.objects.select_related("school", "county"), scope_kwargs=FINDING_SCOPE, pk=pk
+    )
 
 
 @login_required

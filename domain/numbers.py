@@ -173,8 +173,9 @@ def line(x) -> str:
     return num(value, places)
 
 
-def places_against(x, limit, digits: int = MEAN, *, at_least: bool = True, strict: bool = False,
-                   passed: bool | None = None) -> int:
+def places_against(
+    x, limit, digits: int = MEAN, *, at_least: bool = True, strict: bool = False, passed: bool | None = None
+) -> int:
     """How many places :func:`against` prints ``x`` with: ``digits``, or more while fewer would
     put the printed figure on the wrong side of ``limit`` (a workbook cell uses the same count)."""
     value, bound = exact(x), exact(limit)
@@ -196,8 +197,9 @@ def places_against(x, limit, digits: int = MEAN, *, at_least: bool = True, stric
     return digits + _MAX_EXTRA_PLACES
 
 
-def against(x, limit, digits: int = MEAN, *, at_least: bool = True, strict: bool = False,
-            passed: bool | None = None) -> str:
+def against(
+    x, limit, digits: int = MEAN, *, at_least: bool = True, strict: bool = False, passed: bool | None = None
+) -> str:
     """``x`` printed so that it does not contradict its verdict against ``limit``.
 
     ``at_least``: the rule is ``x ≥ limit`` (False: ``x ≤ limit``, as for coefficients);
@@ -217,7 +219,10 @@ def pct_against(x, limit, digits: int = RATE, *, at_least: bool = True, passed: 
     value, bound = exact(x), exact(limit)
     if value is None:
         return UNDEFINED
-    return against(value * 100, None if bound is None else bound * 100, digits, at_least=at_least, passed=passed) + "%"
+    return (
+        against(value * 100, None if bound is None else bound * 100, digits, at_least=at_least, passed=passed)
+        + "%"
+    )
 
 
 def xlsx_value(x, digits: int = MEAN, *, percent: bool = False) -> float | None:

@@ -14,10 +14,12 @@ BASIC_2012 = "basic-2012"
 QUALITY_2017 = "quality-2017"
 
 SCHEMES: tuple[str, ...] = (BASIC_2012, QUALITY_2017)
-SCHEME_LABELS: Mapping[str, str] = MappingProxyType({
-    BASIC_2012: "2012 基本均衡（教督〔2012〕3号）",
-    QUALITY_2017: "2017 优质均衡（教督〔2017〕6号）",
-})
+SCHEME_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        BASIC_2012: "2012 基本均衡（教督〔2012〕3号）",
+        QUALITY_2017: "2017 优质均衡（教督〔2017〕6号）",
+    }
+)
 # What the county is inspected for: 基本均衡 (achieved by most counties) or 优质均衡.
 TARGET_NAMES: Mapping[str, str] = MappingProxyType({BASIC_2012: "基本均衡", QUALITY_2017: "优质均衡"})
 SCHEME_CHOICES: tuple[tuple[str, str], ...] = tuple(SCHEME_LABELS.items())

@@ -50,8 +50,14 @@ NINE_YEAR = "九年一贯制学校"
 TWELVE_YEAR = "十二年一贯制学校"
 COMPLETE_MIDDLE = "完全中学"
 TEACHING_POINT = "教学点"
-SCHOOL_TYPES: tuple[str, ...] = (PRIMARY_SCHOOL, JUNIOR_SCHOOL, NINE_YEAR, TWELVE_YEAR, COMPLETE_MIDDLE,
-                                 TEACHING_POINT)
+SCHOOL_TYPES: tuple[str, ...] = (
+    PRIMARY_SCHOOL,
+    JUNIOR_SCHOOL,
+    NINE_YEAR,
+    TWELVE_YEAR,
+    COMPLETE_MIDDLE,
+    TEACHING_POINT,
+)
 
 # The stages each school type has (domain.md §4). A teaching point is a primary site.
 TYPE_STAGES: Mapping[str, tuple[str, ...]] = MappingProxyType(
@@ -92,8 +98,24 @@ TITLES: tuple[str, ...] = ("正高级", "高级", "一级", "二级", "三级", 
 NO_BACKBONE = "无"
 BACKBONE_LEVELS: tuple[str, ...] = (NO_BACKBONE, "县级", "市级", "省级", "国家级")
 SUBJECTS: tuple[str, ...] = (
-    "语文", "数学", "英语", "道德与法治", "科学", "物理", "化学", "生物", "历史", "地理",
-    "体育", "音乐", "美术", "信息技术", "心理健康", "劳动", "综合实践", "其他",
+    "语文",
+    "数学",
+    "英语",
+    "道德与法治",
+    "科学",
+    "物理",
+    "化学",
+    "生物",
+    "历史",
+    "地理",
+    "体育",
+    "音乐",
+    "美术",
+    "信息技术",
+    "心理健康",
+    "劳动",
+    "综合实践",
+    "其他",
 )
 
 # Above the required degree: 小学 专科 or higher, 初中 本科 or higher.
@@ -120,18 +142,25 @@ class TeacherKind:
 # The three teacher counts the product shows. They differ on purpose, so every page that shows
 # one names it with its label (and, where two sit side by side, says what each counts).
 STAFF = TeacherKind(
-    "staff", "教职工（花名册全部）", "本学年教师花名册的全部人员，含高中学段和非专任人员",
-    STAGE_NAMES, False,
+    "staff",
+    "教职工（花名册全部）",
+    "本学年教师花名册的全部人员，含高中学段和非专任人员",
+    STAGE_NAMES,
+    False,
 )
 FULL_TIME = TeacherKind(
-    "full_time", "专任教师（小学、初中）",
+    "full_time",
+    "专任教师（小学、初中）",
     "花名册中任教小学或初中、“是否专任教师”为“是”的人员；差异系数、生师比、持证上岗率均按此口径",
-    COMPULSORY_STAGES, True,
+    COMPULSORY_STAGES,
+    True,
 )
 IN_POST = TeacherKind(
-    "in_post", "在岗教职工（小学、初中）",
+    "in_post",
+    "在岗教职工（小学、初中）",
     "花名册中任教小学或初中的全部人员（含非专任）；与核定编制、按标准应配编制对比",
-    COMPULSORY_STAGES, False,
+    COMPULSORY_STAGES,
+    False,
 )
 TEACHER_KINDS: Mapping[str, TeacherKind] = MappingProxyType({k.key: k for k in (STAFF, FULL_TIME, IN_POST)})
 
@@ -170,18 +199,19 @@ BAND_OVER = "over"  # above the standard, below 56
 BAND_LARGE = "large"
 BAND_SUPER_LARGE = "super_large"
 CLASS_BANDS: tuple[str, ...] = (BAND_STANDARD, BAND_OVER, BAND_LARGE, BAND_SUPER_LARGE)
-BAND_LABELS: Mapping[str, str] = MappingProxyType({
-    BAND_STANDARD: "标准班额",
-    BAND_OVER: "超标准（未达大班额）",
-    BAND_LARGE: "大班额",
-    BAND_SUPER_LARGE: "超大班额",
-})
+BAND_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        BAND_STANDARD: "标准班额",
+        BAND_OVER: "超标准（未达大班额）",
+        BAND_LARGE: "大班额",
+        BAND_SUPER_LARGE: "超大班额",
+    }
+)
 OVER_STANDARD_BANDS = frozenset({BAND_OVER, BAND_LARGE, BAND_SUPER_LARGE})
 OVER_STANDARD_LABEL = "超标准班额"
 # One sentence for every page that shows class bands.
 CLASS_BAND_NOTE = (
-    "超标准班额：小学超过 45 人、初中超过 50 人的班，含其中的大班额（56–65 人）"
-    "和超大班额（66 人及以上）。"
+    "超标准班额：小学超过 45 人、初中超过 50 人的班，含其中的大班额（56–65 人）和超大班额（66 人及以上）。"
 )
 
 
@@ -216,15 +246,22 @@ class ClassCounts:
         return self.over_only + self.large + self.super_large
 
     def as_dict(self) -> dict[str, int]:
-        return {"total": self.total, "over_standard": self.over_standard, "over_only": self.over_only,
-                "large": self.large, "super_large": self.super_large}
+        return {
+            "total": self.total,
+            "over_standard": self.over_standard,
+            "over_only": self.over_only,
+            "large": self.large,
+            "super_large": self.super_large,
+        }
 
 
 def count_classes(classes: Iterable[tuple[str, int]]) -> ClassCounts:
     """Count ``(stage, size)`` pairs by band (see :class:`ClassCounts`)."""
     bands = Counter(class_band(stage, size) for stage, size in classes)
     return ClassCounts(
-        total=sum(bands.values()), over_only=bands[BAND_OVER], large=bands[BAND_LARGE],
+        total=sum(bands.values()),
+        over_only=bands[BAND_OVER],
+        large=bands[BAND_LARGE],
         super_large=bands[BAND_SUPER_LARGE],
     )
 
@@ -261,5 +298,7 @@ def required_rooms(classes: int) -> int:
 
 BASIC_2012 = "basic-2012"
 QUALITY_2017 = "quality-2017"
-SCHEME_LABELS: Mapping[str, str] = MappingProxyType({BASIC_2012: "2012 基本均衡", QUALITY_2017: "2017 优质均衡"})
+SCHEME_LABELS: Mapping[str, str] = MappingProxyType(
+    {BASIC_2012: "2012 基本均衡", QUALITY_2017: "2017 优质均衡"}
+)
 SCHEMES: tuple[str, ...] = tuple(SCHEME_LABELS)

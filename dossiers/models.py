@@ -12,12 +12,20 @@ class Dossier(BackgroundJob):
     sha256 of the data the PDF was built from, `sha256` that of the PDF file itself.
     """
 
-    county = models.ForeignKey("schools.County", on_delete=models.PROTECT, related_name="dossiers", verbose_name="区县")
+    county = models.ForeignKey(
+        "schools.County", on_delete=models.PROTECT, related_name="dossiers", verbose_name="区县"
+    )
     year = models.PositiveSmallIntegerField("学年")
     scheme = models.CharField("评估方案", max_length=20)
     version = models.PositiveIntegerField("版本")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+", verbose_name="申请人")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="申请人",
+    )
     input_fingerprint = models.CharField("数据指纹", max_length=64, blank=True)
     sha256 = models.CharField("文件 SHA-256", max_length=64, blank=True)
     file = models.FileField("文件", upload_to="dossiers/", max_length=255, blank=True)
@@ -32,7 +40,9 @@ class Dossier(BackgroundJob):
         verbose_name_plural = "迎检档案"
         ordering = ["-queued_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["county", "year", "scheme", "version"], name="dossier_unique_version")
+            models.UniqueConstraint(
+                fields=["county", "year", "scheme", "version"], name="dossier_unique_version"
+            )
         ]
 
     def __str__(self):

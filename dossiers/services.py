@@ -77,7 +77,9 @@ def _fingerprint(context: dict) -> str:
     # Charts are drawn from the same numbers and carry random element ids: leave them out.
     data["cv_tables"] = [{k: v for k, v in t.items() if k != "chart"} for t in context["cv_tables"]]
     data["assessment_fingerprint"] = context["assessment"].fingerprint
-    return hashlib.sha256(json.dumps(data, sort_keys=True, default=plain, ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(data, sort_keys=True, default=plain, ensure_ascii=False).encode()
+    ).hexdigest()
 
 
 @dataclass
@@ -103,34 +105,55 @@ def dossier_layout(county, year: int, scheme: str, *, user=None, generated_at=No
     generated_at = generated_at or timezone.localtime()
     context.update(generated_at=generated_at, fingerprint=fingerprint)
     school_pages = [
-        render_to_string("dossiers/pdf/school_page.html", {**context, "page": page}) for page in context["schools"]
+        render_to_string("dossiers/pdf/school_page.html", {**context, "page": page})
+        for page in context["schools"]
     ]
     # One empty page per school at the end of the main part: its page count, TOC and footers then
     # count the appendix, and each placeholder's head and footer are stamped on its school's page.
     placeholders = "".join(
         f'<div class="appendix-placeholder" id="appendix-{i}"></div>' for i in range(1, len(school_pages) + 1)
     )
-    htmls = [render_to_string("dossiers/pdf/dossier.html", {**context, "appendix_placeholders": placeholders})]
+    htmls = [
+        render_to_string("dossiers/pdf/dossier.html", {**context, "appendix_placeholders": placeholders})
+    ]
     chunk = settings.DOSSIER_PART_SCHOOLS
     sizes = []
     for start in range(0, len(school_pages), chunk):
-        pages = school_pages[start:start + chunk]
-        htmls.append(render_to_string("dossiers/pdf/appendix.html", {**context, "pages": pages,
-                                                                     "first_part": start == 0}))
+        pages = school_pages[start : start + chunk]
+        htmls.append(
+            render_to_string(
+                "dossiers/pdf/appendix.html", {**context, "pages": pages, "first_part": start == 0}
+            )
+        )
         sizes.append(len(pages))
-    title = f"{county.name} {context['overview']['year_label']} 义务教育均衡迎检档案（{RULESETS[scheme].label}）"
-    return DossierLayout(htmls=htmls, sizes=sizes, input_fingerprint=fingerprint, title=title,
-                         author=f"{county.name}教育局", created=generated_at)
+    title = (
+        f"{county.name} {context['overview']['year_label']} 义务教育均衡迎检档案（{RULESETS[scheme].label}）"
+    )
+    return DossierLayout(
+        htmls=htmls,
+        sizes=sizes,
+        input_fingerprint=fingerprint,
+        title=title,
+        author=f"{county.name}教育局",
+        created=generated_at,
+    )
 
 
 def join_dossier(layout: DossierLayout, parts: list[tuple[bytes, dict]]) -> tuple[bytes, int]:
     """The one PDF of rendered parts (in part order, whichever process rendered them)."""
     main, *appendix = parts
-    return join_parts(main, [(pdf, meta, n) for (pdf, meta), n in zip(appendix, layout.sizes, strict=True)],
-                      title=layout.title, author=layout.author, created=layout.created)
+    return join_parts(
+        main,
+        [(pdf, meta, n) for (pdf, meta), n in zip(appendix, layout.sizes, strict=True)],
+        title=layout.title,
+        author=layout.author,
+        created=layout.created,
+    )
 
 
-def build_dossier_pdf(county, year: int, scheme: str, *, user=None, progress=None, generated_at=None) -> BuiltDossier:
+def build_dossier_pdf(
+    county, year: int, scheme: str, *, user=None, progress=None, generated_at=None
+) -> BuiltDossier:
     """Render the dossier of the current data in this process, part after part (the CLI; the
     worker renders the same parts as separate tasks, see `dossier_build`)."""
     started = time.perf_counter()
@@ -141,18 +164,29 @@ def build_dossier_pdf(county, year: int, scheme: str, *, user=None, progress=Non
         if progress:
             progress(index + 1, len(layout.htmls))
     pdf, pages = join_dossier(layout, parts)
-    return BuiltDossier(pdf=pdf, pages=pages, input_fingerprint=layout.input_fingerprint,
-                        seconds=time.perf_counter() - started)
+    return BuiltDossier(
+        pdf=pdf,
+        pages=pages,
+        input_fingerprint=layout.input_fingerprint,
+        seconds=time.perf_counter() - started,
+    )
 
 
 def dossier_request(*, county, year: int, scheme: str, user) -> Dossier:
     if scheme not in RULESETS:
         raise ValidationError(f"未知的评估方案：{scheme}")
     with transaction.atomic():
-        last = (Dossier.objects.select_for_update().filter(county=county, year=year, scheme=scheme)
-                .aggregate(v=Max("version"))["v"]) or 0
-        dossier = Dossier.objects.create(county=county, year=year, scheme=scheme, version=last + 1,
-                                         requested_by=user)
+        last = (
+            (
+                Dossier.objects.select_for_update()
+                .filter(county=county, year=year, scheme=scheme)
+                .aggregate(v=Max("version"))["v"]
+            )
+            or 0
+        )
+        dossier = Dossier.objects.create(
+            county=county, year=year, scheme=scheme, version=last + 1, requested_by=user
+        )
         audit_record(user=user, action=AuditEntry.Action.CREATE, obj=dossier, county=county)
         enqueue(Dossier, dossier.pk)
     return dossier
@@ -161,7 +195,9 @@ def dossier_request(*, county, year: int, scheme: str, user) -> Dossier:
 def dossier_retry(*, dossier: Dossier, user) -> Dossier:
     if not job_requeue(Dossier, dossier.pk):
         raise ValidationError("正在生成或已完成的档案不能重试")
-    audit_record(user=user, action=AuditEntry.Action.UPDATE, obj=dossier, county=dossier.county, note="重试生成")
+    audit_record(
+        user=user, action=AuditEntry.Action.UPDATE, obj=dossier, county=dossier.county, note="重试生成"
+    )
     enqueue(Dossier, dossier.pk)
     dossier.refresh_from_db()
     return dossier
@@ -185,8 +221,12 @@ def _parts_dir(dossier: Dossier, fingerprint: str) -> Path:
 
     Keyed by the input fingerprint and the part size, so a retry on the same data reuses the parts
     already rendered and one on changed data renders everything again."""
-    return (Path(settings.MEDIA_ROOT) / "dossier-parts" / str(dossier.pk)
-            / f"{fingerprint[:16]}-{settings.DOSSIER_PART_SCHOOLS}")
+    return (
+        Path(settings.MEDIA_ROOT)
+        / "dossier-parts"
+        / str(dossier.pk)
+        / f"{fingerprint[:16]}-{settings.DOSSIER_PART_SCHOOLS}"
+    )
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -214,17 +254,32 @@ def dossier_build(dossier_id: int) -> None:
     dossier = Dossier.objects.select_related("county", "requested_by").get(pk=dossier_id)
     if dossier.status != JobStatus.RUNNING:
         return
-    layout = dossier_layout(dossier.county, dossier.year, dossier.scheme, user=dossier.requested_by,
-                            generated_at=timezone.localtime(dossier.started_at))
+    layout = dossier_layout(
+        dossier.county,
+        dossier.year,
+        dossier.scheme,
+        user=dossier.requested_by,
+        generated_at=timezone.localtime(dossier.started_at),
+    )
     directory = _parts_dir(dossier, layout.input_fingerprint)
     if not (directory / "plan.json").exists():
         directory.mkdir(parents=True, exist_ok=True)
         for k, html in enumerate(layout.htmls):
             _write(directory / f"part-{k}.html", html.encode())
-        _write(directory / "plan.json", json.dumps({
-            "parts": len(layout.htmls), "sizes": layout.sizes, "fingerprint": layout.input_fingerprint,
-            "title": layout.title, "author": layout.author, "created": layout.created.isoformat(),
-        }, ensure_ascii=False).encode())
+        _write(
+            directory / "plan.json",
+            json.dumps(
+                {
+                    "parts": len(layout.htmls),
+                    "sizes": layout.sizes,
+                    "fingerprint": layout.input_fingerprint,
+                    "title": layout.title,
+                    "author": layout.author,
+                    "created": layout.created.isoformat(),
+                },
+                ensure_ascii=False,
+            ).encode(),
+        )
     Dossier.objects.filter(pk=dossier.pk).update(input_fingerprint=layout.input_fingerprint)
     plan = _plan(directory)
     missing = _missing(directory, plan)
@@ -239,7 +294,8 @@ def _progress(pk: int, done: int, total: int) -> None:
     percent = 5 + int(90 * done / max(total, 1))
     # Parts finish in any order and in several processes: progress only ever goes up.
     Dossier.objects.filter(pk=pk, status=JobStatus.RUNNING, progress__lt=percent).update(
-        progress=percent, progress_note=f"已排版 {done} / {total} 部分", heartbeat_at=timezone.now())
+        progress=percent, progress_note=f"已排版 {done} / {total} 部分", heartbeat_at=timezone.now()
+    )
 
 
 def dossier_render_part(dossier_id: int, index: int) -> None:
@@ -262,27 +318,46 @@ def dossier_render_part(dossier_id: int, index: int) -> None:
 def dossier_join(dossier_id: int) -> None:
     """Join the stored parts of a running dossier, store the file, finish the job, drop the parts."""
     claimed = Dossier.objects.filter(pk=dossier_id, status=JobStatus.RUNNING, progress__lt=_JOIN_MARK).update(
-        progress=_JOIN_MARK, progress_note="正在合并各部分", heartbeat_at=timezone.now())
+        progress=_JOIN_MARK, progress_note="正在合并各部分", heartbeat_at=timezone.now()
+    )
     if not claimed:
         return  # another delivery joins it
     started = time.perf_counter()
     dossier = Dossier.objects.select_related("county").get(pk=dossier_id)
     directory = _parts_dir(dossier, dossier.input_fingerprint)
     plan = _plan(directory)
-    layout = DossierLayout(htmls=[], sizes=plan["sizes"], input_fingerprint=plan["fingerprint"],
-                           title=plan["title"], author=plan["author"],
-                           created=datetime.fromisoformat(plan["created"]))
-    parts = [((directory / f"part-{k}.pdf").read_bytes(),
-              json.loads((directory / f"part-{k}.json").read_text(encoding="utf-8"))) for k in range(plan["parts"])]
+    layout = DossierLayout(
+        htmls=[],
+        sizes=plan["sizes"],
+        input_fingerprint=plan["fingerprint"],
+        title=plan["title"],
+        author=plan["author"],
+        created=datetime.fromisoformat(plan["created"]),
+    )
+    parts = [
+        (
+            (directory / f"part-{k}.pdf").read_bytes(),
+            json.loads((directory / f"part-{k}.json").read_text(encoding="utf-8")),
+        )
+        for k in range(plan["parts"])
+    ]
     pdf, pages = join_dossier(layout, parts)
     digest = hashlib.sha256(pdf).hexdigest()
     name = f"{dossier.county.code}-{dossier.year}-{dossier.scheme}-v{dossier.version}-{digest[:12]}.pdf"
     dossier.file.save(name, ContentFile(pdf), save=False)
     join_seconds = time.perf_counter() - started
     total = (timezone.now() - dossier.started_at).total_seconds() if dossier.started_at else join_seconds
-    job_finish(Dossier, dossier.pk, file=dossier.file.name, sha256=digest, pages=pages, size=len(pdf),
-               input_fingerprint=plan["fingerprint"], render_seconds=round(total, 2),
-               progress_note=f"{plan['parts']} 部分，合并 {join_seconds:.1f} 秒")
+    job_finish(
+        Dossier,
+        dossier.pk,
+        file=dossier.file.name,
+        sha256=digest,
+        pages=pages,
+        size=len(pdf),
+        input_fingerprint=plan["fingerprint"],
+        render_seconds=round(total, 2),
+        progress_note=f"{plan['parts']} 部分，合并 {join_seconds:.1f} 秒",
+    )
     shutil.rmtree(directory.parent, ignore_errors=True)
 
 
@@ -292,13 +367,22 @@ def school_brief_context(school, year: int | None, scheme: str | None = None) ->
     from schools.models import SchoolConditions, school_year_label
 
     if year is None:
-        year = (SchoolConditions.objects.filter(school=school).order_by("-year").values_list("year", flat=True)
-                .first()) or timezone.localdate().year
+        year = (
+            SchoolConditions.objects.filter(school=school)
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .first()
+        ) or timezone.localdate().year
     scheme = scheme or school.county.target_scheme
     # A brief is a read (inspectors open it too): use the stored result of the current data if there
     # is one, else compute it in memory; never store an assessment as a side effect of a GET.
     stored = assessment_for_input(school.county, year, scheme)
     result = stored.result if stored else compute_assessment_result(school.county, year, scheme)
     page = sections.appendix_school_rows(school.county, year, result, scheme, school=school)[0]
-    return {"page": page, "county": school.county, "year_label": school_year_label(year),
-            "scheme_label": RULESETS[scheme].label, "generated_at": timezone.localtime()}
+    return {
+        "page": page,
+        "county": school.county,
+        "year_label": school_year_label(year),
+        "scheme_label": RULESETS[scheme].label,
+        "generated_at": timezone.localtime(),
+    }

@@ -3,11 +3,14 @@ from dossiers.services import dossier_build, dossier_join, dossier_render_part
 
 # The dossier job: the plan (this task), then one task per part — N workers render N parts at
 # once — and the join, sent by whichever part finishes last. See dossiers.services.
-build_dossier_task = job_task("dossiers.tasks.build_dossier_task", model="dossiers.Dossier",
-                              failure="生成失败")(dossier_build)
+build_dossier_task = job_task(
+    "dossiers.tasks.build_dossier_task", model="dossiers.Dossier", failure="生成失败"
+)(dossier_build)
 render_dossier_part_task = job_step_task(
-    "dossiers.tasks.render_dossier_part_task", model="dossiers.Dossier",
+    "dossiers.tasks.render_dossier_part_task",
+    model="dossiers.Dossier",
     failure=lambda index: "生成失败（正文部分）" if index == 0 else f"生成失败（附录第 {index} 部分）",
 )(dossier_render_part)
-join_dossier_task = job_step_task("dossiers.tasks.join_dossier_task", model="dossiers.Dossier",
-                                  failure=lambda: "生成失败（合并）")(dossier_join)
+join_dossier_task = job_step_task(
+    "dossiers.tasks.join_dossier_task", model="dossiers.Dossier", failure=lambda: "生成失败（合并）"
+)(dossier_join)

@@ -23,16 +23,29 @@ from schools.selectors import get_school_for_user
 def dossier_list(request):
     dossiers = dossiers_visible_to(request.user)
     county = user_county(request.user)
-    latest_year = SchoolConditions.objects.filter(school__county=county).order_by("-year").values_list(
-        "year", flat=True
-    ).first()
+    latest_year = (
+        SchoolConditions.objects.filter(school__county=county)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
     # The county's target scheme by default: the dossier then shows its current assessment.
-    form = DossierRequestForm(initial={"year": latest_year or timezone.localdate().year,
-                                       "scheme": county.target_scheme if county else "quality-2017"})
-    return render(request, "dossiers/dossier_list.html", {
-        "dossiers": dossiers[:100], "form": form, "one_process": renders_in_one_process(),
-        "part_schools": settings.DOSSIER_PART_SCHOOLS,
-    })
+    form = DossierRequestForm(
+        initial={
+            "year": latest_year or timezone.localdate().year,
+            "scheme": county.target_scheme if county else "quality-2017",
+        }
+    )
+    return render(
+        request,
+        "dossiers/dossier_list.html",
+        {
+            "dossiers": dossiers[:100],
+            "form": form,
+            "one_process": renders_in_one_process(),
+            "part_schools": settings.DOSSIER_PART_SCHOOLS,
+        },
+    )
 
 
 @require_POST
@@ -43,8 +56,9 @@ def dossier_create(request):
     if not form.is_valid():
         messages.error(request, "请求无效：" + "；".join(e for errs in form.errors.values() for e in errs))
         return redirect("dossiers:list")
-    dossier = dossier_request(county=county, year=form.cleaned_data["year"],
-                              scheme=form.cleaned_data["scheme"], user=request.user)
+    dossier = dossier_request(
+        county=county, year=form.cleaned_data["year"], scheme=form.cleaned_data["scheme"], user=request.user
+    )
     messages.success(request, f"已提交生成请求（第 {dossier.version} 版），完成后可下载。")
     return redirect("dossiers:list")
 
@@ -63,8 +77,12 @@ def dossier_download(request, pk):
     dossier = get_dossier_for_user(request.user, pk)
     if dossier.status != JobStatus.DONE or not dossier.file:
         raise Http404("档案尚未生成完成")
-    return FileResponse(dossier.file.open("rb"), as_attachment=True, filename=dossier.download_name,
-                        content_type="application/pdf")
+    return FileResponse(
+        dossier.file.open("rb"),
+        as_attachment=True,
+        filename=dossier.download_name,
+        content_type="application/pdf",
+    )
 
 
 @require_POST

@@ -34,8 +34,12 @@ class AuditedCaseAdmin(ReadOnlyAdmin):
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
             return
-        audit_record(user=request.user, action=AuditEntry.Action.VIEW, obj=self.case_of(obj),
-                     note=f"管理后台{what}：{self.model._meta.verbose_name} {obj.pk}")
+        audit_record(
+            user=request.user,
+            action=AuditEntry.Action.VIEW,
+            obj=self.case_of(obj),
+            note=f"管理后台{what}：{self.model._meta.verbose_name} {obj.pk}",
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
@@ -56,8 +60,15 @@ class DropoutCaseAdmin(AuditedCaseAdmin):
     list_filter = ("status", "overdue", "reason", "county")
     search_fields = ("number",)
     # The child's identity masked, contact details left out: the case pages are where they are kept.
-    exclude = ("name", "id_number", "guardian_name", "guardian_phone", "household_address", "current_address",
-               "student_number")
+    exclude = (
+        "name",
+        "id_number",
+        "guardian_name",
+        "guardian_phone",
+        "household_address",
+        "current_address",
+        "student_number",
+    )
     readonly_fields = ("masked_name", "masked_id", "masked_guardian")
 
     def case_of(self, obj):

@@ -23,6 +23,11 @@ def check_retention_formula(app_configs=None, **kwargs):
     from dropout_control.retention import FORMULAS
 
     if settings.RETENTION_FORMULA not in FORMULAS:
-        return [checks.Error(f"RETENTION_FORMULA must be one of {', '.join(FORMULAS)}",
-                             hint=f"got {settings.RETENTION_FORMULA!r}", id="dropout_control.E001")]
+        return [
+            checks.Error(
+                f"RETENTION_FORMULA must be one of {', '.join(FORMULAS)}",
+                hint=f"got {settings.RETENTION_FORMULA!r}",
+                id="dropout_control.E001",
+            )
+        ]
     return []

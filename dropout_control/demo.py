@@ -35,10 +35,39 @@ from dropout_control.services import case_refresh_overdue, notice_prefix
 from schools.idcard import id_check_digit
 from schools.models import School, SchoolConditions, SchoolType
 
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈"
-GIVEN = ("子涵", "浩然", "欣怡", "宇轩", "梓萱", "俊杰", "雨桐", "博文", "诗涵", "子轩", "一诺", "佳怡",
-         "明轩", "思雨", "天佑", "晨曦", "嘉怡", "志强", "小龙", "海燕", "金凤", "建国", "春梅", "国栋")
-GUARDIAN_GIVEN = {True: ("建国", "志强", "国栋", "海军", "永明", "德福"), False: ("春梅", "秀英", "海燕", "桂兰", "金凤", "玉珍")}
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈"
+)
+GIVEN = (
+    "子涵",
+    "浩然",
+    "欣怡",
+    "宇轩",
+    "梓萱",
+    "俊杰",
+    "雨桐",
+    "博文",
+    "诗涵",
+    "子轩",
+    "一诺",
+    "佳怡",
+    "明轩",
+    "思雨",
+    "天佑",
+    "晨曦",
+    "嘉怡",
+    "志强",
+    "小龙",
+    "海燕",
+    "金凤",
+    "建国",
+    "春梅",
+    "国栋",
+)
+GUARDIAN_GIVEN = {
+    True: ("建国", "志强", "国栋", "海军", "永明", "德福"),
+    False: ("春梅", "秀英", "海燕", "桂兰", "金凤", "玉珍"),
+}
 VILLAGES = ("东村", "西村", "南庄", "北屯", "前街", "后沟", "新村", "李家洼", "王家庄", "河湾")
 RELATIONS = (("父亲", True), ("母亲", False), ("祖父", True), ("祖母", False))
 
@@ -71,8 +100,13 @@ PLAN = (
     (CaseStatus.CONFIRMED, 200, Reason.WORK, Outcome.SPECIAL_EDUCATION, "closed"),
     (CaseStatus.SUSPECTED, 7, Reason.OTHER, "", ""),
 )
-_ORDER = (CaseStatus.SUSPECTED, CaseStatus.CONFIRMED, CaseStatus.PERSUADING, CaseStatus.NOTICE_SERVED,
-          CaseStatus.LEGAL)
+_ORDER = (
+    CaseStatus.SUSPECTED,
+    CaseStatus.CONFIRMED,
+    CaseStatus.PERSUADING,
+    CaseStatus.NOTICE_SERVED,
+    CaseStatus.LEGAL,
+)
 
 
 def seed_dropout_demo(sender, *, county, users, year, rng, **kwargs):
@@ -102,13 +136,21 @@ def _child(rng, school: School | None, county, seq: int, today: date):
     sequence = f"{seq:02d}{rng.choice('13579') if male else rng.choice('02468')}"
     first17 = f"{county.code}{birth:%Y%m%d}{sequence}"
     return {
-        "name": rng.choice(SURNAMES) + rng.choice(GIVEN), "sex": "male" if male else "female",
-        "birth_date": birth, "id_number": first17 + id_check_digit(first17), "grade": grade,
+        "name": rng.choice(SURNAMES) + rng.choice(GIVEN),
+        "sex": "male" if male else "female",
+        "birth_date": birth,
+        "id_number": first17 + id_check_digit(first17),
+        "grade": grade,
     }
 
 
 def _seed_cases(county, users, schools, rng, today):
-    township_user, bureau, admin, reporter = users["township"], users["bureau"], users["admin"], users["school"]
+    township_user, bureau, admin, reporter = (
+        users["township"],
+        users["bureau"],
+        users["admin"],
+        users["school"],
+    )
     by_township = {}
     for s in schools:
         by_township.setdefault(s.township, []).append(s)
@@ -124,20 +166,32 @@ def _seed_cases(county, users, schools, rng, today):
         reported = absent + timedelta(days=rng.randint(5, 7) if i != 3 else 9)
         actor = township_user if township.pk == township_user.township_id else bureau
         case = DropoutCase.objects.create(
-            number=f"KC{county.code}-{reported.year}-{i + 1:04d}", county=county, township=township,
-            village=rng.choice(VILLAGES), school=None if never_enrolled else school,
+            number=f"KC{county.code}-{reported.year}-{i + 1:04d}",
+            county=county,
+            township=township,
+            village=rng.choice(VILLAGES),
+            school=None if never_enrolled else school,
             kind=CaseKind.NEVER_ENROLLED if never_enrolled else CaseKind.DROPOUT,
-            name=person["name"], sex=person["sex"], birth_date=person["birth_date"], id_number=person["id_number"],
+            name=person["name"],
+            sex=person["sex"],
+            birth_date=person["birth_date"],
+            id_number=person["id_number"],
             student_number="" if never_enrolled else "G" + person["id_number"],
             household_address=f"{county.name}{township.name}{rng.choice(VILLAGES)}{rng.randint(1, 120)}号",
             grade=None if never_enrolled else person["grade"],
-            class_name="" if never_enrolled else f"{rng.randint(1, 4)}班", absent_since=absent, reported_on=reported,
-            poverty_household=rng.random() < 0.3, left_behind=rng.random() < 0.35, migrant=rng.random() < 0.1,
+            class_name="" if never_enrolled else f"{rng.randint(1, 4)}班",
+            absent_since=absent,
+            reported_on=reported,
+            poverty_household=rng.random() < 0.3,
+            left_behind=rng.random() < 0.35,
+            migrant=rng.random() < 0.1,
             disability_type="physical" if reason == Reason.ILLNESS else "",
             disability_grade="2" if reason == Reason.ILLNESS else "",
-            guardian_name=(person["name"][0] if guardian_male else rng.choice(SURNAMES)) + rng.choice(GUARDIAN_GIVEN[
-                guardian_male]), guardian_relation=relation,
-            guardian_phone=f"13{rng.randint(100000000, 999999999)}", reason=reason,
+            guardian_name=(person["name"][0] if guardian_male else rng.choice(SURNAMES))
+            + rng.choice(GUARDIAN_GIVEN[guardian_male]),
+            guardian_relation=relation,
+            guardian_phone=f"13{rng.randint(100000000, 999999999)}",
+            reason=reason,
             reason_detail="家访了解到学生因" + Reason(reason).label + "不愿到校。",
             assistance_measures="落实“一生一案”，安排教师结对帮扶。" if reached_any(status) else "",
             created_by=reporter if school == reporter.school else actor,
@@ -148,22 +202,44 @@ def _seed_cases(county, users, schools, rng, today):
         if reached >= 1:
             day = min(today, reported + timedelta(days=rng.randint(15, 25)))
             case.confirmed_on = day
-            events.append((day, EventKind.CONFIRMED, CaseStatus.SUSPECTED, CaseStatus.CONFIRMED,
-                           "缺课超过 30 天，经入户核实确认辍学"))
+            events.append(
+                (
+                    day,
+                    EventKind.CONFIRMED,
+                    CaseStatus.SUSPECTED,
+                    CaseStatus.CONFIRMED,
+                    "缺课超过 30 天，经入户核实确认辍学",
+                )
+            )
         if reached >= 2:
             day = min(today, day + timedelta(days=1))
-            events.append((day, EventKind.PERSUASION_STARTED, CaseStatus.CONFIRMED, CaseStatus.PERSUADING, ""))
+            events.append(
+                (day, EventKind.PERSUASION_STARTED, CaseStatus.CONFIRMED, CaseStatus.PERSUADING, "")
+            )
         visit_count = 0 if i in (3, 25) else (1 if reached < 2 else rng.randint(2, 3))
         for v in range(visit_count):
             visited = min(today, reported + timedelta(days=1 + v * rng.randint(5, 9)))
             visit = PersuasionLog.objects.create(
-                case=case, visited_on=visited, method=VisitMethod.PHONE if v == 0 else VisitMethod.HOME_VISIT,
-                gov_people=f"{township.name}干部、{case.village}村委会主任", edu_people="班主任、校长",
-                result=VisitResult.UNDECIDED if v < visit_count - 1 else rng.choice(
-                    [VisitResult.REFUSED, VisitResult.UNDECIDED, VisitResult.AGREED]),
-                result_detail="与监护人面谈，宣讲义务教育法，了解家庭困难。", created_by=actor)
-            events.append((visited, EventKind.VISIT, "", "",
-                           f"{visited:%Y-%m-%d} {visit.get_method_display()}：{visit.get_result_display()}"))
+                case=case,
+                visited_on=visited,
+                method=VisitMethod.PHONE if v == 0 else VisitMethod.HOME_VISIT,
+                gov_people=f"{township.name}干部、{case.village}村委会主任",
+                edu_people="班主任、校长",
+                result=VisitResult.UNDECIDED
+                if v < visit_count - 1
+                else rng.choice([VisitResult.REFUSED, VisitResult.UNDECIDED, VisitResult.AGREED]),
+                result_detail="与监护人面谈，宣讲义务教育法，了解家庭困难。",
+                created_by=actor,
+            )
+            events.append(
+                (
+                    visited,
+                    EventKind.VISIT,
+                    "",
+                    "",
+                    f"{visited:%Y-%m-%d} {visit.get_method_display()}：{visit.get_result_display()}",
+                )
+            )
         if reached >= 3:
             notice_seq += 1
             issued = min(today, day + timedelta(days=10))
@@ -171,18 +247,42 @@ def _seed_cases(county, users, schools, rng, today):
                 # Open notices are recent, except one whose deadline passed ten days ago.
                 issued = today - timedelta(days=25 if i == 14 else rng.randint(3, 12))
             notice = ReturnNotice.objects.create(
-                case=case, county=county, year=issued.year, seq=notice_seq,
-                number=f"{notice_prefix(county)}〔{issued.year}〕第 {notice_seq:04d} 号", school=school,
-                issued_on=issued, deadline=issued + timedelta(days=15), issued_by=actor,
-                delivered_on=issued, delivery_method="in_person", receiver=case.guardian_name, served_by=actor)
+                case=case,
+                county=county,
+                year=issued.year,
+                seq=notice_seq,
+                number=f"{notice_prefix(county)}〔{issued.year}〕第 {notice_seq:04d} 号",
+                school=school,
+                issued_on=issued,
+                deadline=issued + timedelta(days=15),
+                issued_by=actor,
+                delivered_on=issued,
+                delivery_method="in_person",
+                receiver=case.guardian_name,
+                served_by=actor,
+            )
             events.append((issued, EventKind.NOTICE_ISSUED, "", "", f"{notice.number}，返回 {school.name}"))
-            events.append((issued, EventKind.NOTICE_SERVED, CaseStatus.PERSUADING, CaseStatus.NOTICE_SERVED,
-                           f"{notice.number}，直接送达，签收人 {case.guardian_name}"))
+            events.append(
+                (
+                    issued,
+                    EventKind.NOTICE_SERVED,
+                    CaseStatus.PERSUADING,
+                    CaseStatus.NOTICE_SERVED,
+                    f"{notice.number}，直接送达，签收人 {case.guardian_name}",
+                )
+            )
             day = issued
         if reached >= 4:
             day = min(today, day + timedelta(days=20))
-            events.append((day, EventKind.LEGAL_STARTED, CaseStatus.NOTICE_SERVED, CaseStatus.LEGAL,
-                           "监护人拒不送子女返校，乡镇政府书面责令限期改正"))
+            events.append(
+                (
+                    day,
+                    EventKind.LEGAL_STARTED,
+                    CaseStatus.NOTICE_SERVED,
+                    CaseStatus.LEGAL,
+                    "监护人拒不送子女返校，乡镇政府书面责令限期改正",
+                )
+            )
         case.status = _ORDER[reached]
         if outcome:
             requester = actor
@@ -204,27 +304,61 @@ def _seed_cases(county, users, schools, rng, today):
                 close_day = min(today, req_day + timedelta(days=rng.randint(1, 5)))
                 case.closed_from, case.status = case.status, CaseStatus.CLOSED
                 case.reviewer, case.closed_on = reviewer, close_day
-                events.append((close_day, EventKind.CLOSED, case.closed_from, CaseStatus.CLOSED,
-                               f"审核通过，结果：{Outcome(outcome).label}"))
+                events.append(
+                    (
+                        close_day,
+                        EventKind.CLOSED,
+                        case.closed_from,
+                        CaseStatus.CLOSED,
+                        f"审核通过，结果：{Outcome(outcome).label}",
+                    )
+                )
         case.save()
-        CaseEvent.objects.bulk_create([
-            CaseEvent(case=case, at=_at(d, 9 + n % 8), user=actor, kind=kind, from_status=f, to_status=t, note=note)
-            for n, (d, kind, f, t, note) in enumerate(events)])
+        CaseEvent.objects.bulk_create(
+            [
+                CaseEvent(
+                    case=case,
+                    at=_at(d, 9 + n % 8),
+                    user=actor,
+                    kind=kind,
+                    from_status=f,
+                    to_status=t,
+                    note=note,
+                )
+                for n, (d, kind, f, t, note) in enumerate(events)
+            ]
+        )
         _responsibles(case, township_user, bureau, reporter, rng)
         case_refresh_overdue(case, today=today)
 
 
 def _responsibles(case, township_user, bureau, reporter, rng):
-    rows = [CaseResponsible(case=case, level=ResponsibleLevel.EDU_BUREAU, user=bureau),
-            CaseResponsible(case=case, level=ResponsibleLevel.GOV_VILLAGE, name=rng.choice(SURNAMES) + "主任",
-                            phone=f"139{rng.randint(10000000, 99999999)}"),
-            CaseResponsible(case=case, level=ResponsibleLevel.EDU_TEACHER, name=rng.choice(SURNAMES) + "老师",
-                            phone=f"137{rng.randint(10000000, 99999999)}")]
+    rows = [
+        CaseResponsible(case=case, level=ResponsibleLevel.EDU_BUREAU, user=bureau),
+        CaseResponsible(
+            case=case,
+            level=ResponsibleLevel.GOV_VILLAGE,
+            name=rng.choice(SURNAMES) + "主任",
+            phone=f"139{rng.randint(10000000, 99999999)}",
+        ),
+        CaseResponsible(
+            case=case,
+            level=ResponsibleLevel.EDU_TEACHER,
+            name=rng.choice(SURNAMES) + "老师",
+            phone=f"137{rng.randint(10000000, 99999999)}",
+        ),
+    ]
     if case.township_id == township_user.township_id:
         rows.append(CaseResponsible(case=case, level=ResponsibleLevel.GOV_TOWNSHIP, user=township_user))
     else:
-        rows.append(CaseResponsible(case=case, level=ResponsibleLevel.GOV_TOWNSHIP,
-                                    name=rng.choice(SURNAMES) + "副镇长", phone=f"138{rng.randint(10000000, 99999999)}"))
+        rows.append(
+            CaseResponsible(
+                case=case,
+                level=ResponsibleLevel.GOV_TOWNSHIP,
+                name=rng.choice(SURNAMES) + "副镇长",
+                phone=f"138{rng.randint(10000000, 99999999)}",
+            )
+        )
     if case.school_id and case.school_id == reporter.school_id:
         rows.append(CaseResponsible(case=case, level=ResponsibleLevel.EDU_SCHOOL, user=reporter))
     CaseResponsible.objects.bulk_create(rows)
@@ -239,19 +373,42 @@ def _seed_letters(county, schools, users, rng, today):
     letters = []
     townships = sorted({s.township for s in schools}, key=lambda t: t.name)
     for township in townships:
-        for line, party_a, party_b in ((Line.GOVERNMENT, f"{county.name}人民政府", f"{township.name}人民政府"),
-                                       (Line.EDUCATION, f"{county.name}教育局", f"{township.name}中心校")):
+        for line, party_a, party_b in (
+            (Line.GOVERNMENT, f"{county.name}人民政府", f"{township.name}人民政府"),
+            (Line.EDUCATION, f"{county.name}教育局", f"{township.name}中心校"),
+        ):
             if rng.random() < 0.9:
-                letters.append(ResponsibilityLetter(county=county, township=township, year=year, line=line,
-                                                    party_a=party_a, party_b=party_b, signed_on=signed(),
-                                                    uploaded_by=users["bureau"]))
+                letters.append(
+                    ResponsibilityLetter(
+                        county=county,
+                        township=township,
+                        year=year,
+                        line=line,
+                        party_a=party_a,
+                        party_b=party_b,
+                        signed_on=signed(),
+                        uploaded_by=users["bureau"],
+                    )
+                )
     for school in schools:
-        for line, party_a in ((Line.GOVERNMENT, f"{school.township.name}人民政府"),
-                              (Line.EDUCATION, f"{county.name}教育局")):
+        for line, party_a in (
+            (Line.GOVERNMENT, f"{school.township.name}人民政府"),
+            (Line.EDUCATION, f"{county.name}教育局"),
+        ):
             if rng.random() < 0.85:
-                letters.append(ResponsibilityLetter(county=county, township=school.township, school=school, year=year,
-                                                    line=line, party_a=party_a, party_b=school.name,
-                                                    signed_on=signed(), uploaded_by=users["bureau"]))
+                letters.append(
+                    ResponsibilityLetter(
+                        county=county,
+                        township=school.township,
+                        school=school,
+                        year=year,
+                        line=line,
+                        party_a=party_a,
+                        party_b=school.name,
+                        signed_on=signed(),
+                        uploaded_by=users["bureau"],
+                    )
+                )
     ResponsibilityLetter.objects.bulk_create(letters)
 
 
@@ -259,19 +416,34 @@ def _seed_register_checks(schools, users, rng, today):
     school_year, term = rules.term_of(today)
     term_start = date(school_year, 9, 1) if term == 1 else date(school_year + 1, 2, 20)
     done = min(today, term_start + timedelta(days=10))
-    students = dict(SchoolConditions.objects.filter(school__in=schools).order_by("year")
-                    .values_list("school_id", "primary_students"))
-    junior = dict(SchoolConditions.objects.filter(school__in=schools).order_by("year")
-                  .values_list("school_id", "junior_students"))
+    students = dict(
+        SchoolConditions.objects.filter(school__in=schools)
+        .order_by("year")
+        .values_list("school_id", "primary_students")
+    )
+    junior = dict(
+        SchoolConditions.objects.filter(school__in=schools)
+        .order_by("year")
+        .values_list("school_id", "junior_students")
+    )
     checks = []
     for school in schools:
         if rng.random() < 0.15:
             continue
         on_register = (students.get(school.pk, 0) + junior.get(school.pk, 0)) or rng.randint(150, 600)
         missing = rng.randint(0, 4)
-        checks.append(RegisterCheck(school=school, year=school_year, term=term, done_on=done, on_register=on_register,
-                                    at_school=on_register - missing, suspected_found=rng.randint(0, missing),
-                                    entered_by=users["bureau"]))
+        checks.append(
+            RegisterCheck(
+                school=school,
+                year=school_year,
+                term=term,
+                done_on=done,
+                on_register=on_register,
+                at_school=on_register - missing,
+                suspected_found=rng.randint(0, missing),
+                entered_by=users["bureau"],
+            )
+        )
     RegisterCheck.objects.bulk_create(checks)
 
 
@@ -280,16 +452,21 @@ def _seed_cohorts(schools, users, rng, today, year):
     nine-year rates come out at 93–97%."""
     last = today.year
     years = range(last - 11, last + 1)
-    sizes = {pk: (p, j) for pk, p, j in SchoolConditions.objects.filter(school__in=schools, year__lte=year)
-             .order_by("year").values_list("school_id", "primary_students", "junior_students")}
+    sizes = {
+        pk: (p, j)
+        for pk, p, j in SchoolConditions.objects.filter(school__in=schools, year__lte=year)
+        .order_by("year")
+        .values_list("school_id", "primary_students", "junior_students")
+    }
     rows = {}
     for s in schools:
         primary, junior = sizes.get(s.pk, (0, 0))
         for y in years:
             g1 = round(primary / 6 * rng.uniform(0.93, 1.07)) if s.has_primary and primary else 0
             g7 = round(junior / 3 * rng.uniform(0.93, 1.07)) if s.has_junior and junior else 0
-            rows[(s.pk, y)] = CohortFigure(school=s, year=y, grade1_entrants=g1, grade7_entrants=g7,
-                                           entered_by=users["bureau"])
+            rows[(s.pk, y)] = CohortFigure(
+                school=s, year=y, grade1_entrants=g1, grade7_entrants=g7, entered_by=users["bureau"]
+            )
     for s in schools:
         if not s.has_junior:
             continue

@@ -44,10 +44,15 @@ class CaseForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = townships_visible_to(user).select_related("county").order_by(*TOWNSHIP_ORDER)
-        self.fields["school"].queryset = schools_visible_to(user).exclude(
-            school_type=SchoolType.TEACHING_POINT).order_by(*SCHOOL_ORDER)
-        self.fields["id_number"].help_text = "18 位，末位校验码按 GB 11643 检查；同一身份证号只能有一个未销号个案"
+        self.fields["township"].queryset = (
+            townships_visible_to(user).select_related("county").order_by(*TOWNSHIP_ORDER)
+        )
+        self.fields["school"].queryset = (
+            schools_visible_to(user).exclude(school_type=SchoolType.TEACHING_POINT).order_by(*SCHOOL_ORDER)
+        )
+        self.fields[
+            "id_number"
+        ].help_text = "18 位，末位校验码按 GB 11643 检查；同一身份证号只能有一个未销号个案"
         if user.role == Role.TOWNSHIP:
             self.fields["township"].disabled = True
             self.initial.setdefault("township", user.township_id)
@@ -62,13 +67,18 @@ class CaseForm(forms.ModelForm):
 
 
 class CaseFilterForm(forms.Form):
-    status = forms.ChoiceField(label="状态", required=False,
-                               choices=[("", "全部"), ("open", "未销号")] + list(CaseStatus.choices))
+    status = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部"), ("open", "未销号")] + list(CaseStatus.choices)
+    )
     township = forms.ChoiceField(label="乡镇", required=False)
     school = forms.ChoiceField(label="学校", required=False)
     overdue = forms.ChoiceField(label="逾期", required=False, choices=[("", "全部"), ("1", "仅逾期")])
-    q = forms.CharField(label="查找", required=False, max_length=50,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "编号 / 姓名 / 身份证号"}))
+    q = forms.CharField(
+        label="查找",
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "编号 / 姓名 / 身份证号"}),
+    )
 
     def __init__(self, *args, townships, schools, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,8 +111,9 @@ class OptionalNoteForm(RequiredNoteForm):
 
 
 class VisitForm(forms.ModelForm):
-    attachment_file = forms.FileField(label="附件（可选）", required=False,
-                                      help_text="走访照片、谈话记录等：PDF、JPG、PNG 或 Word")
+    attachment_file = forms.FileField(
+        label="附件（可选）", required=False, help_text="走访照片、谈话记录等：PDF、JPG、PNG 或 Word"
+    )
 
     class Meta:
         model = PersuasionLog
@@ -116,9 +127,13 @@ class VisitForm(forms.ModelForm):
 
 def _county_schools(case):
     # The child's own school is offered (and preselected) even when it is a teaching point.
-    return School.objects.filter(Q(county_id=case.county_id) & (~Q(school_type=SchoolType.TEACHING_POINT)
-                                                                | Q(pk=case.school_id))
-                                 ).select_related("township").order_by(*SCHOOL_ORDER)
+    return (
+        School.objects.filter(
+            Q(county_id=case.county_id) & (~Q(school_type=SchoolType.TEACHING_POINT) | Q(pk=case.school_id))
+        )
+        .select_related("township")
+        .order_by(*SCHOOL_ORDER)
+    )
 
 
 class NoticeIssueForm(forms.Form):
@@ -142,12 +157,18 @@ class NoticeServeForm(forms.Form):
 
 class CloseRequestForm(forms.Form):
     outcome = forms.ChoiceField(label="销号结果", choices=Outcome.choices)
-    outcome_school = forms.ModelChoiceField(label="返回（安置）学校", queryset=School.objects.none(), required=False,
-                                            help_text="返校复学时必填")
-    outcome_date = forms.DateField(label="返校（安置）日期", required=False, widget=DateInput(),
-                                   help_text="返校复学时必填")
-    outcome_note = forms.CharField(label="证明说明", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                                   help_text="转学、特教安置、送教上门、延缓入学等须上传证明材料或在此说明")
+    outcome_school = forms.ModelChoiceField(
+        label="返回（安置）学校", queryset=School.objects.none(), required=False, help_text="返校复学时必填"
+    )
+    outcome_date = forms.DateField(
+        label="返校（安置）日期", required=False, widget=DateInput(), help_text="返校复学时必填"
+    )
+    outcome_note = forms.CharField(
+        label="证明说明",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="转学、特教安置、送教上门、延缓入学等须上传证明材料或在此说明",
+    )
     proof = forms.FileField(label="证明材料（可选）", required=False, help_text="PDF、JPG、PNG 或 Word")
 
     def __init__(self, *args, case, **kwargs):
@@ -164,32 +185,47 @@ class ResponsibleForm(forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        users = (User.objects.filter(county_id=case.county_id, is_active=True)
-                 .exclude(role__in=READ_ONLY).order_by("role", "display_name", "username"))
+        users = (
+            User.objects.filter(county_id=case.county_id, is_active=True)
+            .exclude(role__in=READ_ONLY)
+            .order_by("role", "display_name", "username")
+        )
         current = {r.level: r for r in case.responsibles.all()}
         self.levels = []
         for level, label in ResponsibleLevel.choices:
             row = current.get(level)
             self.fields[f"{level}_user"] = forms.ModelChoiceField(
-                label=f"{label}：平台用户", queryset=users, required=False,
-                initial=row.user_id if row else None)
-            self.fields[f"{level}_name"] = forms.CharField(label="或姓名", required=False, max_length=50,
-                                                           initial=row.name if row else "")
-            self.fields[f"{level}_phone"] = forms.CharField(label="电话", required=False, max_length=20,
-                                                            initial=row.phone if row else "")
+                label=f"{label}：平台用户",
+                queryset=users,
+                required=False,
+                initial=row.user_id if row else None,
+            )
+            self.fields[f"{level}_name"] = forms.CharField(
+                label="或姓名", required=False, max_length=50, initial=row.name if row else ""
+            )
+            self.fields[f"{level}_phone"] = forms.CharField(
+                label="电话", required=False, max_length=20, initial=row.phone if row else ""
+            )
             self.levels.append((label, self[f"{level}_user"], self[f"{level}_name"], self[f"{level}_phone"]))
 
     def assignments(self) -> dict:
-        return {level: {"user": self.cleaned_data.get(f"{level}_user"), "name": self.cleaned_data.get(f"{level}_name"),
-                        "phone": self.cleaned_data.get(f"{level}_phone")} for level in ResponsibleLevel.values}
+        return {
+            level: {
+                "user": self.cleaned_data.get(f"{level}_user"),
+                "name": self.cleaned_data.get(f"{level}_name"),
+                "phone": self.cleaned_data.get(f"{level}_phone"),
+            }
+            for level in ResponsibleLevel.values
+        }
 
 
 class LetterForm(forms.Form):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     line = forms.ChoiceField(label="责任线", choices=Line.choices)
     township = forms.ModelChoiceField(label="乡镇", queryset=None)
-    school = forms.ModelChoiceField(label="学校", queryset=None, required=False,
-                                    help_text="不选 = 乡镇一级的责任书")
+    school = forms.ModelChoiceField(
+        label="学校", queryset=None, required=False, help_text="不选 = 乡镇一级的责任书"
+    )
     party_a = forms.CharField(label="甲方", required=False, max_length=100, help_text="例如：滨河县人民政府")
     party_b = forms.CharField(label="乙方", required=False, max_length=100, help_text="例如：城关镇人民政府")
     signed_on = forms.DateField(label="签订日期", widget=DateInput())
@@ -198,8 +234,9 @@ class LetterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = townships_visible_to(user).order_by(*TOWNSHIP_ORDER)
-        self.fields["school"].queryset = schools_visible_to(user).exclude(
-            school_type=SchoolType.TEACHING_POINT).order_by(*SCHOOL_ORDER)
+        self.fields["school"].queryset = (
+            schools_visible_to(user).exclude(school_type=SchoolType.TEACHING_POINT).order_by(*SCHOOL_ORDER)
+        )
         self.initial.setdefault("year", timezone.localdate().year)
         if user.role == Role.TOWNSHIP:
             self.initial.setdefault("township", user.township_id)
@@ -215,11 +252,25 @@ class RegisterCheckForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields.update(fields_for_model(
-            RegisterCheck, fields=("school", "year", "term", "done_on", "on_register", "at_school",
-                                   "suspected_found", "note"), widgets={"done_on": DateInput()}))
-        self.fields["school"].queryset = schools_visible_to(user).exclude(
-            school_type=SchoolType.TEACHING_POINT).order_by(*SCHOOL_ORDER)
+        self.fields.update(
+            fields_for_model(
+                RegisterCheck,
+                fields=(
+                    "school",
+                    "year",
+                    "term",
+                    "done_on",
+                    "on_register",
+                    "at_school",
+                    "suspected_found",
+                    "note",
+                ),
+                widgets={"done_on": DateInput()},
+            )
+        )
+        self.fields["school"].queryset = (
+            schools_visible_to(user).exclude(school_type=SchoolType.TEACHING_POINT).order_by(*SCHOOL_ORDER)
+        )
         year, term = rules.term_of(timezone.localdate())
         self.initial.setdefault("year", year)
         self.initial.setdefault("term", term)
@@ -234,11 +285,24 @@ class CohortForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields.update(fields_for_model(
-            CohortFigure, fields=("school", "year", "grade1_entrants", "grade7_entrants", "junior_graduates",
-                                  "transfers_in", "transfers_out", "deaths")))
-        self.fields["school"].queryset = schools_visible_to(user).exclude(
-            school_type=SchoolType.TEACHING_POINT).order_by(*SCHOOL_ORDER)
+        self.fields.update(
+            fields_for_model(
+                CohortFigure,
+                fields=(
+                    "school",
+                    "year",
+                    "grade1_entrants",
+                    "grade7_entrants",
+                    "junior_graduates",
+                    "transfers_in",
+                    "transfers_out",
+                    "deaths",
+                ),
+            )
+        )
+        self.fields["school"].queryset = (
+            schools_visible_to(user).exclude(school_type=SchoolType.TEACHING_POINT).order_by(*SCHOOL_ORDER)
+        )
         self.initial.setdefault("year", timezone.localdate().year)
 
 

@@ -43,13 +43,25 @@ _SEX = {label: value for value, label in Sex.choices}
 _DISABILITY = {label: value for value, label in Disability.choices}
 _DISABILITY_GRADE = {label: value for value, label in DisabilityGrade.choices}
 _REASON = {label: value for value, label in Reason.choices}
-_CHOICE_VALUES = {"sex": _SEX, "kind": _KIND_LABELS, "disability_type": _DISABILITY,
-                  "disability_grade": _DISABILITY_GRADE, "reason": _REASON}
+_CHOICE_VALUES = {
+    "sex": _SEX,
+    "kind": _KIND_LABELS,
+    "disability_type": _DISABILITY,
+    "disability_grade": _DISABILITY_GRADE,
+    "reason": _REASON,
+}
 
 
 def _text(header, attribute, max_length, required=True, **kw):
-    return Column(header, attribute, TEXT, required=required, max_length=max_length,
-                  default=None if required else "", **kw)
+    return Column(
+        header,
+        attribute,
+        TEXT,
+        required=required,
+        max_length=max_length,
+        default=None if required else "",
+        **kw,
+    )
 
 
 def _flag(header, attribute):
@@ -69,18 +81,49 @@ LEDGER = Template(
         _text("全国学籍号", "student_number", 19, required=False),
         _text("户籍地址", "household_address", 200),
         _text("现住址", "current_address", 200, required=False),
-        _text("乡镇", "township", 50, required=False, required_note="教育局导入时必填",
-              note="区县内的乡镇（街道）名称；乡镇工作人员可留空（为本乡镇）"),
+        _text(
+            "乡镇",
+            "township",
+            50,
+            required=False,
+            required_note="教育局导入时必填",
+            note="区县内的乡镇（街道）名称；乡镇工作人员可留空（为本乡镇）",
+        ),
         _text("村（社区）", "village", 50, required=False),
-        Column("学校标识码", "school", CODE, required=False, digits=10, default="",
-               note="学籍学校；适龄未入学可留空；学校填报员可留空（为本校）"),
-        Column("年级", "grade", INT, required=False, min_value=1, max_value=9, default=None, note="1—6 小学，7—9 初中"),
+        Column(
+            "学校标识码",
+            "school",
+            CODE,
+            required=False,
+            digits=10,
+            default="",
+            note="学籍学校；适龄未入学可留空；学校填报员可留空（为本校）",
+        ),
+        Column(
+            "年级",
+            "grade",
+            INT,
+            required=False,
+            min_value=1,
+            max_value=9,
+            default=None,
+            note="1—6 小学，7—9 初中",
+        ),
         _text("班级", "class_name", 30, required=False),
         Column("缺课起始日期", "absent_since", DATE, note="适龄未入学填应入学日期"),
         Column("类型", "kind", CHOICE, required=False, choices=tuple(_KIND_LABELS), default="辍学"),
         _flag("脱贫户", "poverty_household"),
-        Column("残疾类型", "disability_type", CHOICE, required=False, choices=tuple(_DISABILITY), default="无"),
-        Column("残疾等级", "disability_grade", CHOICE, required=False, choices=tuple(_DISABILITY_GRADE), default="无"),
+        Column(
+            "残疾类型", "disability_type", CHOICE, required=False, choices=tuple(_DISABILITY), default="无"
+        ),
+        Column(
+            "残疾等级",
+            "disability_grade",
+            CHOICE,
+            required=False,
+            choices=tuple(_DISABILITY_GRADE),
+            default="无",
+        ),
         _flag("留守儿童", "left_behind"),
         _flag("孤儿", "orphan"),
         _flag("随迁子女", "migrant"),
@@ -100,10 +143,17 @@ COHORTS = Template(
     columns=(
         Column("年份", "year", CALENDAR_YEAR, note="入学人数为当年秋季入学，毕业生为当年夏季毕业"),
         Column("学校标识码", "school", CODE, digits=10),
-        *(Column(str(label), attr, INT, required=False, default=0, max_value=INT_MAX, unit="人")
-          for attr, label in (("grade1_entrants", "小学一年级入学人数"), ("grade7_entrants", "初中一年级入学人数"),
-                              ("junior_graduates", "初中毕业生数"), ("transfers_in", "初中转入人数"),
-                              ("transfers_out", "初中转出人数"), ("deaths", "初中死亡人数"))),
+        *(
+            Column(str(label), attr, INT, required=False, default=0, max_value=INT_MAX, unit="人")
+            for attr, label in (
+                ("grade1_entrants", "小学一年级入学人数"),
+                ("grade7_entrants", "初中一年级入学人数"),
+                ("junior_graduates", "初中毕业生数"),
+                ("transfers_in", "初中转入人数"),
+                ("transfers_out", "初中转出人数"),
+                ("deaths", "初中死亡人数"),
+            )
+        ),
     ),
 )
 
@@ -221,7 +271,7 @@ def read_ledger(upload, user, *, today: date | None = None) -> tuple[list[dict],
         errors += [(rownum, header, reason) for header, reason in row_errors]
         ready.append(data)
     if errors:
-        return [], sorted(errors, key=lambda e: (e[0] or 0))
+        return [], sorted(errors, key=lambda e: e[0] or 0)
     return ready, []
 
 
@@ -275,7 +325,7 @@ def read_cohorts(upload, user, *, today: date | None = None) -> tuple[list[dict]
         seen[key] = rownum
         ready.append({**values, "school": school})
     if errors:
-        return [], sorted(errors, key=lambda e: (e[0] or 0))
+        return [], sorted(errors, key=lambda e: e[0] or 0)
     return ready, []
 
 
@@ -286,9 +336,12 @@ def ledger_headers() -> tuple[str, ...]:
 def ledger_values(case: DropoutCase) -> list:
     """One case as the import columns (an export re-imports after its case is closed)."""
     labels = {
-        "sex": case.get_sex_display(), "kind": {v: k for k, v in _KIND_LABELS.items()}[case.kind],
-        "disability_type": case.get_disability_type_display(), "disability_grade": case.get_disability_grade_display(),
-        "reason": case.get_reason_display(), "township": case.township.name,
+        "sex": case.get_sex_display(),
+        "kind": {v: k for k, v in _KIND_LABELS.items()}[case.kind],
+        "disability_type": case.get_disability_type_display(),
+        "disability_grade": case.get_disability_grade_display(),
+        "reason": case.get_reason_display(),
+        "township": case.township.name,
         "school": case.school.code if case.school_id else "",
     }
     out = []

@@ -77,14 +77,25 @@ class DropoutCase(models.Model):
     """One child out of school: the ledger row (台账) and the state of its case."""
 
     number = models.CharField("个案编号", max_length=30, unique=True)
-    county = models.ForeignKey("schools.County", on_delete=models.PROTECT, related_name="dropout_cases",
-                               verbose_name="区县")
-    township = models.ForeignKey("schools.Township", on_delete=models.PROTECT, related_name="dropout_cases",
-                                 verbose_name="乡镇（街道）")
+    county = models.ForeignKey(
+        "schools.County", on_delete=models.PROTECT, related_name="dropout_cases", verbose_name="区县"
+    )
+    township = models.ForeignKey(
+        "schools.Township",
+        on_delete=models.PROTECT,
+        related_name="dropout_cases",
+        verbose_name="乡镇（街道）",
+    )
     village = models.CharField("村（社区）", max_length=50, blank=True)
-    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="dropout_cases", verbose_name="学籍学校",
-                               help_text="适龄未入学儿童可不填")
+    school = models.ForeignKey(
+        "schools.School",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dropout_cases",
+        verbose_name="学籍学校",
+        help_text="适龄未入学儿童可不填",
+    )
     kind = models.CharField("类型", max_length=20, choices=CaseKind.choices, default=CaseKind.DROPOUT)
 
     name = models.CharField("姓名", max_length=50)
@@ -95,9 +106,13 @@ class DropoutCase(models.Model):
     student_number = models.CharField("全国学籍号", max_length=19, blank=True)
     household_address = models.CharField("户籍地址", max_length=200)
     current_address = models.CharField("现住址", max_length=200, blank=True)
-    grade = models.PositiveSmallIntegerField("年级", null=True, blank=True,
-                                             validators=[MinValueValidator(1), MaxValueValidator(9)],
-                                             help_text="1—6 小学，7—9 初中")
+    grade = models.PositiveSmallIntegerField(
+        "年级",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
+        help_text="1—6 小学，7—9 初中",
+    )
     class_name = models.CharField("班级", max_length=30, blank=True)
     absent_since = models.DateField("缺课（未入学）起始日期")
     reported_on = models.DateField("上报日期", default=timezone.localdate)
@@ -121,17 +136,35 @@ class DropoutCase(models.Model):
     confirmed_on = models.DateField("认定日期", null=True, blank=True)
 
     outcome = models.CharField("销号结果", max_length=20, choices=Outcome.choices, blank=True)
-    outcome_school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT,
-                                       related_name="+", verbose_name="返回（安置）学校")
+    outcome_school = models.ForeignKey(
+        "schools.School",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="返回（安置）学校",
+    )
     outcome_date = models.DateField("返校（安置）日期", null=True, blank=True)
     outcome_note = models.TextField("证明说明", blank=True)
     proof_file = models.CharField("证明材料", max_length=255, blank=True)
     proof_name = models.CharField("证明材料文件名", max_length=255, blank=True)
     close_requested_at = models.DateTimeField("销号申请时间", null=True, blank=True)
-    close_requested_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
-                                           related_name="+", verbose_name="销号申请人")
-    reviewer = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+", verbose_name="销号审核人")
+    close_requested_by = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="销号申请人",
+    )
+    reviewer = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="销号审核人",
+    )
     closed_on = models.DateField("销号日期", null=True, blank=True)
     closed_from = models.CharField("销号前状态", max_length=20, choices=CaseStatus.choices, blank=True)
 
@@ -141,8 +174,9 @@ class DropoutCase(models.Model):
     overdue_checked_on = models.DateField("逾期检查日期", null=True, blank=True)
     overdue_notified_on = models.DateField("逾期提醒日期", null=True, blank=True)
 
-    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+",
-                                   verbose_name="登记人")
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="登记人"
+    )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -155,8 +189,9 @@ class DropoutCase(models.Model):
         ordering = ["-reported_on", "-id"]
         constraints = [
             # One open case per child: a second report must continue the first one.
-            models.UniqueConstraint(fields=["id_number"], condition=~Q(status="closed"),
-                                    name="dropout_one_open_case_per_id"),
+            models.UniqueConstraint(
+                fields=["id_number"], condition=~Q(status="closed"), name="dropout_one_open_case_per_id"
+            ),
         ]
         indexes = [
             models.Index(fields=["county", "status"]),
@@ -221,11 +256,18 @@ class ResponsibleLevel(models.TextChoices):
 class CaseResponsible(models.Model):
     """A responsible person of one level of the two lines (双线责任): a user or a name and phone."""
 
-    case = models.ForeignKey(DropoutCase, on_delete=models.CASCADE, related_name="responsibles",
-                             verbose_name="个案")
+    case = models.ForeignKey(
+        DropoutCase, on_delete=models.CASCADE, related_name="responsibles", verbose_name="个案"
+    )
     level = models.CharField("责任层级", max_length=20, choices=ResponsibleLevel.choices)
-    user = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                             verbose_name="平台用户")
+    user = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="平台用户",
+    )
     name = models.CharField("姓名", max_length=50, blank=True)
     phone = models.CharField("电话", max_length=20, blank=True)
 
@@ -233,7 +275,9 @@ class CaseResponsible(models.Model):
         verbose_name = "个案责任人"
         verbose_name_plural = "个案责任人"
         ordering = ["case", "level"]
-        constraints = [models.UniqueConstraint(fields=["case", "level"], name="dropout_responsible_unique_level")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "level"], name="dropout_responsible_unique_level")
+        ]
 
     def __str__(self):
         return f"{self.get_level_display()} {self.display_name}"
@@ -268,10 +312,13 @@ class EventKind(models.TextChoices):
 class CaseEvent(models.Model):
     """The case's timeline: who did what, when, and why."""
 
-    case = models.ForeignKey(DropoutCase, on_delete=models.CASCADE, related_name="events", verbose_name="个案")
+    case = models.ForeignKey(
+        DropoutCase, on_delete=models.CASCADE, related_name="events", verbose_name="个案"
+    )
     at = models.DateTimeField("时间", default=timezone.now)
-    user = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+",
-                             verbose_name="操作人")
+    user = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="操作人"
+    )
     kind = models.CharField("事项", max_length=20, choices=EventKind.choices)
     from_status = models.CharField("原状态", max_length=20, choices=CaseStatus.choices, blank=True)
     to_status = models.CharField("新状态", max_length=20, choices=CaseStatus.choices, blank=True)
@@ -307,7 +354,9 @@ class VisitResult(models.TextChoices):
 class PersuasionLog(models.Model):
     """One persuasion attempt (劝返记录)."""
 
-    case = models.ForeignKey(DropoutCase, on_delete=models.CASCADE, related_name="visits", verbose_name="个案")
+    case = models.ForeignKey(
+        DropoutCase, on_delete=models.CASCADE, related_name="visits", verbose_name="个案"
+    )
     visited_on = models.DateField("日期")
     method = models.CharField("方式", max_length=20, choices=VisitMethod.choices)
     gov_people = models.CharField("政府线人员", max_length=200, blank=True, help_text="乡镇、村干部等")
@@ -316,8 +365,9 @@ class PersuasionLog(models.Model):
     result_detail = models.TextField("情况说明", blank=True)
     attachment = models.CharField("附件", max_length=255, blank=True)
     attachment_name = models.CharField("附件文件名", max_length=255, blank=True)
-    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+",
-                                   verbose_name="记录人")
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="记录人"
+    )
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
@@ -339,22 +389,34 @@ class DeliveryMethod(models.TextChoices):
 class ReturnNotice(models.Model):
     """复学入学通知书: numbered per county and year; serving it moves the case to 已发复学通知."""
 
-    case = models.ForeignKey(DropoutCase, on_delete=models.CASCADE, related_name="notices", verbose_name="个案")
-    county = models.ForeignKey("schools.County", on_delete=models.PROTECT, related_name="+", verbose_name="区县")
+    case = models.ForeignKey(
+        DropoutCase, on_delete=models.CASCADE, related_name="notices", verbose_name="个案"
+    )
+    county = models.ForeignKey(
+        "schools.County", on_delete=models.PROTECT, related_name="+", verbose_name="区县"
+    )
     year = models.PositiveSmallIntegerField("年度")
     seq = models.PositiveIntegerField("序号")
     number = models.CharField("文号", max_length=40, unique=True)
-    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="+",
-                               verbose_name="返校（入学）学校")
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.PROTECT, related_name="+", verbose_name="返校（入学）学校"
+    )
     issued_on = models.DateField("开具日期")
     deadline = models.DateField("限期返校日期")
-    issued_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+",
-                                  verbose_name="开具人")
+    issued_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="开具人"
+    )
     delivered_on = models.DateField("送达日期", null=True, blank=True)
     delivery_method = models.CharField("送达方式", max_length=20, choices=DeliveryMethod.choices, blank=True)
     receiver = models.CharField("签收人", max_length=50, blank=True)
-    served_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+", verbose_name="送达登记人")
+    served_by = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="送达登记人",
+    )
 
     class Meta:
         verbose_name = "复学入学通知书"
@@ -378,11 +440,21 @@ class Line(models.TextChoices):
 class ResponsibilityLetter(models.Model):
     """A signed responsibility letter (控辍保学责任书) of one line for one township or school and year."""
 
-    county = models.ForeignKey("schools.County", on_delete=models.PROTECT, related_name="+", verbose_name="区县")
-    township = models.ForeignKey("schools.Township", on_delete=models.PROTECT, related_name="+",
-                                 verbose_name="乡镇")
-    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                               verbose_name="学校", help_text="空 = 乡镇一级的责任书")
+    county = models.ForeignKey(
+        "schools.County", on_delete=models.PROTECT, related_name="+", verbose_name="区县"
+    )
+    township = models.ForeignKey(
+        "schools.Township", on_delete=models.PROTECT, related_name="+", verbose_name="乡镇"
+    )
+    school = models.ForeignKey(
+        "schools.School",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="学校",
+        help_text="空 = 乡镇一级的责任书",
+    )
     year = models.PositiveSmallIntegerField("年度")
     line = models.CharField("责任线", max_length=12, choices=Line.choices)
     party_a = models.CharField("甲方", max_length=100, blank=True)
@@ -390,8 +462,9 @@ class ResponsibilityLetter(models.Model):
     signed_on = models.DateField("签订日期")
     scan = models.CharField("扫描件", max_length=255, blank=True)
     scan_name = models.CharField("扫描件文件名", max_length=255, blank=True)
-    uploaded_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+",
-                                    verbose_name="上传人")
+    uploaded_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="上传人"
+    )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -399,10 +472,16 @@ class ResponsibilityLetter(models.Model):
         verbose_name_plural = "控辍保学责任书"
         ordering = ["-year", "township__name", "school__code", "line"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "line", "township"], condition=Q(school__isnull=True),
-                                    name="letter_unique_township"),
-            models.UniqueConstraint(fields=["year", "line", "school"], condition=Q(school__isnull=False),
-                                    name="letter_unique_school"),
+            models.UniqueConstraint(
+                fields=["year", "line", "township"],
+                condition=Q(school__isnull=True),
+                name="letter_unique_township",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "line", "school"],
+                condition=Q(school__isnull=False),
+                name="letter_unique_school",
+            ),
         ]
 
     def __str__(self):
@@ -417,8 +496,9 @@ class Term(models.IntegerChoices):
 class RegisterCheck(models.Model):
     """学期初学籍清查: register vs. actually at school, per school and term."""
 
-    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="register_checks",
-                               verbose_name="学校")
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, related_name="register_checks", verbose_name="学校"
+    )
     year = models.PositiveSmallIntegerField("学年", help_text="学年起始年份，2025 = 2025—2026 学年")
     term = models.PositiveSmallIntegerField("学期", choices=Term.choices)
     done_on = models.DateField("清查日期")
@@ -426,15 +506,18 @@ class RegisterCheck(models.Model):
     at_school = models.PositiveIntegerField("实际在校学生数")
     suspected_found = models.PositiveIntegerField("发现疑似辍学人数", default=0)
     note = models.CharField("备注", max_length=200, blank=True)
-    entered_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+",
-                                   verbose_name="填报人")
+    entered_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="填报人"
+    )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         verbose_name = "学期初学籍清查"
         verbose_name_plural = "学期初学籍清查"
         ordering = ["-year", "-term", "school__code"]
-        constraints = [models.UniqueConstraint(fields=["school", "year", "term"], name="register_check_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "year", "term"], name="register_check_unique")
+        ]
 
     def __str__(self):
         return f"{self.school} {rules.term_label(self.year, self.term)}"
@@ -447,17 +530,23 @@ class RegisterCheck(models.Model):
 class CohortFigure(models.Model):
     """One school's cohort figures of one calendar year (see retention.py for the meaning of year)."""
 
-    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="cohort_figures",
-                               verbose_name="学校")
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, related_name="cohort_figures", verbose_name="学校"
+    )
     year = models.PositiveSmallIntegerField("年份", help_text="入学人数：当年秋季入学；毕业生：当年夏季毕业")
     grade1_entrants = models.PositiveIntegerField("小学一年级入学人数", default=0)
     grade7_entrants = models.PositiveIntegerField("初中一年级入学人数", default=0)
     junior_graduates = models.PositiveIntegerField("初中毕业生数", default=0)
-    transfers_in = models.PositiveIntegerField("初中转入人数", default=0, help_text="本年毕业届学生初中三年累计")
-    transfers_out = models.PositiveIntegerField("初中转出人数", default=0, help_text="本年毕业届学生初中三年累计")
+    transfers_in = models.PositiveIntegerField(
+        "初中转入人数", default=0, help_text="本年毕业届学生初中三年累计"
+    )
+    transfers_out = models.PositiveIntegerField(
+        "初中转出人数", default=0, help_text="本年毕业届学生初中三年累计"
+    )
     deaths = models.PositiveIntegerField("初中死亡人数", default=0, help_text="本年毕业届学生初中三年累计")
-    entered_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+",
-                                   verbose_name="填报人")
+    entered_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="填报人"
+    )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:

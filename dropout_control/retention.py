@@ -41,8 +41,14 @@ def nine_year_rate(graduates: int | None, grade1_entrants: int | None) -> float 
     return ratio(graduates, grade1_entrants)
 
 
-def junior_rate(graduates: int | None, grade7_entrants: int | None, transfers_in: int = 0, transfers_out: int = 0,
-                deaths: int = 0, formula: str = TRANSFERS_ADJUSTED) -> float | None:
+def junior_rate(
+    graduates: int | None,
+    grade7_entrants: int | None,
+    transfers_in: int = 0,
+    transfers_out: int = 0,
+    deaths: int = 0,
+    formula: str = TRANSFERS_ADJUSTED,
+) -> float | None:
     check_formula(formula)
     if grade7_entrants is None:
         return None
@@ -69,8 +75,16 @@ def sum_years(rows: Iterable[CohortYear]) -> dict[int, CohortYear]:
     totals: dict[int, list[int]] = {}
     for r in rows:
         t = totals.setdefault(r.year, [0] * 6)
-        for i, v in enumerate((r.grade1_entrants, r.grade7_entrants, r.junior_graduates, r.transfers_in,
-                               r.transfers_out, r.deaths)):
+        for i, v in enumerate(
+            (
+                r.grade1_entrants,
+                r.grade7_entrants,
+                r.junior_graduates,
+                r.transfers_in,
+                r.transfers_out,
+                r.deaths,
+            )
+        ):
             t[i] += v
     return {y: CohortYear(y, *t) for y, t in totals.items()}
 

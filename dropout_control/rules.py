@@ -75,9 +75,18 @@ def can_transition(current: str, target: str) -> bool:
     return target in TRANSITIONS.get(current, frozenset())
 
 
-def closing_problems(*, status: str, outcome: str, has_return_school: bool, return_date: date | None,
-                     has_proof_file: bool, proof_note: str, absent_since: date | None, today: date,
-                     outcome_labels: dict[str, str] | None = None) -> list[str]:
+def closing_problems(
+    *,
+    status: str,
+    outcome: str,
+    has_return_school: bool,
+    return_date: date | None,
+    has_proof_file: bool,
+    proof_note: str,
+    absent_since: date | None,
+    today: date,
+    outcome_labels: dict[str, str] | None = None,
+) -> list[str]:
     """Why a close request cannot be filed (empty list: it can). Messages are in Chinese."""
     labels = outcome_labels or {}
     problems = []
@@ -98,11 +107,14 @@ def closing_problems(*, status: str, outcome: str, has_return_school: bool, retu
         elif absent_since is not None and return_date < absent_since:
             problems.append("返校日期不能早于缺课起始日期")
     elif not has_proof_file and not (proof_note or "").strip():
-        problems.append("除返校复学外，销号须上传证明材料或填写证明说明（如转学证明、安置或送教上门认定、延缓入学批准文件）")
+        problems.append(
+            "除返校复学外，销号须上传证明材料或填写证明说明（如转学证明、安置或送教上门认定、延缓入学批准文件）"
+        )
     return problems
 
 
 # --- deadlines ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class DeadlineRules:
@@ -146,29 +158,48 @@ def overdue_reasons(facts: CaseFacts, today: date, rules: DeadlineRules) -> list
     if facts.status == SUSPECTED:
         late = (facts.reported_on - facts.absent_since).days
         if late > rules.report_after_days:
-            out.append(OverdueReason("late_report", f"缺课 {late} 天后才上报（应在 {rules.report_after_days} 天内上报）"))
+            out.append(
+                OverdueReason(
+                    "late_report", f"缺课 {late} 天后才上报（应在 {rules.report_after_days} 天内上报）"
+                )
+            )
         absent = (today - facts.absent_since).days
         if absent > rules.confirm_after_days:
-            out.append(OverdueReason(
-                "unconfirmed", f"疑似辍学已缺课 {absent} 天，超过 {rules.confirm_after_days} 天仍未认定或销号"))
+            out.append(
+                OverdueReason(
+                    "unconfirmed",
+                    f"疑似辍学已缺课 {absent} 天，超过 {rules.confirm_after_days} 天仍未认定或销号",
+                )
+            )
     if facts.first_contact_on is None:
         waited = (today - facts.reported_on).days
         if waited > rules.first_visit_days:
-            out.append(OverdueReason(
-                "no_contact", f"上报已 {waited} 天，超过 {rules.first_visit_days} 天仍无家访或联系记录"))
+            out.append(
+                OverdueReason(
+                    "no_contact", f"上报已 {waited} 天，超过 {rules.first_visit_days} 天仍无家访或联系记录"
+                )
+            )
     if facts.status == NOTICE_SERVED and facts.notice_deadline is not None and today > facts.notice_deadline:
         days = (today - facts.notice_deadline).days
-        out.append(OverdueReason(
-            "notice_expired",
-            f"复学通知限期 {facts.notice_deadline:%Y-%m-%d} 已过 {days} 天，仍未返校，也未启动依法处置"))
+        out.append(
+            OverdueReason(
+                "notice_expired",
+                f"复学通知限期 {facts.notice_deadline:%Y-%m-%d} 已过 {days} 天，仍未返校，也未启动依法处置",
+            )
+        )
     if facts.close_requested_on is not None:
         waited = (today - facts.close_requested_on).days
         if waited > rules.review_days:
-            out.append(OverdueReason("review_pending", f"销号申请已 {waited} 天未审核（时限 {rules.review_days} 天）"))
+            out.append(
+                OverdueReason(
+                    "review_pending", f"销号申请已 {waited} 天未审核（时限 {rules.review_days} 天）"
+                )
+            )
     return out
 
 
 # --- periods ------------------------------------------------------------------------------------
+
 
 def term_of(day: date) -> tuple[int, int]:
     """(school year, term) of a day: term 1 = 秋季学期 (Aug–Jan), term 2 = 春季学期 (Feb–Jul).
@@ -205,6 +236,7 @@ def quarter_of(day: date) -> int:
 
 
 # --- privacy ------------------------------------------------------------------------------------
+
 
 def mask_name(name: str) -> str:
     """张* / 欧** : the surname's first character stays, the rest becomes stars."""

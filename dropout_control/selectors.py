@@ -85,6 +85,7 @@ def require_action(user, action: str) -> None:
 
 # --- cases -------------------------------------------------------------------------------------
 
+
 def cases_visible_to(user) -> QuerySet:
     return scope(user, DropoutCase.objects.all(), **CASE_SCOPE)
 
@@ -96,9 +97,12 @@ def get_case_for_user(user, pk, write: bool = False, action: str | None = None) 
     user must also be a writer, and for an action have one of its roles (403 otherwise).
     """
     case = get_scoped_or_404(
-        user, DropoutCase.objects.select_related("county", "township", "school", "outcome_school",
-                                                 "close_requested_by", "reviewer", "created_by"),
-        scope_kwargs=CASE_SCOPE, pk=pk,
+        user,
+        DropoutCase.objects.select_related(
+            "county", "township", "school", "outcome_school", "close_requested_by", "reviewer", "created_by"
+        ),
+        scope_kwargs=CASE_SCOPE,
+        pk=pk,
     )
     if not user.sees_personal_data:
         raise PermissionDenied("督学账号只能查看统计数据，不能查看个案的个人信息")
@@ -114,8 +118,9 @@ def _is_id(value: str) -> bool:
     return value.isascii() and value.isdigit() and len(value) <= 18
 
 
-def case_list(user, *, status: str = "", township: str = "", school: str = "", overdue: str = "",
-              q: str = "") -> QuerySet:
+def case_list(
+    user, *, status: str = "", township: str = "", school: str = "", overdue: str = "", q: str = ""
+) -> QuerySet:
     """Cases for the list page, filtered; query count does not grow with the number of rows."""
     qs = cases_visible_to(user).select_related("township", "school")
     if status == "open":
@@ -127,8 +132,11 @@ def case_list(user, *, status: str = "", township: str = "", school: str = "", o
     if _is_id(school):
         qs = qs.filter(school_id=int(school))
     overdue_ids = list(overdue_now(qs))
-    qs = qs.annotate(is_overdue=Case(When(pk__in=overdue_ids, then=Value(True)), default=Value(False),
-                                     output_field=BooleanField()))
+    qs = qs.annotate(
+        is_overdue=Case(
+            When(pk__in=overdue_ids, then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    )
     if overdue == "1":
         qs = qs.filter(pk__in=overdue_ids)
     q = q.replace("\x00", "")  # PostgreSQL refuses NUL in a string parameter
@@ -143,10 +151,14 @@ def case_list(user, *, status: str = "", township: str = "", school: str = "", o
 def open_case_for_id(id_number: str, *, exclude_pk=None) -> DropoutCase | None:
     """The open case of a child anywhere (duplicate check; services.duplicate_message tells of it
     only as far as the user may see)."""
-    qs = (DropoutCase.objects.unscoped("the duplicate check spans every area")
-          .select_related("township", "county").filter(id_number=id_number)
-          .exclude(status=CaseStatus.CLOSED).only("number", "status", "township__name", "county__name")
-          .order_by("pk"))
+    qs = (
+        DropoutCase.objects.unscoped("the duplicate check spans every area")
+        .select_related("township", "county")
+        .filter(id_number=id_number)
+        .exclude(status=CaseStatus.CLOSED)
+        .only("number", "status", "township__name", "county__name")
+        .order_by("pk")
+    )
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
     return qs.first()
@@ -165,23 +177,29 @@ def case_notices(case) -> list[ReturnNotice]:
 
 
 def get_notice_for_user(user, pk, *, action: str | None = None) -> ReturnNotice:
-    notice = get_scoped_or_404(user, ReturnNotice.objects.select_related("case", "school", "county", "case__township",
-                                                                          "case__school"),
-                               scope_kwargs={"county": "case__county", "township": "case__township",
-                                             "school": "case__school"}, pk=pk)
+    notice = get_scoped_or_404(
+        user,
+        ReturnNotice.objects.select_related("case", "school", "county", "case__township", "case__school"),
+        scope_kwargs={"county": "case__county", "township": "case__township", "school": "case__school"},
+        pk=pk,
+    )
     get_case_for_user(user, notice.case_id, action=action)
     return notice
 
 
 def get_visit_for_user(user, pk) -> PersuasionLog:
-    visit = get_scoped_or_404(user, PersuasionLog.objects.select_related("case"),
-                              scope_kwargs={"county": "case__county", "township": "case__township",
-                                            "school": "case__school"}, pk=pk)
+    visit = get_scoped_or_404(
+        user,
+        PersuasionLog.objects.select_related("case"),
+        scope_kwargs={"county": "case__county", "township": "case__township", "school": "case__school"},
+        pk=pk,
+    )
     get_case_for_user(user, visit.case_id)
     return visit
 
 
 # --- overdue (逾期), defined once ------------------------------------------------------------------
+
 
 def deadline_rules() -> rules.DeadlineRules:
     return rules.DeadlineRules(
@@ -203,16 +221,29 @@ def overdue_now(cases: QuerySet, today: date | None = None) -> dict[int, list[ru
     today = today or timezone.localdate()
     deadline_rules_ = deadline_rules()
     rows = (
-        cases.exclude(status=CaseStatus.CLOSED).order_by()
-        .annotate(first_contact=Min("visits__visited_on"),
-                  served_deadline=Max("notices__deadline", filter=Q(notices__delivered_on__isnull=False)))
-        .values_list("pk", "status", "absent_since", "reported_on", "close_requested_at", "first_contact",
-                     "served_deadline")
+        cases.exclude(status=CaseStatus.CLOSED)
+        .order_by()
+        .annotate(
+            first_contact=Min("visits__visited_on"),
+            served_deadline=Max("notices__deadline", filter=Q(notices__delivered_on__isnull=False)),
+        )
+        .values_list(
+            "pk",
+            "status",
+            "absent_since",
+            "reported_on",
+            "close_requested_at",
+            "first_contact",
+            "served_deadline",
+        )
     )
     out = {}
     for pk, status, absent_since, reported_on, requested_at, first_contact, served_deadline in rows:
         facts = rules.CaseFacts(
-            status=status, absent_since=absent_since, reported_on=reported_on, first_contact_on=first_contact,
+            status=status,
+            absent_since=absent_since,
+            reported_on=reported_on,
+            first_contact_on=first_contact,
             notice_deadline=served_deadline,
             close_requested_on=timezone.localdate(requested_at) if requested_at else None,
         )
@@ -225,7 +256,16 @@ def overdue_now(cases: QuerySet, today: date | None = None) -> dict[int, list[ru
 def mark_overdue(cases, today: date | None = None) -> list:
     """``cases`` (instances) as a list, each with ``overdue`` and ``overdue_reasons`` of :func:`overdue_now`."""
     cases = list(cases)
-    reasons = overdue_now(DropoutCase.objects.unscoped("these cases came through scope()").filter(pk__in=[c.pk for c in cases]), today) if cases else {}
+    reasons = (
+        overdue_now(
+            DropoutCase.objects.unscoped("these cases came through scope()").filter(
+                pk__in=[c.pk for c in cases]
+            ),
+            today,
+        )
+        if cases
+        else {}
+    )
     for case in cases:
         found = reasons.get(case.pk, [])
         case.overdue = bool(found)
@@ -237,8 +277,11 @@ def overdue_by_township(user) -> list[dict]:
     """Overdue open cases grouped by township: [{"township", "cases": [...]}], townships A→Z."""
     visible = cases_visible_to(user)
     reasons = overdue_now(visible)
-    cases = mark_overdue(visible.filter(pk__in=list(reasons)).select_related("township", "school")
-                         .order_by("township__position", "township_id", "reported_on", "id"))
+    cases = mark_overdue(
+        visible.filter(pk__in=list(reasons))
+        .select_related("township", "school")
+        .order_by("township__position", "township_id", "reported_on", "id")
+    )
     groups: dict[int, dict] = {}
     for case in cases:
         groups.setdefault(case.township_id, {"township": case.township, "cases": []})["cases"].append(case)
@@ -246,6 +289,7 @@ def overdue_by_township(user) -> list[dict]:
 
 
 # --- summary for dashboards and dossiers --------------------------------------------------------
+
 
 def case_summary(user, county) -> dict:
     """Counts without names or ID numbers, for dashboards and dossiers.
@@ -265,8 +309,10 @@ def case_summary(user, county) -> dict:
     by_reason = Counter(r["reason"] for r in rows)
     townships: dict[str, dict] = {}
     for r in rows:
-        t = townships.setdefault(r["township__name"], {"township": r["township__name"], "total": 0, "open": 0,
-                                                       "returned": 0, "overdue": 0})
+        t = townships.setdefault(
+            r["township__name"],
+            {"township": r["township__name"], "total": 0, "open": 0, "returned": 0, "overdue": 0},
+        )
         t["total"] += 1
         is_open = r["status"] != CaseStatus.CLOSED
         t["open"] += is_open
@@ -285,6 +331,7 @@ def case_summary(user, county) -> dict:
 
 # --- retention ----------------------------------------------------------------------------------
 
+
 def cohorts_visible_to(user) -> QuerySet:
     return scope(user, CohortFigure.objects.all(), **SCHOOL_SCOPE)
 
@@ -295,8 +342,18 @@ def retention_formula() -> str:
 
 def _cohort_years(qs) -> tuple[dict[int, retention.CohortYear], dict[int, dict[int, retention.CohortYear]]]:
     """Per-year totals of the county and of each township (id) from one grouped query."""
-    rows = list(qs.values_list("year", "school__township_id", "grade1_entrants", "grade7_entrants",
-                               "junior_graduates", "transfers_in", "transfers_out", "deaths"))
+    rows = list(
+        qs.values_list(
+            "year",
+            "school__township_id",
+            "grade1_entrants",
+            "grade7_entrants",
+            "junior_graduates",
+            "transfers_in",
+            "transfers_out",
+            "deaths",
+        )
+    )
     per_township: dict[int, list[retention.CohortYear]] = defaultdict(list)
     all_rows = []
     for year, township_id, *figures in rows:
@@ -317,8 +374,10 @@ def retention_table(user, county, year: int) -> dict:
         "formula": formula,
         "formula_label": retention.FORMULA_LABELS[formula],
         "county": retention.rates_for(county_years, year, formula),
-        "townships": [{"township": t, "rates": retention.rates_for(township_years.get(t.pk, {}), year, formula)}
-                      for t in townships],
+        "townships": [
+            {"township": t, "rates": retention.rates_for(township_years.get(t.pk, {}), year, formula)}
+            for t in townships
+        ],
         "years": sorted(county_years),
         "target": retention.JUNIOR_TARGET,
     }
@@ -333,11 +392,23 @@ def latest_retention(user, county) -> dict:
     county_years, _ = _cohort_years(cohorts_visible_to(user).filter(school__county=county))
     years = [y for y, row in county_years.items() if row.junior_graduates]
     if not years:
-        return {"year": None, "nine_year": None, "junior": None, "formula": formula, "formula_label": label,
-                "target": retention.JUNIOR_TARGET}
+        return {
+            "year": None,
+            "nine_year": None,
+            "junior": None,
+            "formula": formula,
+            "formula_label": label,
+            "target": retention.JUNIOR_TARGET,
+        }
     rates = retention.rates_for(county_years, max(years), formula)
-    return {"year": rates.year, "nine_year": rates.nine_year, "junior": rates.junior, "formula": formula,
-            "formula_label": label, "target": retention.JUNIOR_TARGET}
+    return {
+        "year": rates.year,
+        "nine_year": rates.nine_year,
+        "junior": rates.junior,
+        "formula": formula,
+        "formula_label": label,
+        "target": retention.JUNIOR_TARGET,
+    }
 
 
 def county_retention(county, year: int) -> dict:
@@ -365,35 +436,55 @@ def county_retention(county, year: int) -> dict:
     junior_text = numbers.pct_against(junior, retention.JUNIOR_TARGET, passed=passed)
     if junior is not None:
         moves = "" if formula == retention.SIMPLE else " + 转入 − 转出 − 死亡"
-        detail = (f"{year} 年初中毕业生 {rates.graduates} 人 ÷ {year - 3} 年初一入学{moves} {rates.junior_denominator} 人"
-                  f" = {junior_text}（要求 ≥ {numbers.line(retention.JUNIOR_TARGET * 100)}%）")
+        detail = (
+            f"{year} 年初中毕业生 {rates.graduates} 人 ÷ {year - 3} 年初一入学{moves} {rates.junior_denominator} 人"
+            f" = {junior_text}（要求 ≥ {numbers.line(retention.JUNIOR_TARGET * 100)}%）"
+        )
     elif not rates.graduates:
         detail = f"尚未填报 {year} 年初中毕业生数（控辍保学 › 巩固率）"
     else:
         detail = f"尚未填报 {year - 3} 年初一入学人数（控辍保学 › 巩固率）"
     return {
-        "year": year, "junior": junior, "nine_year": nine_year, "junior_text": junior_text,
-        "nine_year_text": numbers.pct(nine_year), "graduates": rates.graduates,
-        "grade7_entrants": rates.grade7_entrants, "denominator": rates.junior_denominator, "formula": formula,
-        "formula_label": retention.FORMULA_LABELS[formula], "target": retention.JUNIOR_TARGET, "passed": passed,
+        "year": year,
+        "junior": junior,
+        "nine_year": nine_year,
+        "junior_text": junior_text,
+        "nine_year_text": numbers.pct(nine_year),
+        "graduates": rates.graduates,
+        "grade7_entrants": rates.grade7_entrants,
+        "denominator": rates.junior_denominator,
+        "formula": formula,
+        "formula_label": retention.FORMULA_LABELS[formula],
+        "target": retention.JUNIOR_TARGET,
+        "passed": passed,
         "detail": detail,
     }
 
 
 def cohort_rows(user, county, year: int) -> QuerySet:
-    return (cohorts_visible_to(user).filter(school__county=county, year=year)
-            .select_related("school", "school__township").order_by("school__township__position", "school__township_id", "school__code"))
+    return (
+        cohorts_visible_to(user)
+        .filter(school__county=county, year=year)
+        .select_related("school", "school__township")
+        .order_by("school__township__position", "school__township_id", "school__code")
+    )
 
 
 # --- letters and register checks ---------------------------------------------------------------
+
 
 def letters_visible_to(user) -> QuerySet:
     return scope(user, ResponsibilityLetter.objects.all(), **LETTER_SCOPE)
 
 
 def _letter_schools(user, county):
-    return (schools_visible_to(user).filter(county=county).exclude(school_type=SchoolType.TEACHING_POINT)
-            .select_related("township").order_by(*SCHOOL_ORDER))
+    return (
+        schools_visible_to(user)
+        .filter(county=county)
+        .exclude(school_type=SchoolType.TEACHING_POINT)
+        .select_related("township")
+        .order_by(*SCHOOL_ORDER)
+    )
 
 
 def letter_status(user, county, year: int) -> dict:
@@ -407,25 +498,42 @@ def letter_status(user, county, year: int) -> dict:
     rows = []
     if user.role != Role.SCHOOL:  # a school reporter keeps only its own school's letters
         for township in townships_visible_to(user).filter(county=county).order_by(*TOWNSHIP_ORDER):
-            rows.append({"township": township, "school": None,
-                         "government": by_key.get((township.pk, None, Line.GOVERNMENT)),
-                         "education": by_key.get((township.pk, None, Line.EDUCATION))})
+            rows.append(
+                {
+                    "township": township,
+                    "school": None,
+                    "government": by_key.get((township.pk, None, Line.GOVERNMENT)),
+                    "education": by_key.get((township.pk, None, Line.EDUCATION)),
+                }
+            )
     for school in _letter_schools(user, county):
-        rows.append({"township": school.township, "school": school,
-                     "government": by_key.get((school.township_id, school.pk, Line.GOVERNMENT)),
-                     "education": by_key.get((school.township_id, school.pk, Line.EDUCATION))})
+        rows.append(
+            {
+                "township": school.township,
+                "school": school,
+                "government": by_key.get((school.township_id, school.pk, Line.GOVERNMENT)),
+                "education": by_key.get((school.township_id, school.pk, Line.EDUCATION)),
+            }
+        )
     missing = sum((r["government"] is None) + (r["education"] is None) for r in rows)
     return {"rows": rows, "missing": missing, "expected": 2 * len(rows)}
 
 
 def get_letter_for_user(user, pk) -> ResponsibilityLetter:
-    return get_scoped_or_404(user, ResponsibilityLetter.objects.select_related("township", "school"),
-                             scope_kwargs=LETTER_SCOPE, pk=pk)
+    return get_scoped_or_404(
+        user,
+        ResponsibilityLetter.objects.select_related("township", "school"),
+        scope_kwargs=LETTER_SCOPE,
+        pk=pk,
+    )
 
 
 def register_check_status(user, county, year: int, term: int) -> dict:
     """Every visible school with its check of the term, or a gap: {"rows", "missing", "expected"}."""
-    checks = {c.school_id: c for c in scope(user, RegisterCheck.objects.filter(year=year, term=term), **SCHOOL_SCOPE)}
+    checks = {
+        c.school_id: c
+        for c in scope(user, RegisterCheck.objects.filter(year=year, term=term), **SCHOOL_SCOPE)
+    }
     rows = [{"school": s, "check": checks.get(s.pk)} for s in _letter_schools(user, county)]
     return {"rows": rows, "missing": sum(r["check"] is None for r in rows), "expected": len(rows)}
 
@@ -453,18 +561,31 @@ def _period_counts(cases: QuerySet, group: str, start: date, end: date) -> dict:
             out[r[key]][column] += r["n"]
 
     add(cases.filter(reported_on__range=(start, end)).values(g=F(group)).annotate(n=Count("id")), "reported")
-    add(cases.filter(confirmed_on__range=(start, end)).values(g=F(group)).annotate(n=Count("id")), "confirmed")
+    add(
+        cases.filter(confirmed_on__range=(start, end)).values(g=F(group)).annotate(n=Count("id")), "confirmed"
+    )
     closed = cases.filter(status=CaseStatus.CLOSED, closed_on__range=(start, end))
     add(closed.filter(outcome=Outcome.RETURNED).values(g=F(group)).annotate(n=Count("id")), "returned")
     add(closed.exclude(outcome=Outcome.RETURNED).values(g=F(group)).annotate(n=Count("id")), "closed_other")
-    add(PersuasionLog.objects.filter(case__in=cases, visited_on__range=(start, end))
-        .values(g=F("case__" + group)).annotate(n=Count("id")), "visits")
-    add(ReturnNotice.objects.filter(case__in=cases, delivered_on__range=(start, end))
-        .values(g=F("case__" + group)).annotate(n=Count("id")), "notices")
-    add(CaseEvent.objects.filter(case__in=cases, kind=EventKind.LEGAL_STARTED, at__date__range=(start, end))
-        .values(g=F("case__" + group)).annotate(n=Count("id")), "legal")
-    open_at_end = cases.filter(reported_on__lte=end).filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gt=end))
+    add(
+        PersuasionLog.objects.filter(case__in=cases, visited_on__range=(start, end))
+        .values(g=F("case__" + group))
+        .annotate(n=Count("id")),
+        "visits",
+    )
+    add(
+        ReturnNotice.objects.filter(case__in=cases, delivered_on__range=(start, end))
+        .values(g=F("case__" + group))
+        .annotate(n=Count("id")),
+        "notices",
+    )
+    add(
+        CaseEvent.objects.filter(case__in=cases, kind=EventKind.LEGAL_STARTED, at__date__range=(start, end))
+        .values(g=F("case__" + group))
+        .annotate(n=Count("id")),
+        "legal",
+    )
+    open_at_end = cases.filter(reported_on__lte=end).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=end))
     add(open_at_end.values(g=F(group)).annotate(n=Count("id")), "open_at_end")
     return out
 
@@ -475,15 +596,26 @@ def monthly_school_report(user, county, year: int, month: int) -> dict:
     cases = cases_visible_to(user).filter(county=county, school__isnull=False)
     counts = _period_counts(cases, "school_id", start, end)
     school_year, term = rules.term_of(end)
-    checks = {c.school_id: c for c in scope(user, RegisterCheck.objects.filter(year=school_year, term=term),
-                                            **SCHOOL_SCOPE)}
-    schools = list(schools_visible_to(user).filter(county=county).select_related("township")
-                   .order_by(*SCHOOL_ORDER))
+    checks = {
+        c.school_id: c
+        for c in scope(user, RegisterCheck.objects.filter(year=school_year, term=term), **SCHOOL_SCOPE)
+    }
+    schools = list(
+        schools_visible_to(user).filter(county=county).select_related("township").order_by(*SCHOOL_ORDER)
+    )
     empty = dict.fromkeys((c for c, _ in REPORT_COLUMNS), 0)
     rows = [{"school": s, "counts": counts.get(s.pk, empty), "check": checks.get(s.pk)} for s in schools]
     totals = {c: sum(r["counts"][c] for r in rows) for c, _ in REPORT_COLUMNS}
-    return {"start": start, "end": end, "year": year, "month": month, "rows": rows, "totals": totals,
-            "columns": REPORT_COLUMNS, "term_label": rules.term_label(school_year, term)}
+    return {
+        "start": start,
+        "end": end,
+        "year": year,
+        "month": month,
+        "rows": rows,
+        "totals": totals,
+        "columns": REPORT_COLUMNS,
+        "term_label": rules.term_label(school_year, term),
+    }
 
 
 def quarterly_county_summary(user, county, year: int, quarter: int) -> dict:
@@ -491,16 +623,36 @@ def quarterly_county_summary(user, county, year: int, quarter: int) -> dict:
     start, end = rules.quarter_bounds(year, quarter)
     cases = cases_visible_to(user).filter(county=county)
     counts = _period_counts(cases, "township_id", start, end)
-    overdue = dict(cases.filter(pk__in=list(overdue_now(cases)))
-                   .values_list("township_id").annotate(n=Count("id")).order_by())
+    overdue = dict(
+        cases.filter(pk__in=list(overdue_now(cases)))
+        .values_list("township_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     townships = list(townships_visible_to(user).filter(county=county).order_by(*TOWNSHIP_ORDER))
     empty = dict.fromkeys((c for c, _ in REPORT_COLUMNS), 0)
-    rows = [{"township": t, "counts": counts.get(t.pk, empty), "overdue": overdue.get(t.pk, 0)} for t in townships]
+    rows = [
+        {"township": t, "counts": counts.get(t.pk, empty), "overdue": overdue.get(t.pk, 0)} for t in townships
+    ]
     totals = {c: sum(r["counts"][c] for r in rows) for c, _ in REPORT_COLUMNS}
-    open_reasons = Counter(dict(
-        cases.filter(reported_on__lte=end).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=end))
-        .values_list("reason").annotate(n=Count("id"))))
+    open_reasons = Counter(
+        dict(
+            cases.filter(reported_on__lte=end)
+            .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=end))
+            .values_list("reason")
+            .annotate(n=Count("id"))
+        )
+    )
     by_reason = [(label, open_reasons.get(value, 0)) for value, label in Reason.choices]
-    return {"start": start, "end": end, "year": year, "quarter": quarter, "rows": rows, "totals": totals,
-            "overdue_total": sum(overdue.values()), "columns": REPORT_COLUMNS, "by_reason": by_reason,
-            "retention": latest_retention(user, county)}
+    return {
+        "start": start,
+        "end": end,
+        "year": year,
+        "quarter": quarter,
+        "rows": rows,
+        "totals": totals,
+        "overdue_total": sum(overdue.values()),
+        "columns": REPORT_COLUMNS,
+        "by_reason": by_reason,
+        "retention": latest_retention(user, county),
+    }

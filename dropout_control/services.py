@@ -62,10 +62,33 @@ SCAN_KINDS = ("pdf", "jpg", "png")
 
 # Ledger fields a case form or an import row may set (everything else belongs to the workflow).
 LEDGER_FIELDS = (
-    "township", "village", "school", "kind", "name", "sex", "ethnicity", "birth_date", "id_number",
-    "student_number", "household_address", "current_address", "grade", "class_name", "absent_since",
-    "poverty_household", "disability_type", "disability_grade", "left_behind", "orphan", "migrant",
-    "guardian_name", "guardian_relation", "guardian_phone", "reason", "reason_detail", "assistance_measures",
+    "township",
+    "village",
+    "school",
+    "kind",
+    "name",
+    "sex",
+    "ethnicity",
+    "birth_date",
+    "id_number",
+    "student_number",
+    "household_address",
+    "current_address",
+    "grade",
+    "class_name",
+    "absent_since",
+    "poverty_household",
+    "disability_type",
+    "disability_grade",
+    "left_behind",
+    "orphan",
+    "migrant",
+    "guardian_name",
+    "guardian_relation",
+    "guardian_phone",
+    "reason",
+    "reason_detail",
+    "assistance_measures",
 )
 # Personal data is not copied into the audit trail in clear: these are masked in diffs.
 _SENSITIVE = {"name": rules.mask_name, "guardian_name": rules.mask_name, "id_number": mask_id_number}
@@ -100,8 +123,14 @@ def _lock(case: DropoutCase) -> DropoutCase:
 
 
 def _event(case, user, kind, *, from_status="", to_status="", note="") -> CaseEvent:
-    return CaseEvent.objects.create(case=case, user=user if user and user.is_authenticated else None, kind=kind,
-                                    from_status=from_status, to_status=to_status, note=note)
+    return CaseEvent.objects.create(
+        case=case,
+        user=user if user and user.is_authenticated else None,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+    )
 
 
 def _store(upload, folder: str, kinds) -> tuple[str, str]:
@@ -129,13 +158,18 @@ def duplicate_message(existing: DropoutCase, user) -> str:
     reveal where another area's case is or how far it has got.
     """
     if user.sees_personal_data and cases_visible_to(user).filter(pk=existing.pk).exists():
-        return (f"该身份证号已有未销号的个案：{existing.number}（{existing.county.name}{existing.township.name}，"
-                f"{existing.get_status_display()}），请在原个案中继续办理，不能重复登记")
-    return ("该身份证号在其他地区已有未销号的个案，不能重复登记；请联系县教育局控辍保学工作负责人核实，"
-            "由县教育局与个案所在地协调办理")
+        return (
+            f"该身份证号已有未销号的个案：{existing.number}（{existing.county.name}{existing.township.name}，"
+            f"{existing.get_status_display()}），请在原个案中继续办理，不能重复登记"
+        )
+    return (
+        "该身份证号在其他地区已有未销号的个案，不能重复登记；请联系县教育局控辍保学工作负责人核实，"
+        "由县教育局与个案所在地协调办理"
+    )
 
 
 # --- ledger ------------------------------------------------------------------------------------
+
 
 def _check_area(user, data: dict) -> None:
     """The township/school of a new or edited case must lie in the user's own area."""
@@ -192,20 +226,41 @@ def case_check(*, user, data: dict, exclude_pk=None, today: date | None = None) 
 
 def _next_case_number(county, year: int) -> str:
     prefix = f"KC{county.code}-{year}-"
-    last = (DropoutCase.objects.unscoped("case numbers are unique across every area").filter(number__startswith=prefix).aggregate(m=Max("number"))["m"]) or ""
-    seq = int(last[len(prefix):]) + 1 if last else 1
+    last = (
+        (
+            DropoutCase.objects.unscoped("case numbers are unique across every area")
+            .filter(number__startswith=prefix)
+            .aggregate(m=Max("number"))["m"]
+        )
+        or ""
+    )
+    seq = int(last[len(prefix) :]) + 1 if last else 1
     return f"{prefix}{seq:04d}"
 
 
 def _create_case_row(*, user, data: dict, today: date) -> DropoutCase:
     fields = {f: data.get(f) for f in LEDGER_FIELDS if f in data}
-    for text_field in ("village", "student_number", "current_address", "class_name", "guardian_phone",
-                       "reason_detail", "assistance_measures", "disability_type", "disability_grade"):
+    for text_field in (
+        "village",
+        "student_number",
+        "current_address",
+        "class_name",
+        "guardian_phone",
+        "reason_detail",
+        "assistance_measures",
+        "disability_type",
+        "disability_grade",
+    ):
         fields[text_field] = fields.get(text_field) or ""
     township = data["township"]
     for _attempt in range(5):
-        case = DropoutCase(county=township.county, created_by=user, reported_on=today,
-                           number=_next_case_number(township.county, today.year), **fields)
+        case = DropoutCase(
+            county=township.county,
+            created_by=user,
+            reported_on=today,
+            number=_next_case_number(township.county, today.year),
+            **fields,
+        )
         try:
             with transaction.atomic():
                 case.save()
@@ -217,10 +272,19 @@ def _create_case_row(*, user, data: dict, today: date) -> DropoutCase:
                 raise ValidationError({"id_number": duplicate_message(existing, user)}) from None
     else:
         raise ValidationError("个案编号分配冲突，请重试")
-    _event(case, user, EventKind.CREATED, to_status=case.status,
-           note=f"登记{case.get_kind_display()}，缺课起始 {case.absent_since:%Y-%m-%d}")
-    audit_record(user=user, action=AuditEntry.Action.CREATE, obj=case,
-                 changes=_safe_changes({k: [None, v] for k, v in model_snapshot(case, LEDGER_FIELDS).items()}))
+    _event(
+        case,
+        user,
+        EventKind.CREATED,
+        to_status=case.status,
+        note=f"登记{case.get_kind_display()}，缺课起始 {case.absent_since:%Y-%m-%d}",
+    )
+    audit_record(
+        user=user,
+        action=AuditEntry.Action.CREATE,
+        obj=case,
+        changes=_safe_changes({k: [None, v] for k, v in model_snapshot(case, LEDGER_FIELDS).items()}),
+    )
     if user.role == Role.TOWNSHIP:
         CaseResponsible.objects.create(case=case, level=ResponsibleLevel.GOV_TOWNSHIP, user=user)
     elif user.role == Role.SCHOOL:
@@ -241,7 +305,9 @@ def case_create(*, user, data: dict, today: date | None = None) -> DropoutCase:
     return case
 
 
-def cases_import(*, user, rows: list[dict], file_name: str = "", today: date | None = None) -> list[DropoutCase]:
+def cases_import(
+    *, user, rows: list[dict], file_name: str = "", today: date | None = None
+) -> list[DropoutCase]:
     """Create every row's case or none (rows were validated by the reader; checked again here)."""
     require_action(user, "import")
     today = _today(today)
@@ -251,9 +317,14 @@ def cases_import(*, user, rows: list[dict], file_name: str = "", today: date | N
             _check_area(user, data)
             _check_ledger(data, user=user, today=today)
             cases.append(_create_case_row(user=user, data=data, today=today))
-        audit_record(user=user, action=AuditEntry.Action.IMPORT, object_type="dropout_control.DropoutCase",
-                     object_repr=f"台账导入 {file_name}"[:200], county=user.county,
-                     note=f"新增个案 {len(cases)} 个：" + "、".join(c.number for c in cases)[:450])
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.IMPORT,
+            object_type="dropout_control.DropoutCase",
+            object_repr=f"台账导入 {file_name}"[:200],
+            county=user.county,
+            note=f"新增个案 {len(cases)} 个：" + "、".join(c.number for c in cases)[:450],
+        )
     return cases
 
 
@@ -280,15 +351,28 @@ def case_update(*, user, case: DropoutCase, data: dict, today: date | None = Non
         if changes:
             labels = "、".join(str(DropoutCase._meta.get_field(f).verbose_name) for f in changes)
             _event(locked, user, EventKind.UPDATED, note=f"修改：{labels}")
-            audit_record(user=user, action=AuditEntry.Action.UPDATE, obj=locked, changes=_safe_changes(changes))
+            audit_record(
+                user=user, action=AuditEntry.Action.UPDATE, obj=locked, changes=_safe_changes(changes)
+            )
         case_refresh_overdue(locked, today=today)
     return locked
 
 
 # --- transitions --------------------------------------------------------------------------------
 
-def _transition(*, user, case, action: str, target: str, kind: str, verb: str, note: str = "",
-                fields: dict | None = None, check=None) -> DropoutCase:
+
+def _transition(
+    *,
+    user,
+    case,
+    action: str,
+    target: str,
+    kind: str,
+    verb: str,
+    note: str = "",
+    fields: dict | None = None,
+    check=None,
+) -> DropoutCase:
     require_action(user, action)
     _ensure_visible(user, case)
     with transaction.atomic():
@@ -305,8 +389,13 @@ def _transition(*, user, case, action: str, target: str, kind: str, verb: str, n
         locked.save()
         _event(locked, user, kind, from_status=source, to_status=target, note=note)
         changes = {"status": [source, target], **{f: [None, str(v)] for f, v in (fields or {}).items()}}
-        audit_record(user=user, action=AuditEntry.Action.TRANSITION, obj=locked, changes=changes,
-                     note=f"{verb}：{note}"[:500])
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.TRANSITION,
+            obj=locked,
+            changes=changes,
+            note=f"{verb}：{note}"[:500],
+        )
         case_refresh_overdue(locked)
     return locked
 
@@ -321,19 +410,34 @@ def _require_note(note: str, what: str) -> str:
 def case_confirm(*, user, case, note: str, today: date | None = None) -> DropoutCase:
     """疑似辍学 → 已确认辍学 (why: the finding, e.g. "缺课超过 30 天，经入户核实确认辍学")."""
     note = _require_note(note, "认定依据")
-    return _transition(user=user, case=case, action="confirm", target=CaseStatus.CONFIRMED,
-                       kind=EventKind.CONFIRMED, verb="认定辍学", note=note,
-                       fields={"confirmed_on": _today(today)})
+    return _transition(
+        user=user,
+        case=case,
+        action="confirm",
+        target=CaseStatus.CONFIRMED,
+        kind=EventKind.CONFIRMED,
+        verb="认定辍学",
+        note=note,
+        fields={"confirmed_on": _today(today)},
+    )
 
 
 def case_start_persuasion(*, user, case, note: str = "") -> DropoutCase:
     """已确认辍学 → 劝返中."""
-    return _transition(user=user, case=case, action="start_persuasion", target=CaseStatus.PERSUADING,
-                       kind=EventKind.PERSUASION_STARTED, verb="启动劝返", note=(note or "").strip())
+    return _transition(
+        user=user,
+        case=case,
+        action="start_persuasion",
+        target=CaseStatus.PERSUADING,
+        kind=EventKind.PERSUASION_STARTED,
+        verb="启动劝返",
+        note=(note or "").strip(),
+    )
 
 
-def case_serve_notice(*, user, notice: ReturnNotice, delivered_on: date, method: str, receiver: str,
-                      today: date | None = None) -> DropoutCase:
+def case_serve_notice(
+    *, user, notice: ReturnNotice, delivered_on: date, method: str, receiver: str, today: date | None = None
+) -> DropoutCase:
     """劝返中 → 已发复学通知: the issued notice was delivered (date, method, receiver)."""
     today = _today(today)
     receiver = (receiver or "").strip()
@@ -353,11 +457,17 @@ def case_serve_notice(*, user, notice: ReturnNotice, delivered_on: date, method:
     if method not in DeliveryMethod.values:
         raise ValidationError({"delivery_method": "请选择送达方式"})
     label = DeliveryMethod(method).label
-    return _transition(user=user, case=notice.case, action="serve_notice", target=CaseStatus.NOTICE_SERVED,
-                       kind=EventKind.NOTICE_SERVED, verb="登记复学通知书送达",
-                       note=f"{notice.number}，{label}，签收人 {receiver}，送达日期 {delivered_on:%Y-%m-%d}，"
-                            f"限期 {notice.deadline:%Y-%m-%d} 前返校",
-                       check=check)
+    return _transition(
+        user=user,
+        case=notice.case,
+        action="serve_notice",
+        target=CaseStatus.NOTICE_SERVED,
+        kind=EventKind.NOTICE_SERVED,
+        verb="登记复学通知书送达",
+        note=f"{notice.number}，{label}，签收人 {receiver}，送达日期 {delivered_on:%Y-%m-%d}，"
+        f"限期 {notice.deadline:%Y-%m-%d} 前返校",
+        check=check,
+    )
 
 
 def case_start_legal(*, user, case, note: str, today: date | None = None) -> DropoutCase:
@@ -370,12 +480,29 @@ def case_start_legal(*, user, case, note: str, today: date | None = None) -> Dro
         if deadline is not None and deadline >= today:
             raise ValidationError(f"复学通知限期（{deadline:%Y-%m-%d}）未到，不能启动依法处置")
 
-    return _transition(user=user, case=case, action="start_legal", target=CaseStatus.LEGAL,
-                       kind=EventKind.LEGAL_STARTED, verb="启动依法处置", note=note, check=check)
+    return _transition(
+        user=user,
+        case=case,
+        action="start_legal",
+        target=CaseStatus.LEGAL,
+        kind=EventKind.LEGAL_STARTED,
+        verb="启动依法处置",
+        note=note,
+        check=check,
+    )
 
 
-def case_request_close(*, user, case, outcome: str, outcome_school=None, outcome_date: date | None = None,
-                       outcome_note: str = "", proof=None, today: date | None = None) -> DropoutCase:
+def case_request_close(
+    *,
+    user,
+    case,
+    outcome: str,
+    outcome_school=None,
+    outcome_date: date | None = None,
+    outcome_note: str = "",
+    proof=None,
+    today: date | None = None,
+) -> DropoutCase:
     """File the outcome and its proof; the case closes only when another user reviews it (case_close)."""
     require_action(user, "request_close")
     _ensure_visible(user, case)
@@ -392,9 +519,16 @@ def case_request_close(*, user, case, outcome: str, outcome_school=None, outcome
                 raise ValidationError("个案已销号")
             _refuse_if_close_pending(locked)
             problems = rules.closing_problems(
-                status=locked.status, outcome=outcome, has_return_school=outcome_school is not None,
-                return_date=outcome_date, has_proof_file=bool(proof_path), proof_note=outcome_note,
-                absent_since=locked.absent_since, today=today, outcome_labels=dict(Outcome.choices))
+                status=locked.status,
+                outcome=outcome,
+                has_return_school=outcome_school is not None,
+                return_date=outcome_date,
+                has_proof_file=bool(proof_path),
+                proof_note=outcome_note,
+                absent_since=locked.absent_since,
+                today=today,
+                outcome_labels=dict(Outcome.choices),
+            )
             if problems:
                 raise ValidationError(problems)
             locked.outcome = outcome
@@ -406,10 +540,21 @@ def case_request_close(*, user, case, outcome: str, outcome_school=None, outcome
             locked.close_requested_by = user
             locked.save()
             where = f"，{outcome_school.name} {outcome_date:%Y-%m-%d}" if outcome == Outcome.RETURNED else ""
-            _event(locked, user, EventKind.CLOSE_REQUESTED, note=f"结果：{Outcome(outcome).label}{where}"
-                   + (f"；{locked.outcome_note}" if locked.outcome_note else "") + ("；附证明材料" if proof_path else ""))
-            audit_record(user=user, action=AuditEntry.Action.UPDATE, obj=locked, note="申请销号",
-                         changes={"outcome": ["", outcome], "close_requested_by": [None, str(user)]})
+            _event(
+                locked,
+                user,
+                EventKind.CLOSE_REQUESTED,
+                note=f"结果：{Outcome(outcome).label}{where}"
+                + (f"；{locked.outcome_note}" if locked.outcome_note else "")
+                + ("；附证明材料" if proof_path else ""),
+            )
+            audit_record(
+                user=user,
+                action=AuditEntry.Action.UPDATE,
+                obj=locked,
+                note="申请销号",
+                changes={"outcome": ["", outcome], "close_requested_by": [None, str(user)]},
+            )
             case_refresh_overdue(locked, today=today)
     except Exception:
         # Refused (or failed): the proof, a child's personal document, must not stay behind.
@@ -429,9 +574,16 @@ def case_close(*, user, case, note: str = "", today: date | None = None) -> Drop
         if locked.close_requested_by_id == user.pk:
             raise ValidationError("销号须由申请人以外的教育局或乡镇工作人员审核")
         problems = rules.closing_problems(
-            status=locked.status, outcome=locked.outcome, has_return_school=locked.outcome_school_id is not None,
-            return_date=locked.outcome_date, has_proof_file=bool(locked.proof_file), proof_note=locked.outcome_note,
-            absent_since=locked.absent_since, today=today, outcome_labels=dict(Outcome.choices))
+            status=locked.status,
+            outcome=locked.outcome,
+            has_return_school=locked.outcome_school_id is not None,
+            return_date=locked.outcome_date,
+            has_proof_file=bool(locked.proof_file),
+            proof_note=locked.outcome_note,
+            absent_since=locked.absent_since,
+            today=today,
+            outcome_labels=dict(Outcome.choices),
+        )
         if problems:
             raise ValidationError(problems)
         locked.closed_from = locked.status
@@ -448,11 +600,21 @@ def case_close(*, user, case, note: str = "", today: date | None = None) -> Drop
         locked.reviewer = user
         locked.closed_on = today
         locked.save()
-        text = f"审核通过，结果：{locked.get_outcome_display()}" + (f"；{note.strip()}" if note and note.strip() else "")
+        text = f"审核通过，结果：{locked.get_outcome_display()}" + (
+            f"；{note.strip()}" if note and note.strip() else ""
+        )
         _event(locked, user, EventKind.CLOSED, from_status=source, to_status=CaseStatus.CLOSED, note=text)
-        audit_record(user=user, action=AuditEntry.Action.TRANSITION, obj=locked, note=f"销号：{text}"[:500],
-                     changes={"status": [source, CaseStatus.CLOSED], "reviewer": [None, str(user)],
-                              "closed_on": [None, str(today)]})
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.TRANSITION,
+            obj=locked,
+            note=f"销号：{text}"[:500],
+            changes={
+                "status": [source, CaseStatus.CLOSED],
+                "reviewer": [None, str(user)],
+                "closed_on": [None, str(today)],
+            },
+        )
         case_refresh_overdue(locked, today=today)
     return locked
 
@@ -487,7 +649,9 @@ def case_reject_close(*, user, case, note: str, today: date | None = None) -> Dr
         _delete_file_later(_clear_close(locked))
         locked.save()
         _event(locked, user, EventKind.CLOSE_REJECTED, note=note)
-        audit_record(user=user, action=AuditEntry.Action.UPDATE, obj=locked, note=f"退回销号申请：{note}"[:500])
+        audit_record(
+            user=user, action=AuditEntry.Action.UPDATE, obj=locked, note=f"退回销号申请：{note}"[:500]
+        )
         case_refresh_overdue(locked, today=today)
     return locked
 
@@ -512,20 +676,30 @@ def case_reopen(*, user, case, note: str, today: date | None = None) -> DropoutC
         locked.closed_from = ""
         locked.save()
         _event(locked, user, EventKind.REOPENED, from_status=CaseStatus.CLOSED, to_status=target, note=note)
-        audit_record(user=user, action=AuditEntry.Action.TRANSITION, obj=locked, note=f"重新启动：{note}"[:500],
-                     changes={"status": [CaseStatus.CLOSED, target]})
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.TRANSITION,
+            obj=locked,
+            note=f"重新启动：{note}"[:500],
+            changes={"status": [CaseStatus.CLOSED, target]},
+        )
         case_refresh_overdue(locked, today=today)
     return locked
 
 
 # --- persuasion log, responsible persons, notices ----------------------------------------------
 
-def persuasion_log_add(*, user, case, data: dict, attachment=None, today: date | None = None) -> PersuasionLog:
+
+def persuasion_log_add(
+    *, user, case, data: dict, attachment=None, today: date | None = None
+) -> PersuasionLog:
     """Log one persuasion attempt (date, people of both lines, method, result, optional attachment)."""
     require_action(user, "visit")
     _ensure_visible(user, case)
     today = _today(today)
-    case = DropoutCase.objects.unscoped(RESOLVED).select_related("county").get(pk=case.pk)  # the current state, not the caller's copy
+    case = (
+        DropoutCase.objects.unscoped(RESOLVED).select_related("county").get(pk=case.pk)
+    )  # the current state, not the caller's copy
     if not case.is_open:
         raise ValidationError("个案已销号，不能再添加劝返记录")
     visited_on = data["visited_on"]
@@ -540,14 +714,31 @@ def persuasion_log_add(*, user, case, data: dict, attachment=None, today: date |
         path, name = _store(attachment, f"{case.pk}/visits", DOCUMENT_KINDS)
     with transaction.atomic():
         visit = PersuasionLog.objects.create(
-            case=case, visited_on=visited_on, method=data["method"], gov_people=data.get("gov_people", ""),
-            edu_people=data.get("edu_people", ""), result=data["result"],
-            result_detail=data.get("result_detail", ""), attachment=path, attachment_name=name, created_by=user)
-        _event(case, user, EventKind.VISIT,
-               note=f"{visited_on:%Y-%m-%d} {visit.get_method_display()}：{visit.get_result_display()}"
-                    + (f"（{visit.result_detail[:100]}）" if visit.result_detail else ""))
-        audit_record(user=user, action=AuditEntry.Action.CREATE, obj=visit, county=case.county,
-                     object_repr=f"{case} 劝返记录 {visited_on:%Y-%m-%d}")
+            case=case,
+            visited_on=visited_on,
+            method=data["method"],
+            gov_people=data.get("gov_people", ""),
+            edu_people=data.get("edu_people", ""),
+            result=data["result"],
+            result_detail=data.get("result_detail", ""),
+            attachment=path,
+            attachment_name=name,
+            created_by=user,
+        )
+        _event(
+            case,
+            user,
+            EventKind.VISIT,
+            note=f"{visited_on:%Y-%m-%d} {visit.get_method_display()}：{visit.get_result_display()}"
+            + (f"（{visit.result_detail[:100]}）" if visit.result_detail else ""),
+        )
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.CREATE,
+            obj=visit,
+            county=case.county,
+            object_repr=f"{case} 劝返记录 {visited_on:%Y-%m-%d}",
+        )
         case_refresh_overdue(case, today=today)
     return visit
 
@@ -564,8 +755,11 @@ def responsibles_assign(*, user, case, assignments: dict) -> list[CaseResponsibl
         changes = {}
         for level in ResponsibleLevel.values:
             wanted = assignments.get(level) or {}
-            person, name, phone = wanted.get("user"), (wanted.get("name") or "").strip(), (
-                wanted.get("phone") or "").strip()
+            person, name, phone = (
+                wanted.get("user"),
+                (wanted.get("name") or "").strip(),
+                (wanted.get("phone") or "").strip(),
+            )
             if person is not None and person.county_id != case.county_id:
                 raise ValidationError(f"{ResponsibleLevel(level).label}：所选用户不属于本县")
             old = current.get(level)
@@ -584,7 +778,9 @@ def responsibles_assign(*, user, case, assignments: dict) -> list[CaseResponsibl
         if changes:
             labels = "、".join(ResponsibleLevel(level).label for level in changes)
             _event(case, user, EventKind.RESPONSIBLE, note=f"调整：{labels}")
-            audit_record(user=user, action=AuditEntry.Action.UPDATE, obj=case, changes=changes, note="落实责任人")
+            audit_record(
+                user=user, action=AuditEntry.Action.UPDATE, obj=case, changes=changes, note="落实责任人"
+            )
     return list(case.responsibles.select_related("user"))
 
 
@@ -598,7 +794,9 @@ def notice_issue(*, user, case, school, today: date | None = None) -> ReturnNoti
     require_action(user, "issue_notice")
     _ensure_visible(user, case)
     today = _today(today)
-    case = DropoutCase.objects.unscoped(RESOLVED).select_related("county").get(pk=case.pk)  # the current state, not the caller's copy
+    case = (
+        DropoutCase.objects.unscoped(RESOLVED).select_related("county").get(pk=case.pk)
+    )  # the current state, not the caller's copy
     if case.status != CaseStatus.PERSUADING:
         raise ValidationError(f"只有“劝返中”的个案才能开具复学通知书（当前：{case.get_status_display()}）")
     _refuse_if_close_pending(case)
@@ -611,17 +809,36 @@ def notice_issue(*, user, case, school, today: date | None = None) -> ReturnNoti
         raise ValidationError(f"已有未登记送达的通知书 {pending.number}，请先登记送达")
     deadline = today + timedelta(days=settings.DROPOUT_NOTICE_DEADLINE_DAYS)
     for _attempt in range(5):
-        seq = (ReturnNotice.objects.filter(county=case.county, year=today.year).aggregate(m=Max("seq"))["m"] or 0) + 1
+        seq = (
+            ReturnNotice.objects.filter(county=case.county, year=today.year).aggregate(m=Max("seq"))["m"] or 0
+        ) + 1
         number = f"{notice_prefix(case.county)}〔{today.year}〕第 {seq:04d} 号"
         try:
             with transaction.atomic():
                 notice = ReturnNotice.objects.create(
-                    case=case, county=case.county, year=today.year, seq=seq, number=number, school=school,
-                    issued_on=today, deadline=deadline, issued_by=user)
-                _event(case, user, EventKind.NOTICE_ISSUED,
-                       note=f"{number}，返回 {school.name}，限期 {deadline:%Y-%m-%d}")
-                audit_record(user=user, action=AuditEntry.Action.CREATE, obj=notice, county=case.county,
-                             object_repr=f"{case} 复学入学通知书 {number}")
+                    case=case,
+                    county=case.county,
+                    year=today.year,
+                    seq=seq,
+                    number=number,
+                    school=school,
+                    issued_on=today,
+                    deadline=deadline,
+                    issued_by=user,
+                )
+                _event(
+                    case,
+                    user,
+                    EventKind.NOTICE_ISSUED,
+                    note=f"{number}，返回 {school.name}，限期 {deadline:%Y-%m-%d}",
+                )
+                audit_record(
+                    user=user,
+                    action=AuditEntry.Action.CREATE,
+                    obj=notice,
+                    county=case.county,
+                    object_repr=f"{case} 复学入学通知书 {number}",
+                )
             return notice
         except IntegrityError:
             continue  # another notice took the number at the same moment: take the next one
@@ -630,11 +847,17 @@ def notice_issue(*, user, case, school, today: date | None = None) -> ReturnNoti
 
 # --- overdue -----------------------------------------------------------------------------------
 
+
 def _facts(case, first_contact, notice_deadline) -> rules.CaseFacts:
     requested = timezone.localdate(case.close_requested_at) if case.close_pending else None
-    return rules.CaseFacts(status=case.status, absent_since=case.absent_since, reported_on=case.reported_on,
-                           first_contact_on=first_contact, notice_deadline=notice_deadline,
-                           close_requested_on=requested)
+    return rules.CaseFacts(
+        status=case.status,
+        absent_since=case.absent_since,
+        reported_on=case.reported_on,
+        first_contact_on=first_contact,
+        notice_deadline=notice_deadline,
+        close_requested_on=requested,
+    )
 
 
 def case_refresh_overdue(case: DropoutCase, *, today: date | None = None) -> list[rules.OverdueReason]:
@@ -642,18 +865,27 @@ def case_refresh_overdue(case: DropoutCase, *, today: date | None = None) -> lis
     today = _today(today)
     # The stored state, not the caller's copy (which may be older). Three indexed lookups: one
     # grouped query over both relations is much slower on SQLite.
-    current = DropoutCase.objects.unscoped(RESOLVED).only("status", "absent_since", "reported_on", "close_requested_at").get(pk=case.pk)
+    current = (
+        DropoutCase.objects.unscoped(RESOLVED)
+        .only("status", "absent_since", "reported_on", "close_requested_at")
+        .get(pk=case.pk)
+    )
     first_contact = PersuasionLog.objects.filter(case_id=case.pk).aggregate(d=Min("visited_on"))["d"]
     deadline = ReturnNotice.objects.filter(case_id=case.pk, delivered_on__isnull=False).aggregate(
-        d=Max("deadline"))["d"]
+        d=Max("deadline")
+    )["d"]
     reasons = rules.overdue_reasons(_facts(current, first_contact, deadline), today, deadline_rules())
     _store_overdue(case, reasons, today)
     return reasons
 
 
 def _store_overdue(case: DropoutCase, reasons: list[rules.OverdueReason], today: date) -> None:
-    fields = {"overdue": bool(reasons), "overdue_reasons": [r.text for r in reasons],
-              "overdue_keys": [r.key for r in reasons], "overdue_checked_on": today}
+    fields = {
+        "overdue": bool(reasons),
+        "overdue_reasons": [r.text for r in reasons],
+        "overdue_keys": [r.key for r in reasons],
+        "overdue_checked_on": today,
+    }
     DropoutCase.objects.unscoped(RESOLVED).filter(pk=case.pk).update(**fields)
     for k, v in fields.items():
         setattr(case, k, v)
@@ -667,8 +899,12 @@ class ScanResult:
     mails: int = 0
 
     def as_dict(self) -> dict:
-        return {"checked": self.checked, "overdue": self.overdue, "newly_overdue": self.newly_overdue,
-                "mails": self.mails}
+        return {
+            "checked": self.checked,
+            "overdue": self.overdue,
+            "newly_overdue": self.newly_overdue,
+            "mails": self.mails,
+        }
 
 
 def _recipients(cases: list[DropoutCase]) -> dict[str, list[DropoutCase]]:
@@ -679,7 +915,9 @@ def _recipients(cases: list[DropoutCase]) -> dict[str, list[DropoutCase]]:
             by_case[r.case_id].add(r.user.email)
     officials: dict[int, set[str]] = {}
     townships = {c.township_id for c in cases if not by_case[c.pk]}
-    for u in User.objects.filter(role=Role.TOWNSHIP, township_id__in=townships, is_active=True).exclude(email=""):
+    for u in User.objects.filter(role=Role.TOWNSHIP, township_id__in=townships, is_active=True).exclude(
+        email=""
+    ):
         officials.setdefault(u.township_id, set()).add(u.email)
     out: dict[str, list[DropoutCase]] = {}
     for c in cases:
@@ -691,7 +929,7 @@ def _recipients(cases: list[DropoutCase]) -> dict[str, list[DropoutCase]]:
 def _chunks(ids: list, size: int = 500):
     """Slices of at most `size` ids, so an IN (...) list stays within every database's limits."""
     for start in range(0, len(ids), size):
-        yield ids[start:start + size]
+        yield ids[start : start + size]
 
 
 def cases_scan_overdue(*, today: date | None = None) -> dict:
@@ -708,17 +946,31 @@ def cases_scan_overdue(*, today: date | None = None) -> dict:
     scanned = DropoutCase.objects.unscoped(SWEEP).filter(~Q(status=CaseStatus.CLOSED) | Q(overdue=True))
     with transaction.atomic():
         cases = list(
-            scanned.annotate(first_contact=Min("visits__visited_on"),
-                             served_deadline=Max("notices__deadline", filter=Q(notices__delivered_on__isnull=False)))
+            scanned.annotate(
+                first_contact=Min("visits__visited_on"),
+                served_deadline=Max("notices__deadline", filter=Q(notices__delivered_on__isnull=False)),
+            )
             .select_related("township")
-            .only("number", "name", "status", "absent_since", "reported_on", "close_requested_at", "overdue",
-                  "overdue_reasons", "overdue_keys", "township__name")
+            .only(
+                "number",
+                "name",
+                "status",
+                "absent_since",
+                "reported_on",
+                "close_requested_at",
+                "overdue",
+                "overdue_reasons",
+                "overdue_keys",
+                "township__name",
+            )
             .order_by()
         )
         changed, to_notify = [], []
         for case in cases:
             result.checked += 1
-            reasons = rules.overdue_reasons(_facts(case, case.first_contact, case.served_deadline), today, rules_)
+            reasons = rules.overdue_reasons(
+                _facts(case, case.first_contact, case.served_deadline), today, rules_
+            )
             keys, texts = [r.key for r in reasons], [r.text for r in reasons]
             result.overdue += bool(reasons)
             if set(keys) - set(case.overdue_keys or []):
@@ -726,21 +978,33 @@ def cases_scan_overdue(*, today: date | None = None) -> dict:
             if (case.overdue, case.overdue_keys, case.overdue_reasons) != (bool(reasons), keys, texts):
                 case.overdue, case.overdue_keys, case.overdue_reasons = bool(reasons), keys, texts
                 changed.append(case)
-        DropoutCase.objects.unscoped(SWEEP).bulk_update(changed, ["overdue", "overdue_reasons", "overdue_keys"], batch_size=500)
+        DropoutCase.objects.unscoped(SWEEP).bulk_update(
+            changed, ["overdue", "overdue_reasons", "overdue_keys"], batch_size=500
+        )
         for chunk in _chunks([c.pk for c in cases]):
             DropoutCase.objects.unscoped(SWEEP).filter(pk__in=chunk).update(overdue_checked_on=today)
         claimed_ids: set[int] = set()
         for chunk in _chunks([c.pk for c in to_notify]):
-            eligible = list(DropoutCase.objects.unscoped(SWEEP).select_for_update().filter(pk__in=chunk).filter(
-                Q(overdue_notified_on__isnull=True) | Q(overdue_notified_on__lt=today)).values_list("pk", flat=True))
+            eligible = list(
+                DropoutCase.objects.unscoped(SWEEP)
+                .select_for_update()
+                .filter(pk__in=chunk)
+                .filter(Q(overdue_notified_on__isnull=True) | Q(overdue_notified_on__lt=today))
+                .values_list("pk", flat=True)
+            )
             DropoutCase.objects.unscoped(SWEEP).filter(pk__in=eligible).update(overdue_notified_on=today)
             claimed_ids.update(eligible)
     claimed = [c for c in to_notify if c.pk in claimed_ids]
     result.newly_overdue = len(claimed)
     for email, mine in _recipients(claimed).items():
-        lines = [f"{c.number}（{c.masked_name}，{c.township.name}）：" + "；".join(c.overdue_reasons) for c in mine]
-        body = (f"截至 {today:%Y-%m-%d}，您负责的以下控辍保学个案已逾期：\n\n" + "\n".join(lines)
-                + "\n\n请登录迎检平台“控辍保学 → 逾期个案”及时办理。本邮件由系统自动发送。")
+        lines = [
+            f"{c.number}（{c.masked_name}，{c.township.name}）：" + "；".join(c.overdue_reasons) for c in mine
+        ]
+        body = (
+            f"截至 {today:%Y-%m-%d}，您负责的以下控辍保学个案已逾期：\n\n"
+            + "\n".join(lines)
+            + "\n\n请登录迎检平台“控辍保学 → 逾期个案”及时办理。本邮件由系统自动发送。"
+        )
         try:
             send_mail(f"【控辍保学】{len(mine)} 个个案逾期提醒（{today:%Y-%m-%d}）", body, None, [email])
             result.mails += 1
@@ -751,8 +1015,19 @@ def cases_scan_overdue(*, today: date | None = None) -> dict:
 
 # --- letters, register checks, cohort figures ---------------------------------------------------
 
-def letter_save(*, user, township, school, year: int, line: str, signed_on: date, party_a: str = "",
-                party_b: str = "", scan=None) -> ResponsibilityLetter:
+
+def letter_save(
+    *,
+    user,
+    township,
+    school,
+    year: int,
+    line: str,
+    signed_on: date,
+    party_a: str = "",
+    party_b: str = "",
+    scan=None,
+) -> ResponsibilityLetter:
     """Record (or replace) the signed letter of one line for a township or school and year."""
     require_action(user, "letters")
     if not user.is_unscoped and township.county_id != user.county_id:
@@ -769,12 +1044,15 @@ def letter_save(*, user, township, school, year: int, line: str, signed_on: date
     if scan is not None:
         path, name = _store(scan, "letters", SCAN_KINDS)
     with transaction.atomic():
-        letter = letters_visible_to(user).filter(year=year, line=line, township=township, school=school).first()
+        letter = (
+            letters_visible_to(user).filter(year=year, line=line, township=township, school=school).first()
+        )
         created = letter is None
         before = {} if created else model_snapshot(letter, ("signed_on", "party_a", "party_b", "scan_name"))
         old_scan = "" if created else letter.scan
-        letter = letter or ResponsibilityLetter(county=township.county, township=township, school=school, year=year,
-                                                line=line)
+        letter = letter or ResponsibilityLetter(
+            county=township.county, township=township, school=school, year=year, line=line
+        )
         letter.signed_on, letter.party_a, letter.party_b = signed_on, party_a, party_b
         if path:
             letter.scan, letter.scan_name = path, name
@@ -782,9 +1060,13 @@ def letter_save(*, user, township, school, year: int, line: str, signed_on: date
         letter.save()
         if path and old_scan:
             _delete_file_later(old_scan)
-        audit_record(user=user, action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
-                     obj=letter, county=township.county,
-                     changes=diff(before, model_snapshot(letter, ("signed_on", "party_a", "party_b", "scan_name"))))
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
+            obj=letter,
+            county=township.county,
+            changes=diff(before, model_snapshot(letter, ("signed_on", "party_a", "party_b", "scan_name"))),
+        )
     return letter
 
 
@@ -793,8 +1075,18 @@ def _check_school_writable(user, school) -> None:
         raise PermissionDenied("您无权填报该校数据")
 
 
-def register_check_save(*, user, school, year: int, term: int, done_on: date, on_register: int, at_school: int,
-                        suspected_found: int, note: str = "") -> RegisterCheck:
+def register_check_save(
+    *,
+    user,
+    school,
+    year: int,
+    term: int,
+    done_on: date,
+    on_register: int,
+    at_school: int,
+    suspected_found: int,
+    note: str = "",
+) -> RegisterCheck:
     """Record a school's term-start register check (学期初学籍清查); re-entering updates it."""
     require_action(user, "register_check")
     _check_school_writable(user, school)
@@ -809,22 +1101,44 @@ def register_check_save(*, user, school, year: int, term: int, done_on: date, on
         raise ValidationError(errors)
     with transaction.atomic():
         check, created = RegisterCheck.objects.select_for_update().get_or_create(
-            school=school, year=year, term=term,
-            defaults={"done_on": done_on, "on_register": on_register, "at_school": at_school,
-                      "suspected_found": suspected_found, "note": note, "entered_by": user})
+            school=school,
+            year=year,
+            term=term,
+            defaults={
+                "done_on": done_on,
+                "on_register": on_register,
+                "at_school": at_school,
+                "suspected_found": suspected_found,
+                "note": note,
+                "entered_by": user,
+            },
+        )
         before = {} if created else model_snapshot(check)
         if not created:
             check.done_on, check.on_register, check.at_school = done_on, on_register, at_school
             check.suspected_found, check.note, check.entered_by = suspected_found, note, user
             check.save()
-        audit_record(user=user, action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
-                     obj=check, county=school.county,
-                     changes=diff(before, model_snapshot(check, ("done_on", "on_register", "at_school",
-                                                                 "suspected_found", "note"))))
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
+            obj=check,
+            county=school.county,
+            changes=diff(
+                before,
+                model_snapshot(check, ("done_on", "on_register", "at_school", "suspected_found", "note")),
+            ),
+        )
     return check
 
 
-COHORT_FIELDS = ("grade1_entrants", "grade7_entrants", "junior_graduates", "transfers_in", "transfers_out", "deaths")
+COHORT_FIELDS = (
+    "grade1_entrants",
+    "grade7_entrants",
+    "junior_graduates",
+    "transfers_in",
+    "transfers_out",
+    "deaths",
+)
 
 
 def cohort_save(*, user, school, year: int, figures: dict) -> CohortFigure:
@@ -833,8 +1147,10 @@ def cohort_save(*, user, school, year: int, figures: dict) -> CohortFigure:
     _check_school_writable(user, school)
     with transaction.atomic():
         row, created = CohortFigure.objects.select_for_update().get_or_create(
-            school=school, year=year, defaults={**{f: figures.get(f) or 0 for f in COHORT_FIELDS},
-                                                "entered_by": user})
+            school=school,
+            year=year,
+            defaults={**{f: figures.get(f) or 0 for f in COHORT_FIELDS}, "entered_by": user},
+        )
         before = {} if created else model_snapshot(row, COHORT_FIELDS)
         if not created:
             for f in COHORT_FIELDS:
@@ -843,8 +1159,13 @@ def cohort_save(*, user, school, year: int, figures: dict) -> CohortFigure:
             row.save()
         changes = diff(before, model_snapshot(row, COHORT_FIELDS))
         if created or changes:
-            audit_record(user=user, action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
-                         obj=row, county=school.county, changes=changes)
+            audit_record(
+                user=user,
+                action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
+                obj=row,
+                county=school.county,
+                changes=changes,
+            )
     return row
 
 
@@ -858,7 +1179,12 @@ def cohorts_import(*, user, rows: list[dict], file_name: str = "") -> tuple[int,
             cohort_save(user=user, school=r["school"], year=r["year"], figures=r)
             updated += existed
             created += not existed
-        audit_record(user=user, action=AuditEntry.Action.IMPORT, object_type="dropout_control.CohortFigure",
-                     object_repr=f"巩固率基础数据导入 {file_name}"[:200], county=user.county,
-                     note=f"新增 {created} 行，更新 {updated} 行")
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.IMPORT,
+            object_type="dropout_control.CohortFigure",
+            object_repr=f"巩固率基础数据导入 {file_name}"[:200],
+            county=user.county,
+            note=f"新增 {created} 行，更新 {updated} 行",
+        )
     return created, updated

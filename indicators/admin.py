@@ -12,7 +12,17 @@ from .models import Assessment, CountyItemEvidence, CountyItemValue
 
 @admin.register(Assessment)
 class AssessmentAdmin(ReadOnlyAdmin):
-    list_display = ("id", "county", "year", "scheme", "status", "passed", "requested_by", "created_at", "finished_at")
+    list_display = (
+        "id",
+        "county",
+        "year",
+        "scheme",
+        "status",
+        "passed",
+        "requested_by",
+        "created_at",
+        "finished_at",
+    )
     list_filter = ("scheme", "status", "passed", "year")
     search_fields = ("county__name", "county__code", "fingerprint")
     exclude = ("inputs",)  # large and only for the what-if

@@ -32,7 +32,9 @@ def _ticks(top: float, threshold: float | None) -> list[float]:
     return ticks
 
 
-def cv_chart_svg(stage_result: dict, scheme: str, *, title: str | None = None, stage: str | None = None) -> str:
+def cv_chart_svg(
+    stage_result: dict, scheme: str, *, title: str | None = None, stage: str | None = None
+) -> str:
     """An SVG (text, no XML declaration) of each CV of one stage against its threshold.
 
     ``stage_result`` is ``result["stages"][stage]`` of an assessment document; ``scheme`` its
@@ -45,8 +47,14 @@ def cv_chart_svg(stage_result: dict, scheme: str, *, title: str | None = None, s
     indicators = stage_result["indicators"]
     threshold = stage_result.get("cv_threshold")
     if threshold is None:
-        threshold = next((indicators[i.key].get("cv_threshold") for i in rs.indicators
-                          if indicators[i.key].get("cv_threshold") is not None), None)
+        threshold = next(
+            (
+                indicators[i.key].get("cv_threshold")
+                for i in rs.indicators
+                if indicators[i.key].get("cv_threshold") is not None
+            ),
+            None,
+        )
     labels = [ind.label for ind in rs.indicators]
     bars = [_bar(indicators[ind.key]["cv"], indicators[ind.key]["cv_passed"]) for ind in rs.indicators]
     if rs.cv_rule == "composite":

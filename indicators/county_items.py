@@ -94,7 +94,9 @@ class ItemSpec:
         return self.comparator in BOOLEAN_COMPARATORS
 
 
-def _item(key, label, part, threshold_text, comparator, threshold, unit, schemes, entry=True, provider_hint=""):
+def _item(
+    key, label, part, threshold_text, comparator, threshold, unit, schemes, entry=True, provider_hint=""
+):
     return ItemSpec(
         key=key,
         label=label,
@@ -113,30 +115,140 @@ _B, _Q, _BOTH = (BASIC,), (QUALITY,), (BASIC, QUALITY)
 
 CATALOGUE: tuple[ItemSpec, ...] = (
     # basic-2012 (教督〔2012〕3号): besides the coefficients, three county-level parts.
-    _item("province_standards", "全县义务教育学校均达到省定办学基本标准", "standards", "是", YES, None, "", _B),
-    _item("government_work_score", "县级人民政府推进义务教育均衡发展工作评估得分", "government", "≥ 85 分", GE, 85, "分", _B),
+    _item(
+        "province_standards", "全县义务教育学校均达到省定办学基本标准", "standards", "是", YES, None, "", _B
+    ),
+    _item(
+        "government_work_score",
+        "县级人民政府推进义务教育均衡发展工作评估得分",
+        "government",
+        "≥ 85 分",
+        GE,
+        85,
+        "分",
+        _B,
+    ),
     # Both schemes: the 2012 公众满意度 and the 2017 社会认可度 come from the same survey.
-    _item("social_recognition", "社会认可度（公众满意度）", "recognition", "≥ 85%", GE, 85, "%", _BOTH,
-          provider_hint="满意度调查"),
+    _item(
+        "social_recognition",
+        "社会认可度（公众满意度）",
+        "recognition",
+        "≥ 85%",
+        GE,
+        85,
+        "%",
+        _BOTH,
+        provider_hint="满意度调查",
+    ),
     # quality-2017 government guarantee (政府保障程度), the items with numbers; class size, school
     # size and music/art rooms are judged from the school data by the engine.
-    _item("village_school_funding", "村小学和教学点按不足100名学生按100名学生核定公用经费", "government", "是", YES, None, "", _Q),
-    _item("special_education_funding", "特殊教育学校生均公用经费", "government", "≥ 6000 元", GE, 6000, "元", _Q),
-    _item("teacher_pay", "教师平均工资收入水平不低于当地公务员平均工资收入水平", "government", "是", YES, None, "", _Q),
-    _item("teacher_training", "教师5年360学时培训完成率", "government", "≥ 100%", GE, 100, "%", _Q, provider_hint="师资"),
-    _item("teacher_exchange", "县域内义务教育学校教师交流轮岗比例（占符合条件教师）", "government", "≥ 10%", GE, 10, "%", _Q,
-          provider_hint="师资"),
-    _item("backbone_exchange", "骨干教师占交流轮岗教师的比例", "government", "≥ 20%", GE, 20, "%", _Q, provider_hint="师资"),
-    _item("teacher_certificates", "专任教师持有教师资格证上岗率", "government", "≥ 100%", GE, 100, "%", _Q, provider_hint="师资"),
+    _item(
+        "village_school_funding",
+        "村小学和教学点按不足100名学生按100名学生核定公用经费",
+        "government",
+        "是",
+        YES,
+        None,
+        "",
+        _Q,
+    ),
+    _item(
+        "special_education_funding", "特殊教育学校生均公用经费", "government", "≥ 6000 元", GE, 6000, "元", _Q
+    ),
+    _item(
+        "teacher_pay",
+        "教师平均工资收入水平不低于当地公务员平均工资收入水平",
+        "government",
+        "是",
+        YES,
+        None,
+        "",
+        _Q,
+    ),
+    _item(
+        "teacher_training",
+        "教师5年360学时培训完成率",
+        "government",
+        "≥ 100%",
+        GE,
+        100,
+        "%",
+        _Q,
+        provider_hint="师资",
+    ),
+    _item(
+        "teacher_exchange",
+        "县域内义务教育学校教师交流轮岗比例（占符合条件教师）",
+        "government",
+        "≥ 10%",
+        GE,
+        10,
+        "%",
+        _Q,
+        provider_hint="师资",
+    ),
+    _item(
+        "backbone_exchange",
+        "骨干教师占交流轮岗教师的比例",
+        "government",
+        "≥ 20%",
+        GE,
+        20,
+        "%",
+        _Q,
+        provider_hint="师资",
+    ),
+    _item(
+        "teacher_certificates",
+        "专任教师持有教师资格证上岗率",
+        "government",
+        "≥ 100%",
+        GE,
+        100,
+        "%",
+        _Q,
+        provider_hint="师资",
+    ),
     _item("nearby_enrolment_primary", "小学就近划片入学比例", "government", "≥ 100%", GE, 100, "%", _Q),
     _item("nearby_enrolment_junior", "初中就近划片入学比例", "government", "≥ 95%", GE, 95, "%", _Q),
     _item("quota_allocation", "优质普通高中招生名额分配到初中的比例", "government", "≥ 50%", GE, 50, "%", _Q),
-    _item("migrant_children", "符合条件的随迁子女在公办学校和政府购买服务学校就读比例", "government", "≥ 85%", GE, 85, "%", _Q),
+    _item(
+        "migrant_children",
+        "符合条件的随迁子女在公办学校和政府购买服务学校就读比例",
+        "government",
+        "≥ 85%",
+        GE,
+        85,
+        "%",
+        _Q,
+    ),
     # quality-2017 education quality (教育质量), the items with numbers.
-    _item("junior_retention", "初中三年巩固率", "quality", "≥ 95%", GE, 95, "%", _Q, entry=False, provider_hint="控辍保学"),
+    _item(
+        "junior_retention",
+        "初中三年巩固率",
+        "quality",
+        "≥ 95%",
+        GE,
+        95,
+        "%",
+        _Q,
+        entry=False,
+        provider_hint="控辍保学",
+    ),
     _item("disabled_enrolment", "残疾儿童少年入学率", "quality", "≥ 95%", GE, 95, "%", _Q),
-    _item("training_funds", "各校教师培训经费占公用经费比例（最低的学校）", "quality", "≥ 5%", GE, 5, "%", _Q),
-    _item("monitoring_level", "国家义务教育质量监测相关科目学生学业水平达到Ⅲ级以上", "quality", "是", YES, None, "", _Q),
+    _item(
+        "training_funds", "各校教师培训经费占公用经费比例（最低的学校）", "quality", "≥ 5%", GE, 5, "%", _Q
+    ),
+    _item(
+        "monitoring_level",
+        "国家义务教育质量监测相关科目学生学业水平达到Ⅲ级以上",
+        "quality",
+        "是",
+        YES,
+        None,
+        "",
+        _Q,
+    ),
     _item("monitoring_difference", "国家义务教育质量监测校际差异率", "quality", "< 0.15", LT, 0.15, "", _Q),
     # quality-2017 one-vote vetoes: 否 must be entered. The first three are [firm], the rest [practice].
     _item("veto_exam_admission", "存在以考试方式招生", "veto", "否", NO, None, "", _Q),
@@ -180,8 +292,14 @@ def value_text(spec: ItemSpec, value: Decimal | int | float | None) -> str:
     # 表Ⅳ/表Ⅴ: ratios 1 place, other numbers integers; more places only where fewer would print
     # the line itself beside a failing verdict (84.96 entered against ≥ 85% reads 84.96%).
     digits = numbers.RATE if spec.unit == "%" else 0
-    text = numbers.against(value, spec.threshold, digits, at_least=spec.comparator in (GE, GT),
-                           strict=spec.comparator in (GT, LT), passed=judge(spec, value))
+    text = numbers.against(
+        value,
+        spec.threshold,
+        digits,
+        at_least=spec.comparator in (GE, GT),
+        strict=spec.comparator in (GT, LT),
+        passed=judge(spec, value),
+    )
     return f"{text}{spec.unit}" if spec.unit in ("%",) else f"{text} {spec.unit}".rstrip()
 
 
@@ -219,7 +337,9 @@ def _check_provided(item: Mapping, provider_name: str) -> None:
     if missing:
         raise ValueError(f"自动项目提供方 {provider_name} 的项目缺少字段：{'、'.join(missing)}")
     if item["passed"] not in (True, False, None):
-        raise ValueError(f"自动项目提供方 {provider_name} 的项目 {item['key']} 的 passed 须为 True/False/None")
+        raise ValueError(
+            f"自动项目提供方 {provider_name} 的项目 {item['key']} 的 passed 须为 True/False/None"
+        )
     value = item.get("value")
     if value is not None and (isinstance(value, bool) or not isinstance(value, int | float | Decimal)):
         raise ValueError(f"自动项目提供方 {provider_name} 的项目 {item['key']} 的 value 须为数字")
@@ -256,7 +376,9 @@ def _combine(items: Sequence[dict]) -> tuple[bool | None, float | None, str, str
     passed = False if False in verdicts else None if None in verdicts else True
     # A figure is the item's only when one provider measured it; two figures would be two items.
     values = [i for i in items if i.get("value") is not None]
-    value, value_text = (values[0]["value"], values[0].get("value_text") or "") if len(values) == 1 else (None, "")
+    value, value_text = (
+        (values[0]["value"], values[0].get("value_text") or "") if len(values) == 1 else (None, "")
+    )
     detail = "；".join(i["detail"] for i in items if i["detail"])
     evidence = [e for i in items for e in i["evidence"]]
     return passed, value, value_text, detail, evidence
@@ -285,14 +407,30 @@ def merge_items(scheme: str, entered: Mapping[str, Entered], provided: Sequence[
             passed, value, shown, detail, evidence = _combine(by_key[spec.key])
             if value is not None and not shown:
                 shown = value_text(spec, value)
-            row.update(source="provider", value=value, value_text=shown or detail or "自动提供", passed=passed,
-                       detail=detail or f"要求 {spec.threshold_text}", note="", evidence=evidence)
+            row.update(
+                source="provider",
+                value=value,
+                value_text=shown or detail or "自动提供",
+                passed=passed,
+                detail=detail or f"要求 {spec.threshold_text}",
+                note="",
+                evidence=evidence,
+            )
         elif spec.key in entered and entered[spec.key].value is not None and spec.entry:
             e = entered[spec.key]
             shown = value_text(spec, e.value)
-            row.update(source="entered", value=float(e.value), value_text=shown, passed=judge(spec, e.value),
-                       detail=f"录入值 {shown}，要求 {spec.threshold_text}", note=e.note, evidence=list(e.evidence))
+            row.update(
+                source="entered",
+                value=float(e.value),
+                value_text=shown,
+                passed=judge(spec, e.value),
+                detail=f"录入值 {shown}，要求 {spec.threshold_text}",
+                note=e.note,
+                evidence=list(e.evidence),
+            )
         else:
-            row.update(source="none", value=None, value_text="未录入", passed=None, detail="", note="", evidence=[])
+            row.update(
+                source="none", value=None, value_text="未录入", passed=None, detail="", note="", evidence=[]
+            )
         rows.append(row)
     return rows

@@ -62,13 +62,25 @@ def load_facts(county, year: int) -> CountyFacts:
     schools = list(
         School.objects.filter(county=county)
         .order_by("code")
-        .values_list("code", "name", "township__name", "school_type", "urban_rural", "sponsor", "parent__code")
+        .values_list(
+            "code", "name", "township__name", "school_type", "urban_rural", "sponsor", "parent__code"
+        )
     )
     conditions = {
         row["school__code"]: row
         for row in SchoolConditions.objects.filter(school__county=county, year=year).values(
-            "school__code", "primary_students", "junior_students", "senior_students", "building_area",
-            "sports_area", "equipment_value", "computers", "books", "multimedia_rooms", "music_rooms", "art_rooms",
+            "school__code",
+            "primary_students",
+            "junior_students",
+            "senior_students",
+            "building_area",
+            "sports_area",
+            "equipment_value",
+            "computers",
+            "books",
+            "multimedia_rooms",
+            "music_rooms",
+            "art_rooms",
         )
     }
     facts: list[SchoolFacts] = []
@@ -128,4 +140,6 @@ def load_facts(county, year: int) -> CountyFacts:
         .values_list("school__code", "stage", "grade", "name", "students")
     ]
     classes = [ClassFacts(r.school_code, r.stage, r.grade, r.students) for r in class_rows]
-    return CountyFacts(schools=facts, teachers=teachers, classes=classes, class_rows=class_rows, warnings=warnings)
+    return CountyFacts(
+        schools=facts, teachers=teachers, classes=classes, class_rows=class_rows, warnings=warnings
+    )

@@ -27,15 +27,20 @@ WHAT_IF_ROWS = 6
 
 
 class AssessmentRequestForm(forms.Form):
-    year = forms.IntegerField(label="学年", min_value=2000, max_value=2100, help_text="学年起始年份，如 2025 表示 2025—2026 学年")
+    year = forms.IntegerField(
+        label="学年", min_value=2000, max_value=2100, help_text="学年起始年份，如 2025 表示 2025—2026 学年"
+    )
     scheme = forms.ChoiceField(label="评估方案", choices=Scheme.choices)
 
 
 class TargetSchemeForm(forms.Form):
     """Which scheme the county is inspected for; its runs are the county's current assessment."""
 
-    scheme = forms.ChoiceField(label="目标评估方案", choices=Scheme.choices,
-                               help_text="迎检所依据的方案。另一方案的评估仅作对比，不改变迎检看板和整改建议。")
+    scheme = forms.ChoiceField(
+        label="目标评估方案",
+        choices=Scheme.choices,
+        help_text="迎检所依据的方案。另一方案的评估仅作对比，不改变迎检看板和整改建议。",
+    )
 
 
 class YearForm(forms.Form):
@@ -64,18 +69,24 @@ class CountyItemForm(forms.Form):
     """The value of one county item: 是/否 for yes/no items, a number otherwise (empty clears it)."""
 
     value = forms.CharField(label="录入值", required=False)
-    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
-    files = MultipleFileField(label="佐证材料", required=False,
-                              help_text="PDF、图片、Word 或 Excel，可多选；按文件内容识别类型")
+    note = forms.CharField(
+        label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    files = MultipleFileField(
+        label="佐证材料", required=False, help_text="PDF、图片、Word 或 Excel，可多选；按文件内容识别类型"
+    )
 
     def __init__(self, *args, spec: ItemSpec, **kwargs):
         self.spec = spec
         super().__init__(*args, **kwargs)
         if spec.is_boolean:
-            self.fields["value"] = forms.ChoiceField(label="录入值", required=False,
-                                                     choices=[("", "未录入"), ("是", "是"), ("否", "否")])
+            self.fields["value"] = forms.ChoiceField(
+                label="录入值", required=False, choices=[("", "未录入"), ("是", "是"), ("否", "否")]
+            )
         else:
-            self.fields["value"].help_text = f"要求 {spec.threshold_text}" + (f"，单位：{spec.unit}" if spec.unit else "")
+            self.fields["value"].help_text = f"要求 {spec.threshold_text}" + (
+                f"，单位：{spec.unit}" if spec.unit else ""
+            )
             self.fields["value"].widget.attrs["inputmode"] = "decimal"
 
     def clean_value(self) -> Decimal | None:
@@ -97,7 +108,8 @@ class WhatIfForm(forms.Form):
     def __init__(self, *args, units: list[dict], **kwargs):
         super().__init__(*args, **kwargs)
         unit_choices = [("", "—")] + [
-            (f"{u['school_code']}:{u['stage']}", f"{u['school_name']}（{STAGE_LABELS[u['stage']]}）") for u in units
+            (f"{u['school_code']}:{u['stage']}", f"{u['school_name']}（{STAGE_LABELS[u['stage']]}）")
+            for u in units
         ]
         # A school with several parts shares its buildings, equipment and books among them: those
         # are changed for the whole school and re-split (teachers and students stay per part).
@@ -105,19 +117,32 @@ class WhatIfForm(forms.Form):
         for u in units:
             parts.setdefault(u["school_code"], []).append(u)
         self.multi_part = {code for code, us in parts.items() if len(us) > 1}
-        unit_choices += [(f"{code}:{SCHOOL}", f"{parts[code][0]['school_name']}（全校）") for code in sorted(self.multi_part)]
+        unit_choices += [
+            (f"{code}:{SCHOOL}", f"{parts[code][0]['school_name']}（全校）")
+            for code in sorted(self.multi_part)
+        ]
         field_choices = [("", "—")] + list(WHAT_IF_FIELD_LABELS.items())
         for i in range(WHAT_IF_ROWS):
             n = i + 1
             self.fields[f"unit_{i}"] = forms.ChoiceField(
-                label=f"第 {n} 项 学校单元", choices=unit_choices, required=False,
-                widget=forms.Select(attrs={"aria-label": f"第 {n} 项 学校单元"}))
+                label=f"第 {n} 项 学校单元",
+                choices=unit_choices,
+                required=False,
+                widget=forms.Select(attrs={"aria-label": f"第 {n} 项 学校单元"}),
+            )
             self.fields[f"field_{i}"] = forms.ChoiceField(
-                label=f"第 {n} 项 调整内容", choices=field_choices, required=False,
-                widget=forms.Select(attrs={"aria-label": f"第 {n} 项 调整内容"}))
+                label=f"第 {n} 项 调整内容",
+                choices=field_choices,
+                required=False,
+                widget=forms.Select(attrs={"aria-label": f"第 {n} 项 调整内容"}),
+            )
             self.fields[f"delta_{i}"] = forms.DecimalField(
-                label=f"第 {n} 项 增减量", required=False, max_digits=14, decimal_places=2,
-                widget=forms.NumberInput(attrs={"aria-label": f"第 {n} 项 增减量", "step": "any"}))
+                label=f"第 {n} 项 增减量",
+                required=False,
+                max_digits=14,
+                decimal_places=2,
+                widget=forms.NumberInput(attrs={"aria-label": f"第 {n} 项 增减量", "step": "any"}),
+            )
 
     def rows(self):
         """Bound fields grouped per change row, for the template."""

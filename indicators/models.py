@@ -28,16 +28,23 @@ class Assessment(BackgroundJob):
     ``fingerprint`` identifies the input: a request with the same fingerprint reuses the row.
     """
 
-    county = models.ForeignKey("schools.County", on_delete=models.PROTECT, related_name="assessments",
-                               verbose_name="区县")
+    county = models.ForeignKey(
+        "schools.County", on_delete=models.PROTECT, related_name="assessments", verbose_name="区县"
+    )
     year = models.PositiveSmallIntegerField("学年")
     scheme = models.CharField("评估方案", max_length=20, choices=Scheme.choices)
     fingerprint = models.CharField("输入指纹", max_length=64, blank=True, db_index=True)
     passed = models.BooleanField("是否通过", null=True, blank=True)
     result = models.JSONField("评估结果", null=True, blank=True)
     inputs = models.JSONField("计算输入（单元与班级）", null=True, blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+", verbose_name="发起人")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="发起人",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     task_name = "indicators.tasks.run_assessment_task"
@@ -59,15 +66,22 @@ class CountyItemValue(models.Model):
     ``value`` is a number; 是/否 items store 1/0.
     """
 
-    county = models.ForeignKey("schools.County", on_delete=models.PROTECT, related_name="county_item_values",
-                               verbose_name="区县")
+    county = models.ForeignKey(
+        "schools.County", on_delete=models.PROTECT, related_name="county_item_values", verbose_name="区县"
+    )
     year = models.PositiveSmallIntegerField("学年")
     key = models.CharField("项目", max_length=40)
     value = models.DecimalField("录入值", max_digits=14, decimal_places=4, null=True, blank=True)
     passed = models.BooleanField("是否达标", null=True, blank=True)
     note = models.TextField("说明", blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", verbose_name="录入人")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="录入人",
+    )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -88,21 +102,30 @@ class CountyItemValue(models.Model):
 def evidence_path(instance, filename):
     # The stored name never uses the uploaded name: it could carry path tricks or personal data.
     item = instance.item
-    return f"indicators/evidence/{item.county_id}/{item.year}/{item.key}/{instance.sha256[:16]}.{instance.kind}"
+    return (
+        f"indicators/evidence/{item.county_id}/{item.year}/{item.key}/{instance.sha256[:16]}.{instance.kind}"
+    )
 
 
 class CountyItemEvidence(models.Model):
     """An evidence file of a county item, validated by content and served only after an access check."""
 
-    item = models.ForeignKey(CountyItemValue, on_delete=models.CASCADE, related_name="evidence",
-                             verbose_name="县级评估项目")
+    item = models.ForeignKey(
+        CountyItemValue, on_delete=models.CASCADE, related_name="evidence", verbose_name="县级评估项目"
+    )
     file = models.FileField("文件", upload_to=evidence_path, max_length=255)
     original_name = models.CharField("原文件名", max_length=255)
     kind = models.CharField("类型", max_length=10)
     size = models.PositiveIntegerField("大小（字节）")
     sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+", verbose_name="上传人")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="上传人",
+    )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:

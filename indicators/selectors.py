@@ -36,21 +36,26 @@ def assessment_list_for(user, county):
 
 def get_assessment_for_user(user, pk: int) -> Assessment:
     """An assessment the user may see, else 404."""
-    return get_scoped_or_404(user, Assessment.objects.select_related("county", "requested_by"),
-                             scope_kwargs=_COUNTY_ONLY, pk=pk)
+    return get_scoped_or_404(
+        user, Assessment.objects.select_related("county", "requested_by"), scope_kwargs=_COUNTY_ONLY, pk=pk
+    )
 
 
 def get_evidence_for_user(user, pk: int) -> CountyItemEvidence:
     return get_scoped_or_404(
-        user, CountyItemEvidence.objects.select_related("item", "item__county"),
-        scope_kwargs={"county": "item__county", "township": None, "school": None}, pk=pk,
+        user,
+        CountyItemEvidence.objects.select_related("item", "item__county"),
+        scope_kwargs={"county": "item__county", "township": None, "school": None},
+        pk=pk,
     )
 
 
 def county_item_values(county, year: int) -> dict[str, CountyItemValue]:
     """Entered county items of one year by key, evidence prefetched."""
-    qs = CountyItemValue.objects.filter(county=county, year=year).select_related("entered_by").prefetch_related(
-        "evidence"
+    qs = (
+        CountyItemValue.objects.filter(county=county, year=year)
+        .select_related("entered_by")
+        .prefetch_related("evidence")
     )
     return {v.key: v for v in qs}
 
@@ -82,13 +87,17 @@ def assessment_refs(user, county) -> list[dict]:
     )
 
 
-def latest_done_assessment(county, *, scheme: str | None = None, year: int | None = None) -> Assessment | None:
+def latest_done_assessment(
+    county, *, scheme: str | None = None, year: int | None = None
+) -> Assessment | None:
     """The latest finished run (LATEST_ORDER). For what the county stands at, use
     :func:`current_assessment`; this one serves comparisons and history."""
     return done_assessments(county, scheme=scheme, year=year).first()
 
 
-def assessment_for_input(county, year: int, scheme: str, *, fingerprint: str | None = None) -> Assessment | None:
+def assessment_for_input(
+    county, year: int, scheme: str, *, fingerprint: str | None = None
+) -> Assessment | None:
     """The stored finished run of ``scheme`` on the current data of ``county``/``year`` (same
     input fingerprint: school data, settings, county items), else None. ``fingerprint`` skips
     computing it again when the caller has it."""
@@ -169,7 +178,7 @@ def current_assessment(county, year: int | None = None) -> Current:
 
 
 def assessment_role(assessment: Assessment, current: Current) -> str:
-    """"current" (the county's current run), "comparison" (a run of the other scheme, 对比评估)
+    """ "current" (the county's current run), "comparison" (a run of the other scheme, 对比评估)
     or "history" (an earlier run of the target scheme)."""
     if current.assessment is not None and assessment.pk == current.assessment.pk:
         return "current"
@@ -216,18 +225,28 @@ def indicator_status(county, year: int | None, key: str, stage: str | None = Non
     pairs = defaultdict(list)
     if year is not None:
         facts = load_facts(county, year)
-        units = [u for u in build_units(facts.schools, facts.teachers, engine_settings()).units if u.stage in stages]
+        units = [
+            u
+            for u in build_units(facts.schools, facts.teachers, engine_settings()).units
+            if u.stage in stages
+        ]
     else:
         units = []
     for u in units:
         value = indicator_value(u, ind)
         standard = ind.standard[u.stage] if ind.standard else None
         pairs[u.stage].append((u.students, value))
-        unit_rows.append({
-            "school_code": u.school_code, "school_name": u.school_name, "stage": u.stage, "students": u.students,
-            "value": value, "standard": standard,
-            "meets": None if standard is None or value is None else reaches(value, standard),
-        })
+        unit_rows.append(
+            {
+                "school_code": u.school_code,
+                "school_name": u.school_name,
+                "stage": u.stage,
+                "students": u.students,
+                "value": value,
+                "standard": standard,
+                "meets": None if standard is None or value is None else reaches(value, standard),
+            }
+        )
 
     still_failing = None
     stages_out = {}
@@ -244,16 +263,25 @@ def indicator_status(county, year: int | None, key: str, stage: str | None = Non
             "cv_passed_assessed": entry["cv_passed"] if entry else None,
         }
         if assessed and assessed["units"]:
-            fails_cv = entry["cv_passed"] is False or (rs.cv_rule == "composite" and assessed["passed"] is False)
+            fails_cv = entry["cv_passed"] is False or (
+                rs.cv_rule == "composite" and assessed["passed"] is False
+            )
             still_failing = still_failing or fails_cv
     if result is not None:
         for row in result["units"]:
             if row["stage"] in stages and row["meets"] is not None and row["meets"].get(key) is False:
                 still_failing = True
     return {
-        "key": key, "label": ind.label, "unit": ind.unit, "scheme": scheme, "year": year,
-        "assessment_id": current.assessment.pk if current.assessment and judged else None, "stale": current.stale,
-        "still_failing": still_failing, "stages": stages_out, "units": unit_rows,
+        "key": key,
+        "label": ind.label,
+        "unit": ind.unit,
+        "scheme": scheme,
+        "year": year,
+        "assessment_id": current.assessment.pk if current.assessment and judged else None,
+        "stale": current.stale,
+        "still_failing": still_failing,
+        "stages": stages_out,
+        "units": unit_rows,
     }
 
 
@@ -272,12 +300,19 @@ def what_if_for(assessment: Assessment, changes) -> dict:
     inputs = assessment.inputs or {}
     units = [Unit(**{**u, "merged_codes": tuple(u["merged_codes"])}) for u in inputs.get("units", [])]
     # Assessments stored before splits were kept have none: their parts are changed one by one.
-    splits = ({row["school_code"]: SchoolSplit.from_dict(row) for row in inputs["splits"]}
-              if "splits" in inputs else None)
+    splits = (
+        {row["school_code"]: SchoolSplit.from_dict(row) for row in inputs["splits"]}
+        if "splits" in inputs
+        else None
+    )
     classes = [ClassFacts(*row) for row in inputs.get("classes", [])]
-    size_units = [Unit(**{**u, "merged_codes": tuple(u["merged_codes"])}) for u in inputs.get("size_units", [])]
-    items = [CountyItem(key=r["key"], label=r["label"], passed=r["passed"], detail=r["detail"])
-             for r in result.get("county_items", [])]
+    size_units = [
+        Unit(**{**u, "merged_codes": tuple(u["merged_codes"])}) for u in inputs.get("size_units", [])
+    ]
+    items = [
+        CountyItem(key=r["key"], label=r["label"], passed=r["passed"], detail=r["detail"])
+        for r in result.get("county_items", [])
+    ]
     return what_if(
         units,
         [UnitChange(*change) for change in changes],

@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 
 # --- county items -------------------------------------------------------------------------------
 
+
 def county_item_rows(county, year: int, scheme: str) -> list[dict]:
     """The county items of ``scheme`` for ``county``/``year``: entered values merged with the items
     the other apps send back on ``county_items_requested`` (see indicators.county_items for the
@@ -61,7 +62,9 @@ def _engine_items(rows: list[dict]) -> list[CountyItem]:
     return [CountyItem(key=r["key"], label=r["label"], passed=r["passed"], detail=r["detail"]) for r in rows]
 
 
-def county_item_save(*, county, year: int, key: str, value, note: str = "", files=(), user) -> CountyItemValue:
+def county_item_save(
+    *, county, year: int, key: str, value, note: str = "", files=(), user
+) -> CountyItemValue:
     """Create or update what was entered for one county item and attach evidence files.
 
     ``value`` is a Decimal (是/否 items: 1/0) or None to clear it; ``passed`` is recomputed from the
@@ -87,8 +90,12 @@ def county_item_save(*, county, year: int, key: str, value, note: str = "", file
         new = model_snapshot(item, ["value", "note", "passed"])
         changes = diff(old, new)
         if created or changes:
-            audit_record(user=user, action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
-                         obj=item, changes=changes)
+            audit_record(
+                user=user,
+                action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
+                obj=item,
+                changes=changes,
+            )
         for upload, kind in zip(files, kinds, strict=True):
             _evidence_add(item=item, upload=upload, kind=kind, user=user)
     return item
@@ -100,11 +107,22 @@ def _evidence_add(*, item, upload, kind: str, user) -> CountyItemEvidence:
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    evidence = CountyItemEvidence(item=item, original_name=(upload.name or "佐证材料")[:255], kind=kind,
-                                  size=upload.size or 0, sha256=digest.hexdigest(), uploaded_by=user)
+    evidence = CountyItemEvidence(
+        item=item,
+        original_name=(upload.name or "佐证材料")[:255],
+        kind=kind,
+        size=upload.size or 0,
+        sha256=digest.hexdigest(),
+        uploaded_by=user,
+    )
     evidence.file.save("evidence", upload, save=True)
-    audit_record(user=user, action=AuditEntry.Action.CREATE, obj=evidence, county=item.county,
-                 note=f"{item.label} 佐证材料")
+    audit_record(
+        user=user,
+        action=AuditEntry.Action.CREATE,
+        obj=evidence,
+        county=item.county,
+        note=f"{item.label} 佐证材料",
+    )
     return evidence
 
 
@@ -114,13 +132,19 @@ def county_item_evidence_delete(*, evidence: CountyItemEvidence, user) -> None:
     name = evidence.file.name
     storage = evidence.file.storage
     with transaction.atomic():
-        audit_record(user=user, action=AuditEntry.Action.DELETE, obj=evidence, county=item.county,
-                     note=f"{item.label} 佐证材料")
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.DELETE,
+            obj=evidence,
+            county=item.county,
+            note=f"{item.label} 佐证材料",
+        )
         evidence.delete()
         transaction.on_commit(lambda: storage.delete(name))
 
 
 # --- the county's target scheme -----------------------------------------------------------------
+
 
 def county_set_target_scheme(*, user, county, scheme: str) -> bool:
     """Set which scheme the county is inspected for (基本均衡 basic-2012 / 优质均衡 quality-2017).
@@ -141,13 +165,19 @@ def county_set_target_scheme(*, user, county, scheme: str) -> bool:
             return False
         county.target_scheme = scheme
         county.save(update_fields=["target_scheme"])
-        audit_record(user=user, action=AuditEntry.Action.UPDATE, obj=county, county=county,
-                     changes={"target_scheme": [old, scheme]},
-                     note=f"目标评估方案改为{TARGET_NAMES[scheme]}（原为{TARGET_NAMES.get(old, old)}）")
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.UPDATE,
+            obj=county,
+            county=county,
+            changes={"target_scheme": [old, scheme]},
+            note=f"目标评估方案改为{TARGET_NAMES[scheme]}（原为{TARGET_NAMES.get(old, old)}）",
+        )
     return True
 
 
 # --- assessments --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _Prepared:
@@ -169,8 +199,9 @@ def _prepare(county, year: int, scheme: str) -> _Prepared:
     facts = load_facts(county, year)
     settings = engine_settings()
     rows = county_item_rows(county, year, scheme)
-    engine_fp = input_fingerprint(facts.schools, facts.teachers, facts.classes, scheme, settings,
-                                  county_items=_engine_items(rows))
+    engine_fp = input_fingerprint(
+        facts.schools, facts.teachers, facts.classes, scheme, settings, county_items=_engine_items(rows)
+    )
     # The engine fingerprint covers the verdicts of the county items; the stored rows also show
     # notes and evidence names, so they are hashed too: a new evidence file makes a new result.
     extra = json.dumps({"rows": rows, "load_warnings": facts.warnings}, ensure_ascii=False, sort_keys=True)
@@ -185,8 +216,14 @@ def input_fingerprint_for(county, year: int, scheme: str) -> str:
 
 def _compute(county, year: int, scheme: str, prepared: _Prepared) -> tuple[dict, dict]:
     facts, settings = prepared.facts, prepared.settings
-    result = engine_assess(facts.schools, facts.teachers, facts.classes, scheme, settings,
-                           county_items=_engine_items(prepared.item_rows))
+    result = engine_assess(
+        facts.schools,
+        facts.teachers,
+        facts.classes,
+        scheme,
+        settings,
+        county_items=_engine_items(prepared.item_rows),
+    )
     built = build_units(facts.schools, facts.teachers, settings)
     # Leaving schools out (settings) is for resource allocation only: class size, school size
     # and rooms cover every school (built.size_units are the left-out schools' own units).
@@ -196,20 +233,32 @@ def _compute(county, year: int, scheme: str, prepared: _Prepared) -> tuple[dict,
     for row in facts.class_rows:
         stage = STAGE_BY_LABEL.get(row.stage)
         if row.school_code in names and stage and row.students > CLASS_SIZE_STANDARD[stage]:
-            large_classes.append({
-                "code": row.school_code, "name": names.get(row.school_code, ""), "stage": stage,
-                "grade": row.grade, "class_name": row.name, "students": row.students,
-                "standard": CLASS_SIZE_STANDARD[stage], "band": BAND_LABELS[class_band(stage, row.students)],
-            })
+            large_classes.append(
+                {
+                    "code": row.school_code,
+                    "name": names.get(row.school_code, ""),
+                    "stage": stage,
+                    "grade": row.grade,
+                    "class_name": row.name,
+                    "students": row.students,
+                    "standard": CLASS_SIZE_STANDARD[stage],
+                    "band": BAND_LABELS[class_band(stage, row.students)],
+                }
+            )
     own: dict[str, int] = defaultdict(int)
     first = {}
     for unit in [*built.units, *built.size_units]:
         own[unit.school_code] += unit.own_students
         first.setdefault(unit.school_code, unit)
     school_sizes = [
-        {"code": code, "name": first[code].school_name, "school_type": first[code].school_type,
-         "students": own[code], "limit": SCHOOL_SIZE_LIMITS[first[code].school_type],
-         "over": own[code] > SCHOOL_SIZE_LIMITS[first[code].school_type]}
+        {
+            "code": code,
+            "name": first[code].school_name,
+            "school_type": first[code].school_type,
+            "students": own[code],
+            "limit": SCHOOL_SIZE_LIMITS[first[code].school_type],
+            "over": own[code] > SCHOOL_SIZE_LIMITS[first[code].school_type],
+        }
         for code in sorted(own)
     ]
 
@@ -225,13 +274,17 @@ def _compute(county, year: int, scheme: str, prepared: _Prepared) -> tuple[dict,
     doc["checks"] = {**result["checks"], "large_classes": large_classes, "school_sizes": school_sizes}
     doc["county_items"] = prepared.item_rows
     # Plans add to the whole multi-stage school (its parts share what is added): built.splits.
-    doc["gaps"] = {"units": unit_gaps(built.units, scheme, built.splits),
-                   "cv_plans": cv_plans(built.units, scheme, built.splits)}
+    doc["gaps"] = {
+        "units": unit_gaps(built.units, scheme, built.splits),
+        "cv_plans": cv_plans(built.units, scheme, built.splits),
+    }
     doc["settings"] = settings.to_dict()
     doc["input_fingerprint"] = prepared.fingerprint
     inputs = {
         "units": [asdict(u) for u in built.units],
-        "classes": [[c.school_code, c.stage, c.grade, c.students] for c in facts.classes if c.school_code in names],
+        "classes": [
+            [c.school_code, c.stage, c.grade, c.students] for c in facts.classes if c.school_code in names
+        ],
         "size_units": [asdict(u) for u in built.size_units],
         "splits": [split.to_dict() for split in built.splits.values()],
     }
@@ -265,7 +318,9 @@ def assessment_request(*, county, year: int, scheme: str, user) -> Assessment:
     from .selectors import assessment_for_input
 
     prepared = _prepare(county, year, scheme)
-    same = Assessment.objects.filter(county=county, year=year, scheme=scheme, fingerprint=prepared.fingerprint)
+    same = Assessment.objects.filter(
+        county=county, year=year, scheme=scheme, fingerprint=prepared.fingerprint
+    )
     for status in (JobStatus.DONE, JobStatus.RUNNING, JobStatus.QUEUED):
         if status == JobStatus.DONE:
             existing = assessment_for_input(county, year, scheme, fingerprint=prepared.fingerprint)
@@ -284,8 +339,9 @@ def assessment_request(*, county, year: int, scheme: str, user) -> Assessment:
         return existing
 
     with transaction.atomic():
-        assessment = Assessment.objects.create(county=county, year=year, scheme=scheme,
-                                               fingerprint=prepared.fingerprint, requested_by=user)
+        assessment = Assessment.objects.create(
+            county=county, year=year, scheme=scheme, fingerprint=prepared.fingerprint, requested_by=user
+        )
         audit_record(user=user, action=AuditEntry.Action.CREATE, obj=assessment, county=county)
         enqueue(Assessment, assessment.pk)
     assessment.reused = False
@@ -304,8 +360,14 @@ def assessment_compute(assessment_id: int) -> None:
     prepared = _prepare(assessment.county, assessment.year, assessment.scheme)
     job_progress(Assessment, assessment.pk, 40, "计算差异系数与达标情况")
     result, inputs = _compute(assessment.county, assessment.year, assessment.scheme, prepared)
-    job_finish(Assessment, assessment.pk, result=result, inputs=inputs, fingerprint=prepared.fingerprint,
-               passed=result["passed"])
+    job_finish(
+        Assessment,
+        assessment.pk,
+        result=result,
+        inputs=inputs,
+        fingerprint=prepared.fingerprint,
+        passed=result["passed"],
+    )
 
 
 def assessment_run_now(*, county, year: int, scheme: str, user=None) -> Assessment:
@@ -325,8 +387,13 @@ def assessment_run_now(*, county, year: int, scheme: str, user=None) -> Assessme
         return existing
     with transaction.atomic():
         assessment = Assessment.objects.create(county=county, year=year, scheme=scheme, requested_by=user)
-        audit_record(user=user, action=AuditEntry.Action.CREATE, obj=assessment, county=county,
-                     note="直接计算（不经后台队列）")
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.CREATE,
+            obj=assessment,
+            county=county,
+            note="直接计算（不经后台队列）",
+        )
     job_claim(Assessment, assessment.pk)
     assessment_compute(assessment.pk)
     assessment.refresh_from_db()

@@ -45,22 +45,38 @@ def table3(result: dict) -> list[dict]:
         for ind in rs.indicators:
             r = s["indicators"][ind.key]
             digits = value_digits(ind.key)
-            rows.append({
-                "key": ind.key, "label": ind.label, "unit": ind.unit,
-                "mean": r["mean"], "std": r["std"], "cv": r["cv"],
-                "mean_text": fmt(r["mean"], digits), "std_text": fmt(r["std"], digits),
-                "cv_text": numbers.cv(r["cv"]) if s["units"] else numbers.UNDEFINED,
-                "cv_threshold": r["cv_threshold"], "cv_passed": r["cv_passed"],
-                "threshold_text": numbers.cv_limit(r["cv_threshold"]),
-            })
-        out.append({
-            "stage": stage, "label": STAGE_LABELS[stage], "units": s["units"], "students": s["students"],
-            "threshold": rs.cv_thresholds[stage], "threshold_text": numbers.cv_limit(rs.cv_thresholds[stage]),
-            "rule": rs.cv_rule, "rows": rows,
-            "composite_cv": s["composite_cv"],
-            "composite_text": numbers.cv(s["composite_cv"]) if s["units"] else numbers.UNDEFINED,
-            "passed": s["passed"], "classes": s["classes"],
-        })
+            rows.append(
+                {
+                    "key": ind.key,
+                    "label": ind.label,
+                    "unit": ind.unit,
+                    "mean": r["mean"],
+                    "std": r["std"],
+                    "cv": r["cv"],
+                    "mean_text": fmt(r["mean"], digits),
+                    "std_text": fmt(r["std"], digits),
+                    "cv_text": numbers.cv(r["cv"]) if s["units"] else numbers.UNDEFINED,
+                    "cv_threshold": r["cv_threshold"],
+                    "cv_passed": r["cv_passed"],
+                    "threshold_text": numbers.cv_limit(r["cv_threshold"]),
+                }
+            )
+        out.append(
+            {
+                "stage": stage,
+                "label": STAGE_LABELS[stage],
+                "units": s["units"],
+                "students": s["students"],
+                "threshold": rs.cv_thresholds[stage],
+                "threshold_text": numbers.cv_limit(rs.cv_thresholds[stage]),
+                "rule": rs.cv_rule,
+                "rows": rows,
+                "composite_cv": s["composite_cv"],
+                "composite_text": numbers.cv(s["composite_cv"]) if s["units"] else numbers.UNDEFINED,
+                "passed": s["passed"],
+                "classes": s["classes"],
+            }
+        )
     return out
 
 
@@ -74,9 +90,13 @@ def table2(result: dict) -> dict:
     rs = get_ruleset(result["scheme"])
     margin = result.get("settings", {}).get("unit_rule_margin", 0.85)
     indicators = [
-        {"key": i.key, "label": i.label, "unit": i.unit,
-         "standard_primary": i.standard["primary"] if i.standard else None,
-         "standard_junior": i.standard["junior"] if i.standard else None}
+        {
+            "key": i.key,
+            "label": i.label,
+            "unit": i.unit,
+            "standard_primary": i.standard["primary"] if i.standard else None,
+            "standard_junior": i.standard["junior"] if i.standard else None,
+        }
         for i in rs.indicators
     ]
     rows = []
@@ -94,16 +114,29 @@ def table2(result: dict) -> dict:
                     state = "warn"
                 else:
                     state = "fail"
-            cells.append({
-                "key": ind.key, "value": value, "value_text": fmt(value, value_digits(ind.key)),
-                "standard": standard, "standard_text": numbers.line(standard),
-                "state": state,
-            })
-        rows.append({
-            "school_code": u["school_code"], "school_name": u.get("school_name", ""), "township": u.get("township", ""),
-            "stage": u["stage"], "stage_label": STAGE_LABELS[u["stage"]], "students": u["students"],
-            "cells": cells, "met": met if rs.per_school_rule else None, "passed": u["passed"],
-        })
+            cells.append(
+                {
+                    "key": ind.key,
+                    "value": value,
+                    "value_text": fmt(value, value_digits(ind.key)),
+                    "standard": standard,
+                    "standard_text": numbers.line(standard),
+                    "state": state,
+                }
+            )
+        rows.append(
+            {
+                "school_code": u["school_code"],
+                "school_name": u.get("school_name", ""),
+                "township": u.get("township", ""),
+                "stage": u["stage"],
+                "stage_label": STAGE_LABELS[u["stage"]],
+                "students": u["students"],
+                "cells": cells,
+                "met": met if rs.per_school_rule else None,
+                "passed": u["passed"],
+            }
+        )
     return {"indicators": indicators, "rows": rows, "per_school_rule": rs.per_school_rule, "margin": margin}
 
 
@@ -126,10 +159,17 @@ def drilldown(result: dict, stage: str, key: str) -> dict:
         share = u["students"] / total if total else 0.0
         deviation = u["values"][key] - mean if mean is not None else None
         wsq = share * deviation * deviation if deviation is not None else None
-        rows.append({
-            "school_code": u["school_code"], "school_name": u.get("school_name", ""), "students": u["students"],
-            "share": share, "value": u["values"][key], "deviation": deviation, "weighted_sq": wsq,
-        })
+        rows.append(
+            {
+                "school_code": u["school_code"],
+                "school_name": u.get("school_name", ""),
+                "students": u["students"],
+                "share": share,
+                "value": u["values"][key],
+                "deviation": deviation,
+                "weighted_sq": wsq,
+            }
+        )
     variance = math.fsum(row["weighted_sq"] for row in rows if row["weighted_sq"] is not None)
     digits = value_digits(key)
     for row in rows:
@@ -141,10 +181,21 @@ def drilldown(result: dict, stage: str, key: str) -> dict:
         row["variance_share_text"] = numbers.pct(row["variance_share"], 2)
     rows.sort(key=lambda row: -(row["weighted_sq"] or 0))
     return {
-        "stage": stage, "stage_label": STAGE_LABELS[stage], "key": key, "label": ind.label, "unit": ind.unit,
-        "mean": mean, "std": r["std"], "cv": r["cv"], "variance": variance, "students": total,
-        "mean_text": fmt(mean, digits), "std_text": fmt(r["std"], digits), "cv_text": numbers.cv(r["cv"]),
-        "variance_text": fmt(variance, 6), "rows": rows,
+        "stage": stage,
+        "stage_label": STAGE_LABELS[stage],
+        "key": key,
+        "label": ind.label,
+        "unit": ind.unit,
+        "mean": mean,
+        "std": r["std"],
+        "cv": r["cv"],
+        "variance": variance,
+        "students": total,
+        "mean_text": fmt(mean, digits),
+        "std_text": fmt(r["std"], digits),
+        "cv_text": numbers.cv(r["cv"]),
+        "variance_text": fmt(variance, 6),
+        "rows": rows,
     }
 
 
@@ -162,22 +213,38 @@ def what_if_diff(old: dict, new: dict) -> dict:
         for ind in rs.indicators:
             a, b = so["indicators"][ind.key], sn["indicators"][ind.key]
             delta = None if a["cv"] is None or b["cv"] is None else b["cv"] - a["cv"]
-            rows.append({
-                "key": ind.key, "label": ind.label,
-                "cv_old": a["cv"], "cv_new": b["cv"],
-                "cv_old_text": numbers.cv(a["cv"]), "cv_new_text": numbers.cv(b["cv"]),
-                "delta_text": numbers.signed(delta, 4),
-                "passed_old": a["cv_passed"], "passed_new": b["cv_passed"],
-                "changed": delta is None or abs(delta) > 1e-12,
-            })
-        stages.append({
-            "stage": stage, "label": STAGE_LABELS[stage], "rows": rows,
-            "composite_old_text": numbers.cv(so["composite_cv"]),
-            "composite_new_text": numbers.cv(sn["composite_cv"]),
-            "passed_old": so["passed"], "passed_new": sn["passed"],
-        })
-    return {"passed_old": old["passed"], "passed_new": new["passed"], "stages": stages, "reasons_new": new["reasons"],
-            "units": _changed_units(old, new, rs)}
+            rows.append(
+                {
+                    "key": ind.key,
+                    "label": ind.label,
+                    "cv_old": a["cv"],
+                    "cv_new": b["cv"],
+                    "cv_old_text": numbers.cv(a["cv"]),
+                    "cv_new_text": numbers.cv(b["cv"]),
+                    "delta_text": numbers.signed(delta, 4),
+                    "passed_old": a["cv_passed"],
+                    "passed_new": b["cv_passed"],
+                    "changed": delta is None or abs(delta) > 1e-12,
+                }
+            )
+        stages.append(
+            {
+                "stage": stage,
+                "label": STAGE_LABELS[stage],
+                "rows": rows,
+                "composite_old_text": numbers.cv(so["composite_cv"]),
+                "composite_new_text": numbers.cv(sn["composite_cv"]),
+                "passed_old": so["passed"],
+                "passed_new": sn["passed"],
+            }
+        )
+    return {
+        "passed_old": old["passed"],
+        "passed_new": new["passed"],
+        "stages": stages,
+        "reasons_new": new["reasons"],
+        "units": _changed_units(old, new, rs),
+    }
 
 
 def _changed_units(old: dict, new: dict, rs) -> list[dict]:
@@ -196,12 +263,22 @@ def _changed_units(old: dict, new: dict, rs) -> list[dict]:
                 continue
             standard = ind.standard[unit["stage"]] if ind.standard is not None else None
             digits = value_digits(ind.key)
-            rows.append({
-                "label": ind.label, "old_text": fmt(a, digits), "new_text": fmt(b, digits), "standard": standard,
-                "meets_old": None if standard is None or a is None else reaches(a, standard),
-                "meets_new": None if standard is None or b is None else reaches(b, standard),
-            })
+            rows.append(
+                {
+                    "label": ind.label,
+                    "old_text": fmt(a, digits),
+                    "new_text": fmt(b, digits),
+                    "standard": standard,
+                    "meets_old": None if standard is None or a is None else reaches(a, standard),
+                    "meets_new": None if standard is None or b is None else reaches(b, standard),
+                }
+            )
         if rows:
-            out.append({"name": unit.get("school_name") or unit["school_code"],
-                        "stage_label": STAGE_LABELS[unit["stage"]], "rows": rows})
+            out.append(
+                {
+                    "name": unit.get("school_name") or unit["school_code"],
+                    "stage_label": STAGE_LABELS[unit["stage"]],
+                    "rows": rows,
+                }
+            )
     return out

@@ -18,7 +18,7 @@ CSS: Mapping[str, str] = {PASSED: "ok", FAILED: "bad", INCOMPLETE: "warn"}
 
 
 def verdict_key(value) -> str:
-    """"passed" / "failed" / "incomplete" of a result document, or of a stored ``passed``
+    """ "passed" / "failed" / "incomplete" of a result document, or of a stored ``passed``
     (True / False / None: None is an incomplete verdict)."""
     if isinstance(value, Mapping):
         if value.get("verdict") in TEXT:
@@ -40,4 +40,7 @@ def missing_labels(result: Mapping | None) -> list[str]:
     if not result:
         return []
     labels = {row.get("key"): row.get("label") for row in result.get("county_items") or []}
-    return [labels.get(key) or (BY_KEY[key].label if key in BY_KEY else key) for key in result.get("missing") or []]
+    return [
+        labels.get(key) or (BY_KEY[key].label if key in BY_KEY else key)
+        for key in result.get("missing") or []
+    ]

@@ -64,7 +64,9 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
 
 def create_backup(out_path: Path) -> dict:
     out = io.StringIO()
-    call_command("dumpdata", natural_foreign=True, natural_primary=True, exclude=EXCLUDE, indent=None, stdout=out)
+    call_command(
+        "dumpdata", natural_foreign=True, natural_primary=True, exclude=EXCLUDE, indent=None, stdout=out
+    )
     db_bytes = out.getvalue().encode()
     media = Path(settings.MEDIA_ROOT)
     checksums = {"db.json": _sha256(db_bytes)}
@@ -109,8 +111,10 @@ def _read_verified(archive: Path) -> tuple[dict, dict[str, bytes]]:
     manifest_bytes = members.pop("manifest.json")
     signature = members.pop("manifest.hmac", None)
     if signature is None:
-        raise BackupError("备份文件没有签名（manifest.hmac），无法确认未被篡改，拒绝恢复。"
-                          "旧版本的备份请在原系统上重新备份。")
+        raise BackupError(
+            "备份文件没有签名（manifest.hmac），无法确认未被篡改，拒绝恢复。"
+            "旧版本的备份请在原系统上重新备份。"
+        )
     key = backup_key()
     if not hmac.compare_digest(signature.strip(), _mac(key, manifest_bytes).encode()):
         try:
@@ -118,8 +122,10 @@ def _read_verified(archive: Path) -> tuple[dict, dict[str, bytes]]:
         except ValueError:
             other_key = False
         if other_key:
-            raise BackupError("备份文件签名不符：它是用另一个密钥备份的。请设置与备份时相同的 BACKUP_KEY"
-                              "（未设置时为 SECRET_KEY）后再恢复。")
+            raise BackupError(
+                "备份文件签名不符：它是用另一个密钥备份的。请设置与备份时相同的 BACKUP_KEY"
+                "（未设置时为 SECRET_KEY）后再恢复。"
+            )
         raise BackupError("备份文件签名不符：备份文件被改动过，拒绝恢复。")
     manifest = json.loads(manifest_bytes)
     if manifest.get("format") != FORMAT:

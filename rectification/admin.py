@@ -24,4 +24,3 @@ class RectificationItemAdmin(ReadOnlyAdmin):
     list_display = ("county", "number", "source", "lead_unit", "deadline", "status")
     list_filter = ("county", "status", "source")
     search_fields = ("problem", "lead_unit")
-

@@ -11,8 +11,26 @@ from rectification.feedback import COLUMNS as FEEDBACK_COLUMNS
 from rectification.models import EvidenceFile, ProgressEntry, Source
 from rectification.selectors import indicator_label
 
-LEDGER_HEADERS = ("序号", "问题来源", "问题描述", "涉及指标", "涉及学校", "整改目标", "整改措施", "牵头单位", "配合单位",
-                  "责任人", "完成时限", "进展情况", "整改状态", "佐证材料", "核查意见", "销号日期", "销号人", "备注")
+LEDGER_HEADERS = (
+    "序号",
+    "问题来源",
+    "问题描述",
+    "涉及指标",
+    "涉及学校",
+    "整改目标",
+    "整改措施",
+    "牵头单位",
+    "配合单位",
+    "责任人",
+    "完成时限",
+    "进展情况",
+    "整改状态",
+    "佐证材料",
+    "核查意见",
+    "销号日期",
+    "销号人",
+    "备注",
+)
 LEDGER_WIDTHS = (6, 22, 40, 20, 24, 30, 40, 16, 20, 10, 12, 50, 10, 30, 30, 12, 10, 20)
 
 
@@ -37,12 +55,18 @@ def ledger_rows(items) -> Iterator[list]:
     items = list(items.select_related("closed_by").prefetch_related("schools"))
     ids = [i.pk for i in items]
     progress: dict[int, list[str]] = defaultdict(list)
-    for item_id, day, text in ProgressEntry.objects.filter(item_id__in=ids).order_by("date", "id").values_list(
-            "item_id", "date", "text"):
+    for item_id, day, text in (
+        ProgressEntry.objects.filter(item_id__in=ids)
+        .order_by("date", "id")
+        .values_list("item_id", "date", "text")
+    ):
         progress[item_id].append(f"{day.isoformat()} {text}")
     evidence: dict[int, list[str]] = defaultdict(list)
-    for item_id, name in EvidenceFile.objects.filter(item_id__in=ids).order_by("uploaded_at", "id").values_list(
-            "item_id", "original_name"):
+    for item_id, name in (
+        EvidenceFile.objects.filter(item_id__in=ids)
+        .order_by("uploaded_at", "id")
+        .values_list("item_id", "original_name")
+    ):
         evidence[item_id].append(name)
     for item in items:
         yield [
@@ -73,9 +97,20 @@ def ledger_sheet(items, county_name: str) -> Sheet:
 
 def feedback_template_sheets() -> Iterable[Sheet]:
     """The feedback import template: the header row with one example, and the allowed values."""
-    example = [1, Source.PROVINCIAL.label, "2025-03-18", "部分学校生均体育运动场馆面积未达标", "生均体育运动场馆面积",
-               "1301230001、1301230002", "2025 年 9 月前全部达标", "新建、改扩建运动场", "县教育局计财股",
-               "县发改局、县财政局", "张三", "2025-09-30"]
+    example = [
+        1,
+        Source.PROVINCIAL.label,
+        "2025-03-18",
+        "部分学校生均体育运动场馆面积未达标",
+        "生均体育运动场馆面积",
+        "1301230001、1301230002",
+        "2025 年 9 月前全部达标",
+        "新建、改扩建运动场",
+        "县教育局计财股",
+        "县发改局、县财政局",
+        "张三",
+        "2025-09-30",
+    ]
     notes = [
         ["反馈来源", "、".join(label for _, label in Source.choices)],
         ["反馈日期 / 完成时限", "日期，如 2025-03-18"],
@@ -84,4 +119,7 @@ def feedback_template_sheets() -> Iterable[Sheet]:
         ["可选列", "反馈组、反馈原文"],
         ["导入规则", "序号 + 反馈来源 + 反馈日期 相同的行再次导入时更新原事项；任一行有错则整个文件不导入"],
     ]
-    return [Sheet("反馈问题清单", FEEDBACK_COLUMNS, [example]), Sheet("填写说明", ("项目", "说明"), notes, widths=(20, 80))]
+    return [
+        Sheet("反馈问题清单", FEEDBACK_COLUMNS, [example]),
+        Sheet("填写说明", ("项目", "说明"), notes, widths=(20, 80)),
+    ]

@@ -12,8 +12,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-COLUMNS = ("序号", "反馈来源", "反馈日期", "问题描述", "涉及指标", "涉及学校", "整改目标", "整改措施",
-           "牵头单位", "配合单位", "责任人", "完成时限")
+COLUMNS = (
+    "序号",
+    "反馈来源",
+    "反馈日期",
+    "问题描述",
+    "涉及指标",
+    "涉及学校",
+    "整改目标",
+    "整改措施",
+    "牵头单位",
+    "配合单位",
+    "责任人",
+    "完成时限",
+)
 OPTIONAL_COLUMNS = ("反馈组", "反馈原文")
 REQUIRED_COLUMNS = ("序号", "反馈来源", "反馈日期", "问题描述", "牵头单位", "完成时限")
 # The header of the 涉及学校 column in the template spells out the separator; both are accepted.
@@ -22,8 +34,16 @@ SCHOOL_HEADER_ALIASES = ("涉及学校", "涉及学校(标识码)", "涉及学�
 _SCHOOL_SPLIT = re.compile(r"[、,，;；\s]+")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 
-TEXT_LIMITS = {"问题描述": 2000, "整改目标": 2000, "整改措施": 4000, "牵头单位": 100, "配合单位": 300,
-               "责任人": 50, "反馈组": 100, "反馈原文": 2000}
+TEXT_LIMITS = {
+    "问题描述": 2000,
+    "整改目标": 2000,
+    "整改措施": 4000,
+    "牵头单位": 100,
+    "配合单位": 300,
+    "责任人": 50,
+    "反馈组": 100,
+    "反馈原文": 2000,
+}
 
 
 @dataclass(frozen=True)
@@ -108,7 +128,9 @@ def header_index(header: Sequence) -> tuple[dict[str, int], list[RowError]]:
             name = "涉及学校"
         if name in COLUMNS or name in OPTIONAL_COLUMNS:
             index.setdefault(name, i)
-    errors = [RowError(1, name, "缺少此列（表头须与模板一致）") for name in REQUIRED_COLUMNS if name not in index]
+    errors = [
+        RowError(1, name, "缺少此列（表头须与模板一致）") for name in REQUIRED_COLUMNS if name not in index
+    ]
     return index, errors
 
 
@@ -137,6 +159,7 @@ def parse_feedback(
     records: list[FeedbackRecord] = []
     seen: dict[tuple, int] = {}
     for row_no, row in enumerate(iterator, start=2):
+
         def cell(name: str, _row=row):
             i = index.get(name)
             return _row[i] if i is not None and i < len(_row) else None
@@ -169,7 +192,10 @@ def parse_feedback(
         indicator_text = _text(cell("涉及指标"))
         indicator = indicators.get(indicator_text, "") if indicator_text else ""
         if indicator_text and not indicator:
-            fail("涉及指标", f"“{indicator_text}”不是已知指标（填写指标名称或代码，如“生均教学及辅助用房面积”）")
+            fail(
+                "涉及指标",
+                f"“{indicator_text}”不是已知指标（填写指标名称或代码，如“生均教学及辅助用房面积”）",
+            )
         codes = [c for c in _SCHOOL_SPLIT.split(_text(cell("涉及学校"))) if c]
         unknown = [c for c in codes if c not in known_schools]
         if unknown:
@@ -185,13 +211,25 @@ def parse_feedback(
         if row_errors:
             errors.extend(row_errors)
             continue
-        records.append(FeedbackRecord(
-            row=row_no, source_no=source_no, source=source, source_date=source_date,
-            problem=_text(cell("问题描述")), indicator=indicator, school_codes=list(dict.fromkeys(codes)),
-            target=_text(cell("整改目标")), measures=_text(cell("整改措施")), lead_unit=_text(cell("牵头单位")),
-            cooperating_units=_text(cell("配合单位")), responsible_person=_text(cell("责任人")),
-            deadline=deadline, source_team=_text(cell("反馈组")), source_item=_text(cell("反馈原文")),
-        ))
+        records.append(
+            FeedbackRecord(
+                row=row_no,
+                source_no=source_no,
+                source=source,
+                source_date=source_date,
+                problem=_text(cell("问题描述")),
+                indicator=indicator,
+                school_codes=list(dict.fromkeys(codes)),
+                target=_text(cell("整改目标")),
+                measures=_text(cell("整改措施")),
+                lead_unit=_text(cell("牵头单位")),
+                cooperating_units=_text(cell("配合单位")),
+                responsible_person=_text(cell("责任人")),
+                deadline=deadline,
+                source_team=_text(cell("反馈组")),
+                source_item=_text(cell("反馈原文")),
+            )
+        )
     if not records and not errors:
         errors.append(RowError(2, "全部", "没有可导入的数据行"))
     return records, errors

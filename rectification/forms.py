@@ -15,19 +15,42 @@ class ItemForm(forms.ModelForm):
     """The ledger fields of an item; the status changes only through the transition views."""
 
     indicator = forms.ChoiceField(label="涉及指标", required=False)
-    schools = forms.ModelMultipleChoiceField(label="涉及学校", queryset=School.objects.none(), required=False,
-                                             widget=forms.SelectMultiple(attrs={"size": 8}),
-                                             help_text="按住 Ctrl 可多选")
+    schools = forms.ModelMultipleChoiceField(
+        label="涉及学校",
+        queryset=School.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="按住 Ctrl 可多选",
+    )
 
     class Meta:
         model = RectificationItem
-        fields = ["source", "source_no", "source_date", "source_team", "source_item", "problem", "indicator", "stage",
-                  "year", "schools", "target", "measures", "lead_unit", "cooperating_units", "responsible_person",
-                  "deadline", "remarks"]
+        fields = [
+            "source",
+            "source_no",
+            "source_date",
+            "source_team",
+            "source_item",
+            "problem",
+            "indicator",
+            "stage",
+            "year",
+            "schools",
+            "target",
+            "measures",
+            "lead_unit",
+            "cooperating_units",
+            "responsible_person",
+            "deadline",
+            "remarks",
+        ]
         widgets = {
-            "source_date": DATE, "deadline": DATE,
-            "source_item": forms.Textarea(attrs={"rows": 2}), "problem": forms.Textarea(attrs={"rows": 3}),
-            "target": forms.Textarea(attrs={"rows": 2}), "measures": forms.Textarea(attrs={"rows": 4}),
+            "source_date": DATE,
+            "deadline": DATE,
+            "source_item": forms.Textarea(attrs={"rows": 2}),
+            "problem": forms.Textarea(attrs={"rows": 3}),
+            "target": forms.Textarea(attrs={"rows": 2}),
+            "measures": forms.Textarea(attrs={"rows": 4}),
             "remarks": forms.Textarea(attrs={"rows": 2}),
         }
 
@@ -52,8 +75,12 @@ class ProgressForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    verification = forms.CharField(label="核查意见", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
-                                   help_text="写明核查方式、核查人和结论，如“经实地核查，已新建运动场 3200 ㎡，整改到位”。")
+    verification = forms.CharField(
+        label="核查意见",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="写明核查方式、核查人和结论，如“经实地核查，已新建运动场 3200 ㎡，整改到位”。",
+    )
 
 
 class LongTermForm(forms.Form):
@@ -65,9 +92,14 @@ class ReopenForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="文件", help_text="PDF、JPG、PNG、Word（docx）或 Excel（xlsx）",
-                           error_messages={"required": "请选择要上传的文件。",
-                                           "empty": "所选文件是空文件（0 字节），请检查后重新选择。"})
+    file = forms.FileField(
+        label="文件",
+        help_text="PDF、JPG、PNG、Word（docx）或 Excel（xlsx）",
+        error_messages={
+            "required": "请选择要上传的文件。",
+            "empty": "所选文件是空文件（0 字节），请检查后重新选择。",
+        },
+    )
     description = forms.CharField(label="说明", max_length=200, required=False)
 
 
@@ -88,7 +120,8 @@ class TaskForm(forms.ModelForm):
     def __init__(self, *args, county, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_user"].queryset = User.objects.filter(
-            county=county, role__in=COUNTY_WRITERS, is_active=True).order_by("username")
+            county=county, role__in=COUNTY_WRITERS, is_active=True
+        ).order_by("username")
         self.fields["owner_user"].required = False
 
     def task_data(self) -> dict:
@@ -99,8 +132,9 @@ class ProposalAcceptForm(forms.Form):
     lead_unit = forms.CharField(label="牵头单位", max_length=100)
     responsible_person = forms.CharField(label="责任人", max_length=50, required=False)
     deadline = forms.DateField(label="完成时限", widget=DATE)
-    measures = forms.CharField(label="整改措施", widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                               max_length=4000)
+    measures = forms.CharField(
+        label="整改措施", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000
+    )
 
 
 class DiscardForm(forms.Form):
@@ -113,7 +147,9 @@ class LedgerFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label="状态", choices=ItemStatus.choices, empty_label="全部状态")
     source = django_filters.ChoiceFilter(label="来源", choices=Source.choices, empty_label="全部来源")
     lead_unit = django_filters.CharFilter(label="牵头单位", lookup_expr="icontains")
-    overdue = django_filters.BooleanFilter(label="仅看逾期", method="filter_overdue", widget=forms.CheckboxInput)
+    overdue = django_filters.BooleanFilter(
+        label="仅看逾期", method="filter_overdue", widget=forms.CheckboxInput
+    )
     mine = django_filters.BooleanFilter(label="我负责的", method="filter_mine", widget=forms.CheckboxInput)
 
     class Meta:
@@ -128,4 +164,6 @@ class LedgerFilter(django_filters.FilterSet):
     def filter_mine(self, queryset, name, value):
         if not value or self.request is None:
             return queryset
-        return queryset.filter(mine_q(self.request.user, unit_field="lead_unit", person_field="responsible_person"))
+        return queryset.filter(
+            mine_q(self.request.user, unit_field="lead_unit", person_field="responsible_person")
+        )

@@ -54,8 +54,9 @@ def archive_path(instance, filename):
 class RectificationItem(models.Model):
     """One line of the ledger (domain.md §8)."""
 
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="rectification_items",
-                               verbose_name="区县")
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="rectification_items", verbose_name="区县"
+    )
     number = models.PositiveIntegerField("序号")
     source = models.CharField("问题来源", max_length=12, choices=Source.choices)
     source_no = models.PositiveIntegerField("反馈序号", null=True, blank=True)
@@ -66,21 +67,37 @@ class RectificationItem(models.Model):
     indicator = models.CharField("涉及指标", max_length=40, blank=True)
     stage = models.CharField("学段", max_length=8, choices=StageChoice.choices, blank=True)
     year = models.PositiveSmallIntegerField("评估学年", null=True, blank=True)
-    schools = models.ManyToManyField(School, blank=True, related_name="rectification_items", verbose_name="涉及学校")
+    schools = models.ManyToManyField(
+        School, blank=True, related_name="rectification_items", verbose_name="涉及学校"
+    )
     target = models.TextField("整改目标", blank=True)
     measures = models.TextField("整改措施", blank=True)
     lead_unit = models.CharField("牵头单位", max_length=100)
     cooperating_units = models.CharField("配合单位", max_length=300, blank=True)
     responsible_person = models.CharField("责任人", max_length=50, blank=True)
     deadline = models.DateField("完成时限")
-    status = models.CharField("整改状态", max_length=12, choices=ItemStatus.choices, default=ItemStatus.NOT_STARTED)
+    status = models.CharField(
+        "整改状态", max_length=12, choices=ItemStatus.choices, default=ItemStatus.NOT_STARTED
+    )
     verification_opinion = models.TextField("核查意见", blank=True)
     closed_on = models.DateField("销号日期", null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+", verbose_name="销号人")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="销号人",
+    )
     remarks = models.TextField("备注", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", verbose_name="登记人")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="登记人",
+    )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -88,7 +105,9 @@ class RectificationItem(models.Model):
         verbose_name = "整改事项"
         verbose_name_plural = "整改事项"
         ordering = ["county", "number"]
-        constraints = [models.UniqueConstraint(fields=["county", "number"], name="rectification_item_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "number"], name="rectification_item_unique_number")
+        ]
         indexes = [models.Index(fields=["county", "status"]), models.Index(fields=["county", "deadline"])]
 
     def __str__(self):
@@ -102,12 +121,18 @@ class RectificationItem(models.Model):
 class ProgressEntry(models.Model):
     """A dated progress report (monthly, or whenever something happened)."""
 
-    item = models.ForeignKey(RectificationItem, on_delete=models.CASCADE, related_name="progress",
-                             verbose_name="整改事项")
+    item = models.ForeignKey(
+        RectificationItem, on_delete=models.CASCADE, related_name="progress", verbose_name="整改事项"
+    )
     date = models.DateField("日期")
     text = models.TextField("进展情况")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
-                               verbose_name="填报人")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="填报人",
+    )
     created_at = models.DateTimeField("填报时间", auto_now_add=True)
 
     class Meta:
@@ -127,8 +152,13 @@ class StoredFile(models.Model):
     kind = models.CharField("类型", max_length=8)
     size = models.PositiveIntegerField("大小(字节)")
     sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                    related_name="+", verbose_name="上传人")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="上传人",
+    )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
@@ -139,8 +169,9 @@ class StoredFile(models.Model):
 
 
 class EvidenceFile(StoredFile):
-    item = models.ForeignKey(RectificationItem, on_delete=models.CASCADE, related_name="evidence",
-                             verbose_name="整改事项")
+    item = models.ForeignKey(
+        RectificationItem, on_delete=models.CASCADE, related_name="evidence", verbose_name="整改事项"
+    )
     file = models.FileField("文件", upload_to=evidence_path, max_length=200)
 
     class Meta:
@@ -181,14 +212,28 @@ class PrepTask(models.Model):
     deadline moves with the inspection date. Editing the deadline by hand detaches it.
     """
 
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="prep_tasks", verbose_name="区县")
-    template = models.ForeignKey(PrepTaskTemplate, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="tasks", verbose_name="模板")
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="prep_tasks", verbose_name="区县"
+    )
+    template = models.ForeignKey(
+        PrepTaskTemplate,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+        verbose_name="模板",
+    )
     title = models.CharField("任务", max_length=100)
     description = models.TextField("说明", blank=True)
     owner_unit = models.CharField("责任单位", max_length=100)
-    owner_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="prep_tasks", verbose_name="责任人")
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="prep_tasks",
+        verbose_name="责任人",
+    )
     days_before = models.PositiveSmallIntegerField("提前天数", null=True, blank=True)
     follows_inspection_date = models.BooleanField("随国检日期调整", default=False)
     deadline = models.DateField("完成时限")
@@ -202,8 +247,11 @@ class PrepTask(models.Model):
         verbose_name_plural = "迎检任务"
         ordering = ["deadline", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["county", "template"], condition=models.Q(template__isnull=False),
-                                    name="prep_task_unique_template"),
+            models.UniqueConstraint(
+                fields=["county", "template"],
+                condition=models.Q(template__isnull=False),
+                name="prep_task_unique_template",
+            ),
         ]
 
     def __str__(self):
@@ -240,8 +288,12 @@ class ArchivePoint(models.Model):
 
 
 class ArchiveFile(StoredFile):
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="archive_files", verbose_name="区县")
-    point = models.ForeignKey(ArchivePoint, on_delete=models.PROTECT, related_name="files", verbose_name="档案条目")
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="archive_files", verbose_name="区县"
+    )
+    point = models.ForeignKey(
+        ArchivePoint, on_delete=models.PROTECT, related_name="files", verbose_name="档案条目"
+    )
     file = models.FileField("文件", upload_to=archive_path, max_length=200)
 
     class Meta:
@@ -264,23 +316,43 @@ class Proposal(models.Model):
     same gap found again by a later assessment is recognised.
     """
 
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="rectification_proposals",
-                               verbose_name="区县")
-    assessment = models.ForeignKey("indicators.Assessment", on_delete=models.PROTECT,
-                                   related_name="rectification_proposals", verbose_name="来源评估")
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="rectification_proposals", verbose_name="区县"
+    )
+    assessment = models.ForeignKey(
+        "indicators.Assessment",
+        on_delete=models.PROTECT,
+        related_name="rectification_proposals",
+        verbose_name="来源评估",
+    )
     key = models.CharField("缺口标识", max_length=80)
     indicator = models.CharField("涉及指标", max_length=40)
     stage = models.CharField("学段", max_length=8, choices=StageChoice.choices, blank=True)
-    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                               verbose_name="学校")
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="学校"
+    )
     school_codes = models.JSONField("涉及学校标识码", default=list, blank=True)
     problem = models.TextField("问题描述")
     target = models.TextField("整改目标")
-    status = models.CharField("状态", max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING)
-    item = models.ForeignKey(RectificationItem, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="proposals", verbose_name="整改事项")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", verbose_name="处理人")
+    status = models.CharField(
+        "状态", max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    item = models.ForeignKey(
+        RectificationItem,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposals",
+        verbose_name="整改事项",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="处理人",
+    )
     decided_at = models.DateTimeField("处理时间", null=True, blank=True)
     decision_note = models.CharField("处理说明", max_length=300, blank=True)
     created_at = models.DateTimeField("生成时间", auto_now_add=True)

@@ -45,6 +45,7 @@ STATUS_RANK: Mapping[str, int] = {FAIL: 0, AT_RISK: 1, PASS: 2}
 # but failing: it matches the T-20 archive task of the default backward plan.
 ARCHIVE_FAIL_WITHIN_DAYS = 20
 
+
 @dataclass(frozen=True)
 class ReadinessRow:
     area: str
@@ -71,18 +72,34 @@ def row_from_mapping(data: Mapping[str, Any], *, source: str) -> ReadinessRow:
     status = data.get("status")
     deadline = data.get("deadline")
     if not area or not item or status not in STATUSES or not (deadline is None or isinstance(deadline, date)):
-        return ReadinessRow(area=area or source, item=item or "（数据格式错误）", status=FAIL,
-                            detail=f"数据来源 {source} 返回的行不符合约定：{dict(data)!r}"[:300])
-    return ReadinessRow(area=area, item=item, status=status, detail=str(data.get("detail") or ""),
-                        owner=str(data.get("owner") or ""), deadline=deadline)
+        return ReadinessRow(
+            area=area or source,
+            item=item or "（数据格式错误）",
+            status=FAIL,
+            detail=f"数据来源 {source} 返回的行不符合约定：{dict(data)!r}"[:300],
+        )
+    return ReadinessRow(
+        area=area,
+        item=item,
+        status=status,
+        detail=str(data.get("detail") or ""),
+        owner=str(data.get("owner") or ""),
+        deadline=deadline,
+    )
 
 
 def provided_rows(source: str, response: Any) -> list[ReadinessRow]:
     """The rows of one receiver's response to ``readiness_requested.send_robust()``: its rows
     checked against the contract, or one failing row naming it when it raised."""
     if isinstance(response, Exception):
-        return [ReadinessRow(area="数据来源", item=source, status=FAIL,
-                             detail=f"读取失败：{response.__class__.__name__}：{str(response)[:200]}")]
+        return [
+            ReadinessRow(
+                area="数据来源",
+                item=source,
+                status=FAIL,
+                detail=f"读取失败：{response.__class__.__name__}：{str(response)[:200]}",
+            )
+        ]
     return [row_from_mapping(r, source=source) for r in response or ()]
 
 
@@ -183,13 +200,21 @@ def completeness(points: Iterable[PointFacts], folder_names: Mapping[str, str]) 
         members = by_folder.get(key)
         if not members:
             continue
-        folders.append(FolderCompleteness(
-            folder=key, name=folder_names.get(key, key), points=len(members),
-            complete_points=sum(1 for p in members if p.complete),
-            required=sum(p.required for p in members), counted=sum(p.counted for p in members),
-        ))
-    return Completeness(folders=tuple(folders), required=sum(f.required for f in folders),
-                        counted=sum(f.counted for f in folders))
+        folders.append(
+            FolderCompleteness(
+                folder=key,
+                name=folder_names.get(key, key),
+                points=len(members),
+                complete_points=sum(1 for p in members if p.complete),
+                required=sum(p.required for p in members),
+                counted=sum(p.counted for p in members),
+            )
+        )
+    return Completeness(
+        folders=tuple(folders),
+        required=sum(f.required for f in folders),
+        counted=sum(f.counted for f in folders),
+    )
 
 
 def archive_status(ratio: float, days_left: int | None) -> str:

@@ -50,13 +50,21 @@ def items_visible_to(user):
 
 
 def get_item_for_user(user, pk: int) -> RectificationItem:
-    return get_scoped_or_404(user, RectificationItem.objects.select_related("county", "closed_by", "created_by"),
-                             scope_kwargs=_COUNTY_ONLY, pk=pk)
+    return get_scoped_or_404(
+        user,
+        RectificationItem.objects.select_related("county", "closed_by", "created_by"),
+        scope_kwargs=_COUNTY_ONLY,
+        pk=pk,
+    )
 
 
 def get_evidence_for_user(user, pk: int) -> EvidenceFile:
-    return get_scoped_or_404(user, EvidenceFile.objects.select_related("item"),
-                             scope_kwargs={"county": "item__county", "township": None, "school": None}, pk=pk)
+    return get_scoped_or_404(
+        user,
+        EvidenceFile.objects.select_related("item"),
+        scope_kwargs={"county": "item__county", "township": None, "school": None},
+        pk=pk,
+    )
 
 
 def get_archive_file_for_user(user, pk: int) -> ArchiveFile:
@@ -64,28 +72,37 @@ def get_archive_file_for_user(user, pk: int) -> ArchiveFile:
 
 
 def get_task_for_user(user, pk: int) -> PrepTask:
-    return get_scoped_or_404(user, PrepTask.objects.select_related("county", "owner_user"),
-                             scope_kwargs=_COUNTY_ONLY, pk=pk)
+    return get_scoped_or_404(
+        user, PrepTask.objects.select_related("county", "owner_user"), scope_kwargs=_COUNTY_ONLY, pk=pk
+    )
 
 
 def proposals_visible_to(user):
-    return scope(user, Proposal.objects.select_related("assessment", "school", "item", "decided_by"), **_COUNTY_ONLY)
+    return scope(
+        user, Proposal.objects.select_related("assessment", "school", "item", "decided_by"), **_COUNTY_ONLY
+    )
 
 
 def get_proposal_for_user(user, pk: int) -> Proposal:
-    return get_scoped_or_404(user, Proposal.objects.select_related("county", "assessment", "school"),
-                             scope_kwargs=_COUNTY_ONLY, pk=pk)
+    return get_scoped_or_404(
+        user,
+        Proposal.objects.select_related("county", "assessment", "school"),
+        scope_kwargs=_COUNTY_ONLY,
+        pk=pk,
+    )
 
 
 def proposal_lists(user) -> dict:
     """Pending proposals (all) and the 50 latest decided ones of the user's county."""
     qs = proposals_visible_to(user)
-    return {"pending": list(qs.filter(status=ProposalStatus.PENDING).order_by("indicator", "stage", "id")),
-            "decided": list(qs.exclude(status=ProposalStatus.PENDING).order_by("-decided_at", "-id")[:50])}
+    return {
+        "pending": list(qs.filter(status=ProposalStatus.PENDING).order_by("indicator", "stage", "id")),
+        "decided": list(qs.exclude(status=ProposalStatus.PENDING).order_by("-decided_at", "-id")[:50]),
+    }
 
 
 def mine_q(user, *, unit_field: str, person_field: str | None = None, user_field: str | None = None) -> Q:
-    """"My items/tasks": rows whose responsible unit is the user's unit text (User.unit), or that
+    """ "My items/tasks": rows whose responsible unit is the user's unit text (User.unit), or that
     name the user as the responsible person / owner user. Matches nothing for a user without any."""
     q = Q(pk__in=[])
     if user.unit.strip():
@@ -148,8 +165,9 @@ def item_indicator_standing(item: RectificationItem, current=None) -> dict | Non
     if not item.indicator or item.indicator not in RULE_INDICATOR_KEYS:
         return None
     current = current or current_assessment(item.county)
-    standing = results.indicator_standing(current.result, item.indicator,
-                                          stage=item.stage, school_codes=[s.code for s in item.schools.all()])
+    standing = results.indicator_standing(
+        current.result, item.indicator, stage=item.stage, school_codes=[s.code for s in item.schools.all()]
+    )
     standing["assessment"] = current.assessment
     standing["stale"] = current.stale
     standing["scheme_label"] = current.scheme_label
@@ -172,8 +190,12 @@ def attach_evidence_counts(items) -> None:
     """Set ``evidence_count`` on each item of one page, with one query (cheaper than annotating
     the whole filtered ledger, which the paginator would also have to count)."""
     items = list(items)
-    counts = dict(EvidenceFile.objects.filter(item_id__in=[i.pk for i in items]).values_list("item_id")
-                  .annotate(n=Count("id")).values_list("item_id", "n"))
+    counts = dict(
+        EvidenceFile.objects.filter(item_id__in=[i.pk for i in items])
+        .values_list("item_id")
+        .annotate(n=Count("id"))
+        .values_list("item_id", "n")
+    )
     for item in items:
         item.evidence_count = counts.get(item.pk, 0)
 
@@ -203,7 +225,9 @@ def ledger_summary(county, today: date | None = None) -> dict:
 
 
 def item_due_state(item: RectificationItem, today: date) -> str:
-    return schedule.due_state(item.deadline, done=not item.is_open, today=today, due_soon_days=due_soon_days())
+    return schedule.due_state(
+        item.deadline, done=not item.is_open, today=today, due_soon_days=due_soon_days()
+    )
 
 
 # --- archive --------------------------------------------------------------------------------
@@ -212,17 +236,24 @@ def item_due_state(item: RectificationItem, today: date) -> str:
 def archive_points(county):
     """Every checklist point with this county's file count (``file_count``), in tree order."""
     return ArchivePoint.objects.annotate(file_count=Count("files", filter=Q(files__county=county))).order_by(
-        "order", "code")
+        "order", "code"
+    )
 
 
 def archive_files_of(county):
-    return ArchiveFile.objects.filter(county=county).select_related("uploaded_by").order_by("uploaded_at", "id")
+    return (
+        ArchiveFile.objects.filter(county=county).select_related("uploaded_by").order_by("uploaded_at", "id")
+    )
 
 
 def archive_completeness(county) -> readiness.Completeness:
     """Completeness of the county's archive per folder and overall (see readiness.completeness)."""
-    facts = [readiness.PointFacts(code=p.code, folder=p.folder, name=p.name, required=p.required_count,
-                                  uploaded=p.file_count) for p in archive_points(county)]
+    facts = [
+        readiness.PointFacts(
+            code=p.code, folder=p.folder, name=p.name, required=p.required_count, uploaded=p.file_count
+        )
+        for p in archive_points(county)
+    ]
     return readiness.completeness(facts, archive_tree.FOLDERS)
 
 
@@ -230,7 +261,11 @@ def archive_completeness(county) -> readiness.Completeness:
 
 
 def tasks_of(county):
-    return PrepTask.objects.filter(county=county).select_related("owner_user", "template").order_by("deadline", "id")
+    return (
+        PrepTask.objects.filter(county=county)
+        .select_related("owner_user", "template")
+        .order_by("deadline", "id")
+    )
 
 
 def deadline_lists(county, *, today: date, user=None) -> dict:
@@ -247,18 +282,33 @@ def deadline_lists(county, *, today: date, user=None) -> dict:
         items = items.filter(mine_q(user, unit_field="lead_unit", person_field="responsible_person"))
         tasks = tasks.filter(mine_q(user, unit_field="owner_unit", user_field="owner_user"))
     rows = [
-        {"kind": "整改事项", "title": f"第{i.number}项 {i.problem[:40]}", "owner": i.lead_unit, "deadline": i.deadline,
-         "days": (i.deadline - today).days, "url": reverse("rectification:detail", args=[i.pk])}
+        {
+            "kind": "整改事项",
+            "title": f"第{i.number}项 {i.problem[:40]}",
+            "owner": i.lead_unit,
+            "deadline": i.deadline,
+            "days": (i.deadline - today).days,
+            "url": reverse("rectification:detail", args=[i.pk]),
+        }
         for i in items
     ] + [
-        {"kind": "迎检任务", "title": t.title, "owner": t.owner_unit, "deadline": t.deadline,
-         "days": (t.deadline - today).days, "url": reverse("rectification:task_edit", args=[t.pk])}
+        {
+            "kind": "迎检任务",
+            "title": t.title,
+            "owner": t.owner_unit,
+            "deadline": t.deadline,
+            "days": (t.deadline - today).days,
+            "url": reverse("rectification:task_edit", args=[t.pk]),
+        }
         for t in tasks
     ]
     for r in rows:
         r["late"] = max(0, -r["days"])
     rows.sort(key=lambda r: (r["deadline"], r["title"]))
-    return {"overdue": [r for r in rows if r["deadline"] < today], "due_soon": [r for r in rows if r["deadline"] >= today]}
+    return {
+        "overdue": [r for r in rows if r["deadline"] < today],
+        "due_soon": [r for r in rows if r["deadline"] >= today],
+    }
 
 
 # --- readiness board ------------------------------------------------------------------------
@@ -284,7 +334,9 @@ def readiness_board(county, *, today: date) -> dict:
     soon_days = due_soon_days()
     rows: list[readiness.ReadinessRow] = []
 
-    open_items = list(RectificationItem.objects.filter(county=county, status__in=OPEN_STATUSES).order_by("deadline"))
+    open_items = list(
+        RectificationItem.objects.filter(county=county, status__in=OPEN_STATUSES).order_by("deadline")
+    )
     by_indicator: dict[str, RectificationItem] = {}
     for item in open_items:
         if item.indicator:
@@ -294,71 +346,128 @@ def readiness_board(county, *, today: date) -> dict:
     assessment = current.assessment
     year = current.year or school_year(today)
     if assessment is None:
-        rows.append(readiness.ReadinessRow(area="指标评估", item="差异系数与逐校达标", status=readiness.AT_RISK,
-                                           detail=f"尚无{current.target_name}方案已完成的指标评估，请先在“指标评估”中发起评估。",
-                                           url=reverse("indicators:list")))
+        rows.append(
+            readiness.ReadinessRow(
+                area="指标评估",
+                item="差异系数与逐校达标",
+                status=readiness.AT_RISK,
+                detail=f"尚无{current.target_name}方案已完成的指标评估，请先在“指标评估”中发起评估。",
+                url=reverse("indicators:list"),
+            )
+        )
     else:
         result = assessment.result
         if current.stale:
-            rows.append(readiness.ReadinessRow(
-                area="指标评估", item=f"当前评估 #{assessment.pk}（{current.scheme_label}）", status=readiness.AT_RISK,
-                detail=f"{STALE_TEXT}：以下各项为上次评估（{assessment.year}—{assessment.year + 1}学年）的结论",
-                url=reverse("indicators:list")))
+            rows.append(
+                readiness.ReadinessRow(
+                    area="指标评估",
+                    item=f"当前评估 #{assessment.pk}（{current.scheme_label}）",
+                    status=readiness.AT_RISK,
+                    detail=f"{STALE_TEXT}：以下各项为上次评估（{assessment.year}—{assessment.year + 1}学年）的结论",
+                    url=reverse("indicators:list"),
+                )
+            )
         if verdict_key(result) == "incomplete":
             missing = missing_labels(result)
-            rows.append(readiness.ReadinessRow(
-                area="指标评估", item="评估结论 未完成", status=readiness.AT_RISK,
-                detail=f"{len(missing)} 项县级项目尚无数据：" + "、".join(missing),
-                url=reverse("indicators:items")))
+            rows.append(
+                readiness.ReadinessRow(
+                    area="指标评估",
+                    item="评估结论 未完成",
+                    status=readiness.AT_RISK,
+                    detail=f"{len(missing)} 项县级项目尚无数据：" + "、".join(missing),
+                    url=reverse("indicators:items"),
+                )
+            )
         for r in results.resource_rows(result) + results.county_item_rows(result):
             linked = by_indicator.get(r["key"]) if r["key"] else None
-            rows.append(readiness.ReadinessRow(
-                area=r["area"], item=r["item"], status=r["status"], detail=r["detail"],
-                owner=linked.lead_unit if linked else "", deadline=linked.deadline if linked else None,
-                url=reverse("rectification:detail", args=[linked.pk]) if linked else "",
-            ))
+            rows.append(
+                readiness.ReadinessRow(
+                    area=r["area"],
+                    item=r["item"],
+                    status=r["status"],
+                    detail=r["detail"],
+                    owner=linked.lead_unit if linked else "",
+                    deadline=linked.deadline if linked else None,
+                    url=reverse("rectification:detail", args=[linked.pk]) if linked else "",
+                )
+            )
 
     # send_robust: a receiver that raises becomes a failing row (Django logs its traceback).
     for receiver, response in readiness_requested.send_robust(sender=type(county), county=county, year=year):
         rows.extend(readiness.provided_rows(receiver_name(receiver), response))
 
     for item in open_items:
-        status = readiness.item_status(status=item.status, deadline=item.deadline,
-                                       inspection_date=county.inspection_date, today=today)
+        status = readiness.item_status(
+            status=item.status, deadline=item.deadline, inspection_date=county.inspection_date, today=today
+        )
         state = schedule.due_state(item.deadline, done=False, today=today, due_soon_days=soon_days)
         detail = f"{item.get_status_display()}，{schedule.DUE_STATE_LABELS[state]}"
         if county.inspection_date and item.deadline > county.inspection_date:
             detail += "，完成时限晚于国检日期"
-        rows.append(readiness.ReadinessRow(area="整改事项", item=f"第{item.number}项 {item.problem[:50]}", status=status,
-                                           detail=detail, owner=item.lead_unit, deadline=item.deadline,
-                                           url=reverse("rectification:detail", args=[item.pk])))
+        rows.append(
+            readiness.ReadinessRow(
+                area="整改事项",
+                item=f"第{item.number}项 {item.problem[:50]}",
+                status=status,
+                detail=detail,
+                owner=item.lead_unit,
+                deadline=item.deadline,
+                url=reverse("rectification:detail", args=[item.pk]),
+            )
+        )
     summary = ledger_summary(county, today)
     if summary["total"]:
-        rows.append(readiness.ReadinessRow(
-            area="整改事项", item="已销号及长期坚持事项", status=readiness.PASS,
-            detail=f"已销号 {summary['closed']} 项，长期坚持 {summary['by_status'][ItemStatus.LONG_TERM][1]} 项，"
-                   f"共 {summary['total']} 项",
-            url=reverse("rectification:list")))
+        rows.append(
+            readiness.ReadinessRow(
+                area="整改事项",
+                item="已销号及长期坚持事项",
+                status=readiness.PASS,
+                detail=f"已销号 {summary['closed']} 项，长期坚持 {summary['by_status'][ItemStatus.LONG_TERM][1]} 项，"
+                f"共 {summary['total']} 项",
+                url=reverse("rectification:list"),
+            )
+        )
 
     for task in tasks_of(county):
-        status = readiness.task_status(done=task.status == TaskStatus.DONE, deadline=task.deadline, today=today,
-                                       due_soon_days=soon_days)
-        state = schedule.due_state(task.deadline, done=task.status == TaskStatus.DONE, today=today,
-                                   due_soon_days=soon_days)
-        rows.append(readiness.ReadinessRow(
-            area="迎检任务", item=f"{task.offset_label} {task.title}".strip(), status=status,
-            detail=f"{task.get_status_display()}，{schedule.DUE_STATE_LABELS[state]}",
-            owner=str(task.owner_user) if task.owner_user_id else task.owner_unit, deadline=task.deadline,
-            url=reverse("rectification:plan")))
+        status = readiness.task_status(
+            done=task.status == TaskStatus.DONE, deadline=task.deadline, today=today, due_soon_days=soon_days
+        )
+        state = schedule.due_state(
+            task.deadline, done=task.status == TaskStatus.DONE, today=today, due_soon_days=soon_days
+        )
+        rows.append(
+            readiness.ReadinessRow(
+                area="迎检任务",
+                item=f"{task.offset_label} {task.title}".strip(),
+                status=status,
+                detail=f"{task.get_status_display()}，{schedule.DUE_STATE_LABELS[state]}",
+                owner=str(task.owner_user) if task.owner_user_id else task.owner_unit,
+                deadline=task.deadline,
+                url=reverse("rectification:plan"),
+            )
+        )
 
     comp = archive_completeness(county)
     for folder in comp.folders:
-        rows.append(readiness.ReadinessRow(
-            area="迎检档案", item=f"{folder.folder} {folder.name}", status=readiness.archive_status(folder.ratio, days_left),
-            detail=f"材料 {folder.counted}/{folder.required}（{folder.percent}%），{folder.complete_points}/{folder.points} 个条目齐全",
-            url=reverse("rectification:archive")))
+        rows.append(
+            readiness.ReadinessRow(
+                area="迎检档案",
+                item=f"{folder.folder} {folder.name}",
+                status=readiness.archive_status(folder.ratio, days_left),
+                detail=f"材料 {folder.counted}/{folder.required}（{folder.percent}%），{folder.complete_points}/{folder.points} 个条目齐全",
+                url=reverse("rectification:archive"),
+            )
+        )
 
     ordered = readiness.sort_rows(rows)
-    return {"rows": ordered, "counts": readiness.counts(ordered), "days_left": days_left,
-            "inspection_date": county.inspection_date, "assessment": assessment, "current": current, "year": year,
-            "archive": comp, "summary": summary}
+    return {
+        "rows": ordered,
+        "counts": readiness.counts(ordered),
+        "days_left": days_left,
+        "inspection_date": county.inspection_date,
+        "assessment": assessment,
+        "current": current,
+        "year": year,
+        "archive": comp,
+        "summary": summary,
+    }

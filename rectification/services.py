@@ -40,9 +40,24 @@ from rectification.models import (
 from rectification.selectors import item_indicator_standing
 from schools.models import County, School
 
-ITEM_FIELDS = ("source", "source_no", "source_item", "source_team", "source_date", "problem", "indicator", "stage",
-               "year", "target", "measures", "lead_unit", "cooperating_units", "responsible_person", "deadline",
-               "remarks")
+ITEM_FIELDS = (
+    "source",
+    "source_no",
+    "source_item",
+    "source_team",
+    "source_date",
+    "problem",
+    "indicator",
+    "stage",
+    "year",
+    "target",
+    "measures",
+    "lead_unit",
+    "cooperating_units",
+    "responsible_person",
+    "deadline",
+    "remarks",
+)
 TASK_FIELDS = ("title", "description", "owner_unit", "owner_user", "deadline")
 
 
@@ -84,8 +99,12 @@ def item_create(*, user, county: County, data: dict, schools=(), note: str = "")
     """Create a ledger item with the next number of the county; ``data`` holds ITEM_FIELDS."""
     _check_county(user, county.pk)
     schools = _check_schools(county, schools)
-    item = RectificationItem(county=county, number=_next_number(county), created_by=user,
-                             **{k: v for k, v in data.items() if k in ITEM_FIELDS})
+    item = RectificationItem(
+        county=county,
+        number=_next_number(county),
+        created_by=user,
+        **{k: v for k, v in data.items() if k in ITEM_FIELDS},
+    )
     item.full_clean(exclude=["schools"])
     item.save()
     item.schools.set(schools)
@@ -97,7 +116,9 @@ def item_create(*, user, county: County, data: dict, schools=(), note: str = "")
 
 
 @transaction.atomic
-def item_update(*, user, item: RectificationItem, data: dict, schools=None, note: str = "") -> RectificationItem:
+def item_update(
+    *, user, item: RectificationItem, data: dict, schools=None, note: str = ""
+) -> RectificationItem:
     """Change the ledger fields of an item (not its status). A closed item is frozen until reopened."""
     _check_county(user, item.county_id)
     item = RectificationItem.objects.select_for_update().get(pk=item.pk)
@@ -143,8 +164,13 @@ def _transition(*, user, item, target: str, allowed_from, note: str, **fields) -
     for key, value in fields.items():
         setattr(item, key, value)
     item.save()
-    audit_record(user=user, action=AuditEntry.Action.TRANSITION, obj=item,
-                 changes=diff(old, model_snapshot(item, ("status", *fields))), note=note)
+    audit_record(
+        user=user,
+        action=AuditEntry.Action.TRANSITION,
+        obj=item,
+        changes=diff(old, model_snapshot(item, ("status", *fields))),
+        note=note,
+    )
     return item
 
 
@@ -152,20 +178,32 @@ def _transition(*, user, item, target: str, allowed_from, note: str, **fields) -
 def item_start(*, user, item: RectificationItem, note: str = "") -> RectificationItem:
     """未启动 → 推进中."""
     _check_county(user, item.county_id)
-    return _transition(user=user, item=item, target=ItemStatus.IN_PROGRESS,
-                       allowed_from=ITEM_TRANSITIONS[ItemStatus.IN_PROGRESS], note=note)
+    return _transition(
+        user=user,
+        item=item,
+        target=ItemStatus.IN_PROGRESS,
+        allowed_from=ITEM_TRANSITIONS[ItemStatus.IN_PROGRESS],
+        note=note,
+    )
 
 
 @transaction.atomic
 def item_complete(*, user, item: RectificationItem, note: str = "") -> RectificationItem:
     """未启动/推进中 → 已完成 (awaiting verification and closing)."""
     _check_county(user, item.county_id)
-    return _transition(user=user, item=item, target=ItemStatus.COMPLETED,
-                       allowed_from=ITEM_TRANSITIONS[ItemStatus.COMPLETED], note=note)
+    return _transition(
+        user=user,
+        item=item,
+        target=ItemStatus.COMPLETED,
+        allowed_from=ITEM_TRANSITIONS[ItemStatus.COMPLETED],
+        note=note,
+    )
 
 
 @transaction.atomic
-def item_close(*, user, item: RectificationItem, verification: str, today: date | None = None) -> RectificationItem:
+def item_close(
+    *, user, item: RectificationItem, verification: str, today: date | None = None
+) -> RectificationItem:
     """已完成/长期坚持 → 已销号 (对账销号).
 
     Only bureau staff of the item's county close, only with at least one evidence file and a
@@ -186,8 +224,16 @@ def item_close(*, user, item: RectificationItem, verification: str, today: date 
         raise ValidationError(
             f"当前评估 #{standing['assessment'].pk}（{standing['scheme_label']}）中“{standing['label']}”仍未达标{stale}，不能销号。"
         )
-    return _transition(user=user, item=item, target=ItemStatus.CLOSED, allowed_from=ITEM_TRANSITIONS[ItemStatus.CLOSED],
-                       note="销号", verification_opinion=verification, closed_on=_today(today), closed_by=user)
+    return _transition(
+        user=user,
+        item=item,
+        target=ItemStatus.CLOSED,
+        allowed_from=ITEM_TRANSITIONS[ItemStatus.CLOSED],
+        note="销号",
+        verification_opinion=verification,
+        closed_on=_today(today),
+        closed_by=user,
+    )
 
 
 @transaction.atomic
@@ -197,8 +243,13 @@ def item_mark_long_term(*, user, item: RectificationItem, note: str) -> Rectific
     note = (note or "").strip()
     if not note:
         raise ValidationError("标记为长期坚持须说明长效机制。")
-    return _transition(user=user, item=item, target=ItemStatus.LONG_TERM,
-                       allowed_from=ITEM_TRANSITIONS[ItemStatus.LONG_TERM], note=note)
+    return _transition(
+        user=user,
+        item=item,
+        target=ItemStatus.LONG_TERM,
+        allowed_from=ITEM_TRANSITIONS[ItemStatus.LONG_TERM],
+        note=note,
+    )
 
 
 @transaction.atomic
@@ -209,8 +260,15 @@ def item_reopen(*, user, item: RectificationItem, reason: str) -> RectificationI
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("重新打开须说明原因。")
-    return _transition(user=user, item=item, target=ItemStatus.IN_PROGRESS, allowed_from=REOPENABLE, note=reason,
-                       closed_on=None, closed_by=None)
+    return _transition(
+        user=user,
+        item=item,
+        target=ItemStatus.IN_PROGRESS,
+        allowed_from=REOPENABLE,
+        note=reason,
+        closed_on=None,
+        closed_by=None,
+    )
 
 
 @transaction.atomic
@@ -223,8 +281,14 @@ def progress_add(*, user, item: RectificationItem, date: date, text: str) -> Pro
     if not text:
         raise ValidationError("请填写进展情况。")
     entry = ProgressEntry.objects.create(item=item, date=date, text=text, author=user)
-    audit_record(user=user, action=AuditEntry.Action.CREATE, obj=entry, county=item.county,
-                 object_repr=f"{item} 进展 {date}", changes={"date": [None, str(date)], "text": [None, text]})
+    audit_record(
+        user=user,
+        action=AuditEntry.Action.CREATE,
+        obj=entry,
+        county=item.county,
+        object_repr=f"{item} 进展 {date}",
+        changes={"date": [None, str(date)], "text": [None, text]},
+    )
     return entry
 
 
@@ -257,28 +321,55 @@ def evidence_add(*, user, item: RectificationItem, upload, description: str = ""
         raise ValidationError("该事项已销号，不能再上传佐证材料。")
     kind, size, sha = _file_facts(upload)
     original = _original_name(upload)
-    evidence = EvidenceFile(item=item, original_name=original, description=description.strip()[:200], kind=kind,
-                            size=size, sha256=sha, uploaded_by=user)
+    evidence = EvidenceFile(
+        item=item,
+        original_name=original,
+        description=description.strip()[:200],
+        kind=kind,
+        size=size,
+        sha256=sha,
+        uploaded_by=user,
+    )
     evidence.file.save(f"upload.{kind}", upload, save=False)
     evidence.save()
-    audit_record(user=user, action=AuditEntry.Action.CREATE, obj=evidence, county=item.county,
-                 object_repr=f"{item} 佐证 {original}"[:200],
-                 changes={"file": [None, original], "sha256": [None, sha]})
+    audit_record(
+        user=user,
+        action=AuditEntry.Action.CREATE,
+        obj=evidence,
+        county=item.county,
+        object_repr=f"{item} 佐证 {original}"[:200],
+        changes={"file": [None, original], "sha256": [None, sha]},
+    )
     return evidence
 
 
 @transaction.atomic
-def archive_file_add(*, user, county: County, point: ArchivePoint, upload, description: str = "") -> ArchiveFile:
+def archive_file_add(
+    *, user, county: County, point: ArchivePoint, upload, description: str = ""
+) -> ArchiveFile:
     _check_county(user, county.pk)
     kind, size, sha = _file_facts(upload)
     original = _original_name(upload)
-    stored = ArchiveFile(county=county, point=point, original_name=original, description=description.strip()[:200],
-                         kind=kind, size=size, sha256=sha, uploaded_by=user)
+    stored = ArchiveFile(
+        county=county,
+        point=point,
+        original_name=original,
+        description=description.strip()[:200],
+        kind=kind,
+        size=size,
+        sha256=sha,
+        uploaded_by=user,
+    )
     stored.file.save(f"upload.{kind}", upload, save=False)
     stored.save()
-    audit_record(user=user, action=AuditEntry.Action.CREATE, obj=stored, county=county,
-                 object_repr=f"档案 {point.code} {original}"[:200],
-                 changes={"file": [None, original], "sha256": [None, sha]})
+    audit_record(
+        user=user,
+        action=AuditEntry.Action.CREATE,
+        obj=stored,
+        county=county,
+        object_repr=f"档案 {point.code} {original}"[:200],
+        changes={"file": [None, original], "sha256": [None, sha]},
+    )
     return stored
 
 
@@ -312,10 +403,15 @@ def _read_first_sheet(upload) -> list[tuple]:
     try:
         wb = load_workbook(upload, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise ImportRefused([feedback.RowError(1, "文件", f"无法读取 Excel 文件：{exc.__class__.__name__}")]) from exc
+        raise ImportRefused(
+            [feedback.RowError(1, "文件", f"无法读取 Excel 文件：{exc.__class__.__name__}")]
+        ) from exc
     try:
-        header, rows = data_rows(wb.worksheets[0], (*feedback.COLUMNS, *feedback.OPTIONAL_COLUMNS),
-                                 lambda c: "" if c is None else str(c).strip())
+        header, rows = data_rows(
+            wb.worksheets[0],
+            (*feedback.COLUMNS, *feedback.OPTIONAL_COLUMNS),
+            lambda c: "" if c is None else str(c).strip(),
+        )
         return [tuple(header), *(tuple(row) for row in rows)]
     finally:
         wb.close()
@@ -337,7 +433,9 @@ def feedback_import(*, user, county: County, upload) -> ImportSummary:
 
     schools = {s.code: s for s in School.objects.filter(county=county)}
     records, errors = feedback.parse_feedback(
-        rows, sources={label: value for value, label in Source.choices}, indicators=indicator_lookup(),
+        rows,
+        sources={label: value for value, label in Source.choices},
+        indicators=indicator_lookup(),
         school_codes=schools,
     )
     if errors:
@@ -346,17 +444,27 @@ def feedback_import(*, user, county: County, upload) -> ImportSummary:
         (i.source, i.source_date, i.source_no): i
         for i in RectificationItem.objects.filter(county=county, source_no__isnull=False)
     }
-    closed = [feedback.RowError(r.row, "序号", "对应事项已销号，不能通过导入修改")
-              for r in records if r.key in existing and existing[r.key].status == ItemStatus.CLOSED]
+    closed = [
+        feedback.RowError(r.row, "序号", "对应事项已销号，不能通过导入修改")
+        for r in records
+        if r.key in existing and existing[r.key].status == ItemStatus.CLOSED
+    ]
     if closed:
         raise ImportRefused(closed)
     created = updated = 0
     with transaction.atomic():
         for r in records:
             data = {
-                "source": r.source, "source_no": r.source_no, "source_date": r.source_date, "problem": r.problem,
-                "indicator": r.indicator, "target": r.target, "measures": r.measures, "lead_unit": r.lead_unit,
-                "cooperating_units": r.cooperating_units, "responsible_person": r.responsible_person,
+                "source": r.source,
+                "source_no": r.source_no,
+                "source_date": r.source_date,
+                "problem": r.problem,
+                "indicator": r.indicator,
+                "target": r.target,
+                "measures": r.measures,
+                "lead_unit": r.lead_unit,
+                "cooperating_units": r.cooperating_units,
+                "responsible_person": r.responsible_person,
                 "deadline": r.deadline,
             }
             if r.source_team:
@@ -365,14 +473,21 @@ def feedback_import(*, user, county: County, upload) -> ImportSummary:
                 data["source_item"] = r.source_item
             school_rows = [schools[c] for c in r.school_codes]
             if r.key in existing:
-                item_update(user=user, item=existing[r.key], data=data, schools=school_rows, note="反馈清单导入")
+                item_update(
+                    user=user, item=existing[r.key], data=data, schools=school_rows, note="反馈清单导入"
+                )
                 updated += 1
             else:
                 item_create(user=user, county=county, data=data, schools=school_rows, note="反馈清单导入")
                 created += 1
-        audit_record(user=user, action=AuditEntry.Action.IMPORT, object_type="rectification.feedback",
-                     object_repr=_original_name(upload), county=county,
-                     note=f"导入反馈问题清单：新增 {created} 项，更新 {updated} 项")
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.IMPORT,
+            object_type="rectification.feedback",
+            object_repr=_original_name(upload),
+            county=county,
+            note=f"导入反馈问题清单：新增 {created} 项，更新 {updated} 项",
+        )
     return ImportSummary(created=created, updated=updated)
 
 
@@ -390,21 +505,40 @@ def county_set_inspection_date(*, user, county: County, inspection_date: date | 
         return 0
     county.inspection_date = inspection_date
     county.save(update_fields=["inspection_date"])
-    audit_record(user=user, action=AuditEntry.Action.UPDATE, obj=county, county=county,
-                 changes={"inspection_date": [str(old) if old else None, str(inspection_date) if inspection_date else None]},
-                 note="设置国检日期")
+    audit_record(
+        user=user,
+        action=AuditEntry.Action.UPDATE,
+        obj=county,
+        county=county,
+        changes={
+            "inspection_date": [str(old) if old else None, str(inspection_date) if inspection_date else None]
+        },
+        note="设置国检日期",
+    )
     if inspection_date is None:
         return 0
     moved = 0
-    tasks = PrepTask.objects.select_for_update().filter(
-        county=county, follows_inspection_date=True, days_before__isnull=False,
-    ).exclude(status=TaskStatus.DONE)
+    tasks = (
+        PrepTask.objects.select_for_update()
+        .filter(
+            county=county,
+            follows_inspection_date=True,
+            days_before__isnull=False,
+        )
+        .exclude(status=TaskStatus.DONE)
+    )
     for task in tasks:
         new_deadline = schedule.deadline_for(inspection_date, task.days_before)
         if new_deadline == task.deadline:
             continue
-        audit_record(user=user, action=AuditEntry.Action.UPDATE, obj=task, county=county,
-                     changes={"deadline": [str(task.deadline), str(new_deadline)]}, note="国检日期调整，倒排工期重排")
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.UPDATE,
+            obj=task,
+            county=county,
+            changes={"deadline": [str(task.deadline), str(new_deadline)]},
+            note="国检日期调整，倒排工期重排",
+        )
         task.deadline = new_deadline
         task.save(update_fields=["deadline", "updated_at"])
         moved += 1
@@ -417,8 +551,13 @@ def task_templates_ensure(template_model=PrepTaskTemplate) -> int:
     created = 0
     for spec in schedule.DEFAULT_TASK_TEMPLATES:
         _, made = template_model.objects.get_or_create(
-            key=spec.key, defaults={"title": spec.title, "days_before": spec.days_before,
-                                    "owner_unit": spec.owner_unit, "description": spec.description},
+            key=spec.key,
+            defaults={
+                "title": spec.title,
+                "days_before": spec.days_before,
+                "owner_unit": spec.owner_unit,
+                "description": spec.description,
+            },
         )
         created += made
     return created
@@ -432,17 +571,29 @@ def plan_create(*, user, county: County) -> int:
     county = County.objects.select_for_update().get(pk=county.pk)
     if county.inspection_date is None:
         raise ValidationError("请先设置国检日期，再按倒排工期生成任务。")
-    planned = set(PrepTask.objects.filter(county=county, template__isnull=False).values_list("template_id", flat=True))
+    planned = set(
+        PrepTask.objects.filter(county=county, template__isnull=False).values_list("template_id", flat=True)
+    )
     created = 0
     for template in PrepTaskTemplate.objects.filter(active=True).exclude(pk__in=planned):
         task = PrepTask.objects.create(
-            county=county, template=template, title=template.title, description=template.description,
-            owner_unit=template.owner_unit, days_before=template.days_before, follows_inspection_date=True,
+            county=county,
+            template=template,
+            title=template.title,
+            description=template.description,
+            owner_unit=template.owner_unit,
+            days_before=template.days_before,
+            follows_inspection_date=True,
             deadline=schedule.deadline_for(county.inspection_date, template.days_before),
         )
-        audit_record(user=user, action=AuditEntry.Action.CREATE, obj=task, county=county,
-                     changes=diff({}, model_snapshot(task, ("title", "owner_unit", "deadline", "days_before"))),
-                     note="按倒排工期生成")
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.CREATE,
+            obj=task,
+            county=county,
+            changes=diff({}, model_snapshot(task, ("title", "owner_unit", "deadline", "days_before"))),
+            note="按倒排工期生成",
+        )
         created += 1
     return created
 
@@ -454,8 +605,13 @@ def task_create(*, user, county: County, data: dict) -> PrepTask:
     _check_task_owner(task)
     task.full_clean()
     task.save()
-    audit_record(user=user, action=AuditEntry.Action.CREATE, obj=task, county=county,
-                 changes=diff({}, model_snapshot(task, TASK_FIELDS)))
+    audit_record(
+        user=user,
+        action=AuditEntry.Action.CREATE,
+        obj=task,
+        county=county,
+        changes=diff({}, model_snapshot(task, TASK_FIELDS)),
+    )
     return task
 
 
@@ -480,7 +636,9 @@ def task_update(*, user, task: PrepTask, data: dict) -> PrepTask:
     task.save()
     changes = diff(old, model_snapshot(task, TASK_FIELDS + ("follows_inspection_date",)))
     if changes:
-        audit_record(user=user, action=AuditEntry.Action.UPDATE, obj=task, county=task.county, changes=changes)
+        audit_record(
+            user=user, action=AuditEntry.Action.UPDATE, obj=task, county=task.county, changes=changes
+        )
     return task
 
 
@@ -495,13 +653,21 @@ def _task_transition(*, user, task: PrepTask, target: str, today: date | None, n
     _check_county(user, task.county_id)
     task = PrepTask.objects.select_for_update().get(pk=task.pk)
     if task.status not in TASK_TRANSITIONS[target]:
-        raise ValidationError(f"当前状态为“{task.get_status_display()}”，不能变更为“{TaskStatus(target).label}”。")
+        raise ValidationError(
+            f"当前状态为“{task.get_status_display()}”，不能变更为“{TaskStatus(target).label}”。"
+        )
     old = model_snapshot(task, ("status", "completed_on"))
     task.status = target
     task.completed_on = _today(today) if target == TaskStatus.DONE else None
     task.save(update_fields=["status", "completed_on", "updated_at"])
-    audit_record(user=user, action=AuditEntry.Action.TRANSITION, obj=task, county=task.county,
-                 changes=diff(old, model_snapshot(task, ("status", "completed_on"))), note=note)
+    audit_record(
+        user=user,
+        action=AuditEntry.Action.TRANSITION,
+        obj=task,
+        county=task.county,
+        changes=diff(old, model_snapshot(task, ("status", "completed_on"))),
+        note=note,
+    )
     return task
 
 
@@ -533,9 +699,15 @@ def archive_points_ensure(point_model=ArchivePoint) -> int:
     for order, spec in enumerate(archive_tree.POINTS, start=1):
         _, made = point_model.objects.update_or_create(
             code=spec.code,
-            defaults={"folder": spec.folder, "name": spec.name, "criterion": spec.criterion,
-                      "indicator": spec.indicator, "documents": "\n".join(spec.documents),
-                      "required_count": len(spec.documents), "order": order},
+            defaults={
+                "folder": spec.folder,
+                "name": spec.name,
+                "criterion": spec.criterion,
+                "indicator": spec.indicator,
+                "documents": "\n".join(spec.documents),
+                "required_count": len(spec.documents),
+                "order": order,
+            },
         )
         created += made
     return created
@@ -569,9 +741,14 @@ def proposals_from_assessment(assessment, *, user=None) -> list[Proposal]:
             continue
         if any(p.status == ProposalStatus.ACCEPTED and p.item_id and p.item.is_open for p in earlier):
             continue
-        fields = {"indicator": gap["indicator"], "stage": gap["stage"], "school": schools.get(gap["school_code"]),
-                  "school_codes": [c for c in gap["school_codes"] if c], "problem": gap["problem"],
-                  "target": gap["target"]}
+        fields = {
+            "indicator": gap["indicator"],
+            "stage": gap["stage"],
+            "school": schools.get(gap["school_code"]),
+            "school_codes": [c for c in gap["school_codes"] if c],
+            "problem": gap["problem"],
+            "target": gap["target"],
+        }
         pending = next((p for p in earlier if p.status == ProposalStatus.PENDING), None)
         if pending is not None:
             for key, value in fields.items():
@@ -580,10 +757,17 @@ def proposals_from_assessment(assessment, *, user=None) -> list[Proposal]:
             pending.save()
             touched.append(pending)
         else:
-            touched.append(Proposal.objects.create(county=county, assessment=assessment, key=gap["key"], **fields))
-    audit_record(user=user, action=AuditEntry.Action.CREATE, object_type="rectification.Proposal",
-                 object_repr=f"{assessment} 整改建议", county=county,
-                 note=f"由评估 #{assessment.pk} 生成或更新整改建议 {len(touched)} 条")
+            touched.append(
+                Proposal.objects.create(county=county, assessment=assessment, key=gap["key"], **fields)
+            )
+    audit_record(
+        user=user,
+        action=AuditEntry.Action.CREATE,
+        object_type="rectification.Proposal",
+        object_repr=f"{assessment} 整改建议",
+        county=county,
+        note=f"由评估 #{assessment.pk} 生成或更新整改建议 {len(touched)} 条",
+    )
     return touched
 
 
@@ -597,28 +781,61 @@ def _decide(*, user, proposal: Proposal, status: str, note: str, item=None) -> P
     proposal.decided_at = timezone.now()
     proposal.decision_note = note[:300]
     proposal.save()
-    audit_record(user=user, action=AuditEntry.Action.TRANSITION, obj=proposal, county=proposal.county,
-                 changes={"status": [ProposalStatus.PENDING.value, status]}, note=note)
+    audit_record(
+        user=user,
+        action=AuditEntry.Action.TRANSITION,
+        obj=proposal,
+        county=proposal.county,
+        changes={"status": [ProposalStatus.PENDING.value, status]},
+        note=note,
+    )
     return proposal
 
 
 @transaction.atomic
-def proposal_accept(*, user, proposal: Proposal, lead_unit: str, deadline: date, responsible_person: str = "",
-                    measures: str = "") -> RectificationItem:
+def proposal_accept(
+    *,
+    user,
+    proposal: Proposal,
+    lead_unit: str,
+    deadline: date,
+    responsible_person: str = "",
+    measures: str = "",
+) -> RectificationItem:
     """Accept a pending proposal: create a ledger item (source 评估发现) with its problem, indicator,
     stage, schools and target."""
     _check_county(user, proposal.county_id)
     codes = proposal.school_codes or ([proposal.school.code] if proposal.school_id else [])
     schools = list(School.objects.filter(county_id=proposal.county_id, code__in=codes))
-    item = item_create(user=user, county=proposal.county, schools=schools, note=f"采纳评估整改建议 #{proposal.pk}", data={
-        "source": Source.ASSESSMENT, "source_date": timezone.localdate(proposal.assessment.finished_at)
-        if proposal.assessment.finished_at else None,
-        "source_team": f"指标评估 #{proposal.assessment_id}", "problem": proposal.problem,
-        "indicator": proposal.indicator, "stage": proposal.stage, "year": proposal.assessment.year,
-        "target": proposal.target, "measures": measures, "lead_unit": lead_unit,
-        "responsible_person": responsible_person, "deadline": deadline,
-    })
-    _decide(user=user, proposal=proposal, status=ProposalStatus.ACCEPTED, note=f"采纳为第{item.number}项", item=item)
+    item = item_create(
+        user=user,
+        county=proposal.county,
+        schools=schools,
+        note=f"采纳评估整改建议 #{proposal.pk}",
+        data={
+            "source": Source.ASSESSMENT,
+            "source_date": timezone.localdate(proposal.assessment.finished_at)
+            if proposal.assessment.finished_at
+            else None,
+            "source_team": f"指标评估 #{proposal.assessment_id}",
+            "problem": proposal.problem,
+            "indicator": proposal.indicator,
+            "stage": proposal.stage,
+            "year": proposal.assessment.year,
+            "target": proposal.target,
+            "measures": measures,
+            "lead_unit": lead_unit,
+            "responsible_person": responsible_person,
+            "deadline": deadline,
+        },
+    )
+    _decide(
+        user=user,
+        proposal=proposal,
+        status=ProposalStatus.ACCEPTED,
+        note=f"采纳为第{item.number}项",
+        item=item,
+    )
     return item
 
 

@@ -52,10 +52,17 @@ def item_list(request):
     selectors.attach_evidence_counts(page.object_list)
     for item in page.object_list:
         item.due_state = selectors.item_due_state(item, today)
-    return render(request, "rectification/item_list.html", {
-        "filter": filters, "page_obj": page, "summary": selectors.ledger_summary(county, today),
-        "county": county, "query": request.GET.urlencode(),
-    })
+    return render(
+        request,
+        "rectification/item_list.html",
+        {
+            "filter": filters,
+            "page_obj": page,
+            "summary": selectors.ledger_summary(county, today),
+            "county": county,
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 @login_required
@@ -64,8 +71,9 @@ def item_create(request):
     form = ItemForm(request.POST or None, county=county)
     if request.method == "POST" and form.is_valid():
         try:
-            item = services.item_create(user=request.user, county=county, data=form.item_data(),
-                                        schools=form.cleaned_data["schools"])
+            item = services.item_create(
+                user=request.user, county=county, data=form.item_data(), schools=form.cleaned_data["schools"]
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -81,15 +89,19 @@ def item_edit(request, pk):
     form = ItemForm(request.POST or None, instance=item, county=item.county)
     if request.method == "POST" and form.is_valid():
         try:
-            services.item_update(user=request.user, item=item, data=form.item_data(),
-                                 schools=form.cleaned_data["schools"])
+            services.item_update(
+                user=request.user, item=item, data=form.item_data(), schools=form.cleaned_data["schools"]
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, "已保存。")
             return redirect("rectification:detail", pk=item.pk)
-    return render(request, "rectification/item_form.html", {"form": form, "item": item,
-                                                               "title": f"修改第 {item.number} 项"})
+    return render(
+        request,
+        "rectification/item_form.html",
+        {"form": form, "item": item, "title": f"修改第 {item.number} 项"},
+    )
 
 
 @login_required
@@ -97,18 +109,25 @@ def item_edit(request, pk):
 def item_detail(request, pk):
     require_reader(request.user)
     item = selectors.get_item_for_user(request.user, pk)
-    return render(request, "rectification/item_detail.html", {
-        "item": item,
-        "schools": item.schools.all(),
-        "progress": item.progress.select_related("author"),
-        "evidence": item.evidence.select_related("uploaded_by"),
-        "standing": selectors.item_indicator_standing(item),
-        "indicator_label": selectors.indicator_label(item.indicator) if item.indicator else "",
-        "due_state": selectors.item_due_state(item, timezone.localdate()),
-        "progress_form": ProgressForm(), "upload_form": UploadForm(), "close_form": CloseForm(),
-        "long_term_form": LongTermForm(), "reopen_form": ReopenForm(),
-        "Status": ItemStatus,
-    })
+    return render(
+        request,
+        "rectification/item_detail.html",
+        {
+            "item": item,
+            "schools": item.schools.all(),
+            "progress": item.progress.select_related("author"),
+            "evidence": item.evidence.select_related("uploaded_by"),
+            "standing": selectors.item_indicator_standing(item),
+            "indicator_label": selectors.indicator_label(item.indicator) if item.indicator else "",
+            "due_state": selectors.item_due_state(item, timezone.localdate()),
+            "progress_form": ProgressForm(),
+            "upload_form": UploadForm(),
+            "close_form": CloseForm(),
+            "long_term_form": LongTermForm(),
+            "reopen_form": ReopenForm(),
+            "Status": ItemStatus,
+        },
+    )
 
 
 def _item_for_write(request, pk):
@@ -193,8 +212,9 @@ def progress_add(request, pk):
     try:
         if not form.is_valid():
             raise ValidationError("请填写进展日期和内容。")
-        services.progress_add(user=request.user, item=item, date=form.cleaned_data["date"],
-                              text=form.cleaned_data["text"])
+        services.progress_add(
+            user=request.user, item=item, date=form.cleaned_data["date"], text=form.cleaned_data["text"]
+        )
         messages.success(request, "已记录进展。")
     except ValidationError as exc:
         _errors(request, exc)
@@ -209,8 +229,12 @@ def evidence_upload(request, pk):
     try:
         if not form.is_valid():
             raise ValidationError([e for errors in form.errors.values() for e in errors])
-        services.evidence_add(user=request.user, item=item, upload=form.cleaned_data["file"],
-                              description=form.cleaned_data["description"])
+        services.evidence_add(
+            user=request.user,
+            item=item,
+            upload=form.cleaned_data["file"],
+            description=form.cleaned_data["description"],
+        )
         messages.success(request, "佐证材料已上传。")
     except ValidationError as exc:
         _errors(request, exc)
@@ -236,7 +260,9 @@ def feedback_import(request):
     errors = []
     if request.method == "POST" and form.is_valid():
         try:
-            summary = services.feedback_import(user=request.user, county=county, upload=form.cleaned_data["file"])
+            summary = services.feedback_import(
+                user=request.user, county=county, upload=form.cleaned_data["file"]
+            )
         except services.ImportRefused as exc:
             errors = exc.errors
         else:
@@ -259,7 +285,9 @@ def ledger_export(request):
     county = county_for_reader(request.user)
     filters = LedgerFilter(request.GET, queryset=selectors.ledger_list(request.user), request=request)
     name = county.name if county else "全部"
-    return xlsx_response(f"{name}整改台账.xlsx", as_report([exports.ledger_sheet(filters.qs, name)], "整改台账"))
+    return xlsx_response(
+        f"{name}整改台账.xlsx", as_report([exports.ledger_sheet(filters.qs, name)], "整改台账")
+    )
 
 
 # --- countdown and plan ---------------------------------------------------------------------
@@ -273,15 +301,26 @@ def plan(request):
     mine = request.GET.get("mine") == "1"
     tasks = list(selectors.tasks_of(county))
     for task in tasks:
-        task.due_state = schedule.due_state(task.deadline, done=task.status == TaskStatus.DONE, today=today,
-                                                      due_soon_days=selectors.due_soon_days())
-    return render(request, "rectification/plan.html", {
-        "county": county, "tasks": tasks, "today": today,
-        "days_left": schedule.days_left(county.inspection_date, today),
-        "lists": selectors.deadline_lists(county, today=today, user=request.user if mine else None),
-        "mine": mine, "due_soon_days": selectors.due_soon_days(),
-        "date_form": InspectionDateForm(initial={"inspection_date": county.inspection_date}),
-    })
+        task.due_state = schedule.due_state(
+            task.deadline,
+            done=task.status == TaskStatus.DONE,
+            today=today,
+            due_soon_days=selectors.due_soon_days(),
+        )
+    return render(
+        request,
+        "rectification/plan.html",
+        {
+            "county": county,
+            "tasks": tasks,
+            "today": today,
+            "days_left": schedule.days_left(county.inspection_date, today),
+            "lists": selectors.deadline_lists(county, today=today, user=request.user if mine else None),
+            "mine": mine,
+            "due_soon_days": selectors.due_soon_days(),
+            "date_form": InspectionDateForm(initial={"inspection_date": county.inspection_date}),
+        },
+    )
 
 
 @login_required
@@ -292,10 +331,14 @@ def inspection_date_set(request):
     if not form.is_valid():
         messages.error(request, "请填写有效的国检日期。")
         return redirect("rectification:plan")
-    moved = services.county_set_inspection_date(user=request.user, county=county,
-                                                inspection_date=form.cleaned_data["inspection_date"])
-    messages.success(request, f"国检日期已设为 {form.cleaned_data['inspection_date']:%Y-%m-%d}，"
-                              f"{moved} 项未完成任务已按倒排工期调整。")
+    moved = services.county_set_inspection_date(
+        user=request.user, county=county, inspection_date=form.cleaned_data["inspection_date"]
+    )
+    messages.success(
+        request,
+        f"国检日期已设为 {form.cleaned_data['inspection_date']:%Y-%m-%d}，"
+        f"{moved} 项未完成任务已按倒排工期调整。",
+    )
     return redirect("rectification:plan")
 
 
@@ -342,8 +385,11 @@ def task_edit(request, pk):
         else:
             messages.success(request, "已保存。")
             return redirect("rectification:plan")
-    return render(request, "rectification/task_form.html", {
-        "form": form, "task": task, "title": f"迎检任务：{task.title}"})
+    return render(
+        request,
+        "rectification/task_form.html",
+        {"form": form, "task": task, "title": f"迎检任务：{task.title}"},
+    )
 
 
 def _task_for_write(request, pk):
@@ -397,10 +443,17 @@ def archive(request):
         files.setdefault(f.point_id, []).append(f)
     for p in points:
         p.county_files = files.get(p.pk, [])
-    return render(request, "rectification/archive.html", {
-        "county": county, "points": points, "completeness": selectors.archive_completeness(county),
-        "folders": archive_tree.FOLDERS, "upload_form": UploadForm(),
-    })
+    return render(
+        request,
+        "rectification/archive.html",
+        {
+            "county": county,
+            "points": points,
+            "completeness": selectors.archive_completeness(county),
+            "folders": archive_tree.FOLDERS,
+            "upload_form": UploadForm(),
+        },
+    )
 
 
 @login_required
@@ -412,8 +465,13 @@ def archive_upload(request, pk):
     try:
         if not form.is_valid():
             raise ValidationError([e for errors in form.errors.values() for e in errors])
-        services.archive_file_add(user=request.user, county=county, point=point, upload=form.cleaned_data["file"],
-                                  description=form.cleaned_data["description"])
+        services.archive_file_add(
+            user=request.user,
+            county=county,
+            point=point,
+            upload=form.cleaned_data["file"],
+            description=form.cleaned_data["description"],
+        )
         messages.success(request, f"已上传到 {point.code} {point.name}。")
     except ValidationError as exc:
         _errors(request, exc)
@@ -447,10 +505,16 @@ def readiness_board(request):
 @require_safe
 def proposal_list(request):
     county = county_for_reader(request.user)
-    return render(request, "rectification/proposals.html", {
-        "county": county, "lists": selectors.proposal_lists(request.user),
-        "current": selectors.current_assessment(county), "discard_form": DiscardForm(),
-    })
+    return render(
+        request,
+        "rectification/proposals.html",
+        {
+            "county": county,
+            "lists": selectors.proposal_lists(request.user),
+            "current": selectors.current_assessment(county),
+            "discard_form": DiscardForm(),
+        },
+    )
 
 
 @login_required

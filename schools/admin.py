@@ -45,7 +45,17 @@ class SchoolConditionsAdmin(ReadOnlyAdmin):
 
 @admin.register(Teacher)
 class TeacherAdmin(ReadOnlyAdmin):
-    list_display = ("school", "year", "staff_no", "name", "masked_id", "stage", "subject", "title", "backbone")
+    list_display = (
+        "school",
+        "year",
+        "staff_no",
+        "name",
+        "masked_id",
+        "stage",
+        "subject",
+        "title",
+        "backbone",
+    )
     list_filter = ("year", "stage", "subject", "school__county")
     search_fields = ("school__code", "school__name", "staff_no", "name")
     list_select_related = ("school",)

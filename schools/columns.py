@@ -96,7 +96,9 @@ class Column:
             return self.required_note
         if self.required:
             return "是"
-        default = {True: YES, False: NO}.get(self.default, self.default) if self.type == YES_NO else self.default
+        default = (
+            {True: YES, False: NO}.get(self.default, self.default) if self.type == YES_NO else self.default
+        )
         return f"否（空白为 {default}）" if default not in (None, "") else "否"
 
 
@@ -145,12 +147,26 @@ SCHOOLS = Template(
         Column("学校名称", "name", TEXT, max_length=100),
         Column("区县代码", "county", CODE, digits=6, note="区县的 6 位行政区划代码"),
         Column("区县名称", "county_name", TEXT, max_length=50),
-        Column("乡镇名称", "township", TEXT, max_length=50, note="区县内已登记的乡镇（街道）名称；本县首次导入学校时据此登记乡镇，此后的新设乡镇须由系统管理员先在后台添加，否则整份文件不予导入"),
+        Column(
+            "乡镇名称",
+            "township",
+            TEXT,
+            max_length=50,
+            note="区县内已登记的乡镇（街道）名称；本县首次导入学校时据此登记乡镇，此后的新设乡镇须由系统管理员先在后台添加，否则整份文件不予导入",
+        ),
         Column("办学类型", "school_type", CHOICE, choices=SCHOOL_TYPES),
         Column("城乡类型", "urban_rural", CHOICE, choices=URBAN_RURAL),
         Column("举办者", "sponsor", CHOICE, required=False, choices=SPONSORS, default="公办"),
-        Column("所属中心校标识码", "parent", CODE, required=False, digits=10, default="",
-               required_note="教学点必填", note="教学点所属中心校的学校标识码；其他学校留空"),
+        Column(
+            "所属中心校标识码",
+            "parent",
+            CODE,
+            required=False,
+            digits=10,
+            default="",
+            required_note="教学点必填",
+            note="教学点所属中心校的学校标识码；其他学校留空",
+        ),
         Column("是否寄宿制", "boarding", YES_NO, required=False, default=False),
     ),
 )
@@ -335,7 +351,9 @@ def _parse_year(column, value, max_year):
     except CellError:
         raise CellError(f"学年应为 4 位年份，实际为“{_as_text(value)}”") from None
     if number != number.to_integral_value() or not MIN_YEAR <= number <= max_year:
-        raise CellError(f"学年应为 {MIN_YEAR}–{max_year} 之间的年份（学年的起始年），实际为 {_as_text(value)}")
+        raise CellError(
+            f"学年应为 {MIN_YEAR}–{max_year} 之间的年份（学年的起始年），实际为 {_as_text(value)}"
+        )
     return int(number)
 
 

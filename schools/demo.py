@@ -47,8 +47,12 @@ INSPECTION_IN_DAYS = 60
 TOWNSHIPS = ("城关镇", "东城街道", "西城街道", "柳河镇", "石桥镇", "河口乡", "南山乡", "北坡乡")
 
 P, J, NINE, TWELVE, COMPLETE, TP = (
-    SchoolType.PRIMARY, SchoolType.JUNIOR, SchoolType.NINE_YEAR, SchoolType.TWELVE_YEAR,
-    SchoolType.COMPLETE_MIDDLE, SchoolType.TEACHING_POINT,
+    SchoolType.PRIMARY,
+    SchoolType.JUNIOR,
+    SchoolType.NINE_YEAR,
+    SchoolType.TWELVE_YEAR,
+    SchoolType.COMPLETE_MIDDLE,
+    SchoolType.TEACHING_POINT,
 )
 URBAN, TOWN, RURAL = "城区", "镇区", "乡村"
 
@@ -88,7 +92,9 @@ PLAN: tuple[PlannedSchool, ...] = (
     PlannedSchool("城关第三小学", "城关镇", P, URBAN, primary=620),
     PlannedSchool("城关中学", "城关镇", J, URBAN, junior=980, super_large_grade=9),
     PlannedSchool("滨河县第一中学", "城关镇", COMPLETE, URBAN, junior=560, senior=1200, boarding=True),
-    PlannedSchool("滨河县育英学校", "城关镇", NINE, URBAN, primary=420, junior=260, sponsor="民办", boarding=True),
+    PlannedSchool(
+        "滨河县育英学校", "城关镇", NINE, URBAN, primary=420, junior=260, sponsor="民办", boarding=True
+    ),
     # 东城街道
     PlannedSchool("东城小学", "东城街道", P, URBAN, primary=1060, crowded=(5, 2)),
     PlannedSchool("东城第二小学", "东城街道", P, URBAN, primary=760),
@@ -115,23 +121,40 @@ PLAN: tuple[PlannedSchool, ...] = (
     # 河口乡
     PlannedSchool("河口乡中心小学", "河口乡", P, RURAL, primary=260),
     PlannedSchool("河口乡河口学校", "河口乡", NINE, RURAL, junior=180, primary=170, boarding=True),
-    PlannedSchool("河口乡沙河小学", "河口乡", P, RURAL, primary=110, no_arts=True,
-                  short=(("multimedia_rooms", 0.7), ("building_area", 0.93))),
+    PlannedSchool(
+        "河口乡沙河小学",
+        "河口乡",
+        P,
+        RURAL,
+        primary=110,
+        no_arts=True,
+        short=(("multimedia_rooms", 0.7), ("building_area", 0.93)),
+    ),
     PlannedSchool("河口乡张湾教学点", "河口乡", TP, RURAL, primary=24, parent="河口乡中心小学"),
     PlannedSchool("河口乡柳树沟教学点", "河口乡", TP, RURAL, primary=18, parent="河口乡中心小学"),
     # 南山乡
     PlannedSchool("南山乡中心小学", "南山乡", P, RURAL, primary=230),
-    PlannedSchool("南山乡南山学校", "南山乡", NINE, RURAL, primary=150, junior=160, boarding=True,
-                  low_backbone=True),
+    PlannedSchool(
+        "南山乡南山学校", "南山乡", NINE, RURAL, primary=150, junior=160, boarding=True, low_backbone=True
+    ),
     PlannedSchool("南山乡杨庄小学", "南山乡", P, RURAL, primary=90, short=(("sports_area", 0.78),)),
     PlannedSchool("南山乡石门教学点", "南山乡", TP, RURAL, primary=22, parent="南山乡中心小学"),
     PlannedSchool("南山乡高岭教学点", "南山乡", TP, RURAL, primary=15, parent="南山乡中心小学"),
     # 北坡乡
     PlannedSchool("北坡乡中心小学", "北坡乡", P, RURAL, primary=210),
-    PlannedSchool("北坡乡中学", "北坡乡", J, RURAL, junior=170, boarding=True,
-                  short=(("sports_area", 0.82), ("building_area", 0.95)), low_backbone=True),
-    PlannedSchool("北坡乡前进小学", "北坡乡", P, RURAL, primary=80, no_arts=True,
-                  short=(("equipment_value", 0.75),)),
+    PlannedSchool(
+        "北坡乡中学",
+        "北坡乡",
+        J,
+        RURAL,
+        junior=170,
+        boarding=True,
+        short=(("sports_area", 0.82), ("building_area", 0.95)),
+        low_backbone=True,
+    ),
+    PlannedSchool(
+        "北坡乡前进小学", "北坡乡", P, RURAL, primary=80, no_arts=True, short=(("equipment_value", 0.75),)
+    ),
     PlannedSchool("北坡乡东沟教学点", "北坡乡", TP, RURAL, primary=20, parent="北坡乡中心小学"),
     PlannedSchool("北坡乡西洼教学点", "北坡乡", TP, RURAL, primary=12, parent="北坡乡中心小学"),
 )
@@ -144,8 +167,11 @@ STANDARD = {
     "multimedia_rooms": {"小学": 2.3, "初中": 2.4},
 }
 # Student-equivalent weights used to split shared resources (data-contract §2).
-WEIGHTS = {NINE: {"小学": 1.0, "初中": 1.1}, TWELVE: {"小学": 1.0, "初中": 1.1, "高中": 1.32},
-           COMPLETE: {"初中": 1.0, "高中": 1.2}}
+WEIGHTS = {
+    NINE: {"小学": 1.0, "初中": 1.1},
+    TWELVE: {"小学": 1.0, "初中": 1.1, "高中": 1.32},
+    COMPLETE: {"初中": 1.0, "高中": 1.2},
+}
 
 # Ranges per student of healthy schools, by stage and area ("教学点" for teaching points).
 # Rural schools are small, so per-student space and (new) equipment run far above the city.
@@ -182,15 +208,74 @@ TREND = {URBAN: 1.025, TOWN: 1.0, RURAL: 0.96}
 GRADE_CN = "一二三四五六七八九"
 
 SURNAMES = (
-    ("王", 72), ("李", 70), ("张", 68), ("刘", 52), ("陈", 45), ("杨", 31), ("赵", 28), ("黄", 22),
-    ("周", 21), ("吴", 20), ("徐", 17), ("孙", 16), ("胡", 13), ("朱", 13), ("高", 12), ("林", 11),
-    ("何", 11), ("郭", 11), ("马", 11), ("罗", 9), ("梁", 9), ("宋", 8), ("郑", 8), ("谢", 7),
-    ("韩", 7), ("唐", 7), ("冯", 7), ("于", 6), ("董", 6), ("程", 6), ("曹", 6), ("袁", 5),
-    ("邓", 5), ("许", 5), ("傅", 5), ("沈", 5), ("曾", 5), ("彭", 5), ("吕", 5), ("苏", 5),
-    ("卢", 4), ("蒋", 4), ("蔡", 4), ("贾", 4), ("丁", 4), ("魏", 4), ("薛", 4), ("叶", 4),
-    ("阎", 3), ("潘", 3), ("杜", 3), ("戴", 3), ("夏", 3), ("田", 3), ("任", 3), ("姜", 3),
-    ("范", 3), ("石", 3), ("姚", 3), ("谭", 2), ("邹", 2), ("白", 2), ("崔", 2), ("康", 2),
-    ("孟", 2), ("欧阳", 1), ("司马", 1), ("上官", 1),
+    ("王", 72),
+    ("李", 70),
+    ("张", 68),
+    ("刘", 52),
+    ("陈", 45),
+    ("杨", 31),
+    ("赵", 28),
+    ("黄", 22),
+    ("周", 21),
+    ("吴", 20),
+    ("徐", 17),
+    ("孙", 16),
+    ("胡", 13),
+    ("朱", 13),
+    ("高", 12),
+    ("林", 11),
+    ("何", 11),
+    ("郭", 11),
+    ("马", 11),
+    ("罗", 9),
+    ("梁", 9),
+    ("宋", 8),
+    ("郑", 8),
+    ("谢", 7),
+    ("韩", 7),
+    ("唐", 7),
+    ("冯", 7),
+    ("于", 6),
+    ("董", 6),
+    ("程", 6),
+    ("曹", 6),
+    ("袁", 5),
+    ("邓", 5),
+    ("许", 5),
+    ("傅", 5),
+    ("沈", 5),
+    ("曾", 5),
+    ("彭", 5),
+    ("吕", 5),
+    ("苏", 5),
+    ("卢", 4),
+    ("蒋", 4),
+    ("蔡", 4),
+    ("贾", 4),
+    ("丁", 4),
+    ("魏", 4),
+    ("薛", 4),
+    ("叶", 4),
+    ("阎", 3),
+    ("潘", 3),
+    ("杜", 3),
+    ("戴", 3),
+    ("夏", 3),
+    ("田", 3),
+    ("任", 3),
+    ("姜", 3),
+    ("范", 3),
+    ("石", 3),
+    ("姚", 3),
+    ("谭", 2),
+    ("邹", 2),
+    ("白", 2),
+    ("崔", 2),
+    ("康", 2),
+    ("孟", 2),
+    ("欧阳", 1),
+    ("司马", 1),
+    ("上官", 1),
 )
 # Given-name characters; the rare ones (堃 喆 昇 珺 …) are here on purpose: they vanish when
 # a font or an encoding is subset to GB2312, and the demo must show it.
@@ -199,19 +284,52 @@ GIVEN_MALE = "伟强磊军洋勇杰涛斌超明刚平辉鹏华飞鑫波宇浩凯
 GIVEN_ANY = "文建志海云晓春丹宁博思远雨泽嘉"
 
 PRIMARY_SUBJECTS = (
-    ("语文", 0.29), ("数学", 0.24), ("英语", 0.09), ("道德与法治", 0.04), ("科学", 0.05),
-    ("体育", 0.075), ("音乐", 0.055), ("美术", 0.055), ("信息技术", 0.03), ("心理健康", 0.015),
-    ("劳动", 0.01), ("综合实践", 0.02),
+    ("语文", 0.29),
+    ("数学", 0.24),
+    ("英语", 0.09),
+    ("道德与法治", 0.04),
+    ("科学", 0.05),
+    ("体育", 0.075),
+    ("音乐", 0.055),
+    ("美术", 0.055),
+    ("信息技术", 0.03),
+    ("心理健康", 0.015),
+    ("劳动", 0.01),
+    ("综合实践", 0.02),
 )
 JUNIOR_SUBJECTS = (
-    ("语文", 0.14), ("数学", 0.14), ("英语", 0.13), ("道德与法治", 0.06), ("物理", 0.07), ("化学", 0.05),
-    ("生物", 0.05), ("历史", 0.06), ("地理", 0.05), ("体育", 0.075), ("音乐", 0.035), ("美术", 0.035),
-    ("信息技术", 0.04), ("心理健康", 0.02), ("劳动", 0.01), ("综合实践", 0.01),
+    ("语文", 0.14),
+    ("数学", 0.14),
+    ("英语", 0.13),
+    ("道德与法治", 0.06),
+    ("物理", 0.07),
+    ("化学", 0.05),
+    ("生物", 0.05),
+    ("历史", 0.06),
+    ("地理", 0.05),
+    ("体育", 0.075),
+    ("音乐", 0.035),
+    ("美术", 0.035),
+    ("信息技术", 0.04),
+    ("心理健康", 0.02),
+    ("劳动", 0.01),
+    ("综合实践", 0.01),
 )
 SENIOR_SUBJECTS = (
-    ("语文", 0.13), ("数学", 0.13), ("英语", 0.13), ("物理", 0.09), ("化学", 0.08), ("生物", 0.08),
-    ("历史", 0.07), ("地理", 0.07), ("道德与法治", 0.06), ("体育", 0.06), ("音乐", 0.02), ("美术", 0.02),
-    ("信息技术", 0.04), ("心理健康", 0.02),
+    ("语文", 0.13),
+    ("数学", 0.13),
+    ("英语", 0.13),
+    ("物理", 0.09),
+    ("化学", 0.08),
+    ("生物", 0.08),
+    ("历史", 0.07),
+    ("地理", 0.07),
+    ("道德与法治", 0.06),
+    ("体育", 0.06),
+    ("音乐", 0.02),
+    ("美术", 0.02),
+    ("信息技术", 0.04),
+    ("心理健康", 0.02),
 )
 SMALL_SCHOOL_SUBJECTS = ("语文", "数学", "语文", "数学", "体育", "英语", "美术", "音乐", "科学")
 ARTS = ("音乐", "美术", "心理健康")
@@ -231,6 +349,7 @@ DEMO_USERS = (
 
 # --- identity numbers ------------------------------------------------------------------------
 
+
 def make_id_number(rng: random.Random, *, birth: date, female: bool) -> str:
     region = _weighted(rng, ID_REGIONS)
     seq = rng.randrange(0, 500) * 2 + (0 if female else 1)  # 17th digit: odd = male
@@ -239,6 +358,7 @@ def make_id_number(rng: random.Random, *, birth: date, female: bool) -> str:
 
 
 # --- small deterministic helpers -------------------------------------------------------------
+
 
 def _weighted(rng: random.Random, pairs):
     values = [v for v, _ in pairs]
@@ -285,6 +405,7 @@ def _stages(plan: PlannedSchool) -> list[str]:
 
 # --- students and classes ---------------------------------------------------------------------
 
+
 def students_for_year(plan: PlannedSchool, year: int, rng: random.Random) -> dict[str, int]:
     back = DEMO_YEAR - year
     factor = TREND[plan.urban_rural] ** back
@@ -323,14 +444,14 @@ def plan_classes(plan: PlannedSchool, stage: str, students: int, rng: random.Ran
 
 # --- physical resources -----------------------------------------------------------------------
 
+
 def _draw(rng: random.Random, resource: str, stage: str, area: str) -> float:
     ranges = RANGES[resource][stage]
     lo, hi = ranges.get(area) or ranges.get(RURAL) or ranges[URBAN]
     return rng.uniform(lo, hi)
 
 
-def plan_resources(plan: PlannedSchool, students: dict[str, int], classes: int,
-                   rng: random.Random) -> dict:
+def plan_resources(plan: PlannedSchool, students: dict[str, int], classes: int, rng: random.Random) -> dict:
     """Physical conditions of 2025, sized to the 2025 students of every stage."""
     area = _area(plan)
     weights = WEIGHTS.get(plan.school_type)
@@ -361,7 +482,9 @@ def plan_resources(plan: PlannedSchool, students: dict[str, int], classes: int,
     compulsory = students["小学"] + students["初中"]
     if "multimedia_rooms" in shorts:
         stage = stages[0]
-        rooms = math.floor(shorts["multimedia_rooms"] * STANDARD["multimedia_rooms"][stage] * compulsory / 100)
+        rooms = math.floor(
+            shorts["multimedia_rooms"] * STANDARD["multimedia_rooms"][stage] * compulsory / 100
+        )
     else:
         rooms = classes + round(classes * 0.3) + 1 + math.ceil(students["高中"] / 40)
     out["multimedia_rooms"] = max(1, rooms)
@@ -375,14 +498,15 @@ def resources_for_year(base: dict, year: int) -> dict:
     """Earlier years had less equipment, fewer computers and books; buildings stood already."""
     back = DEMO_YEAR - year
     out = dict(base)
-    out["equipment_value"] = Decimal(round(float(base["equipment_value"]) * 0.93 ** back, -2))
-    out["computers"] = max(1, round(base["computers"] * 0.95 ** back))
-    out["books"] = round(base["books"] * 0.96 ** back)
+    out["equipment_value"] = Decimal(round(float(base["equipment_value"]) * 0.93**back, -2))
+    out["computers"] = max(1, round(base["computers"] * 0.95**back))
+    out["books"] = round(base["books"] * 0.96**back)
     out["multimedia_rooms"] = max(1, base["multimedia_rooms"] - back)
     return out
 
 
 # --- teachers ---------------------------------------------------------------------------------
+
 
 def teacher_counts(plan: PlannedSchool, students: dict[str, int], classes: dict[str, int]) -> dict[str, int]:
     """Full-time teachers per stage: the staffing ratio, or enough to teach every class."""
@@ -430,16 +554,26 @@ def _education(rng: random.Random, stage: str, age: int, area: str) -> str:
     if stage == "高中":
         return _weighted(rng, (("研究生", 20), ("本科", 80)))
     if stage == "初中":
-        return _weighted(rng, (("研究生", 7 if urban else 2), ("本科", 83 if urban else 78),
-                               ("专科", 10 if urban else 18), ("中专", 0 if urban else 2)))
+        return _weighted(
+            rng,
+            (
+                ("研究生", 7 if urban else 2),
+                ("本科", 83 if urban else 78),
+                ("专科", 10 if urban else 18),
+                ("中专", 0 if urban else 2),
+            ),
+        )
     young = age < 35
-    return _weighted(rng, (
-        ("研究生", 3 if urban else 1),
-        ("本科", (62 if urban else 45) + (20 if young else 0)),
-        ("专科", 30 if urban else 38),
-        ("中专", 4 if urban else 12),
-        ("高中及以下", 0 if young else (1 if urban else 4)),
-    ))
+    return _weighted(
+        rng,
+        (
+            ("研究生", 3 if urban else 1),
+            ("本科", (62 if urban else 45) + (20 if young else 0)),
+            ("专科", 30 if urban else 38),
+            ("中专", 4 if urban else 12),
+            ("高中及以下", 0 if young else (1 if urban else 4)),
+        ),
+    )
 
 
 # County-level-or-higher backbone teachers per 100 students, as the bureau appointed them.
@@ -447,8 +581,9 @@ BACKBONE_PER100 = {URBAN: (1.15, 2.4), TOWN: (1.1, 1.6), RURAL: (1.05, 1.5)}
 BACKBONE_LEVELS = (("县级", 65), ("市级", 25), ("省级", 8), ("国家级", 2))
 
 
-def _appoint_backbone(rng: random.Random, plan: PlannedSchool, people: list[dict], stage: str,
-                      students: int) -> None:
+def _appoint_backbone(
+    rng: random.Random, plan: PlannedSchool, people: list[dict], stage: str, students: int
+) -> None:
     """Mark enough experienced teachers of one stage as backbone teachers (骨干教师)."""
     lo, hi = (0.0, 0.4) if plan.low_backbone else BACKBONE_PER100[plan.urban_rural]
     wanted = math.ceil(rng.uniform(lo, hi) * students / 100)
@@ -488,8 +623,9 @@ def _person(rng: random.Random, plan: PlannedSchool, stage: str, subject: str, f
     }
 
 
-def plan_roster(plan: PlannedSchool, counts: dict[str, int], students: dict[str, int],
-                rng: random.Random) -> list[dict]:
+def plan_roster(
+    plan: PlannedSchool, counts: dict[str, int], students: dict[str, int], rng: random.Random
+) -> list[dict]:
     """Everyone who taught at the school in 2023–2025, with the year they left (None: still there).
 
     Staff numbers are stable across years, so the same person keeps one 教师编号.
@@ -523,10 +659,13 @@ def plan_roster(plan: PlannedSchool, counts: dict[str, int], students: dict[str,
 
 
 def roster_for_year(people: list[dict], year: int) -> list[dict]:
-    return [p for p in people if p["joined_year"] <= year and (p["left_year"] is None or p["left_year"] > year)]
+    return [
+        p for p in people if p["joined_year"] <= year and (p["left_year"] is None or p["left_year"] > year)
+    ]
 
 
 # --- the county ---------------------------------------------------------------------------------
+
 
 @dataclass
 class DemoResult:
@@ -597,8 +736,9 @@ def _make_users(county: County, schools_by_name: dict[str, School], townships: d
     return users
 
 
-def seed_demo_county(*, rng: random.Random | None = None, today: date | None = None,
-                     notify_apps: bool = True) -> DemoResult:
+def seed_demo_county(
+    *, rng: random.Random | None = None, today: date | None = None, notify_apps: bool = True
+) -> DemoResult:
     """(Re)build the demo county in one transaction and tell the feature apps (demo_seeded)."""
     from django.utils import timezone
 
@@ -606,10 +746,15 @@ def seed_demo_county(*, rng: random.Random | None = None, today: date | None = N
     today = today or timezone.localdate()
     with transaction.atomic():
         reset_demo_county()
-        county = County.objects.create(code=DEMO_COUNTY_CODE, name=DEMO_COUNTY_NAME,
-                                       inspection_date=today + timedelta(days=INSPECTION_IN_DAYS))
-        townships = {name: Township.objects.create(county=county, name=name, position=n)
-                     for n, name in enumerate(TOWNSHIPS, start=1)}
+        county = County.objects.create(
+            code=DEMO_COUNTY_CODE,
+            name=DEMO_COUNTY_NAME,
+            inspection_date=today + timedelta(days=INSPECTION_IN_DAYS),
+        )
+        townships = {
+            name: Township.objects.create(county=county, name=name, position=n)
+            for n, name in enumerate(TOWNSHIPS, start=1)
+        }
         schools = _create_schools(county, townships)
         totals = _create_yearly_data(schools, rng)
         users = _make_users(county, {s.name: s for s in schools.values()}, townships)
@@ -624,9 +769,15 @@ def _create_schools(county: County, townships: dict[str, Township]) -> dict[Plan
     # Central schools first, so a teaching point can point at its parent.
     for i, plan in sorted(enumerate(PLAN, start=1), key=lambda t: t[1].parent is not None):
         school = School(
-            code=f"{DEMO_COUNTY_CODE}{i:04d}", name=plan.name, county=county, township=townships[plan.township],
-            school_type=plan.school_type, urban_rural=plan.urban_rural, sponsor=plan.sponsor,
-            parent=by_name.get(plan.parent) if plan.parent else None, boarding=plan.boarding,
+            code=f"{DEMO_COUNTY_CODE}{i:04d}",
+            name=plan.name,
+            county=county,
+            township=townships[plan.township],
+            school_type=plan.school_type,
+            urban_rural=plan.urban_rural,
+            sponsor=plan.sponsor,
+            parent=by_name.get(plan.parent) if plan.parent else None,
+            boarding=plan.boarding,
         )
         school.save()
         schools[plan] = by_name[plan.name] = school
@@ -645,24 +796,40 @@ def _create_yearly_data(schools: dict[PlannedSchool, School], rng: random.Random
         now = class_plans[DEMO_YEAR]
         class_counts = {stage: len(now[stage]) for stage in ("小学", "初中")}
         base = plan_resources(plan, yearly[DEMO_YEAR], sum(class_counts.values()), rng)
-        people = plan_roster(plan, teacher_counts(plan, yearly[DEMO_YEAR], class_counts), yearly[DEMO_YEAR], rng)
+        people = plan_roster(
+            plan, teacher_counts(plan, yearly[DEMO_YEAR], class_counts), yearly[DEMO_YEAR], rng
+        )
         for year in DEMO_YEARS:
             students = yearly[year]
-            conditions.append(SchoolConditions(
-                school=school, year=year, primary_students=students["小学"], junior_students=students["初中"],
-                senior_students=students["高中"], **resources_for_year(base, year),
-            ))
+            conditions.append(
+                SchoolConditions(
+                    school=school,
+                    year=year,
+                    primary_students=students["小学"],
+                    junior_students=students["初中"],
+                    senior_students=students["高中"],
+                    **resources_for_year(base, year),
+                )
+            )
             for stage, rows in class_plans[year].items():
                 seen = defaultdict(int)
                 for grade, size in rows:
                     seen[grade] += 1
-                    classes.append(SchoolClass(
-                        school=school, year=year, stage=stage, grade=grade, students=size,
-                        name=f"{GRADE_CN[grade - 1]}年级（{seen[grade]}）班",
-                    ))
+                    classes.append(
+                        SchoolClass(
+                            school=school,
+                            year=year,
+                            stage=stage,
+                            grade=grade,
+                            students=size,
+                            name=f"{GRADE_CN[grade - 1]}年级（{seen[grade]}）班",
+                        )
+                    )
             roster = roster_for_year(people, year)
             teachers.extend(
-                Teacher(school=school, year=year, **{k: v for k, v in p.items() if k not in ("left_year", "age")})
+                Teacher(
+                    school=school, year=year, **{k: v for k, v in p.items() if k not in ("left_year", "age")}
+                )
                 for p in roster
             )
             if year == DEMO_YEAR:
@@ -673,4 +840,3 @@ def _create_yearly_data(schools: dict[PlannedSchool, School], rng: random.Random
     SchoolClass.objects.bulk_create(classes, batch_size=500)
     Teacher.objects.bulk_create(teachers, batch_size=500)
     return totals
-

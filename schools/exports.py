@@ -35,14 +35,14 @@ def template_xlsx(kind: str) -> bytes:
     sheet "填写说明" with each column's requirement, unit and allowed values."""
     template = TEMPLATES[kind]
     widths = [max(12, len(h) * 2 + 4) for h in template.headers]
-    instructions = [
-        (c.header, c.required_label, c.unit, c.allowed_values, c.note) for c in template.columns
-    ]
+    instructions = [(c.header, c.required_label, c.unit, c.allowed_values, c.note) for c in template.columns]
     instructions += [("",)] + [("说明",)] + [(note,) for note in GENERAL_NOTES]
-    data = write_xlsx([
-        Sheet(template.label, template.headers, [], widths=widths),
-        Sheet("填写说明", INSTRUCTION_HEADERS, instructions, widths=[20, 16, 8, 60, 40]),
-    ])
+    data = write_xlsx(
+        [
+            Sheet(template.label, template.headers, [], widths=widths),
+            Sheet("填写说明", INSTRUCTION_HEADERS, instructions, widths=[20, 16, 8, 60, 40]),
+        ]
+    )
     # The shared writer has no data validation; add it to the (tiny, static) workbook here.
     workbook = load_workbook(BytesIO(data))
     sheet = workbook.worksheets[0]
@@ -51,8 +51,12 @@ def template_xlsx(kind: str) -> bytes:
         values = column.choices or (("是", "否") if column.type == YES_NO else ())
         if values:
             validation = DataValidation(
-                type="list", formula1='"' + ",".join(values) + '"', allow_blank=not column.required,
-                showErrorMessage=True, errorTitle="无效的值", error=f"{column.header}应为：{column.allowed_values}",
+                type="list",
+                formula1='"' + ",".join(values) + '"',
+                allow_blank=not column.required,
+                showErrorMessage=True,
+                errorTitle="无效的值",
+                error=f"{column.header}应为：{column.allowed_values}",
             )
             validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS}")
             sheet.add_data_validation(validation)
@@ -69,8 +73,13 @@ def export_queryset(kind: str, user, *, year: int | None = None):
     if kind == "schools":
         return schools_visible_to(user).select_related("county", "township", "parent").order_by("code")
     model = YEARLY_MODELS[kind]
-    qs = scope(user, model.objects.filter(year=year), county="school__county", township="school__township",
-               school="school")
+    qs = scope(
+        user,
+        model.objects.filter(year=year),
+        county="school__county",
+        township="school__township",
+        school="school",
+    )
     return qs.select_related("school").order_by("school__code", "pk")
 
 
@@ -78,8 +87,13 @@ def export_years(kind: str, user) -> list[int]:
     """学年 with data of `kind` in the user's area, newest first."""
     if kind not in YEARLY_MODELS:
         return []
-    qs = scope(user, YEARLY_MODELS[kind].objects.all(), county="school__county", township="school__township",
-               school="school")
+    qs = scope(
+        user,
+        YEARLY_MODELS[kind].objects.all(),
+        county="school__county",
+        township="school__township",
+        school="school",
+    )
     return sorted(set(qs.values_list("year", flat=True)), reverse=True)
 
 
@@ -103,4 +117,3 @@ def export_file_name(kind: str, user, year: int | None) -> str:
     area = user.area_label
     label = TEMPLATES[kind].label
     return f"{area}_{label}_{year}学年.xlsx" if year else f"{area}_{label}.xlsx"
-

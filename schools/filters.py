@@ -46,7 +46,9 @@ class SchoolFilter(django_filters.FilterSet):
         for name in ("school_type", "urban_rural"):
             if len(choices[name]) <= 1:
                 del self.filters[name]
-        self.filters["q"].extra["widget"] = forms.TextInput(attrs={"type": "search", "placeholder": "学校名称或标识码"})
+        self.filters["q"].extra["widget"] = forms.TextInput(
+            attrs={"type": "search", "placeholder": "学校名称或标识码"}
+        )
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -10,13 +10,24 @@ from schools.models import SchoolConditions, school_year_label
 
 STUDENT_FIELDS = ("primary_students", "junior_students", "senior_students")
 CONDITION_FIELDS = (
-    *STUDENT_FIELDS, "building_area", "sports_area", "equipment_value", "computers", "books",
-    "multimedia_rooms", "music_rooms", "art_rooms",
+    *STUDENT_FIELDS,
+    "building_area",
+    "sports_area",
+    "equipment_value",
+    "computers",
+    "books",
+    "multimedia_rooms",
+    "music_rooms",
+    "art_rooms",
 )
 _INTEGER_MESSAGES = {"invalid": "请输入整数", "min_value": "不能为负数", "required": "请填写此项"}
 _DECIMAL_MESSAGES = {
-    "invalid": "请输入数字", "min_value": "不能为负数", "required": "请填写此项",
-    "max_digits": "数值过大", "max_whole_digits": "数值过大", "max_decimal_places": "最多保留 2 位小数",
+    "invalid": "请输入数字",
+    "min_value": "不能为负数",
+    "required": "请填写此项",
+    "max_digits": "数值过大",
+    "max_whole_digits": "数值过大",
+    "max_decimal_places": "最多保留 2 位小数",
 }
 _DECIMAL_FIELDS = ("building_area", "sports_area", "equipment_value")
 
@@ -27,8 +38,9 @@ class ConditionsForm(forms.ModelForm):
     class Meta:
         model = SchoolConditions
         fields = CONDITION_FIELDS
-        error_messages = {f: (_DECIMAL_MESSAGES if f in _DECIMAL_FIELDS else _INTEGER_MESSAGES)
-                          for f in CONDITION_FIELDS}
+        error_messages = {
+            f: (_DECIMAL_MESSAGES if f in _DECIMAL_FIELDS else _INTEGER_MESSAGES) for f in CONDITION_FIELDS
+        }
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,8 +51,11 @@ class ConditionsForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         school = self.school
-        stages = (("primary_students", vocab.PRIMARY), ("junior_students", vocab.JUNIOR),
-                  ("senior_students", vocab.SENIOR))
+        stages = (
+            ("primary_students", vocab.PRIMARY),
+            ("junior_students", vocab.JUNIOR),
+            ("senior_students", vocab.SENIOR),
+        )
         for name, label in stages:
             if not vocab.has_stage(school.school_type, label) and cleaned.get(name):
                 self.add_error(name, f"该校为{school.school_type}，没有{label}学段，{label}在校生数应为 0")
@@ -51,9 +66,16 @@ class ConditionsCreateForm(ConditionsForm):
     """The same form for a school year that has no conditions yet."""
 
     year = forms.IntegerField(
-        label="学年", min_value=2000, max_value=2100, help_text="学年起始年份，如 2025 表示 2025—2026学年",
-        error_messages={"invalid": "请输入四位年份", "min_value": "年份不能早于 2000",
-                        "max_value": "年份不能晚于 2100", "required": "请填写学年"},
+        label="学年",
+        min_value=2000,
+        max_value=2100,
+        help_text="学年起始年份，如 2025 表示 2025—2026学年",
+        error_messages={
+            "invalid": "请输入四位年份",
+            "min_value": "年份不能早于 2000",
+            "max_value": "年份不能晚于 2100",
+            "required": "请填写学年",
+        },
     )
     field_order = ("year", *CONDITION_FIELDS)
 
@@ -66,13 +88,16 @@ class ConditionsCreateForm(ConditionsForm):
 
 # --- import (schools.importing) ------------------------------------------------------------
 
+
 class ImportUploadForm(forms.Form):
     """Choose a template kind and an xlsx file; the kinds offered are those the user may import."""
 
     kind = forms.ChoiceField(label="数据类型")
-    file = forms.FileField(label="Excel 文件（.xlsx）",
-                           help_text="按模板填写的 .xlsx 文件；导入前会先显示预览和全部错误，确认后才写入。",
-                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+    file = forms.FileField(
+        label="Excel 文件（.xlsx）",
+        help_text="按模板填写的 .xlsx 文件；导入前会先显示预览和全部错误，确认后才写入。",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
 
     def __init__(self, *args, kinds, **kwargs):
         super().__init__(*args, **kwargs)

@@ -87,6 +87,7 @@ class _Run:
 
 # --- who may import what -------------------------------------------------------------------
 
+
 def ensure_may_import(user, kind: str) -> None:
     """Bureau staff and admins import every template, school reporters the yearly ones of their
     own school; township officials and inspectors none (PermissionDenied). `user=None` is the
@@ -135,6 +136,7 @@ class _Scope:
 
 # --- reading -------------------------------------------------------------------------------
 
+
 def read_upload(file_obj) -> bytes:
     """The bytes of an uploaded xlsx; ValidationError (Chinese) when too large or not an xlsx.
 
@@ -177,7 +179,9 @@ def read_sheet(data: bytes, template: Template, *, limit: int | None = None):
                     errors.append((1, name, "表头重复"))
                 else:
                     positions[name] = index
-        missing = [(1, c.header, "缺少必填列") for c in template.columns if c.required and c.header not in positions]
+        missing = [
+            (1, c.header, "缺少必填列") for c in template.columns if c.required and c.header not in positions
+        ]
         if missing:
             errors += _other_kind_hint(template, {_header_text(cell) for cell in header})
         errors += missing
@@ -212,8 +216,14 @@ def _other_kind_hint(template, headers: set[str]) -> list:
     for other in TEMPLATES.values():
         required = {c.header for c in other.columns if c.required}
         if other is not template and required <= headers:
-            return [(1, FILE_COLUMN, f"该文件的表头与“{other.label}”模板一致，可能选错了数据类型："
-                                     f"请选择“{other.label}”后重新上传")]
+            return [
+                (
+                    1,
+                    FILE_COLUMN,
+                    f"该文件的表头与“{other.label}”模板一致，可能选错了数据类型："
+                    f"请选择“{other.label}”后重新上传",
+                )
+            ]
     return []
 
 
@@ -269,7 +279,7 @@ class _Validator:
                 errors.append((rownum, key_headers[-1], f"与第 {first_row_of[key]} 行重复（{keys}相同）"))
             else:
                 first_row_of[key] = rownum
-        errors.sort(key=lambda e: (e[0] or 0))
+        errors.sort(key=lambda e: e[0] or 0)
         return parsed
 
     def error(self, rownum, header, message):
@@ -385,7 +395,9 @@ class _SchoolsValidator(_Validator):
             return
         parent = self._parent(parent_code)
         if parent is None:
-            self.error(rownum, "所属中心校标识码", f"所属中心校 {parent_code} 不存在（系统和本文件中均没有该学校）")
+            self.error(
+                rownum, "所属中心校标识码", f"所属中心校 {parent_code} 不存在（系统和本文件中均没有该学校）"
+            )
         elif parent[0] == TEACHING_POINT:
             self.error(rownum, "所属中心校标识码", f"所属中心校 {parent_code} 是教学点，应填写中心校")
         elif v["区县代码"] is not INVALID and parent[1] not in (INVALID, v["区县代码"]):
@@ -400,8 +412,12 @@ class _SchoolsValidator(_Validator):
         known = sorted(t for c, t in self.townships if c == county_code)
         if known and (county_code, name) not in self.townships:
             listed = "、".join(known[:12]) + ("等" if len(known) > 12 else "")
-            self.error(rownum, "乡镇名称", f"未知乡镇“{name}”：本县已登记的乡镇（街道）为 {listed}；"
-                                        "如为新设乡镇，请由系统管理员先在后台添加")
+            self.error(
+                rownum,
+                "乡镇名称",
+                f"未知乡镇“{name}”：本县已登记的乡镇（街道）为 {listed}；"
+                "如为新设乡镇，请由系统管理员先在后台添加",
+            )
 
     def _parent(self, code):
         """(办学类型, 区县代码) of a parent named in the file (its new values win) or in the system."""
@@ -420,7 +436,9 @@ class _SchoolsValidator(_Validator):
         county = self.counties.get(code)
         if self.scope.county is not None and code != self.scope.county.code:
             own = self.scope.county
-            self.error(rownum, "区县代码", f"只能导入本区县（{own.name} {own.code}）的学校，不能导入区县 {code}")
+            self.error(
+                rownum, "区县代码", f"只能导入本区县（{own.name} {own.code}）的学校，不能导入区县 {code}"
+            )
             return
         self.county_codes.add(code)
         if name is INVALID:
@@ -443,9 +461,12 @@ class _SchoolsValidator(_Validator):
             key = (values["区县代码"], values["乡镇名称"])
             if key not in townships:
                 position = sum(1 for county_code, _name in townships if county_code == key[0]) + 1
-                townships[key] = Township.objects.create(county=counties[key[0]], name=key[1], position=position)
-        return RESOURCES["schools"](schools=dict(self.existing), instances=self.existing, counties=counties,
-                                    townships=townships)
+                townships[key] = Township.objects.create(
+                    county=counties[key[0]], name=key[1], position=position
+                )
+        return RESOURCES["schools"](
+            schools=dict(self.existing), instances=self.existing, counties=counties, townships=townships
+        )
 
 
 _VALIDATORS = {
@@ -463,6 +484,7 @@ def max_import_year() -> int:
 
 # --- applying ------------------------------------------------------------------------------
 
+
 def _run(template: Template, data: bytes, user, *, dry_run: bool) -> _Run:
     """Validate `data`; if valid, write it (or only try, for a dry run) in a savepoint."""
     present, raw_rows, errors = read_sheet(data, template)
@@ -470,15 +492,20 @@ def _run(template: Template, data: bytes, user, *, dry_run: bool) -> _Run:
         return _Run(errors=errors)
     validator = _VALIDATORS[template.kind](template, _Scope(user), max_import_year())
     parsed = validator.run(present, raw_rows)
-    run = _Run(rows=len(parsed), errors=validator.errors, county_codes=validator.county_codes,
-               years={v["学年"] for _, v in parsed if template.yearly and v.get("学年") is not INVALID})
+    run = _Run(
+        rows=len(parsed),
+        errors=validator.errors,
+        county_codes=validator.county_codes,
+        years={v["学年"] for _, v in parsed if template.yearly and v.get("学年") is not INVALID},
+    )
     if run.errors:
         return run
     if not template.yearly:
         # Centre schools first, so that a teaching point finds a parent created by this file.
         parsed.sort(key=lambda item: item[1]["办学类型"] == TEACHING_POINT)
-    dataset = tablib.Dataset(*[[values[h] for h in template.headers] for _, values in parsed],
-                             headers=list(template.headers))
+    dataset = tablib.Dataset(
+        *[[values[h] for h in template.headers] for _, values in parsed], headers=list(template.headers)
+    )
     with transaction.atomic():
         resource = validator.resource()
         result = resource.import_data(dataset, dry_run=False, use_transactions=True, raise_errors=False)
@@ -513,8 +540,14 @@ def _record_county(user, county_codes):
 
 def _outcome(record: ImportRecord) -> ImportOutcome:
     errors = [tuple(e) for e in record.errors]
-    return ImportOutcome(ok=record.status != ImportRecord.Status.REFUSED, created=record.created_count,
-                         updated=record.updated_count, rows=record.rows, errors=errors, record=record)
+    return ImportOutcome(
+        ok=record.status != ImportRecord.Status.REFUSED,
+        created=record.created_count,
+        updated=record.updated_count,
+        rows=record.rows,
+        errors=errors,
+        record=record,
+    )
 
 
 def _finish(record: ImportRecord, run: _Run, *, status, user) -> None:
@@ -529,13 +562,26 @@ def _finish(record: ImportRecord, run: _Run, *, status, user) -> None:
     record.save()
     if record.status == ImportRecord.Status.APPLIED:
         outcome = _outcome(record)
-        audit_record(user=user, action=AuditEntry.Action.IMPORT, obj=record, county=record.county,
-                     changes={"created": run.created, "updated": run.updated, "rows": run.rows},
-                     note=f"{outcome.summary}（文件 {record.file_name}，SHA-256 {record.sha256[:12]}…）")
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.IMPORT,
+            obj=record,
+            county=record.county,
+            changes={"created": run.created, "updated": run.updated, "rows": run.rows},
+            note=f"{outcome.summary}（文件 {record.file_name}，SHA-256 {record.sha256[:12]}…）",
+        )
         # Other apps (data quality) look at the county's data as a whole once the rows are committed.
         codes = set(run.county_codes) or ({record.county.code} if record.county_id else set())
-        transaction.on_commit(partial(import_applied.send_robust, sender=ImportRecord, record=record,
-                                      kind=record.kind, county_codes=codes, years=set(run.years)))
+        transaction.on_commit(
+            partial(
+                import_applied.send_robust,
+                sender=ImportRecord,
+                record=record,
+                kind=record.kind,
+                county_codes=codes,
+                years=set(run.years),
+            )
+        )
 
 
 def import_file(*, kind, file_obj, file_name, user, dry_run, keep_file=False) -> ImportOutcome:
@@ -549,7 +595,10 @@ def import_file(*, kind, file_obj, file_name, user, dry_run, keep_file=False) ->
     ensure_may_import(user, kind)
     template = TEMPLATES[kind]
     record = ImportRecord(
-        kind=kind, user=user, file_name=(file_name or "")[:255], sha256="",
+        kind=kind,
+        user=user,
+        file_name=(file_name or "")[:255],
+        sha256="",
         county=user.county if user is not None and user.county_id else None,
         school=user.school if user is not None and user.role == Role.SCHOOL else None,
     )
@@ -641,12 +690,16 @@ def import_previews_expire(*, now=None, max_age_hours: int | None = None) -> int
     """
     now = now or timezone.now()
     hours = settings.IMPORT_PREVIEW_MAX_AGE_HOURS if max_age_hours is None else max_age_hours
-    stale = list(ImportRecord.objects.filter(status=ImportRecord.Status.PREVIEWED,
-                                             created_at__lt=now - timedelta(hours=hours)))
+    stale = list(
+        ImportRecord.objects.filter(
+            status=ImportRecord.Status.PREVIEWED, created_at__lt=now - timedelta(hours=hours)
+        )
+    )
     for record in stale:
         stored = record.stored_file
         updated = ImportRecord.objects.filter(pk=record.pk, status=ImportRecord.Status.PREVIEWED).update(
-            status=ImportRecord.Status.REFUSED, stored_file="",
+            status=ImportRecord.Status.REFUSED,
+            stored_file="",
             errors=[[None, FILE_COLUMN, f"预览后 {hours} 小时内未确认，暂存文件已删除"]],
         )
         if updated:

@@ -21,8 +21,9 @@ class County(models.Model):
     # The scheme the county is inspected for: its "current assessment" is the run of this scheme
     # on the current data (indicators.selectors.current_assessment); set by bureau staff through
     # indicators.services.county_set_target_scheme (audited).
-    target_scheme = models.CharField("目标评估方案", max_length=20, choices=SCHEME_CHOICES,
-                                     default=DEFAULT_TARGET_SCHEME)
+    target_scheme = models.CharField(
+        "目标评估方案", max_length=20, choices=SCHEME_CHOICES, default=DEFAULT_TARGET_SCHEME
+    )
 
     class Meta:
         verbose_name = "区县"
@@ -34,11 +35,15 @@ class County(models.Model):
 
 
 class Township(models.Model):
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="townships", verbose_name="区县")
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="townships", verbose_name="区县"
+    )
     name = models.CharField("乡镇名称", max_length=50)
     # A county lists its townships in its own official order (城关镇 first, then …), never by
     # Unicode order of the names: the order of the county's first 学校 file, editable in the admin.
-    position = models.PositiveIntegerField("排列顺序", default=0, help_text="本县乡镇（街道）的排列顺序，数字小的在前")
+    position = models.PositiveIntegerField(
+        "排列顺序", default=0, help_text="本县乡镇（街道）的排列顺序，数字小的在前"
+    )
 
     class Meta:
         verbose_name = "乡镇（街道）"
@@ -80,12 +85,18 @@ class School(models.Model):
     code = models.CharField("学校标识码", max_length=10, unique=True, validators=[school_code_validator])
     name = models.CharField("学校名称", max_length=100)
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="schools", verbose_name="区县")
-    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="schools", verbose_name="乡镇")
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="schools", verbose_name="乡镇"
+    )
     school_type = models.CharField("办学类型", max_length=10, choices=SchoolType.choices)
     urban_rural = models.CharField("城乡类型", max_length=4, choices=UrbanRural.choices)
     sponsor = models.CharField("举办者", max_length=4, choices=Sponsor.choices, default=Sponsor.PUBLIC)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="teaching_points",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="teaching_points",
         verbose_name="所属中心校",
     )
     boarding = models.BooleanField("是否寄宿制", default=False)
@@ -110,17 +121,26 @@ class School(models.Model):
 class SchoolConditions(models.Model):
     """One school's conditions in one school year (学年 = starting year)."""
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="conditions", verbose_name="学校")
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="conditions", verbose_name="学校"
+    )
     year = models.PositiveSmallIntegerField("学年")
     primary_students = models.PositiveIntegerField("小学在校生数", default=0)
     junior_students = models.PositiveIntegerField("初中在校生数", default=0)
     senior_students = models.PositiveIntegerField("高中在校生数", default=0)
-    building_area = models.DecimalField("教学及辅助用房面积(㎡)", max_digits=12, decimal_places=2, default=0,
-                                        validators=[MinValueValidator(0)])
-    sports_area = models.DecimalField("体育运动场馆面积(㎡)", max_digits=12, decimal_places=2, default=0,
-                                      validators=[MinValueValidator(0)])
-    equipment_value = models.DecimalField("教学仪器设备值(元)", max_digits=14, decimal_places=2, default=0,
-                                          validators=[MinValueValidator(0)])
+    building_area = models.DecimalField(
+        "教学及辅助用房面积(㎡)",
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    sports_area = models.DecimalField(
+        "体育运动场馆面积(㎡)", max_digits=12, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
+    equipment_value = models.DecimalField(
+        "教学仪器设备值(元)", max_digits=14, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
     computers = models.PositiveIntegerField("教学用计算机台数", default=0)
     books = models.PositiveIntegerField("图书册数", default=0)
     multimedia_rooms = models.PositiveIntegerField("网络多媒体教室数", default=0)
@@ -132,7 +152,9 @@ class SchoolConditions(models.Model):
         verbose_name = "办学条件"
         verbose_name_plural = "办学条件"
         ordering = ["school__code", "-year"]
-        constraints = [models.UniqueConstraint(fields=["year", "school"], name="conditions_unique_year_school")]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "school"], name="conditions_unique_year_school")
+        ]
 
     def __str__(self):
         return f"{self.school} {school_year_label(self.year)}"
@@ -184,7 +206,9 @@ class Teacher(models.Model):
         verbose_name_plural = "教师"
         ordering = ["school__code", "staff_no"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "school", "staff_no"], name="teacher_unique_year_school_no")
+            models.UniqueConstraint(
+                fields=["year", "school", "staff_no"], name="teacher_unique_year_school_no"
+            )
         ]
         indexes = [models.Index(fields=["year", "school", "stage"])]
 
@@ -204,7 +228,9 @@ class SchoolClass(models.Model):
         verbose_name = "班级"
         verbose_name_plural = "班级"
         ordering = ["school__code", "grade", "name"]
-        constraints = [models.UniqueConstraint(fields=["year", "school", "name"], name="class_unique_year_school_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "school", "name"], name="class_unique_year_school_name")
+        ]
 
     def __str__(self):
         return f"{self.school} {self.name}"
@@ -247,7 +273,9 @@ class ImportRecord(models.Model):
 
     kind = models.CharField("数据类型", max_length=20)
     county = models.ForeignKey(County, null=True, blank=True, on_delete=models.PROTECT, verbose_name="区县")
-    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.PROTECT, verbose_name="限定学校")
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.PROTECT, verbose_name="限定学校"
+    )
     user = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, verbose_name="操作人")
     created_at = models.DateTimeField("时间", auto_now_add=True)
     file_name = models.CharField("文件名", max_length=255)

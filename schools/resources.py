@@ -71,13 +71,15 @@ def _text(attribute, header):
 
 
 def _int(attribute, header):
-    return fields.Field(attribute=attribute, column_name=header,
-                        widget=widgets.IntegerWidget(coerce_to_string=False))
+    return fields.Field(
+        attribute=attribute, column_name=header, widget=widgets.IntegerWidget(coerce_to_string=False)
+    )
 
 
 def _decimal(attribute, header):
-    return fields.Field(attribute=attribute, column_name=header,
-                        widget=widgets.DecimalWidget(coerce_to_string=False))
+    return fields.Field(
+        attribute=attribute, column_name=header, widget=widgets.DecimalWidget(coerce_to_string=False)
+    )
 
 
 def _school():
@@ -147,14 +149,16 @@ class _CachedResource(resources.ModelResource):
             manager = self._meta.model.objects
             for (name, value), pks in groups.items():
                 for start in range(0, len(pks), UPDATE_CHUNK):
-                    manager.filter(pk__in=pks[start:start + UPDATE_CHUNK]).update(**{name: value})
+                    manager.filter(pk__in=pks[start : start + UPDATE_CHUNK]).update(**{name: value})
             # QuerySet.update() skips auto_now fields; stamp the rows that really changed.
             stamps = [f.name for f in self._meta.model._meta.concrete_fields if getattr(f, "auto_now", False)]
             changed = sorted({pk for pks in groups.values() for pk in pks})
             if stamps and changed:
                 now = timezone.now()
                 for start in range(0, len(changed), UPDATE_CHUNK):
-                    manager.filter(pk__in=changed[start:start + UPDATE_CHUNK]).update(**{f: now for f in stamps})
+                    manager.filter(pk__in=changed[start : start + UPDATE_CHUNK]).update(
+                        **{f: now for f in stamps}
+                    )
         except Exception as exc:  # reported like import-export's own bulk errors: the import is refused
             self.handle_import_error(result, exc, raise_errors)
         finally:
@@ -170,19 +174,34 @@ class SchoolResource(_CachedResource):
     code = _text("code", "学校标识码")
     name = _text("name", "学校名称")
     county = fields.Field(attribute="county", column_name="区县代码", widget=CachedRowWidget(County, "code"))
-    county_name = fields.Field(attribute="county__name", column_name="区县名称", readonly=True,
-                               widget=widgets.CharWidget())
-    township = fields.Field(attribute="township", column_name="乡镇名称", widget=TownshipWidget(Township, "name"))
+    county_name = fields.Field(
+        attribute="county__name", column_name="区县名称", readonly=True, widget=widgets.CharWidget()
+    )
+    township = fields.Field(
+        attribute="township", column_name="乡镇名称", widget=TownshipWidget(Township, "name")
+    )
     school_type = _text("school_type", "办学类型")
     urban_rural = _text("urban_rural", "城乡类型")
     sponsor = _text("sponsor", "举办者")
-    parent = fields.Field(attribute="parent", column_name="所属中心校标识码", widget=CachedRowWidget(School, "code"))
+    parent = fields.Field(
+        attribute="parent", column_name="所属中心校标识码", widget=CachedRowWidget(School, "code")
+    )
     boarding = fields.Field(attribute="boarding", column_name="是否寄宿制", widget=YesNoWidget())
 
     class Meta:
         model = School
-        fields = ("code", "name", "county", "county_name", "township", "school_type", "urban_rural", "sponsor",
-                  "parent", "boarding")
+        fields = (
+            "code",
+            "name",
+            "county",
+            "county_name",
+            "township",
+            "school_type",
+            "urban_rural",
+            "sponsor",
+            "parent",
+            "boarding",
+        )
         import_id_fields = ("code",)
         skip_diff = True
         clean_model_instances = False
@@ -219,9 +238,21 @@ class ConditionsResource(_CachedResource):
 
     class Meta:
         model = SchoolConditions
-        fields = ("year", "school", "primary_students", "junior_students", "senior_students", "building_area",
-                  "sports_area", "equipment_value", "computers", "books", "multimedia_rooms", "music_rooms",
-                  "art_rooms")
+        fields = (
+            "year",
+            "school",
+            "primary_students",
+            "junior_students",
+            "senior_students",
+            "building_area",
+            "sports_area",
+            "equipment_value",
+            "computers",
+            "books",
+            "multimedia_rooms",
+            "music_rooms",
+            "art_rooms",
+        )
         import_id_fields = ("year", "school")
         use_bulk = True
         batch_size = 5000
@@ -246,8 +277,19 @@ class TeacherResource(_CachedResource):
 
     class Meta:
         model = Teacher
-        fields = ("year", "school", "staff_no", "name", "id_number", "stage", "full_time", "education", "title",
-                  "backbone", "subject")
+        fields = (
+            "year",
+            "school",
+            "staff_no",
+            "name",
+            "id_number",
+            "stage",
+            "full_time",
+            "education",
+            "title",
+            "backbone",
+            "subject",
+        )
         import_id_fields = ("year", "school", "staff_no")
         use_bulk = True
         batch_size = 5000

@@ -26,8 +26,9 @@ from schools.models import (
 
 # The class bands of domain.vocabulary as filters. 超标准班额 (OVER_STANDARD) is every class above
 # its stage's standard size, 大班额 and 超大班额 included.
-OVER_STANDARD = (Q(stage=Stage.PRIMARY, students__gt=vocab.CLASS_SIZE_STANDARD["primary"])
-                 | Q(stage=Stage.JUNIOR, students__gt=vocab.CLASS_SIZE_STANDARD["junior"]))
+OVER_STANDARD = Q(stage=Stage.PRIMARY, students__gt=vocab.CLASS_SIZE_STANDARD["primary"]) | Q(
+    stage=Stage.JUNIOR, students__gt=vocab.CLASS_SIZE_STANDARD["junior"]
+)
 LARGE = Q(students__gte=vocab.LARGE_CLASS_MIN, students__lte=vocab.LARGE_CLASS_MAX)
 SUPER_LARGE = Q(students__gte=vocab.SUPER_LARGE_CLASS_MIN)
 
@@ -41,14 +42,18 @@ def teacher_kind_filter(kind: str) -> Q:
 
 def teacher_counts(teachers) -> dict[str, int]:
     """The one count of each teacher kind over a Teacher queryset: {staff, full_time, in_post}."""
-    return teachers.aggregate(**{kind: Count("pk", filter=teacher_kind_filter(kind)) for kind in vocab.TEACHER_KINDS})
+    return teachers.aggregate(
+        **{kind: Count("pk", filter=teacher_kind_filter(kind)) for kind in vocab.TEACHER_KINDS}
+    )
 
 
 def years_with_data(user) -> list[int]:
     """School years (newest first) for which any school the user sees has conditions."""
     return list(
         SchoolConditions.objects.filter(school__in=schools_visible_to(user))
-        .order_by("-year").values_list("year", flat=True).distinct()
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
     )
 
 
@@ -78,16 +83,20 @@ def school_rows(user, year: int | None):
     conditions = SchoolConditions.objects.filter(school=OuterRef("pk"), year=year).order_by()
     teachers = Teacher.objects.filter(school=OuterRef("pk"), year=year)
     classes = SchoolClass.objects.filter(school=OuterRef("pk"), year=year)
-    return schools_visible_to(user).select_related("township").annotate(
-        primary_students=Subquery(conditions.values("primary_students")[:1]),
-        junior_students=Subquery(conditions.values("junior_students")[:1]),
-        teacher_count=_count(teachers),
-        class_count=_count(classes),
-        over_standard_classes=_count(classes.filter(OVER_STANDARD)),
-        max_class_size=Subquery(
-            classes.order_by().values("school").annotate(m=Max("students")).values("m"),
-            output_field=IntegerField(),
-        ),
+    return (
+        schools_visible_to(user)
+        .select_related("township")
+        .annotate(
+            primary_students=Subquery(conditions.values("primary_students")[:1]),
+            junior_students=Subquery(conditions.values("junior_students")[:1]),
+            teacher_count=_count(teachers),
+            class_count=_count(classes),
+            over_standard_classes=_count(classes.filter(OVER_STANDARD)),
+            max_class_size=Subquery(
+                classes.order_by().values("school").annotate(m=Max("students")).values("m"),
+                output_field=IntegerField(),
+            ),
+        )
     )
 
 
@@ -150,6 +159,7 @@ def county_school_summary(user, year: int | None = None) -> dict:
 
 # --- one school (already access-checked by the view) ------------------------------------------
 
+
 def teacher_names_visible(user, school) -> bool:
     """Names of a school's teachers go to those who keep its data: bureau staff (and admins)
     and the school's own reporter. Inspectors and township officials see counts only."""
@@ -171,10 +181,7 @@ def teacher_table(school, year: int) -> dict:
     "total", "summary": [{"stage", "total", "full_time", "backbone"}]}; subjects without
     teachers are left out.
     """
-    rows = (
-        school.teachers.filter(year=year).order_by()
-        .values("stage", "subject").annotate(n=Count("pk"))
-    )
+    rows = school.teachers.filter(year=year).order_by().values("stage", "subject").annotate(n=Count("pk"))
     counts = {(r["stage"], r["subject"]): r["n"] for r in rows}
     stages = [s for s in Stage.values if any(k[0] == s for k in counts)]
     table = []
@@ -183,9 +190,14 @@ def teacher_table(school, year: int) -> dict:
         if any(cells):
             table.append({"subject": subject, "counts": cells, "total": sum(cells)})
     summary = (
-        school.teachers.filter(year=year).order_by().values("stage")
-        .annotate(total=Count("pk"), full_time=Count("pk", filter=Q(full_time=True)),
-                  backbone=Count("pk", filter=~Q(backbone="无")))
+        school.teachers.filter(year=year)
+        .order_by()
+        .values("stage")
+        .annotate(
+            total=Count("pk"),
+            full_time=Count("pk", filter=Q(full_time=True)),
+            backbone=Count("pk", filter=~Q(backbone="无")),
+        )
     )
     by_stage = {r["stage"]: r for r in summary}
     return {
@@ -225,6 +237,7 @@ def teaching_points_of(school):
 
 # --- areas the user sees (scoped through accounts.access.scope) ------------------------------
 
+
 def schools_visible_to(user):
     return scope(user, School.objects.all(), county="county", township="township", school="pk")
 
@@ -250,8 +263,10 @@ def get_school_for_user(user, code: str, *, write: bool = False):
     """A school the user may see (404 otherwise); with write=True one whose data the user may also
     change (403 otherwise). Township officials and inspectors only read."""
     school = get_scoped_or_404(
-        user, School.objects.select_related("county", "township", "parent"),
-        scope_kwargs={"county": "county", "township": "township", "school": "pk"}, code=code,
+        user,
+        School.objects.select_related("county", "township", "parent"),
+        scope_kwargs={"county": "county", "township": "township", "school": "pk"},
+        code=code,
     )
     if write and not can_edit_school(user, school):
         raise PermissionDenied("您无权修改该校数据")

@@ -10,8 +10,17 @@ from schools.selectors import can_edit_school
 
 # The conditions a person may correct by hand; school and year identify the row.
 EDITABLE_CONDITION_FIELDS = (
-    "primary_students", "junior_students", "senior_students", "building_area", "sports_area",
-    "equipment_value", "computers", "books", "multimedia_rooms", "music_rooms", "art_rooms",
+    "primary_students",
+    "junior_students",
+    "senior_students",
+    "building_area",
+    "sports_area",
+    "equipment_value",
+    "computers",
+    "books",
+    "multimedia_rooms",
+    "music_rooms",
+    "art_rooms",
 )
 
 
@@ -29,7 +38,11 @@ def conditions_update(*, user, conditions: SchoolConditions, data: dict) -> Scho
     Raises PermissionDenied unless `user` may edit the school, ValidationError on invalid values.
     """
     with transaction.atomic():
-        current = SchoolConditions.objects.select_for_update().select_related("school__county").get(pk=conditions.pk)
+        current = (
+            SchoolConditions.objects.select_for_update()
+            .select_related("school__county")
+            .get(pk=conditions.pk)
+        )
         _check_editor(user, current.school)
         old = model_snapshot(current, EDITABLE_CONDITION_FIELDS)
         for name in EDITABLE_CONDITION_FIELDS:
@@ -40,8 +53,14 @@ def conditions_update(*, user, conditions: SchoolConditions, data: dict) -> Scho
         current.refresh_from_db()  # decimals as stored, so "2200" and "2200.00" are no change
         changes = diff(old, model_snapshot(current, EDITABLE_CONDITION_FIELDS))
         if changes:
-            audit_record(user=user, action=AuditEntry.Action.UPDATE, obj=current,
-                         county=current.school.county, changes=changes, note="手工修改办学条件")
+            audit_record(
+                user=user,
+                action=AuditEntry.Action.UPDATE,
+                obj=current,
+                county=current.school.county,
+                changes=changes,
+                note="手工修改办学条件",
+            )
     return current
 
 
@@ -57,6 +76,12 @@ def conditions_create(*, user, school, year: int, data: dict) -> SchoolCondition
         conditions.save()
         conditions.refresh_from_db()
         new = model_snapshot(conditions, ("year", *EDITABLE_CONDITION_FIELDS))
-        audit_record(user=user, action=AuditEntry.Action.CREATE, obj=conditions, county=school.county,
-                     changes={k: [None, v] for k, v in new.items()}, note="手工新增办学条件")
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.CREATE,
+            obj=conditions,
+            county=school.county,
+            changes={k: [None, v] for k, v in new.items()},
+            note="手工新增办学条件",
+        )
     return conditions

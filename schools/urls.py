@@ -8,7 +8,9 @@ urlpatterns = [
     path("", views.school_list, name="list"),
     # A 学校标识码 is 10 digits, so these never shadow word paths such as import/.
     re_path(r"^(?P<code>\d{10})/$", views.school_detail, name="detail"),
-    re_path(r"^(?P<code>\d{10})/conditions/(?P<year>\d{4})/edit/$", views.conditions_edit, name="conditions_edit"),
+    re_path(
+        r"^(?P<code>\d{10})/conditions/(?P<year>\d{4})/edit/$", views.conditions_edit, name="conditions_edit"
+    ),
     re_path(r"^(?P<code>\d{10})/conditions/add/$", views.conditions_add, name="conditions_add"),
 ]
 

@@ -54,11 +54,19 @@ def school_list(request):
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for school in page:
         school.class_flag = selectors.class_flag(school.max_class_size, school.over_standard_classes)
-    return render(request, "schools/school_list.html", {
-        "filter": filterset, "page_obj": page, "years": years, "year": year,
-        "headers": _sort_headers(request, request.GET.get("sort", "")), "class_band_note": selectors.CLASS_BAND_NOTE,
-        "over_band_label": selectors.OVER_BAND_LABEL,
-    })
+    return render(
+        request,
+        "schools/school_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "years": years,
+            "year": year,
+            "headers": _sort_headers(request, request.GET.get("sort", "")),
+            "class_band_note": selectors.CLASS_BAND_NOTE,
+            "over_band_label": selectors.OVER_BAND_LABEL,
+        },
+    )
 
 
 @login_required
@@ -69,19 +77,23 @@ def school_detail(request, code):
     year = selectors.pick_year(request.GET.get("year"), years)
     show_names = selectors.teacher_names_visible(request.user, school)
     classes = selectors.school_classes(school, year) if year else []
-    return render(request, "schools/school_detail.html", {
-        "school": school,
-        "years": years,
-        "year": year,
-        "conditions": school.conditions.order_by("-year"),
-        "teachers": selectors.teacher_table(school, year) if year else None,
-        "roster": selectors.teacher_roster(school, year) if (year and show_names) else None,
-        "classes": classes,
-        "class_bands": selectors.class_band_counts(classes),
-        "class_band_note": selectors.CLASS_BAND_NOTE,
-        "teaching_points": selectors.teaching_points_of(school),
-        "can_edit": selectors.can_edit_school(request.user, school) and not request.user.is_read_only,
-    })
+    return render(
+        request,
+        "schools/school_detail.html",
+        {
+            "school": school,
+            "years": years,
+            "year": year,
+            "conditions": school.conditions.order_by("-year"),
+            "teachers": selectors.teacher_table(school, year) if year else None,
+            "roster": selectors.teacher_roster(school, year) if (year and show_names) else None,
+            "classes": classes,
+            "class_bands": selectors.class_band_counts(classes),
+            "class_band_note": selectors.CLASS_BAND_NOTE,
+            "teaching_points": selectors.teaching_points_of(school),
+            "can_edit": selectors.can_edit_school(request.user, school) and not request.user.is_read_only,
+        },
+    )
 
 
 @login_required
@@ -94,9 +106,15 @@ def conditions_edit(request, code, year):
         conditions_update(user=request.user, conditions=conditions, data=form.cleaned_data)
         messages.success(request, f"已保存{school.name}{school_year_label(year)}的办学条件")
         return redirect(_detail_url(school, year))
-    return render(request, "schools/conditions_form.html", {
-        "school": school, "form": form, "title": f"修改办学条件（{school_year_label(year)}）",
-    })
+    return render(
+        request,
+        "schools/conditions_form.html",
+        {
+            "school": school,
+            "form": form,
+            "title": f"修改办学条件（{school_year_label(year)}）",
+        },
+    )
 
 
 @login_required
@@ -108,9 +126,15 @@ def conditions_add(request, code):
         conditions_create(user=request.user, school=school, year=year, data=form.cleaned_data)
         messages.success(request, f"已新增{school.name}{school_year_label(year)}的办学条件")
         return redirect(_detail_url(school, year))
-    return render(request, "schools/conditions_form.html", {
-        "school": school, "form": form, "title": "新增学年办学条件",
-    })
+    return render(
+        request,
+        "schools/conditions_form.html",
+        {
+            "school": school,
+            "form": form,
+            "title": "新增学年办学条件",
+        },
+    )
 
 
 def _detail_url(school, year) -> str:

@@ -41,8 +41,14 @@ def import_start(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None, kinds=kinds)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        outcome = import_file(kind=form.cleaned_data["kind"], file_obj=upload, file_name=upload.name,
-                              user=request.user, dry_run=True, keep_file=True)
+        outcome = import_file(
+            kind=form.cleaned_data["kind"],
+            file_obj=upload,
+            file_name=upload.name,
+            user=request.user,
+            dry_run=True,
+            keep_file=True,
+        )
         return redirect("schools:import_preview", pk=outcome.record.pk)
     exports = [(TEMPLATES[k], export_years(k, request.user)) for k in kinds]
     return render(request, "schools/import_start.html", {"form": form, "exports": exports})
@@ -52,13 +58,22 @@ def import_start(request):
 @require_GET
 def import_preview(request, pk):
     require_role(request.user, *SCHOOL_DATA_WRITERS)
-    record = get_scoped_or_404(request.user, ImportRecord.objects.select_related("user"), scope_kwargs=RECORD_SCOPE,
-                               pk=pk)
+    record = get_scoped_or_404(
+        request.user, ImportRecord.objects.select_related("user"), scope_kwargs=RECORD_SCOPE, pk=pk
+    )
     headers, rows = preview_rows(record) if record.status == ImportRecord.Status.PREVIEWED else ([], [])
-    return render(request, "schools/import_preview.html", {
-        "record": record, "headers": headers, "rows": rows, "label": TEMPLATES[record.kind].label,
-        "can_confirm": record.status == ImportRecord.Status.PREVIEWED and record.user_id == request.user.pk,
-    })
+    return render(
+        request,
+        "schools/import_preview.html",
+        {
+            "record": record,
+            "headers": headers,
+            "rows": rows,
+            "label": TEMPLATES[record.kind].label,
+            "can_confirm": record.status == ImportRecord.Status.PREVIEWED
+            and record.user_id == request.user.pk,
+        },
+    )
 
 
 @login_required
@@ -82,7 +97,9 @@ def import_apply(request, pk):
 @require_GET
 def import_history(request):
     require_role(request.user, *SCHOOL_DATA_WRITERS)
-    page = Paginator(_records_for(request.user).order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
+    page = Paginator(_records_for(request.user).order_by("-created_at", "-pk"), 50).get_page(
+        request.GET.get("page")
+    )
     return render(request, "schools/import_history.html", {"page_obj": page, "records": page.object_list})
 
 
@@ -93,7 +110,9 @@ def import_template(request, kind):
     require_role(request.user, *SCHOOL_DATA_WRITERS)
     template = _template_or_404(kind)
     response = HttpResponse(template_xlsx(kind), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(template.label + '导入模板.xlsx')}"
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{quote(template.label + '导入模板.xlsx')}"
+    )
     return response
 
 
@@ -107,9 +126,14 @@ def export(request, kind):
         years = export_years(kind, request.user)
         year = _year_param(request.GET.get("year"), default=years[0] if years else None)
     sheet = export_sheet(kind, request.user, year=year)
-    audit_record(user=request.user, action=AuditEntry.Action.EXPORT, object_type=f"schools.{kind}",
-                 object_repr=f"导出{template.label}" + (f" {year}学年" if year else ""),
-                 county=request.user.county, note=f"{len(sheet.rows)} 条")
+    audit_record(
+        user=request.user,
+        action=AuditEntry.Action.EXPORT,
+        object_type=f"schools.{kind}",
+        object_repr=f"导出{template.label}" + (f" {year}学年" if year else ""),
+        county=request.user.county,
+        note=f"{len(sheet.rows)} 条",
+    )
     return xlsx_response(export_file_name(kind, request.user, year), [sheet])
 
 

@@ -27,5 +27,6 @@ class InvitationAdmin(admin.ModelAdmin):
     readonly_fields = ["token", "answers_count", "created_at"]
     raw_id_fields = ["school"]
 
+
 # Responses and answers are deliberately not in the admin: they are anonymous and are only read
 # in aggregate through the results pages.

@@ -11,9 +11,16 @@ from surveys.models import SCHOOL_GROUPS, Answer, Invitation, Question, Responde
 from surveys.services import survey_create_from_template, survey_open, survey_update
 
 TOTAL_RESPONSES = 600
-SCHOOL_TARGETS = {RespondentGroup.PARENT: 20, RespondentGroup.STUDENT: 10, RespondentGroup.TEACHER: 5,
-                  RespondentGroup.PRINCIPAL: 1}
-COUNTY_TARGETS = {RespondentGroup.DEPUTY: ("县人大代表、政协委员", 15), RespondentGroup.RESIDENT: ("全县居民", 30)}
+SCHOOL_TARGETS = {
+    RespondentGroup.PARENT: 20,
+    RespondentGroup.STUDENT: 10,
+    RespondentGroup.TEACHER: 5,
+    RespondentGroup.PRINCIPAL: 1,
+}
+COUNTY_TARGETS = {
+    RespondentGroup.DEPUTY: ("县人大代表、政协委员", 15),
+    RespondentGroup.RESIDENT: ("全县居民", 30),
+}
 WEAK_ITEM = "课后服务"
 WEAK_RATE = 0.78
 COMMENTS = [
@@ -55,8 +62,15 @@ def _invitations(survey, county, rng) -> list[Invitation]:
     for i in rng.sample(range(len(specs)), TOTAL_RESPONSES - sum(counts)):
         counts[i] += 1
     invitations = [
-        Invitation(survey=survey, school=school, group=group, label=label, target=target,
-                   quota=max(2 * target, n), answers_count=n)
+        Invitation(
+            survey=survey,
+            school=school,
+            group=group,
+            label=label,
+            target=target,
+            quota=max(2 * target, n),
+            answers_count=n,
+        )
         for (school, group, label, target), n in zip(specs, counts, strict=True)
     ]
     return Invitation.objects.bulk_create(invitations)
@@ -64,9 +78,16 @@ def _invitations(survey, county, rng) -> list[Invitation]:
 
 def _responses(survey, invitations, rng, today) -> list[Response]:
     rows = [
-        Response(survey=survey, invitation=inv, group=inv.group, school=inv.school,
-                 submitted_on=today - timedelta(days=rng.randint(0, 9)), nonce=f"{rng.getrandbits(128):032x}")
-        for inv in invitations for _ in range(inv.answers_count)
+        Response(
+            survey=survey,
+            invitation=inv,
+            group=inv.group,
+            school=inv.school,
+            submitted_on=today - timedelta(days=rng.randint(0, 9)),
+            nonce=f"{rng.getrandbits(128):032x}",
+        )
+        for inv in invitations
+        for _ in range(inv.answers_count)
     ]
     return Response.objects.bulk_create(rows)
 
@@ -95,8 +116,13 @@ def _answers(survey, responses, rng) -> None:
             answers += [Answer(response=r, question=q, value=v) for r, v in zip(mine, values, strict=True)]
         elif q.kind == Question.Kind.CHOICE:
             weights = [40, 25, 10, 20, 5][: len(q.options)]
-            answers += [Answer(response=r, question=q, value=rng.choices(range(len(q.options)), weights=weights)[0])
-                        for r in mine if rng.random() < 0.9]
+            answers += [
+                Answer(response=r, question=q, value=rng.choices(range(len(q.options)), weights=weights)[0])
+                for r in mine
+                if rng.random() < 0.9
+            ]
         else:
-            answers += [Answer(response=r, question=q, text=rng.choice(COMMENTS)) for r in mine if rng.random() < 0.06]
+            answers += [
+                Answer(response=r, question=q, text=rng.choice(COMMENTS)) for r in mine if rng.random() < 0.06
+            ]
     Answer.objects.bulk_create(answers, batch_size=2000)

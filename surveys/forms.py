@@ -22,10 +22,12 @@ class SurveyForm(forms.ModelForm):
 
 
 class QuestionForm(forms.ModelForm):
-    options_text = forms.CharField(label="选项（单选题，每行一个）", required=False,
-                                   widget=forms.Textarea(attrs={"rows": 4}))
-    groups = forms.MultipleChoiceField(label="适用对象", choices=RespondentGroup.choices,
-                                       widget=forms.CheckboxSelectMultiple)
+    options_text = forms.CharField(
+        label="选项（单选题，每行一个）", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    groups = forms.MultipleChoiceField(
+        label="适用对象", choices=RespondentGroup.choices, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = Question
@@ -70,7 +72,8 @@ class InvitationForm(forms.ModelForm):
 
 class GenerateInvitationsForm(forms.Form):
     groups = forms.MultipleChoiceField(
-        label="调查对象", widget=forms.CheckboxSelectMultiple,
+        label="调查对象",
+        widget=forms.CheckboxSelectMultiple,
         choices=[(g.value, g.label) for g in SCHOOL_GROUPS],
         initial=[RespondentGroup.PARENT, RespondentGroup.TEACHER],
     )
@@ -119,17 +122,27 @@ class AnswerForm(forms.Form):
     def _field(q: Question) -> forms.Field:
         label = q.text
         if q.kind == Question.Kind.TEXT:
-            return forms.CharField(label=label, required=False, max_length=1000,
-                                   widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}))
+            return forms.CharField(
+                label=label,
+                required=False,
+                max_length=1000,
+                widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+            )
         if q.kind == Question.Kind.SCALE:
             choices = [(v, SCALE_LABELS[v]) for v in (5, 4, 3, 2, 1)]
         elif q.kind == Question.Kind.AWARENESS:
             choices = [(v, AWARENESS_LABELS[v]) for v in (1, 0)]
         else:
             choices = list(enumerate(q.options))
-        return forms.TypedChoiceField(label=label, required=q.required, choices=choices, coerce=int,
-                                      empty_value=None, widget=forms.RadioSelect,
-                                      error_messages={"required": "请选择一项"})
+        return forms.TypedChoiceField(
+            label=label,
+            required=q.required,
+            choices=choices,
+            coerce=int,
+            empty_value=None,
+            widget=forms.RadioSelect,
+            error_messages={"required": "请选择一项"},
+        )
 
     def answers(self) -> dict[int, tuple[int | None, str]]:
         out = {}
@@ -154,10 +167,19 @@ class AnswerForm(forms.Form):
             name = f"q{q.pk}"
             field = self.fields[name]
             current = self.data.get(name, "") if self.is_bound else ""
-            item = {"n": n, "q": q, "name": name, "required": field.required, "errors": errors.get(name, []),
-                    "text": current if q.kind == Question.Kind.TEXT else "", "max_length": 1000}
+            item = {
+                "n": n,
+                "q": q,
+                "name": name,
+                "required": field.required,
+                "errors": errors.get(name, []),
+                "text": current if q.kind == Question.Kind.TEXT else "",
+                "max_length": 1000,
+            }
             if q.kind != Question.Kind.TEXT:
-                item["choices"] = [(f"{name}_{i}", str(v), label, str(v) == current)
-                                   for i, (v, label) in enumerate(field.choices)]
+                item["choices"] = [
+                    (f"{name}_{i}", str(v), label, str(v) == current)
+                    for i, (v, label) in enumerate(field.choices)
+                ]
             out.append(item)
         return out

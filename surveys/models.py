@@ -21,8 +21,12 @@ class RespondentGroup(models.TextChoices):
 
 
 # Groups surveyed through a school; deputies and residents are usually invited county-wide.
-SCHOOL_GROUPS = (RespondentGroup.PARENT, RespondentGroup.STUDENT, RespondentGroup.TEACHER,
-                 RespondentGroup.PRINCIPAL)
+SCHOOL_GROUPS = (
+    RespondentGroup.PARENT,
+    RespondentGroup.STUDENT,
+    RespondentGroup.TEACHER,
+    RespondentGroup.PRINCIPAL,
+)
 
 
 def new_token() -> str:
@@ -36,8 +40,9 @@ class Survey(models.Model):
         OPEN = "open", "进行中"
         CLOSED = "closed", "已结束"
 
-    county = models.ForeignKey("schools.County", on_delete=models.PROTECT, related_name="surveys",
-                               verbose_name="区县")
+    county = models.ForeignKey(
+        "schools.County", on_delete=models.PROTECT, related_name="surveys", verbose_name="区县"
+    )
     title = models.CharField("问卷标题", max_length=100)
     year = models.PositiveSmallIntegerField("年度")
     period = models.CharField("调查期次", max_length=30, help_text="例如：2025年春季、迎检前自测")
@@ -45,8 +50,14 @@ class Survey(models.Model):
     opens_on = models.DateField("开始日期")
     closes_on = models.DateField("截止日期")
     status = models.CharField("状态", max_length=6, choices=Status.choices, default=Status.DRAFT)
-    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", verbose_name="创建人")
+    created_by = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="创建人",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -55,7 +66,9 @@ class Survey(models.Model):
         verbose_name_plural = "满意度调查"
         ordering = ["-year", "-opens_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(closes_on__gte=F("opens_on")), name="survey_closes_after_opens"),
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=F("opens_on")), name="survey_closes_after_opens"
+            ),
         ]
 
     def __str__(self):
@@ -77,10 +90,14 @@ class Question(models.Model):
         CHOICE = "choice", "单选"
         TEXT = "text", "文字意见"
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions", verbose_name="问卷")
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="questions", verbose_name="问卷"
+    )
     order = models.PositiveSmallIntegerField("序号", default=0)
     kind = models.CharField("题型", max_length=10, choices=Kind.choices)
-    item = models.CharField("考察项目", max_length=20, blank=True, help_text="例如：学校布局、教育质量；结果按项目排出薄弱项")
+    item = models.CharField(
+        "考察项目", max_length=20, blank=True, help_text="例如：学校布局、教育质量；结果按项目排出薄弱项"
+    )
     text = models.CharField("题目", max_length=300)
     options = models.JSONField("选项（单选题）", default=list, blank=True)
     groups = models.JSONField("适用对象", default=list)
@@ -106,10 +123,18 @@ class Question(models.Model):
 class Invitation(models.Model):
     """A link (and its QR code) for one group at one school, or county-wide when school is empty."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations", verbose_name="问卷")
-    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="survey_invitations", verbose_name="学校",
-                               help_text="留空表示全县范围（如人大代表、政协委员、居民）")
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="invitations", verbose_name="问卷"
+    )
+    school = models.ForeignKey(
+        "schools.School",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="survey_invitations",
+        verbose_name="学校",
+        help_text="留空表示全县范围（如人大代表、政协委员、居民）",
+    )
     group = models.CharField("调查对象", max_length=10, choices=RespondentGroup.choices)
     label = models.CharField("说明", max_length=50, blank=True, help_text="例如：县人大代表、城关镇居民")
     token = models.CharField("链接令牌", max_length=43, unique=True, default=new_token, editable=False)
@@ -129,7 +154,9 @@ class Invitation(models.Model):
         verbose_name_plural = "邀请链接"
         ordering = ["survey", "school__code", "group", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["survey", "school", "group"], name="invitation_unique_school_group"),
+            models.UniqueConstraint(
+                fields=["survey", "school", "group"], name="invitation_unique_school_group"
+            ),
         ]
 
     def __str__(self):
@@ -140,12 +167,21 @@ class Invitation(models.Model):
 class Response(models.Model):
     """One submitted questionnaire. Deliberately no IP, user agent or exact time."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses", verbose_name="问卷")
-    invitation = models.ForeignKey(Invitation, on_delete=models.PROTECT, related_name="responses",
-                                   verbose_name="邀请链接")
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="responses", verbose_name="问卷"
+    )
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.PROTECT, related_name="responses", verbose_name="邀请链接"
+    )
     group = models.CharField("调查对象", max_length=10, choices=RespondentGroup.choices)
-    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+", verbose_name="学校")
+    school = models.ForeignKey(
+        "schools.School",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="学校",
+    )
     submitted_on = models.DateField("提交日期")
     # The random one-time nonce of the form page; unique, so a double post is stored once.
     nonce = models.CharField("表单令牌", max_length=32, unique=True)
@@ -161,8 +197,12 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers", verbose_name="答卷")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers", verbose_name="题目")
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="answers", verbose_name="答卷"
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="answers", verbose_name="题目"
+    )
     value = models.SmallIntegerField("选项值", null=True, blank=True)
     text = models.TextField("文字意见", blank=True)
 

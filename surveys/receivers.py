@@ -20,13 +20,26 @@ def county_items(sender, *, county, year, **kwargs) -> list[dict]:
         return []
     evidence = [f"满意度调查“{rec['title']}”（{rec['period']}）结果（满意度调查 › 调查结果）"]
     if rec["rate"] is None:
-        return [{"key": "social_recognition", "label": LABEL, "passed": None, "evidence": evidence,
-                 "detail": f"“{rec['title']}”（{rec['period']}）尚无有效答卷"}]
-    return [{
-        "key": "social_recognition", "label": LABEL, "passed": rec["passed"], "value": rec["rate"] * 100,
-        "value_text": rec["rate_display"], "evidence": evidence,
-        "detail": f"“{rec['title']}”（{rec['period']}）满意度 {rec['rate_display']}，答卷 {rec['questionnaires']} 份（要求 ≥ 85%）",
-    }]
+        return [
+            {
+                "key": "social_recognition",
+                "label": LABEL,
+                "passed": None,
+                "evidence": evidence,
+                "detail": f"“{rec['title']}”（{rec['period']}）尚无有效答卷",
+            }
+        ]
+    return [
+        {
+            "key": "social_recognition",
+            "label": LABEL,
+            "passed": rec["passed"],
+            "value": rec["rate"] * 100,
+            "value_text": rec["rate_display"],
+            "evidence": evidence,
+            "detail": f"“{rec['title']}”（{rec['period']}）满意度 {rec['rate_display']}，答卷 {rec['questionnaires']} 份（要求 ≥ 85%）",
+        }
+    ]
 
 
 def readiness_rows(sender, *, county, year, **kwargs) -> list[dict]:

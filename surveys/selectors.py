@@ -28,15 +28,20 @@ def surveys_visible_to(user) -> QuerySet:
 
 
 def survey_list_for(user) -> QuerySet:
-    return surveys_visible_to(user).annotate(
-        n_responses=Count("responses", distinct=True),
-        n_invitations=Count("invitations", distinct=True),
-    ).order_by("-year", "-opens_on", "-id")
+    return (
+        surveys_visible_to(user)
+        .annotate(
+            n_responses=Count("responses", distinct=True),
+            n_invitations=Count("invitations", distinct=True),
+        )
+        .order_by("-year", "-opens_on", "-id")
+    )
 
 
 def invitations_of(survey: Survey) -> QuerySet:
     return survey.invitations.select_related("school", "school__township").order_by(
-        "school__township__position", "school__township_id", "school__code", "group", "id")
+        "school__township__position", "school__township_id", "school__code", "group", "id"
+    )
 
 
 def flagged_invitations(survey: Survey) -> QuerySet:
@@ -70,10 +75,12 @@ def questions_for_answering(survey: Survey) -> list[Question]:
 
 def comments_of(survey: Survey) -> QuerySet:
     """Free-text answers (newest first) with their question, group and school. Render escaped."""
-    return (Answer.objects.filter(question__survey=survey, question__kind=Question.Kind.TEXT)
-            .exclude(text="")
-            .select_related("question", "response", "response__school")
-            .order_by("-response_id", "question__order"))
+    return (
+        Answer.objects.filter(question__survey=survey, question__kind=Question.Kind.TEXT)
+        .exclude(text="")
+        .select_related("question", "response", "response__school")
+        .order_by("-response_id", "question__order")
+    )
 
 
 def _formula(formula: str | None) -> str:
@@ -81,13 +88,24 @@ def _formula(formula: str | None) -> str:
 
 
 def _tallies(survey_ids, school_township: dict[int, int]) -> list[engine.Tally]:
-    rows = (Answer.objects.filter(question__survey_id__in=survey_ids, question__kind__in=RATED, value__isnull=False)
-            .values("question_id", "question__kind", "response__group", "response__school_id", "value")
-            .annotate(n=Count("id")).order_by())
+    rows = (
+        Answer.objects.filter(
+            question__survey_id__in=survey_ids, question__kind__in=RATED, value__isnull=False
+        )
+        .values("question_id", "question__kind", "response__group", "response__school_id", "value")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     return [
-        engine.Tally(question=r["question_id"], kind=r["question__kind"], group=r["response__group"],
-                     school=r["response__school_id"], township=school_township.get(r["response__school_id"]),
-                     value=r["value"], count=r["n"])
+        engine.Tally(
+            question=r["question_id"],
+            kind=r["question__kind"],
+            group=r["response__group"],
+            school=r["response__school_id"],
+            township=school_township.get(r["response__school_id"]),
+            value=r["value"],
+            count=r["n"],
+        )
         for r in rows
     ]
 
@@ -117,12 +135,12 @@ class SurveyResults:
     awareness: engine.Rate
     responses: int
     target: int
-    questions: list[Line]      # rated questions, weakest first
+    questions: list[Line]  # rated questions, weakest first
     groups: list[Line]
     schools: list[Line]
     townships: list[Line]
-    progress: list[Line]       # per invitation place (school or county-wide) and group
-    choices: list[dict]        # single-choice questions with their counts
+    progress: list[Line]  # per invitation place (school or county-wide) and group
+    choices: list[dict]  # single-choice questions with their counts
 
     @property
     def weak_questions(self) -> list[Line]:
@@ -139,11 +157,17 @@ def survey_results(survey: Survey, *, formula: str | None = None) -> SurveyResul
     res = engine.summarise(tallies, formula, question_order=[q.pk for q in questions])
 
     responses = defaultdict(int)
-    for r in Response.objects.filter(survey=survey).values("school_id", "group").annotate(n=Count("id")).order_by():
+    for r in (
+        Response.objects.filter(survey=survey).values("school_id", "group").annotate(n=Count("id")).order_by()
+    ):
         responses[(r["school_id"], r["group"])] += r["n"]
     targets = defaultdict(int)
-    for r in (Invitation.objects.filter(survey=survey).values("school_id", "group")
-              .annotate(t=Sum("target")).order_by()):
+    for r in (
+        Invitation.objects.filter(survey=survey)
+        .values("school_id", "group")
+        .annotate(t=Sum("target"))
+        .order_by()
+    ):
         targets[(r["school_id"], r["group"])] += r["t"]
 
     def total(pred, counts):
@@ -151,48 +175,88 @@ def survey_results(survey: Survey, *, formula: str | None = None) -> SurveyResul
 
     by_id = {q.pk: q for q in questions}
     question_lines = [
-        Line(key=by_id[qid], label=by_id[qid].item or by_id[qid].text, rate=res.by_question[qid],
-             extra={"by_group": [(GROUP_LABELS.get(g, g), res.by_question_group.get((qid, g)))
-                                 for g in by_id[qid].groups]})
-        for qid in res.weakest if qid in by_id
+        Line(
+            key=by_id[qid],
+            label=by_id[qid].item or by_id[qid].text,
+            rate=res.by_question[qid],
+            extra={
+                "by_group": [
+                    (GROUP_LABELS.get(g, g), res.by_question_group.get((qid, g))) for g in by_id[qid].groups
+                ]
+            },
+        )
+        for qid in res.weakest
+        if qid in by_id
     ]
     group_lines = [
-        Line(key=g, label=label, rate=res.by_group.get(g, engine.Rate(None, 0)),
-             responses=total(lambda k, g=g: k[1] == g, responses), target=total(lambda k, g=g: k[1] == g, targets),
-             extra={"awareness": res.awareness_by_group.get(g, engine.Rate(None, 0))})
+        Line(
+            key=g,
+            label=label,
+            rate=res.by_group.get(g, engine.Rate(None, 0)),
+            responses=total(lambda k, g=g: k[1] == g, responses),
+            target=total(lambda k, g=g: k[1] == g, targets),
+            extra={"awareness": res.awareness_by_group.get(g, engine.Rate(None, 0))},
+        )
         for g, label in RespondentGroup.choices
     ]
     school_ids = {k[0] for k in (*responses, *targets) if k[0] is not None}
     school_lines = [
-        Line(key=schools[sid], label=schools[sid].name, rate=res.by_school.get(sid, engine.Rate(None, 0)),
-             responses=total(lambda k, sid=sid: k[0] == sid, responses),
-             target=total(lambda k, sid=sid: k[0] == sid, targets),
-             extra={"township": schools[sid].township.name})
-        for sid in sorted(school_ids, key=lambda i: (schools[i].township.position, schools[i].township_id, schools[i].code)) if sid in schools
+        Line(
+            key=schools[sid],
+            label=schools[sid].name,
+            rate=res.by_school.get(sid, engine.Rate(None, 0)),
+            responses=total(lambda k, sid=sid: k[0] == sid, responses),
+            target=total(lambda k, sid=sid: k[0] == sid, targets),
+            extra={"township": schools[sid].township.name},
+        )
+        for sid in sorted(
+            school_ids, key=lambda i: (schools[i].township.position, schools[i].township_id, schools[i].code)
+        )
+        if sid in schools
     ]
     townships = {}
     for s in schools.values():
         if s.pk in school_ids:
             townships[s.township_id] = s.township
     township_lines = [
-        Line(key=t, label=t.name, rate=res.by_township.get(tid, engine.Rate(None, 0)),
-             responses=total(lambda k, tid=tid: school_township.get(k[0]) == tid, responses),
-             target=total(lambda k, tid=tid: school_township.get(k[0]) == tid, targets))
+        Line(
+            key=t,
+            label=t.name,
+            rate=res.by_township.get(tid, engine.Rate(None, 0)),
+            responses=total(lambda k, tid=tid: school_township.get(k[0]) == tid, responses),
+            target=total(lambda k, tid=tid: school_township.get(k[0]) == tid, targets),
+        )
         for tid, t in sorted(townships.items(), key=lambda kv: (kv[1].position, kv[0]))
     ]
-    places = sorted(set(responses) | set(targets),
-                    key=lambda k: (k[0] is None, schools[k[0]].code if k[0] in schools else "", k[1]))
+    places = sorted(
+        set(responses) | set(targets),
+        key=lambda k: (k[0] is None, schools[k[0]].code if k[0] in schools else "", k[1]),
+    )
     progress_lines = [
-        Line(key=k, label=(schools[k[0]].name if k[0] in schools else "全县"), rate=engine.Rate(None, 0),
-             responses=responses.get(k, 0), target=targets.get(k, 0), extra={"group": GROUP_LABELS.get(k[1], k[1])})
+        Line(
+            key=k,
+            label=(schools[k[0]].name if k[0] in schools else "全县"),
+            rate=engine.Rate(None, 0),
+            responses=responses.get(k, 0),
+            target=targets.get(k, 0),
+            extra={"group": GROUP_LABELS.get(k[1], k[1])},
+        )
         for k in places
     ]
     return SurveyResults(
-        survey=survey, formula=formula, formula_label=FORMULA_LABELS[formula],
-        satisfaction=res.satisfaction, awareness=res.awareness,
-        responses=sum(responses.values()), target=sum(targets.values()),
-        questions=question_lines, groups=group_lines, schools=school_lines, townships=township_lines,
-        progress=progress_lines, choices=_choice_counts(survey, questions),
+        survey=survey,
+        formula=formula,
+        formula_label=FORMULA_LABELS[formula],
+        satisfaction=res.satisfaction,
+        awareness=res.awareness,
+        responses=sum(responses.values()),
+        target=sum(targets.values()),
+        questions=question_lines,
+        groups=group_lines,
+        schools=school_lines,
+        townships=township_lines,
+        progress=progress_lines,
+        choices=_choice_counts(survey, questions),
     )
 
 
@@ -201,17 +265,30 @@ def _choice_counts(survey: Survey, questions: list[Question]) -> list[dict]:
     if not choice_qs:
         return []
     counts = defaultdict(dict)
-    for r in (Answer.objects.filter(question__in=choice_qs, value__isnull=False)
-              .values("question_id", "value").annotate(n=Count("id")).order_by()):
+    for r in (
+        Answer.objects.filter(question__in=choice_qs, value__isnull=False)
+        .values("question_id", "value")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
         counts[r["question_id"]][r["value"]] = r["n"]
     out = []
     for q in choice_qs:
         total = sum(counts[q.pk].values())
-        out.append({"question": q, "total": total, "options": [
-            {"label": opt, "count": counts[q.pk].get(i, 0),
-             "share": (counts[q.pk].get(i, 0) / total) if total else None}
-            for i, opt in enumerate(q.options)
-        ]})
+        out.append(
+            {
+                "question": q,
+                "total": total,
+                "options": [
+                    {
+                        "label": opt,
+                        "count": counts[q.pk].get(i, 0),
+                        "share": (counts[q.pk].get(i, 0) / total) if total else None,
+                    }
+                    for i, opt in enumerate(q.options)
+                ],
+            }
+        )
     return out
 
 
@@ -223,7 +300,9 @@ def _rate_text(rate: engine.Rate) -> str:
 def questionnaire_counts(survey: Survey) -> dict[str, int]:
     """答卷: submitted questionnaires of ``survey`` by respondent group (one per respondent,
     whatever the number of items answered). Item answers are counted by the survey engine."""
-    return dict(Response.objects.filter(survey=survey).values_list("group").annotate(n=Count("id")).order_by())
+    return dict(
+        Response.objects.filter(survey=survey).values_list("group").annotate(n=Count("id")).order_by()
+    )
 
 
 def county_recognition(county, year_or_period, *, formula: str | None = None) -> dict:
@@ -244,14 +323,30 @@ def county_recognition(county, year_or_period, *, formula: str | None = None) ->
     """
     formula = _formula(formula)
     qs = Survey.objects.filter(county=county).exclude(status=Survey.Status.DRAFT)
-    qs = qs.filter(year=year_or_period) if isinstance(year_or_period, int) else qs.filter(period=year_or_period)
+    qs = (
+        qs.filter(year=year_or_period)
+        if isinstance(year_or_period, int)
+        else qs.filter(period=year_or_period)
+    )
     survey = qs.order_by("-closes_on", "-id").first()
     out = {
-        "survey_id": None, "title": "", "period": "", "year": None, "status": None,
-        "rate": None, "rate_display": numbers.UNDEFINED, "questionnaires": 0, "valid_answers": 0,
-        "answers": 0, "valid": 0, "passed": None,
-        "threshold": float(engine.PASS_LINE), "formula": formula, "awareness": None,
-        "by_group": {}, "weakest": [],
+        "survey_id": None,
+        "title": "",
+        "period": "",
+        "year": None,
+        "status": None,
+        "rate": None,
+        "rate_display": numbers.UNDEFINED,
+        "questionnaires": 0,
+        "valid_answers": 0,
+        "answers": 0,
+        "valid": 0,
+        "passed": None,
+        "threshold": float(engine.PASS_LINE),
+        "formula": formula,
+        "awareness": None,
+        "by_group": {},
+        "weakest": [],
     }
     if survey is None:
         return out
@@ -260,21 +355,42 @@ def county_recognition(county, year_or_period, *, formula: str | None = None) ->
     counts = questionnaire_counts(survey)
     questionnaires = sum(counts.values())
     out.update(
-        survey_id=survey.pk, title=survey.title, period=survey.period, year=survey.year, status=survey.status,
-        rate=res.satisfaction.value, rate_display=_rate_text(res.satisfaction),
-        questionnaires=questionnaires, valid_answers=res.satisfaction.valid,
-        answers=questionnaires, valid=res.satisfaction.valid, passed=res.satisfaction.passed,
+        survey_id=survey.pk,
+        title=survey.title,
+        period=survey.period,
+        year=survey.year,
+        status=survey.status,
+        rate=res.satisfaction.value,
+        rate_display=_rate_text(res.satisfaction),
+        questionnaires=questionnaires,
+        valid_answers=res.satisfaction.valid,
+        answers=questionnaires,
+        valid=res.satisfaction.valid,
+        passed=res.satisfaction.passed,
         awareness=res.awareness.value,
         by_group={
-            g: {"label": label, "rate": res.by_group[g].value, "questionnaires": counts.get(g, 0),
-                "valid_answers": res.by_group[g].valid, "answers": counts.get(g, 0),
-                "valid": res.by_group[g].valid, "passed": res.by_group[g].passed}
-            for g, label in RespondentGroup.choices if g in res.by_group
+            g: {
+                "label": label,
+                "rate": res.by_group[g].value,
+                "questionnaires": counts.get(g, 0),
+                "valid_answers": res.by_group[g].valid,
+                "answers": counts.get(g, 0),
+                "valid": res.by_group[g].valid,
+                "passed": res.by_group[g].passed,
+            }
+            for g, label in RespondentGroup.choices
+            if g in res.by_group
         },
         weakest=[
-            {"item": questions[q].item, "text": questions[q].text, "kind": questions[q].kind,
-             "rate": res.by_question[q].value, "passed": res.by_question[q].passed}
-            for q in res.weakest[:5] if q in questions
+            {
+                "item": questions[q].item,
+                "text": questions[q].text,
+                "kind": questions[q].kind,
+                "rate": res.by_question[q].value,
+                "passed": res.by_question[q].passed,
+            }
+            for q in res.weakest[:5]
+            if q in questions
         ],
     )
     return out
@@ -282,5 +398,9 @@ def county_recognition(county, year_or_period, *, formula: str | None = None) ->
 
 def survey_counts(survey: Survey) -> dict:
     agg = survey.invitations.aggregate(
-        n=Count("id"), active=Count("id", filter=Q(active=True)), target=Sum("target"), answers=Sum("answers_count"))
+        n=Count("id"),
+        active=Count("id", filter=Q(active=True)),
+        target=Sum("target"),
+        answers=Sum("answers_count"),
+    )
     return {k: v or 0 for k, v in agg.items()}

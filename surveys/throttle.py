@@ -51,9 +51,15 @@ def device_id(request) -> str | None:
 def remember_device(request, response) -> None:
     """Give a browser showing the answer page a device id (kept if it has one)."""
     if device_id(request) is None:
-        response.set_signed_cookie(DEVICE_COOKIE, secrets.token_urlsafe(18), salt=DEVICE_SALT,
-                                   max_age=DEVICE_MAX_AGE, httponly=True, samesite="Lax",
-                                   secure=settings.SESSION_COOKIE_SECURE)
+        response.set_signed_cookie(
+            DEVICE_COOKIE,
+            secrets.token_urlsafe(18),
+            salt=DEVICE_SALT,
+            max_age=DEVICE_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
 
 
 def _count(name: str, window_seconds: int, now: float) -> int | None:
@@ -88,9 +94,18 @@ def check_submission(request, invitation_id: int, *, now: float | None = None) -
     limits = (
         ("ip-m:" + address, settings.SURVEY_RATE_PER_IP_PER_MINUTE, 60, "同一网络地址 1 分钟内提交过多"),
         ("ip-h:" + address, settings.SURVEY_RATE_PER_IP_PER_HOUR, 3600, "同一网络地址 1 小时内提交过多"),
-        (device_key, settings.SURVEY_RATE_PER_DEVICE_PER_HOUR, 3600,
-         "同一设备 1 小时内提交过多" if device else "未经答题页面（无设备标识）的提交过多"),
-        (f"inv:{invitation_id}", settings.SURVEY_RATE_PER_INVITATION_PER_MINUTE, 60, "该链接 1 分钟内收到的答卷过多"),
+        (
+            device_key,
+            settings.SURVEY_RATE_PER_DEVICE_PER_HOUR,
+            3600,
+            "同一设备 1 小时内提交过多" if device else "未经答题页面（无设备标识）的提交过多",
+        ),
+        (
+            f"inv:{invitation_id}",
+            settings.SURVEY_RATE_PER_INVITATION_PER_MINUTE,
+            60,
+            "该链接 1 分钟内收到的答卷过多",
+        ),
     )
     refused = ""
     link_count = None

@@ -49,14 +49,22 @@ def _survey_for(user, pk: int, *, write: bool = False) -> Survey:
 
 def _question_for(user, pk: int) -> Question:
     require_writer(user)
-    return get_scoped_or_404(user, Question.objects.select_related("survey", "survey__county"),
-                             scope_kwargs={"county": "survey__county", "township": None, "school": None}, pk=pk)
+    return get_scoped_or_404(
+        user,
+        Question.objects.select_related("survey", "survey__county"),
+        scope_kwargs={"county": "survey__county", "township": None, "school": None},
+        pk=pk,
+    )
 
 
 def _invitation_for(user, pk: int) -> Invitation:
     require_writer(user)
-    return get_scoped_or_404(user, Invitation.objects.select_related("survey", "survey__county", "school"),
-                             scope_kwargs={"county": "survey__county", "township": None, "school": None}, pk=pk)
+    return get_scoped_or_404(
+        user,
+        Invitation.objects.select_related("survey", "survey__county", "school"),
+        scope_kwargs={"county": "survey__county", "township": None, "school": None},
+        pk=pk,
+    )
 
 
 def _transition(request, pk: int, service):
@@ -72,8 +80,11 @@ def _transition(request, pk: int, service):
 
 def public_url(request, invitation: Invitation) -> str:
     path = reverse("surveys:answer", args=[invitation.token])
-    return (settings.SURVEY_PUBLIC_BASE_URL + path) if settings.SURVEY_PUBLIC_BASE_URL \
+    return (
+        (settings.SURVEY_PUBLIC_BASE_URL + path)
+        if settings.SURVEY_PUBLIC_BASE_URL
         else request.build_absolute_uri(path)
+    )
 
 
 def unreachable_link_warning(request) -> str:
@@ -92,11 +103,14 @@ def unreachable_link_warning(request) -> str:
         local = address.is_private or address.is_loopback or address.is_link_local
     if not local:
         return ""
-    return (f"二维码中的地址是 {base.rstrip('/')}，只有本机或本单位内网能打开，家长和学生的手机无法访问。"
-            "请由系统管理员设置对外访问地址（SURVEY_PUBLIC_BASE_URL）后再打印。")
+    return (
+        f"二维码中的地址是 {base.rstrip('/')}，只有本机或本单位内网能打开，家长和学生的手机无法访问。"
+        "请由系统管理员设置对外访问地址（SURVEY_PUBLIC_BASE_URL）后再打印。"
+    )
 
 
 # --- surveys ----------------------------------------------------------------------------------
+
 
 @login_required
 @require_GET
@@ -125,7 +139,9 @@ def survey_create(request):
 @require_POST
 def survey_create_from_template(request):
     county = county_for_writer(request.user)
-    survey = services.survey_create_from_template(user=request.user, county=county, today=timezone.localdate())
+    survey = services.survey_create_from_template(
+        user=request.user, county=county, today=timezone.localdate()
+    )
     messages.success(request, "已按模板创建问卷草稿，请检查题目后生成邀请链接并发布")
     return redirect("surveys:detail", pk=survey.pk)
 
@@ -134,9 +150,15 @@ def survey_create_from_template(request):
 @require_GET
 def survey_detail(request, pk):
     survey = _survey_for(request.user, pk)
-    return render(request, "surveys/survey_detail.html", {
-        "survey": survey, "questions": survey.questions.all(), "counts": selectors.survey_counts(survey),
-    })
+    return render(
+        request,
+        "surveys/survey_detail.html",
+        {
+            "survey": survey,
+            "questions": survey.questions.all(),
+            "counts": selectors.survey_counts(survey),
+        },
+    )
 
 
 @login_required
@@ -176,6 +198,7 @@ def survey_reopen(request, pk):
 
 # --- questions --------------------------------------------------------------------------------
 
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def question_create(request, pk):
@@ -190,7 +213,9 @@ def question_create(request, pk):
         else:
             messages.success(request, "题目已添加")
             return redirect("surveys:detail", pk=survey.pk)
-    return render(request, "surveys/question_form.html", {"form": form, "survey": survey, "title": "添加题目"})
+    return render(
+        request, "surveys/question_form.html", {"form": form, "survey": survey, "title": "添加题目"}
+    )
 
 
 @login_required
@@ -207,8 +232,11 @@ def question_edit(request, pk):
         else:
             messages.success(request, "题目已保存")
             return redirect("surveys:detail", pk=question.survey_id)
-    return render(request, "surveys/question_form.html",
-                  {"form": form, "survey": question.survey, "question": question, "title": "修改题目"})
+    return render(
+        request,
+        "surveys/question_form.html",
+        {"form": form, "survey": question.survey, "question": question, "title": "修改题目"},
+    )
 
 
 @login_required
@@ -226,17 +254,26 @@ def question_delete(request, pk):
 
 # --- invitations and QR codes -----------------------------------------------------------------
 
+
 def _invitations_page(request, survey, *, generate_form=None, add_form=None, status=200):
     invitations = list(selectors.invitations_of(survey))
     for inv in invitations:
         inv.url = public_url(request, inv)
-    return render(request, "surveys/invitation_list.html", {
-        "survey": survey, "invitations": invitations,
-        "generate_form": generate_form or GenerateInvitationsForm(),
-        "add_form": add_form or InvitationForm(schools=selectors.schools_of_county(survey.county)),
-        "schools_with_links": sorted({(i.school.code, i.school.name) for i in invitations if i.school_id}),
-        "link_warning": unreachable_link_warning(request),
-    }, status=status)
+    return render(
+        request,
+        "surveys/invitation_list.html",
+        {
+            "survey": survey,
+            "invitations": invitations,
+            "generate_form": generate_form or GenerateInvitationsForm(),
+            "add_form": add_form or InvitationForm(schools=selectors.schools_of_county(survey.county)),
+            "schools_with_links": sorted(
+                {(i.school.code, i.school.name) for i in invitations if i.school_id}
+            ),
+            "link_warning": unreachable_link_warning(request),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -253,8 +290,12 @@ def invitation_generate(request, pk):
     form = GenerateInvitationsForm(request.POST)
     if form.is_valid():
         try:
-            made = services.invitations_generate(user=request.user, survey=survey,
-                                                 schools=selectors.schools_of_county(survey.county), **form.cleaned_data)
+            made = services.invitations_generate(
+                user=request.user,
+                survey=survey,
+                schools=selectors.schools_of_county(survey.county),
+                **form.cleaned_data,
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -305,7 +346,9 @@ def invitation_qr(request, pk, fmt):
         qr.save(buf, kind="png", scale=10, border=2)
         body, content_type = buf.getvalue(), "image/png"
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="survey-{invitation.survey_id}-qr-{invitation.pk}.{fmt}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="survey-{invitation.survey_id}-qr-{invitation.pk}.{fmt}"'
+    )
     return response
 
 
@@ -322,31 +365,43 @@ def qr_sheet(request, pk):
         invitations = invitations.filter(school__code=code)
     cards = []
     order = {g: i for i, g in enumerate(RespondentGroup.values)}
-    for inv in sorted(invitations, key=lambda i: (i.school is None, i.school.code if i.school else "",
-                                                  order.get(i.group, 99), i.pk)):
+    for inv in sorted(
+        invitations,
+        key=lambda i: (i.school is None, i.school.code if i.school else "", order.get(i.group, 99), i.pk),
+    ):
         url = public_url(request, inv)
-        cards.append({"invitation": inv, "url": url,
-                      "qr": segno.make(url, error="m").svg_data_uri(scale=6, border=2)})
+        cards.append(
+            {"invitation": inv, "url": url, "qr": segno.make(url, error="m").svg_data_uri(scale=6, border=2)}
+        )
     pages = {}
     for card in cards:
         inv = card["invitation"]
         pages.setdefault(inv.school_id, {"title": inv.school.name if inv.school_id else "全县", "cards": []})
         pages[inv.school_id]["cards"].append(card)
-    return render(request, "surveys/qr_sheet.html", {"survey": survey, "pages": list(pages.values()),
-                                                     "link_warning": unreachable_link_warning(request)})
+    return render(
+        request,
+        "surveys/qr_sheet.html",
+        {"survey": survey, "pages": list(pages.values()), "link_warning": unreachable_link_warning(request)},
+    )
 
 
 # --- results ----------------------------------------------------------------------------------
+
 
 @login_required
 @require_GET
 def results(request, pk):
     survey = _survey_for(request.user, pk)
-    return render(request, "surveys/results.html", {
-        "survey": survey, "res": selectors.survey_results(survey),
-        "comment_count": selectors.comments_of(survey).count(),
-        "flagged": list(selectors.flagged_invitations(survey)),
-    })
+    return render(
+        request,
+        "surveys/results.html",
+        {
+            "survey": survey,
+            "res": selectors.survey_results(survey),
+            "comment_count": selectors.comments_of(survey).count(),
+            "flagged": list(selectors.flagged_invitations(survey)),
+        },
+    )
 
 
 @login_required
@@ -355,7 +410,9 @@ def results(request, pk):
 def results_export(request, pk):
     survey = _survey_for(request.user, pk)
     res = selectors.survey_results(survey)
-    audit_record(user=request.user, action=AuditEntry.Action.EXPORT, obj=survey, note="导出满意度调查结果 xlsx")
+    audit_record(
+        user=request.user, action=AuditEntry.Action.EXPORT, obj=survey, note="导出满意度调查结果 xlsx"
+    )
     return exports.results_response(res, selectors.comments_of(survey))
 
 
@@ -369,14 +426,23 @@ def comments(request, pk):
 
 # --- the public answer page -------------------------------------------------------------------
 
+
 def _closed_page(request, invitation, reason: str, status: int):
-    return render(request, "surveys/answer_closed.html",
-                  {"invitation": invitation, "survey": invitation.survey, "reason": reason}, status=status)
+    return render(
+        request,
+        "surveys/answer_closed.html",
+        {"invitation": invitation, "survey": invitation.survey, "reason": reason},
+        status=status,
+    )
 
 
 def _answer_form_page(request, invitation, form, status=200):
-    return render(request, "surveys/answer.html", {"invitation": invitation, "survey": invitation.survey,
-                                                   "form": form}, status=status)
+    return render(
+        request,
+        "surveys/answer.html",
+        {"invitation": invitation, "survey": invitation.survey, "form": form},
+        status=status,
+    )
 
 
 def _fresh_token(invitation) -> str:
@@ -395,7 +461,9 @@ def answer(request, token):
         return _closed_page(request, invitation, "closed" if invitation.active else "inactive", 410)
     if invitation.answers_count >= invitation.quota:
         return _closed_page(request, invitation, "full", 200)
-    questions = [q for q in selectors.questions_for_answering(invitation.survey) if invitation.group in q.groups]
+    questions = [
+        q for q in selectors.questions_for_answering(invitation.survey) if invitation.group in q.groups
+    ]
     if request.method == "GET":
         form = AnswerForm(initial={"form_token": _fresh_token(invitation)}, questions=questions)
         response = _answer_form_page(request, invitation, form)
@@ -410,7 +478,9 @@ def _answer_submit(request, invitation, questions):
         services.invitation_flag(invitation=invitation, reason=decision.reason, refused=not decision.allowed)
     if not decision.allowed:
         return render(request, "surveys/answer_busy.html", {"survey": invitation.survey}, status=429)
-    nonce = read_nonce(request.POST.get("form_token", ""), invitation.pk, settings.SURVEY_FORM_MAX_AGE_HOURS * 3600)
+    nonce = read_nonce(
+        request.POST.get("form_token", ""), invitation.pk, settings.SURVEY_FORM_MAX_AGE_HOURS * 3600
+    )
     data = request.POST.copy()
     if nonce is None:
         data["form_token"] = _fresh_token(invitation)
@@ -422,8 +492,9 @@ def _answer_submit(request, invitation, questions):
     if not form.is_valid():
         return _answer_form_page(request, invitation, form)
     try:
-        services.response_submit(invitation=invitation, answers=form.answers(), nonce=nonce,
-                                 today=timezone.localdate())
+        services.response_submit(
+            invitation=invitation, answers=form.answers(), nonce=nonce, today=timezone.localdate()
+        )
     except services.QuotaFull:
         return _closed_page(request, invitation, "full", 200)
     except services.DuplicateSubmission:

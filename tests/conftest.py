@@ -30,6 +30,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live-server tests 
 
 # --- personas ----------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def county(db):
     return CountyFactory(code="130123", name="滨河县")
@@ -78,20 +79,36 @@ def inspector(county):
 
 @pytest.fixture
 def township_official(township_a):
-    return UserFactory(username="township", display_name="李镇长", role=Role.TOWNSHIP,
-                       county=township_a.county, township=township_a)
+    return UserFactory(
+        username="township",
+        display_name="李镇长",
+        role=Role.TOWNSHIP,
+        county=township_a.county,
+        township=township_a,
+    )
 
 
 @pytest.fixture
 def other_township_official(township_b):
-    return UserFactory(username="township_b", display_name="周乡长", role=Role.TOWNSHIP,
-                       county=township_b.county, township=township_b)
+    return UserFactory(
+        username="township_b",
+        display_name="周乡长",
+        role=Role.TOWNSHIP,
+        county=township_b.county,
+        township=township_b,
+    )
 
 
 @pytest.fixture
 def reporter(school_a):
-    return UserFactory(username="reporter", display_name="陈老师", role=Role.SCHOOL,
-                       county=school_a.county, township=school_a.township, school=school_a)
+    return UserFactory(
+        username="reporter",
+        display_name="陈老师",
+        role=Role.SCHOOL,
+        county=school_a.county,
+        township=school_a.township,
+        school=school_a,
+    )
 
 
 @pytest.fixture
@@ -101,7 +118,9 @@ def other_bureau(other_county):
 
 @pytest.fixture
 def admin_user(db):
-    return UserFactory(username="admin", display_name="系统管理员", role=Role.ADMIN, is_staff=True, is_superuser=True)
+    return UserFactory(
+        username="admin", display_name="系统管理员", role=Role.ADMIN, is_staff=True, is_superuser=True
+    )
 
 
 @pytest.fixture
@@ -118,14 +137,17 @@ def login():
 
 # --- fast, real defaults -----------------------------------------------------------------------
 
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": str(tmp_path / "files")}},
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "files")},
+        },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = str(tmp_path / "files")
@@ -138,6 +160,7 @@ def _test_settings(settings, tmp_path):
 
 
 # --- real services -----------------------------------------------------------------------------
+
 
 def _port_open(host: str, port: int) -> bool:
     try:
@@ -198,7 +221,9 @@ def celery_worker_process(transactional_db, on_postgres, redis_url, tmp_path):
     from balance_inspect.celery import app
 
     s = connection.settings_dict
-    db_url = f"postgres://{s['USER'] or 'postgres'}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    db_url = (
+        f"postgres://{s['USER'] or 'postgres'}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    )
     queue = f"test-{os.getpid()}-{int(time.time() * 1000)}"
     env = {
         **os.environ,
@@ -212,9 +237,27 @@ def celery_worker_process(transactional_db, on_postgres, redis_url, tmp_path):
     env["MEDIA_ROOT"] = str(dj_settings.MEDIA_ROOT)  # files the worker writes are visible to the test
     log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - kept open for the worker's lifetime
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "balance_inspect", "worker", "-P", "solo", "-Q", queue,
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "balance_inspect",
+            "worker",
+            "-P",
+            "solo",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "INFO",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     old = (app.conf.broker_url, app.conf.task_always_eager, app.conf.task_default_queue)
     app.conf.broker_url = redis_url
@@ -275,8 +318,15 @@ def browser_type_launch_args():
     return {
         "executable_path": CHROMIUM,
         "headless": True,
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"],
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
     }
 
 
@@ -326,7 +376,10 @@ def live_server(_live_server_media_url, live_server):
 
 def pytest_terminal_summary(terminalreporter):
     """Name the screenshot folder in the run's output (captured prints of passing tests are hidden)."""
-    shots = [p for p in SCREENSHOT_DIR.glob("*.png") if p.stat().st_mtime >= _RUN_STARTED] \
-        if SCREENSHOT_DIR.exists() else []
+    shots = (
+        [p for p in SCREENSHOT_DIR.glob("*.png") if p.stat().st_mtime >= _RUN_STARTED]
+        if SCREENSHOT_DIR.exists()
+        else []
+    )
     if shots:
         terminalreporter.write_line(f"browser screenshots ({len(shots)}) saved in {SCREENSHOT_DIR}")

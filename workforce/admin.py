@@ -13,7 +13,16 @@ class ApprovedPostsAdmin(admin.ModelAdmin):
 
 @admin.register(ExchangeRecord)
 class ExchangeRecordAdmin(admin.ModelAdmin):
-    list_display = ("year", "teacher_name", "staff_no", "from_school", "to_school", "start_date", "end_date", "backbone")
+    list_display = (
+        "year",
+        "teacher_name",
+        "staff_no",
+        "from_school",
+        "to_school",
+        "start_date",
+        "end_date",
+        "backbone",
+    )
     list_filter = ("year", "backbone", "from_school__county")
     search_fields = ("teacher_name", "staff_no", "from_school__name", "to_school__name")
     raw_id_fields = ("from_school", "to_school")

@@ -31,6 +31,7 @@ YEARS_BACK = 3
 
 def seed_workforce(sender, *, county, year, **kwargs):
     """Add the demo county's workforce records (see the module docstring); `rng` is not used."""
+
     def rng(part):  # one stream per part: filling a year joined never shifts the other parts' draws
         return random.Random(f"workforce-demo-{county.code}-{part}")
 
@@ -38,8 +39,9 @@ def seed_workforce(sender, *, county, year, **kwargs):
     schools = list(county.schools.select_related("township").order_by("code"))
     years = range(year - YEARS_BACK + 1, year + 1)
     teachers_by_year = defaultdict(list)
-    for t in Teacher.objects.filter(school__county=county, year__in=years, stage__in=("小学", "初中")).order_by(
-            "school__code", "staff_no", "year"):
+    for t in Teacher.objects.filter(
+        school__county=county, year__in=years, stage__in=("小学", "初中")
+    ).order_by("school__code", "staff_no", "year"):
         teachers_by_year[t.year].append(t)
 
     _fill_joined_years(rng("joined"), teachers_by_year)
@@ -56,10 +58,16 @@ def _fill_joined_years(rng, teachers_by_year) -> None:
 
 
 def _approved_posts(rng, schools, years, teachers_by_year, rules) -> None:
-    conditions = {(c.school_id, c.year): c for c in SchoolConditions.objects.filter(
-        school__in=schools, year__in=years)}
-    classes = {(row["school_id"], row["year"]): row["n"] for row in SchoolClass.objects.filter(
-        school__in=schools, year__in=years).values("school_id", "year").annotate(n=Count("id")).order_by()}
+    conditions = {
+        (c.school_id, c.year): c for c in SchoolConditions.objects.filter(school__in=schools, year__in=years)
+    }
+    classes = {
+        (row["school_id"], row["year"]): row["n"]
+        for row in SchoolClass.objects.filter(school__in=schools, year__in=years)
+        .values("school_id", "year")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
     in_post = defaultdict(int)
     for y, ts in teachers_by_year.items():
         for t in ts:
@@ -73,14 +81,25 @@ def _approved_posts(rng, schools, years, teachers_by_year, rules) -> None:
             c = conditions.get((school.pk, y))
             if c is None:
                 continue
-            required = posts_required(c.primary_students, c.junior_students, rural=school.urban_rural == "乡村",
-                                      classes=classes.get((school.pk, y)), rules=rules).required
+            required = posts_required(
+                c.primary_students,
+                c.junior_students,
+                rural=school.urban_rural == "乡村",
+                classes=classes.get((school.pk, y)),
+                rules=rules,
+            ).required
             if short_of_posts:
                 posts = max(1, required - rng.randint(1, 3))
             else:
                 posts = max(required, in_post[(school.pk, y)]) + rng.choice((0, 0, 0, 1, 2))
-            rows.append(ApprovedPosts(school=school, year=y, posts=posts,
-                                      note="县编办核定" if school.school_type != SchoolType.TEACHING_POINT else "含于中心校"))
+            rows.append(
+                ApprovedPosts(
+                    school=school,
+                    year=y,
+                    posts=posts,
+                    note="县编办核定" if school.school_type != SchoolType.TEACHING_POINT else "含于中心校",
+                )
+            )
     ApprovedPosts.objects.bulk_create(rows)
 
 
@@ -89,7 +108,9 @@ def _exchanges(rng, schools, years, teachers_by_year, rules) -> None:
     # teachers mostly go to rural schools, rural teachers to town and urban ones.
     rural = [s for s in schools if s.urban_rural == "乡村" and s.school_type != SchoolType.TEACHING_POINT]
     other = [s for s in schools if s.urban_rural != "乡村" and s.sponsor == Sponsor.PUBLIC]
-    senders = [s for s in schools if s.sponsor == Sponsor.PUBLIC and s.school_type != SchoolType.TEACHING_POINT]
+    senders = [
+        s for s in schools if s.sponsor == Sponsor.PUBLIC and s.school_type != SchoolType.TEACHING_POINT
+    ]
     if not rural or not other:
         return
     laggard = other[0].pk  # one urban school exchanges too few: the page shows a failing school
@@ -109,11 +130,18 @@ def _exchanges(rng, schools, years, teachers_by_year, rules) -> None:
             if picked and backbones and not any(t.backbone != "无" for t in picked):
                 picked[-1] = rng.choice(backbones)  # at least one backbone teacher in each school's group
             for t in picked:
-                rows.append(ExchangeRecord(
-                    year=y, staff_no=t.staff_no, teacher_name=t.name, from_school=school, to_school=rng.choice(rural if school.urban_rural != "乡村" else other),
-                    start_date=date(y, 9, 1), end_date=date(y + rng.choice((1, 2, 3)), 7, 31),
-                    backbone=t.backbone != "无",
-                ))
+                rows.append(
+                    ExchangeRecord(
+                        year=y,
+                        staff_no=t.staff_no,
+                        teacher_name=t.name,
+                        from_school=school,
+                        to_school=rng.choice(rural if school.urban_rural != "乡村" else other),
+                        start_date=date(y, 9, 1),
+                        end_date=date(y + rng.choice((1, 2, 3)), 7, 31),
+                        backbone=t.backbone != "无",
+                    )
+                )
     ExchangeRecord.objects.bulk_create(rows, ignore_conflicts=True)
 
 
@@ -131,6 +159,13 @@ def _training(rng, teachers_by_year, year) -> None:
         low = rng.random() < 0.03
         for y in range(first, year + 1):
             hours = rng.randint(40, 62) if low else rng.randint(66, 96)
-            rows.append(TrainingRecord(school_id=t.school_id, year=y, staff_no=t.staff_no, hours=Decimal(hours),
-                                       has_certificate=None if key in missing_certificates else True))
+            rows.append(
+                TrainingRecord(
+                    school_id=t.school_id,
+                    year=y,
+                    staff_no=t.staff_no,
+                    hours=Decimal(hours),
+                    has_certificate=None if key in missing_certificates else True,
+                )
+            )
     TrainingRecord.objects.bulk_create(rows, batch_size=2000)

@@ -55,8 +55,22 @@ RURAL = "乡村"
 
 DEFAULT_REQUIRED_SUBJECTS: Mapping[str, tuple[str, ...]] = {
     PRIMARY: ("语文", "数学", "英语", "科学", "体育", "音乐", "美术", "信息技术", "心理健康"),
-    JUNIOR: ("语文", "数学", "英语", "道德与法治", "历史", "地理", "物理", "化学", "生物",
-             "体育", "音乐", "美术", "信息技术", "心理健康"),
+    JUNIOR: (
+        "语文",
+        "数学",
+        "英语",
+        "道德与法治",
+        "历史",
+        "地理",
+        "物理",
+        "化学",
+        "生物",
+        "体育",
+        "音乐",
+        "美术",
+        "信息技术",
+        "心理健康",
+    ),
 }
 
 
@@ -64,7 +78,9 @@ DEFAULT_REQUIRED_SUBJECTS: Mapping[str, tuple[str, ...]] = {
 class Rules:
     """The settings the arithmetic depends on (WORKFORCE_* in settings.py)."""
 
-    required_subjects: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_REQUIRED_SUBJECTS))
+    required_subjects: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: dict(DEFAULT_REQUIRED_SUBJECTS)
+    )
     small_school_under: int = 100
     class_post_ratio: Fraction = Fraction(17, 10)
     weekly_periods_per_teacher: int = 16
@@ -90,6 +106,7 @@ def as_float(value: Fraction | None) -> float | None:
 
 
 # --- facts ---------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class SchoolFacts:
@@ -157,6 +174,7 @@ class ExchangeFacts(NamedTuple):
 
 # --- posts ---------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class PostsRequirement:
     by_students: Fraction  # unrounded: primary ÷ 19 + junior ÷ 13.5
@@ -170,11 +188,19 @@ class PostsRequirement:
         return "生师比"
 
 
-def posts_required(primary_students: int, junior_students: int, *, rural: bool = False,
-                   classes: int | None = None, rules: Rules = DEFAULT_RULES) -> PostsRequirement:
+def posts_required(
+    primary_students: int,
+    junior_students: int,
+    *,
+    rural: bool = False,
+    classes: int | None = None,
+    rules: Rules = DEFAULT_RULES,
+) -> PostsRequirement:
     """Posts the staffing standard gives a school (see the module docstring for the rounding)."""
-    by_students = (Fraction(primary_students) / STUDENTS_PER_POST[PRIMARY]
-                   + Fraction(junior_students) / STUDENTS_PER_POST[JUNIOR])
+    by_students = (
+        Fraction(primary_students) / STUDENTS_PER_POST[PRIMARY]
+        + Fraction(junior_students) / STUDENTS_PER_POST[JUNIOR]
+    )
     by_classes = None
     if rural and primary_students + junior_students < rules.small_school_under and classes:
         by_classes = classes * Fraction(rules.class_post_ratio)
@@ -273,12 +299,16 @@ class CountyPosts:
         have schools below it: in post − required = surplus − short, both summed school by school.
         """
         net = self.in_post - self.required
-        total = (f"全县合计超出 {net} 人" if net > 0 else f"全县合计缺 {-net} 人" if net < 0 else "全县合计持平")
+        total = (
+            f"全县合计超出 {net} 人" if net > 0 else f"全县合计缺 {-net} 人" if net < 0 else "全县合计持平"
+        )
         # Private schools have no establishment (编制): the comparison is of public schools only.
         text = f"公办学校按标准应配 {self.required} 人，在岗教职工 {self.in_post} 人，{total}"
         if self.short and self.surplus:
-            return (f"{text}；编制不能跨校相抵：{self.short_schools} 所学校低于标准共缺 {self.short} 人，"
-                    f"其余学校超出标准 {self.surplus} 人。")
+            return (
+                f"{text}；编制不能跨校相抵：{self.short_schools} 所学校低于标准共缺 {self.short} 人，"
+                f"其余学校超出标准 {self.surplus} 人。"
+            )
         if self.short:
             return f"{text}；{self.short_schools} 所学校低于标准共缺 {self.short} 人。"
         return f"{text}；没有学校低于标准。"
@@ -286,14 +316,18 @@ class CountyPosts:
 
 def school_posts(school: SchoolFacts, in_post: int, rules: Rules = DEFAULT_RULES) -> SchoolPosts:
     requirement = posts_required(
-        school.primary_students, school.junior_students, rural=school.urban_rural == RURAL,
-        classes=school.class_count, rules=rules,
+        school.primary_students,
+        school.junior_students,
+        rural=school.urban_rural == RURAL,
+        classes=school.class_count,
+        rules=rules,
     )
     return SchoolPosts(school=school, requirement=requirement, in_post=in_post)
 
 
-def county_posts(schools: Iterable[SchoolFacts], in_post: Mapping[str, int],
-                 rules: Rules = DEFAULT_RULES) -> CountyPosts:
+def county_posts(
+    schools: Iterable[SchoolFacts], in_post: Mapping[str, int], rules: Rules = DEFAULT_RULES
+) -> CountyPosts:
     """Posts of every public school, the most short first (then by code); private schools apart."""
     public, private = [], []
     for school in schools:
@@ -306,6 +340,7 @@ def county_posts(schools: Iterable[SchoolFacts], in_post: Mapping[str, int],
 
 
 # --- subject coverage ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class SubjectLine:
@@ -364,8 +399,9 @@ def _ceil_div(a: int, b: int) -> int:
     return -(-a // b)
 
 
-def school_coverage(school: SchoolFacts, full_time: Mapping[tuple[str, str], int],
-                    rules: Rules = DEFAULT_RULES) -> SchoolCoverage:
+def school_coverage(
+    school: SchoolFacts, full_time: Mapping[tuple[str, str], int], rules: Rules = DEFAULT_RULES
+) -> SchoolCoverage:
     """Coverage of one school; `full_time` maps (stage, subject) → full-time teachers."""
     lines = []
     weekly = rules.weekly_periods_per_teacher
@@ -388,8 +424,16 @@ def school_coverage(school: SchoolFacts, full_time: Mapping[tuple[str, str], int
             teachers = full_time.get((stage, subject), 0)
             if not (required or teachers or periods):
                 continue
-            lines.append(SubjectLine(stage=stage, subject=subject, required=required, teachers=teachers,
-                                     periods=periods, teachers_needed=None if periods is None else _ceil_div(periods, weekly)))
+            lines.append(
+                SubjectLine(
+                    stage=stage,
+                    subject=subject,
+                    required=required,
+                    teachers=teachers,
+                    periods=periods,
+                    teachers_needed=None if periods is None else _ceil_div(periods, weekly),
+                )
+            )
     return SchoolCoverage(school=school, lines=tuple(lines))
 
 
@@ -399,6 +443,7 @@ def coverage_order(coverages: Iterable[SchoolCoverage]) -> list[SchoolCoverage]:
 
 
 # --- recruitment plan ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Gap:
@@ -486,15 +531,27 @@ def coverage_gaps(coverages: Iterable[SchoolCoverage]) -> list[Gap]:
     for cov in coverages:
         for line in cov.gaps:
             grades = cov.school.stage_classes(line.stage)
-            out.append(Gap(school=cov.school.code, school_name=cov.school.name, township=cov.school.township,
-                           stage=line.stage, subject=line.subject, periods=line.periods,
-                           classes=None if grades is None else sum(grades.values())))
+            out.append(
+                Gap(
+                    school=cov.school.code,
+                    school_name=cov.school.name,
+                    township=cov.school.township,
+                    stage=line.stage,
+                    subject=line.subject,
+                    periods=line.periods,
+                    classes=None if grades is None else sum(grades.values()),
+                )
+            )
     return out
 
 
 def _shareable(gap: Gap, rules: Rules) -> bool:
-    return (gap.periods is not None and gap.classes is not None and gap.classes <= rules.travel_max_classes
-            and gap.periods <= rules.travel_max_periods)
+    return (
+        gap.periods is not None
+        and gap.classes is not None
+        and gap.classes <= rules.travel_max_classes
+        and gap.periods <= rules.travel_max_periods
+    )
 
 
 def _pack(gaps: list[Gap], rules: Rules) -> list[list[Gap]]:
@@ -531,15 +588,35 @@ def recruitment_plan(coverages: Sequence[SchoolCoverage], rules: Rules = DEFAULT
         if _shareable(gap, rules):
             groups[(gap.stage, gap.subject, gap.township)].append(gap)
         else:
-            assignments.append(Assignment(stage=gap.stage, subject=gap.subject, township=gap.township,
-                                          gaps=(gap,), teachers=gap.teachers_needed(rules.weekly_periods_per_teacher)))
+            assignments.append(
+                Assignment(
+                    stage=gap.stage,
+                    subject=gap.subject,
+                    township=gap.township,
+                    gaps=(gap,),
+                    teachers=gap.teachers_needed(rules.weekly_periods_per_teacher),
+                )
+            )
     for (stage, subject, township), members in groups.items():
         for group in _pack(members, rules):
             teachers = 1 if len(group) > 1 else group[0].teachers_needed(rules.weekly_periods_per_teacher)
-            assignments.append(Assignment(stage=stage, subject=subject, township=township,
-                                          gaps=tuple(sorted(group, key=lambda g: g.school)), teachers=teachers))
-    assignments.sort(key=lambda a: (STAGES.index(a.stage) if a.stage in STAGES else 9, a.subject, a.township,
-                                    a.gaps[0].school))
+            assignments.append(
+                Assignment(
+                    stage=stage,
+                    subject=subject,
+                    township=township,
+                    gaps=tuple(sorted(group, key=lambda g: g.school)),
+                    teachers=teachers,
+                )
+            )
+    assignments.sort(
+        key=lambda a: (
+            STAGES.index(a.stage) if a.stage in STAGES else 9,
+            a.subject,
+            a.township,
+            a.gaps[0].school,
+        )
+    )
 
     spare: dict[tuple[str, str], list[tuple[str, str, int]]] = defaultdict(list)
     for cov in coverages:
@@ -562,9 +639,17 @@ def recruitment_plan(coverages: Sequence[SchoolCoverage], rules: Rules = DEFAULT
             take = min(extra, teachers - movable)
             sources.append((code, name, take))
             movable += take
-        subjects.append(SubjectNeed(stage=stage, subject=subject, schools=sum(len(a.gaps) for a in items),
-                                    teachers=teachers, travelling=sum(1 for a in items if a.travelling),
-                                    movable=movable, sources=tuple(sources)))
+        subjects.append(
+            SubjectNeed(
+                stage=stage,
+                subject=subject,
+                schools=sum(len(a.gaps) for a in items),
+                teachers=teachers,
+                travelling=sum(1 for a in items if a.travelling),
+                movable=movable,
+                sources=tuple(sources),
+            )
+        )
     subjects.sort(key=lambda s: (-(s.subject in PE_ARTS_PSY), -s.teachers, s.stage, s.subject))
     return Plan(assignments=tuple(assignments), subjects=tuple(subjects))
 
@@ -575,7 +660,12 @@ NOT_REQUIRED = "not_required"
 NOT_APPLICABLE = "not_applicable"
 PASSED = "passed"
 FAILED = "failed"
-STATUS_LABELS = {NOT_REQUIRED: "不要求", NOT_APPLICABLE: "不适用（无符合条件教师）", PASSED: "达标", FAILED: "未达标"}
+STATUS_LABELS = {
+    NOT_REQUIRED: "不要求",
+    NOT_APPLICABLE: "不适用（无符合条件教师）",
+    PASSED: "达标",
+    FAILED: "未达标",
+}
 
 
 def _exchange_verdict(eligible: int, exchanged: int, backbone: int) -> bool | None:
@@ -667,8 +757,14 @@ class CountyExchange:
         return tuple(s for s in self.schools if s.status == FAILED)
 
 
-def school_exchange(school: SchoolFacts, roster: Iterable[TeacherFacts], exchanges: Iterable[ExchangeFacts], *,
-                    year: int, rules: Rules = DEFAULT_RULES) -> SchoolExchange:
+def school_exchange(
+    school: SchoolFacts,
+    roster: Iterable[TeacherFacts],
+    exchanges: Iterable[ExchangeFacts],
+    *,
+    year: int,
+    rules: Rules = DEFAULT_RULES,
+) -> SchoolExchange:
     """Exchange of one school in school year `year` (see the module docstring)."""
     on_roster: set[str] = set()
     eligible = unknown = 0
@@ -681,15 +777,24 @@ def school_exchange(school: SchoolFacts, roster: Iterable[TeacherFacts], exchang
     out = list(exchanges)
     off_roster = sum(1 for e in out if e.staff_no not in on_roster)
     return SchoolExchange(
-        school=school, applies=school.public and school.urban_rural in rules.exchange_school_areas,
+        school=school,
+        applies=school.public and school.urban_rural in rules.exchange_school_areas,
         eligible=eligible + off_roster,
-        exchanged=len(out), backbone=sum(1 for e in out if e.backbone), unknown_joined=unknown,
+        exchanged=len(out),
+        backbone=sum(1 for e in out if e.backbone),
+        unknown_joined=unknown,
         off_roster=off_roster,
     )
 
 
-def county_exchange(schools: Iterable[SchoolFacts], roster: Iterable[TeacherFacts], exchanges: Iterable[ExchangeFacts],
-                    *, year: int, rules: Rules = DEFAULT_RULES) -> CountyExchange:
+def county_exchange(
+    schools: Iterable[SchoolFacts],
+    roster: Iterable[TeacherFacts],
+    exchanges: Iterable[ExchangeFacts],
+    *,
+    year: int,
+    rules: Rules = DEFAULT_RULES,
+) -> CountyExchange:
     """Every school's exchange and the county rate (all schools of the county count)."""
     by_school: dict[str, list[TeacherFacts]] = defaultdict(list)
     for t in roster:
@@ -697,14 +802,17 @@ def county_exchange(schools: Iterable[SchoolFacts], roster: Iterable[TeacherFact
     out_of: dict[str, list[ExchangeFacts]] = defaultdict(list)
     for e in exchanges:
         out_of[e.from_school].append(e)
-    rows = [school_exchange(s, by_school.get(s.code, ()), out_of.get(s.code, ()), year=year, rules=rules)
-            for s in schools]
+    rows = [
+        school_exchange(s, by_school.get(s.code, ()), out_of.get(s.code, ()), year=year, rules=rules)
+        for s in schools
+    ]
     status_rank = {FAILED: 0, PASSED: 1, NOT_APPLICABLE: 2, NOT_REQUIRED: 3}
     rows.sort(key=lambda r: (status_rank[r.status], r.rate if r.rate is not None else 2, r.school.code))
     return CountyExchange(schools=tuple(rows))
 
 
 # --- training and certificates -------------------------------------------------------------------
+
 
 def counts_for_certificates(teacher: TeacherFacts) -> bool:
     """Whether a roster row counts in 持证上岗率: the standard counts 专任教师 in post (the
@@ -779,15 +887,20 @@ class CountyTraining:
 
 def school_training(school: SchoolFacts, roster: Iterable[TeacherFacts]) -> SchoolTraining:
     teachers = list(roster)
-    incomplete = sorted((t for t in teachers if t.training_hours < TRAINING_HOURS),
-                        key=lambda t: (t.training_hours, t.staff_no))
+    incomplete = sorted(
+        (t for t in teachers if t.training_hours < TRAINING_HOURS),
+        key=lambda t: (t.training_hours, t.staff_no),
+    )
     holders = [t for t in teachers if counts_for_certificates(t)]
     return SchoolTraining(
-        school=school, teachers=len(teachers), complete=len(teachers) - len(incomplete),
+        school=school,
+        teachers=len(teachers),
+        complete=len(teachers) - len(incomplete),
         certified=sum(1 for t in holders if t.certified is True),
         uncertified=sum(1 for t in holders if t.certified is False),
         cert_unknown=sum(1 for t in holders if t.certified is None),
-        incomplete=tuple(incomplete), full_time=len(holders),
+        incomplete=tuple(incomplete),
+        full_time=len(holders),
     )
 
 
@@ -797,6 +910,11 @@ def county_training(schools: Iterable[SchoolFacts], roster: Iterable[TeacherFact
     for t in roster:
         by_school[t.school].append(t)
     rows = [school_training(s, by_school.get(s.code, ())) for s in schools]
-    rows.sort(key=lambda r: (r.completion_rate if r.completion_rate is not None else 2,
-                             r.certified_rate if r.certified_rate is not None else 2, r.school.code))
+    rows.sort(
+        key=lambda r: (
+            r.completion_rate if r.completion_rate is not None else 2,
+            r.certified_rate if r.certified_rate is not None else 2,
+            r.school.code,
+        )
+    )
     return CountyTraining(schools=tuple(rows))

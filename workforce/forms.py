@@ -16,7 +16,10 @@ class ImportForm(forms.Form):
 
 class ApprovedPostsForm(forms.Form):
     year = forms.IntegerField(widget=forms.HiddenInput, min_value=2000, max_value=2100)
-    posts = forms.IntegerField(label="核定编制数", min_value=0, max_value=100000,
-                               error_messages={"required": "请填写核定编制数", "min_value": "不能为负数",
-                                               "invalid": "请输入整数"})
+    posts = forms.IntegerField(
+        label="核定编制数",
+        min_value=0,
+        max_value=100000,
+        error_messages={"required": "请填写核定编制数", "min_value": "不能为负数", "invalid": "请输入整数"},
+    )
     note = forms.CharField(label="备注", max_length=200, required=False)

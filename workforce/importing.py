@@ -53,7 +53,14 @@ POSTS = Template(
     columns=(
         _year(),
         _school(),
-        Column("核定编制数", "posts", INT, unit="人", max_value=100000, note="编制部门核定的该校教职工编制数（义务教育部分）"),
+        Column(
+            "核定编制数",
+            "posts",
+            INT,
+            unit="人",
+            max_value=100000,
+            note="编制部门核定的该校教职工编制数（义务教育部分）",
+        ),
         Column("备注", "note", TEXT, required=False, default="", max_length=200),
     ),
 )
@@ -70,8 +77,14 @@ EXCHANGES = Template(
         _school("调入学校标识码", "to_school"),
         Column("开始日期", "start_date", DATE, note="如 2025-09-01"),
         Column("结束日期", "end_date", DATE, required=False, note="如 2028-07-31；尚未结束可留空"),
-        Column("是否骨干教师", "backbone", YES_NO, required=False, default=None,
-               note="空白时按调出学校花名册的骨干教师级别（县级及以上为骨干）"),
+        Column(
+            "是否骨干教师",
+            "backbone",
+            YES_NO,
+            required=False,
+            default=None,
+            note="空白时按调出学校花名册的骨干教师级别（县级及以上为骨干）",
+        ),
     ),
 )
 
@@ -83,9 +96,17 @@ TRAINING = Template(
         _year(),
         _school(),
         _staff_no(),
-        Column("培训学时", "hours", DECIMAL, unit="学时", max_value=Decimal(2000), note="该学年完成的培训学时"),
-        Column("是否持有教师资格证", "has_certificate", YES_NO, required=False, default=None,
-               note="空白为未填报（不计为持证）"),
+        Column(
+            "培训学时", "hours", DECIMAL, unit="学时", max_value=Decimal(2000), note="该学年完成的培训学时"
+        ),
+        Column(
+            "是否持有教师资格证",
+            "has_certificate",
+            YES_NO,
+            required=False,
+            default=None,
+            note="空白为未填报（不计为持证）",
+        ),
     ),
 )
 
@@ -97,8 +118,14 @@ JOINED = Template(
         _year(),
         _school(),
         _staff_no(),
-        Column("到本校年份", "joined_year", INT, unit="年", max_value=9999,
-               note="教师调入或分配到本校的年份；用于判断是否满交流年限"),
+        Column(
+            "到本校年份",
+            "joined_year",
+            INT,
+            unit="年",
+            max_value=9999,
+            note="教师调入或分配到本校的年份；用于判断是否满交流年限",
+        ),
     ),
 )
 
@@ -125,7 +152,15 @@ def parse_date(value) -> date:
         return value.date()
     if isinstance(value, date):
         return value
-    text = str(value).strip().replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
+    text = (
+        str(value)
+        .strip()
+        .replace("年", "-")
+        .replace("月", "-")
+        .replace("日", "")
+        .replace("/", "-")
+        .replace(".", "-")
+    )
     parts = text.split("-")
     if len(parts) == 3 and all(p.isdigit() and p.isascii() for p in parts):
         try:
@@ -230,8 +265,9 @@ class ExchangesValidator(Validator):
         # (year, school id, staff_no) → backbone level, for the roster check and the default
         self.roster = {
             (y, sid, no): level
-            for y, sid, no, level in Teacher.objects.filter(school_id__in=ids, year__in=wanted)
-            .values_list("year", "school_id", "staff_no", "backbone")
+            for y, sid, no, level in Teacher.objects.filter(school_id__in=ids, year__in=wanted).values_list(
+                "year", "school_id", "staff_no", "backbone"
+            )
         }
 
     def check_row(self, rownum, v):
@@ -247,8 +283,11 @@ class ExchangesValidator(Validator):
             return
         level = self.roster.get((year, source.pk, staff_no), self.roster.get((year - 1, source.pk, staff_no)))
         if level is None:
-            self.error(rownum, "教师编号",
-                       f"调出学校 {source.code} 的 {year} 和 {year - 1} 学年花名册中都没有教师编号 {staff_no}")
+            self.error(
+                rownum,
+                "教师编号",
+                f"调出学校 {source.code} 的 {year} 和 {year - 1} 学年花名册中都没有教师编号 {staff_no}",
+            )
         elif v["是否骨干教师"] is None:
             v["是否骨干教师"] = level != "无"
 
@@ -257,7 +296,9 @@ class TrainingValidator(Validator):
     def load(self, parsed):
         self.load_schools(parsed, "学校标识码")
         ids = [s.pk for s in self.schools.values()]
-        self.on_roster = set(Teacher.objects.filter(school_id__in=ids).values_list("school_id", "staff_no").distinct())
+        self.on_roster = set(
+            Teacher.objects.filter(school_id__in=ids).values_list("school_id", "staff_no").distinct()
+        )
 
     def check_row(self, rownum, v):
         school = self.school(rownum, v)
@@ -273,8 +314,9 @@ class JoinedValidator(Validator):
         ids = [s.pk for s in self.schools.values()]
         self.teachers = {
             (t.year, t.school_id, t.staff_no): t
-            for t in Teacher.objects.filter(school_id__in=ids, year__in=years).only("id", "year", "school_id",
-                                                                                    "staff_no", "joined_year")
+            for t in Teacher.objects.filter(school_id__in=ids, year__in=years).only(
+                "id", "year", "school_id", "staff_no", "joined_year"
+            )
         }
 
     def check_row(self, rownum, v):
@@ -285,8 +327,14 @@ class JoinedValidator(Validator):
         if school is None or INVALID in (year, staff_no):
             return
         if (year, school.pk, staff_no) not in self.teachers:
-            self.error(rownum, "教师编号", f"学校 {school.code} 的 {year} 学年花名册中没有教师编号 {staff_no}")
+            self.error(
+                rownum, "教师编号", f"学校 {school.code} 的 {year} 学年花名册中没有教师编号 {staff_no}"
+            )
 
 
-VALIDATORS = {"posts": PostsValidator, "exchanges": ExchangesValidator, "training": TrainingValidator,
-              "joined": JoinedValidator}
+VALIDATORS = {
+    "posts": PostsValidator,
+    "exchanges": ExchangesValidator,
+    "training": TrainingValidator,
+    "joined": JoinedValidator,
+}

@@ -14,7 +14,9 @@ from schools.models import School, school_year_label
 class ApprovedPosts(models.Model):
     """The establishment (编制数) approved for a school in a school year (学年 = starting year)."""
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="approved_posts", verbose_name="学校")
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="approved_posts", verbose_name="学校"
+    )
     year = models.PositiveSmallIntegerField("学年")
     posts = models.PositiveIntegerField("核定编制数")
     note = models.CharField("备注", max_length=200, blank=True)
@@ -24,7 +26,9 @@ class ApprovedPosts(models.Model):
         verbose_name = "核定编制"
         verbose_name_plural = "核定编制"
         ordering = ["school__code", "-year"]
-        constraints = [models.UniqueConstraint(fields=["school", "year"], name="approved_posts_unique_school_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "year"], name="approved_posts_unique_school_year")
+        ]
 
     def __str__(self):
         return f"{self.school} {school_year_label(self.year)} 编制 {self.posts}"
@@ -40,10 +44,12 @@ class ExchangeRecord(models.Model):
     year = models.PositiveSmallIntegerField("学年")
     staff_no = models.CharField("教师编号", max_length=30, help_text="调出学校花名册中的教师编号")
     teacher_name = models.CharField("姓名", max_length=50)
-    from_school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="exchanges_out",
-                                    verbose_name="调出学校")
-    to_school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="exchanges_in",
-                                  verbose_name="调入学校")
+    from_school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="exchanges_out", verbose_name="调出学校"
+    )
+    to_school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="exchanges_in", verbose_name="调入学校"
+    )
     start_date = models.DateField("开始日期")
     end_date = models.DateField("结束日期", null=True, blank=True)
     backbone = models.BooleanField("骨干教师", default=False)
@@ -54,9 +60,13 @@ class ExchangeRecord(models.Model):
         verbose_name_plural = "交流轮岗记录"
         ordering = ["-year", "from_school__code", "staff_no"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "from_school", "staff_no"], name="exchange_unique_year_school_no"),
-            models.CheckConstraint(condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
-                                   name="exchange_end_after_start"),
+            models.UniqueConstraint(
+                fields=["year", "from_school", "staff_no"], name="exchange_unique_year_school_no"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="exchange_end_after_start",
+            ),
         ]
 
     def __str__(self):
@@ -70,13 +80,19 @@ class ExchangeRecord(models.Model):
 class TrainingRecord(models.Model):
     """A teacher's training hours in one school year and whether they hold a teacher certificate."""
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="training_records", verbose_name="学校")
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="training_records", verbose_name="学校"
+    )
     year = models.PositiveSmallIntegerField("学年")
     staff_no = models.CharField("教师编号", max_length=30)
-    hours = models.DecimalField("培训学时", max_digits=6, decimal_places=2, default=0,
-                                validators=[MinValueValidator(0), MaxValueValidator(2000)])
-    has_certificate = models.BooleanField("持有教师资格证", null=True, blank=True,
-                                          help_text="空 = 未填报")
+    hours = models.DecimalField(
+        "培训学时",
+        max_digits=6,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(2000)],
+    )
+    has_certificate = models.BooleanField("持有教师资格证", null=True, blank=True, help_text="空 = 未填报")
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -84,7 +100,9 @@ class TrainingRecord(models.Model):
         verbose_name_plural = "培训与持证记录"
         ordering = ["school__code", "staff_no", "-year"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "school", "staff_no"], name="training_unique_year_school_no"),
+            models.UniqueConstraint(
+                fields=["year", "school", "staff_no"], name="training_unique_year_school_no"
+            ),
         ]
         indexes = [models.Index(fields=["school", "staff_no"])]
 

@@ -47,8 +47,10 @@ COMPULSORY = COMPULSORY_STAGES  # the roster rows of 在岗教职工 (domain.voc
 
 def rules_from_settings() -> Rules:
     return Rules(
-        required_subjects={PRIMARY: tuple(settings.WORKFORCE_REQUIRED_SUBJECTS_PRIMARY),
-                           JUNIOR: tuple(settings.WORKFORCE_REQUIRED_SUBJECTS_JUNIOR)},
+        required_subjects={
+            PRIMARY: tuple(settings.WORKFORCE_REQUIRED_SUBJECTS_PRIMARY),
+            JUNIOR: tuple(settings.WORKFORCE_REQUIRED_SUBJECTS_JUNIOR),
+        },
         small_school_under=settings.WORKFORCE_SMALL_SCHOOL_UNDER,
         class_post_ratio=Fraction(settings.WORKFORCE_CLASS_POST_RATIO),
         weekly_periods_per_teacher=settings.WORKFORCE_TEACHER_WEEKLY_PERIODS,
@@ -62,6 +64,7 @@ def rules_from_settings() -> Rules:
 
 # --- years ---------------------------------------------------------------------------------------
 
+
 def current_school_year(today=None) -> int:
     """The starting year of the school year `today` falls in (a school year starts in September)."""
     today = today or timezone.localdate()
@@ -73,7 +76,9 @@ def available_years(county) -> list[int]:
     years: set[int] = set()
     for model in (Teacher, SchoolConditions, ApprovedPosts):
         # order_by(): the models' default ordering would otherwise join the DISTINCT
-        years |= set(model.objects.filter(school__county=county).order_by().values_list("year", flat=True).distinct())
+        years |= set(
+            model.objects.filter(school__county=county).order_by().values_list("year", flat=True).distinct()
+        )
     return sorted(years, reverse=True)
 
 
@@ -89,6 +94,7 @@ def pick_year(requested, years: list[int], today=None) -> int:
 
 
 # --- loading -------------------------------------------------------------------------------------
+
 
 @dataclass
 class Facts:
@@ -109,8 +115,10 @@ class Facts:
 
 def _stages(school: School, conditions: dict | None, class_stages: set[str]) -> tuple[str, ...]:
     out = []
-    for stage, has, key in ((PRIMARY, school.has_primary, "primary_students"),
-                            (JUNIOR, school.has_junior, "junior_students")):
+    for stage, has, key in (
+        (PRIMARY, school.has_primary, "primary_students"),
+        (JUNIOR, school.has_junior, "junior_students"),
+    ):
         if has and (conditions is None or conditions[key] > 0 or stage in class_stages):
             out.append(stage)
     return tuple(out)
@@ -127,24 +135,36 @@ def load_facts(county: County, year: int, *, school: School | None = None) -> Fa
         schools_qs = schools_qs.filter(pk=school.pk)
     schools = list(schools_qs)
     conditions = {
-        row["school_id"]: row for row in SchoolConditions.objects.filter(year=year, **where)
-        .values("school_id", "primary_students", "junior_students")
+        row["school_id"]: row
+        for row in SchoolConditions.objects.filter(year=year, **where).values(
+            "school_id", "primary_students", "junior_students"
+        )
     }
     classes: dict[int, dict[tuple[str, int], int]] = defaultdict(dict)
-    for row in (SchoolClass.objects.filter(year=year, **where).values("school_id", "stage", "grade")
-                .annotate(n=Count("id")).order_by()):
+    for row in (
+        SchoolClass.objects.filter(year=year, **where)
+        .values("school_id", "stage", "grade")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
         classes[row["school_id"]][(row["stage"], row["grade"])] = row["n"]
     approved = dict(ApprovedPosts.objects.filter(year=year, **where).values_list("school_id", "posts"))
 
     first, last = year - TRAINING_YEARS + 1, year
     training: dict[tuple[int, str], dict] = {}
     records = certificates = 0
-    for row in (TrainingRecord.objects.filter(year__gte=first, year__lte=last, **where)
-                .values("school_id", "staff_no")
-                .annotate(hours=Sum("hours"), n=Count("id"), known=Count("has_certificate"),
-                          last_yes=Max(Case(When(has_certificate=True, then="year"), output_field=IntegerField())),
-                          last_no=Max(Case(When(has_certificate=False, then="year"), output_field=IntegerField())))
-                .order_by()):
+    for row in (
+        TrainingRecord.objects.filter(year__gte=first, year__lte=last, **where)
+        .values("school_id", "staff_no")
+        .annotate(
+            hours=Sum("hours"),
+            n=Count("id"),
+            known=Count("has_certificate"),
+            last_yes=Max(Case(When(has_certificate=True, then="year"), output_field=IntegerField())),
+            last_no=Max(Case(When(has_certificate=False, then="year"), output_field=IntegerField())),
+        )
+        .order_by()
+    ):
         training[(row["school_id"], row["staff_no"])] = row
         records += row["n"]
         certificates += row["known"]
@@ -152,36 +172,68 @@ def load_facts(county: County, year: int, *, school: School | None = None) -> Fa
     code_of = {s.pk: s.code for s in schools}
     roster = []
     for sid, staff_no, name, stage, subject, full_time, joined, backbone in (
-        Teacher.objects.filter(year=year, stage__in=COMPULSORY, **where).order_by()
-        .values_list("school_id", "staff_no", "name", "stage", "subject", "full_time", "joined_year", "backbone")
+        Teacher.objects.filter(year=year, stage__in=COMPULSORY, **where)
+        .order_by()
+        .values_list(
+            "school_id", "staff_no", "name", "stage", "subject", "full_time", "joined_year", "backbone"
+        )
     ):
         t = training.get((sid, staff_no))
-        roster.append(TeacherFacts(
-            school=code_of[sid], staff_no=staff_no, name=name, stage=stage, subject=subject, full_time=full_time,
-            joined_year=joined, backbone=backbone != "无",
-            training_hours=t["hours"] if t else 0, certified=_certified(t),
-        ))
+        roster.append(
+            TeacherFacts(
+                school=code_of[sid],
+                staff_no=staff_no,
+                name=name,
+                stage=stage,
+                subject=subject,
+                full_time=full_time,
+                joined_year=joined,
+                backbone=backbone != "无",
+                training_hours=t["hours"] if t else 0,
+                certified=_certified(t),
+            )
+        )
 
     exchange_where = {"from_school__county": county} if school is None else {"from_school": school}
     exchange_rows = _exchange_rows(ExchangeRecord.objects.filter(year=year, **exchange_where))
-    exchanges = [ExchangeFacts(staff_no=e.staff_no, from_school=e.from_code, to_school=e.to_code,
-                               backbone=e.backbone, name=e.teacher_name) for e in exchange_rows]
+    exchanges = [
+        ExchangeFacts(
+            staff_no=e.staff_no,
+            from_school=e.from_code,
+            to_school=e.to_code,
+            backbone=e.backbone,
+            name=e.teacher_name,
+        )
+        for e in exchange_rows
+    ]
 
     class_stages = {sid: {stage for stage, _ in c} for sid, c in classes.items()}
     facts = [
         SchoolFacts(
-            code=s.code, name=s.name, township=s.township.name, urban_rural=s.urban_rural,
+            code=s.code,
+            name=s.name,
+            township=s.township.name,
+            urban_rural=s.urban_rural,
             public=s.sponsor == Sponsor.PUBLIC,
             stages=_stages(s, conditions.get(s.pk), class_stages.get(s.pk, set())),
             primary_students=conditions.get(s.pk, {}).get("primary_students", 0),
             junior_students=conditions.get(s.pk, {}).get("junior_students", 0),
-            classes=classes.get(s.pk), approved_posts=approved.get(s.pk),
+            classes=classes.get(s.pk),
+            approved_posts=approved.get(s.pk),
         )
         for s in schools
     ]
-    return Facts(county=county, year=year, schools=facts, roster=roster, exchanges=exchanges,
-                 exchange_rows=exchange_rows, training_records=records, certificate_records=certificates,
-                 school_ids={s.code: s.pk for s in schools})
+    return Facts(
+        county=county,
+        year=year,
+        schools=facts,
+        roster=roster,
+        exchanges=exchanges,
+        exchange_rows=exchange_rows,
+        training_records=records,
+        certificate_records=certificates,
+        school_ids={s.code: s.pk for s in schools},
+    )
 
 
 def _certified(row) -> bool | None:
@@ -233,7 +285,9 @@ class Workforce:
 
     @cached_property
     def coverages(self) -> list[engine.SchoolCoverage]:
-        covs = [engine.school_coverage(s, self.full_time.get(s.code, {}), self.rules) for s in self.facts.schools]
+        covs = [
+            engine.school_coverage(s, self.full_time.get(s.code, {}), self.rules) for s in self.facts.schools
+        ]
         return engine.coverage_order(covs)
 
     @cached_property
@@ -242,8 +296,9 @@ class Workforce:
 
     @cached_property
     def exchange(self) -> engine.CountyExchange:
-        return engine.county_exchange(self.facts.schools, self.facts.roster, self.facts.exchanges,
-                                      year=self.year, rules=self.rules)
+        return engine.county_exchange(
+            self.facts.schools, self.facts.roster, self.facts.exchanges, year=self.year, rules=self.rules
+        )
 
     @cached_property
     def training(self) -> engine.CountyTraining:
@@ -295,9 +350,20 @@ class ExchangeRow(NamedTuple):
 
 
 def _exchange_rows(qs) -> list[ExchangeRow]:
-    return [ExchangeRow(*row) for row in qs.order_by("from_school__code", "staff_no").values_list(
-        "staff_no", "teacher_name", "from_school__code", "from_school__name", "to_school__code", "to_school__name",
-        "start_date", "end_date", "backbone")]
+    return [
+        ExchangeRow(*row)
+        for row in qs.order_by("from_school__code", "staff_no").values_list(
+            "staff_no",
+            "teacher_name",
+            "from_school__code",
+            "from_school__name",
+            "to_school__code",
+            "to_school__name",
+            "start_date",
+            "end_date",
+            "backbone",
+        )
+    ]
 
 
 def exchanges_into(school: School, year: int) -> list[ExchangeRow]:
@@ -310,10 +376,18 @@ def _county(county) -> County:
 
 # --- results for other apps ----------------------------------------------------------------------
 
+
 def _item(key, label, value: Fraction | None, threshold, passed, detail, evidence) -> dict:
-    return {"key": key, "label": label, "value": as_float(value), "threshold": threshold, "passed": passed,
-            "detail": detail, "evidence": evidence,
-            "value_display": numbers.pct_against(value, threshold)}
+    return {
+        "key": key,
+        "label": label,
+        "value": as_float(value),
+        "threshold": threshold,
+        "passed": passed,
+        "detail": detail,
+        "evidence": evidence,
+        "value_display": numbers.pct_against(value, threshold),
+    }
 
 
 def _exchange_item(wf: Workforce) -> dict:
@@ -325,11 +399,20 @@ def _exchange_item(wf: Workforce) -> dict:
         detail = f"无符合交流条件的教师（同一学校任教满 {years} 年）{missing}"
         passed = None
     else:
-        detail = (f"交流轮岗 {ex.exchanged} 人 / 符合交流条件 {ex.eligible} 人 = {numbers.pct_against(ex.rate, engine.EXCHANGE_MIN_RATE)}（要求 ≥ 10%）；"
-                  f"骨干教师 {ex.backbone} 人，占交流人数 {numbers.pct_against(ex.backbone_share, engine.EXCHANGE_BACKBONE_MIN_SHARE)}（要求 ≥ 20%）{missing}")
+        detail = (
+            f"交流轮岗 {ex.exchanged} 人 / 符合交流条件 {ex.eligible} 人 = {numbers.pct_against(ex.rate, engine.EXCHANGE_MIN_RATE)}（要求 ≥ 10%）；"
+            f"骨干教师 {ex.backbone} 人，占交流人数 {numbers.pct_against(ex.backbone_share, engine.EXCHANGE_BACKBONE_MIN_SHARE)}（要求 ≥ 20%）{missing}"
+        )
         passed = ex.passed
-    return _item("teacher_exchange", "交流轮岗比例 ≥ 10%，其中骨干教师 ≥ 20%", ex.rate,
-                 float(engine.EXCHANGE_MIN_RATE), passed, detail, evidence)
+    return _item(
+        "teacher_exchange",
+        "交流轮岗比例 ≥ 10%，其中骨干教师 ≥ 20%",
+        ex.rate,
+        float(engine.EXCHANGE_MIN_RATE),
+        passed,
+        detail,
+        evidence,
+    )
 
 
 def _training_item(wf: Workforce) -> dict:
@@ -337,15 +420,38 @@ def _training_item(wf: Workforce) -> dict:
     window = wf.window_label
     evidence = f"{window}学年教师培训学时记录 {wf.facts.training_records} 条（师资 › 培训与持证）"
     if tr.teachers == 0:
-        return _item("training_360", f"5年{TRAINING_HOURS}学时培训完成率 100%", None, 1.0, None,
-                     f"{wf.year_label}教师花名册为空", evidence)
+        return _item(
+            "training_360",
+            f"5年{TRAINING_HOURS}学时培训完成率 100%",
+            None,
+            1.0,
+            None,
+            f"{wf.year_label}教师花名册为空",
+            evidence,
+        )
     if wf.facts.training_records == 0:
-        return _item("training_360", f"5年{TRAINING_HOURS}学时培训完成率 100%", None, 1.0, None,
-                     f"尚未导入 {window} 学年的培训学时", evidence)
-    detail = (f"{window}学年累计满 {TRAINING_HOURS} 学时 {tr.complete} 人 / 教师 {tr.teachers} 人 = "
-              f"{numbers.pct_against(tr.completion_rate, 1, passed=tr.complete == tr.teachers)}（要求 100%）")
-    return _item("training_360", f"5年{TRAINING_HOURS}学时培训完成率 100%", tr.completion_rate, 1.0,
-                 tr.complete == tr.teachers, detail, evidence)
+        return _item(
+            "training_360",
+            f"5年{TRAINING_HOURS}学时培训完成率 100%",
+            None,
+            1.0,
+            None,
+            f"尚未导入 {window} 学年的培训学时",
+            evidence,
+        )
+    detail = (
+        f"{window}学年累计满 {TRAINING_HOURS} 学时 {tr.complete} 人 / 教师 {tr.teachers} 人 = "
+        f"{numbers.pct_against(tr.completion_rate, 1, passed=tr.complete == tr.teachers)}（要求 100%）"
+    )
+    return _item(
+        "training_360",
+        f"5年{TRAINING_HOURS}学时培训完成率 100%",
+        tr.completion_rate,
+        1.0,
+        tr.complete == tr.teachers,
+        detail,
+        evidence,
+    )
 
 
 def _certificate_item(wf: Workforce) -> dict:
@@ -353,18 +459,28 @@ def _certificate_item(wf: Workforce) -> dict:
     evidence = f"{wf.window_label}学年教师资格证填报 {wf.facts.certificate_records} 条（师资 › 培训与持证）"
     label = "专任教师持证上岗率 100%"
     if tr.full_time == 0:
-        return _item("certified_teachers", label, None, 1.0, None, f"{wf.year_label}教师花名册中没有在岗专任教师",
-                     evidence)
+        return _item(
+            "certified_teachers",
+            label,
+            None,
+            1.0,
+            None,
+            f"{wf.year_label}教师花名册中没有在岗专任教师",
+            evidence,
+        )
     if wf.facts.certificate_records == 0:
         return _item("certified_teachers", label, None, 1.0, None, "尚未导入教师资格证情况", evidence)
-    detail = (f"持证 {tr.certified} 人 / 在岗专任教师 {tr.full_time} 人 = {numbers.pct_against(tr.certified_rate, 1)}"
-              f"（要求 100%；非专任的 {tr.teachers - tr.full_time} 人不计）")
+    detail = (
+        f"持证 {tr.certified} 人 / 在岗专任教师 {tr.full_time} 人 = {numbers.pct_against(tr.certified_rate, 1)}"
+        f"（要求 100%；非专任的 {tr.teachers - tr.full_time} 人不计）"
+    )
     if tr.uncertified:
         detail += f"；未持证 {tr.uncertified} 人"
     if tr.cert_unknown:
         detail += f"；未填报 {tr.cert_unknown} 人（不计为持证）"
-    return _item("certified_teachers", label, tr.certified_rate, 1.0, tr.certified == tr.full_time,
-                 detail, evidence)
+    return _item(
+        "certified_teachers", label, tr.certified_rate, 1.0, tr.certified == tr.full_time, detail, evidence
+    )
 
 
 def _guarantee_items(wf: Workforce) -> list[dict]:
@@ -386,8 +502,11 @@ def guarantee_items(county, year: int) -> list[dict]:
 
 
 # Keys of indicators.county_items.CATALOGUE → how to read them from the workforce items.
-_CATALOGUE_KEYS = (("teacher_exchange", "teacher_exchange"), ("teacher_training", "training_360"),
-                   ("teacher_certificates", "certified_teachers"))
+_CATALOGUE_KEYS = (
+    ("teacher_exchange", "teacher_exchange"),
+    ("teacher_training", "training_360"),
+    ("teacher_certificates", "certified_teachers"),
+)
 
 
 def county_items(county, year: int) -> list[dict]:
@@ -398,17 +517,30 @@ def county_items(county, year: int) -> list[dict]:
     out = []
     for catalogue_key, key in _CATALOGUE_KEYS:
         item = by_key[key]
-        out.append({"key": catalogue_key, "label": item["label"], "passed": item["passed"], "detail": item["detail"],
-                    "evidence": [item["evidence"]]})
+        out.append(
+            {
+                "key": catalogue_key,
+                "label": item["label"],
+                "passed": item["passed"],
+                "detail": item["detail"],
+                "evidence": [item["evidence"]],
+            }
+        )
     ex = wf.exchange
     share = ex.backbone_share
-    out.append({
-        "key": "backbone_exchange", "label": "骨干教师占交流轮岗教师的比例 ≥ 20%",
-        "passed": None if share is None else share >= engine.EXCHANGE_BACKBONE_MIN_SHARE,
-        "detail": (f"骨干教师 {ex.backbone} 人 / 交流轮岗 {ex.exchanged} 人 = {numbers.pct_against(share, engine.EXCHANGE_BACKBONE_MIN_SHARE)}（要求 ≥ 20%）"
-                   if share is not None else f"{wf.year_label}无交流轮岗记录"),
-        "evidence": [by_key["teacher_exchange"]["evidence"]],
-    })
+    out.append(
+        {
+            "key": "backbone_exchange",
+            "label": "骨干教师占交流轮岗教师的比例 ≥ 20%",
+            "passed": None if share is None else share >= engine.EXCHANGE_BACKBONE_MIN_SHARE,
+            "detail": (
+                f"骨干教师 {ex.backbone} 人 / 交流轮岗 {ex.exchanged} 人 = {numbers.pct_against(share, engine.EXCHANGE_BACKBONE_MIN_SHARE)}（要求 ≥ 20%）"
+                if share is not None
+                else f"{wf.year_label}无交流轮岗记录"
+            ),
+            "evidence": [by_key["teacher_exchange"]["evidence"]],
+        }
+    )
     return out
 
 
@@ -418,8 +550,13 @@ def readiness_rows(county, year: int) -> list[dict]:
     posts = wf.posts
     rows = []
     if posts.short:
-        rows.append(_row("按编制标准配足教师", "fail",
-                         f"{posts.short_schools} 所学校低于编制标准，共缺 {posts.short} 人"))
+        rows.append(
+            _row(
+                "按编制标准配足教师",
+                "fail",
+                f"{posts.short_schools} 所学校低于编制标准，共缺 {posts.short} 人",
+            )
+        )
     else:
         rows.append(_row("按编制标准配足教师", "pass", f"在岗 {posts.in_post} 人，标准 {posts.required} 人"))
     if posts.vacancies:
@@ -431,8 +568,13 @@ def readiness_rows(county, year: int) -> list[dict]:
     counts = wf.gap_counts
     if wf.schools_with_pe_arts_gaps:
         text = "；".join(f"缺{s}教师 {n} 所" for s, n in counts.items() if n)
-        rows.append(_row("音体美及心理健康专任教师配齐", "fail",
-                         f"{text}；补充计划需 {wf.plan.teachers} 人（走教 {wf.plan.travelling} 人）"))
+        rows.append(
+            _row(
+                "音体美及心理健康专任教师配齐",
+                "fail",
+                f"{text}；补充计划需 {wf.plan.teachers} 人（走教 {wf.plan.travelling} 人）",
+            )
+        )
     else:
         rows.append(_row("音体美及心理健康专任教师配齐", "pass", "每所学校均有专任教师"))
     # Exchange, training and certificates are county items of the assessment (county_items above):
@@ -464,15 +606,26 @@ def staffing_summary(county, year: int) -> dict:
         teachers = [t for t in wf.facts.roster if t.stage == stage]
         full_time = sum(1 for t in teachers if t.full_time)
         stage_rows[stage] = {
-            "schools": len(schools), "students": students, "teachers": len(teachers), "full_time": full_time,
+            "schools": len(schools),
+            "students": students,
+            "teachers": len(teachers),
+            "full_time": full_time,
             "posts_by_students": float(Fraction(students) / engine.STUDENTS_PER_POST[stage]),
             "students_per_teacher": as_float(engine.ratio(students, full_time)),
         }
     subjects: dict[tuple[str, str], dict] = {}
     for cov in wf.coverages:
         for line in cov.lines:
-            row = subjects.setdefault((line.stage, line.subject), {
-                "stage": line.stage, "subject": line.subject, "teachers": 0, "required": False, "schools_without": 0})
+            row = subjects.setdefault(
+                (line.stage, line.subject),
+                {
+                    "stage": line.stage,
+                    "subject": line.subject,
+                    "teachers": 0,
+                    "required": False,
+                    "schools_without": 0,
+                },
+            )
             row["teachers"] += line.teachers
             row["required"] = row["required"] or line.required
             row["schools_without"] += 1 if line.gap else 0
@@ -484,18 +637,44 @@ def staffing_summary(county, year: int) -> dict:
     return {
         "year": year,
         "year_label": wf.year_label,
-        "posts": {"required": posts.required, "approved": posts.approved, "in_post": posts.in_post,
-                  "vacancies": posts.vacancies, "over_establishment": posts.over_establishment,
-                  "short": posts.short, "surplus": posts.surplus, "short_schools": posts.short_schools,
-                  "approved_missing": posts.approved_missing, "note": posts.balance_note},
+        "posts": {
+            "required": posts.required,
+            "approved": posts.approved,
+            "in_post": posts.in_post,
+            "vacancies": posts.vacancies,
+            "over_establishment": posts.over_establishment,
+            "short": posts.short,
+            "surplus": posts.surplus,
+            "short_schools": posts.short_schools,
+            "approved_missing": posts.approved_missing,
+            "note": posts.balance_note,
+        },
         "stages": stage_rows,
-        "subjects": sorted(subjects.values(), key=lambda r: (COMPULSORY.index(r["stage"]), -r["schools_without"],
-                                                             r["subject"])),
+        "subjects": sorted(
+            subjects.values(),
+            key=lambda r: (COMPULSORY.index(r["stage"]), -r["schools_without"], r["subject"]),
+        ),
         "pe_arts_gaps": gaps,
-        "plan": {"teachers": plan.teachers, "hire": plan.hire, "move": plan.movable, "travelling": plan.travelling},
-        "exchange": {"eligible": ex.eligible, "exchanged": ex.exchanged, "backbone": ex.backbone,
-                     "rate": as_float(ex.rate), "backbone_share": as_float(ex.backbone_share), "passed": ex.passed},
-        "training": {"teachers": tr.teachers, "complete": tr.complete, "certified": tr.certified,
-                     "completion_rate": as_float(tr.completion_rate), "certified_rate": as_float(tr.certified_rate)},
+        "plan": {
+            "teachers": plan.teachers,
+            "hire": plan.hire,
+            "move": plan.movable,
+            "travelling": plan.travelling,
+        },
+        "exchange": {
+            "eligible": ex.eligible,
+            "exchanged": ex.exchanged,
+            "backbone": ex.backbone,
+            "rate": as_float(ex.rate),
+            "backbone_share": as_float(ex.backbone_share),
+            "passed": ex.passed,
+        },
+        "training": {
+            "teachers": tr.teachers,
+            "complete": tr.complete,
+            "certified": tr.certified,
+            "completion_rate": as_float(tr.completion_rate),
+            "certified_rate": as_float(tr.certified_rate),
+        },
         "items": _guarantee_items(wf),
     }

@@ -43,7 +43,9 @@ class ImportResult:
         return text + ("（试导入，未写入）" if self.dry_run else "")
 
 
-def workforce_import(*, kind: str, data: bytes, file_name: str, user, county, dry_run: bool = False) -> ImportResult:
+def workforce_import(
+    *, kind: str, data: bytes, file_name: str, user, county, dry_run: bool = False
+) -> ImportResult:
     """Import one xlsx template of `kind` for `county` (None: any county) — all or nothing.
 
     Any invalid row refuses the whole file and nothing is written; re-importing a key updates
@@ -78,8 +80,14 @@ def workforce_import(*, kind: str, data: bytes, file_name: str, user, county, dr
 def _audit_import(user, county, result: ImportResult, note: str) -> None:
     if result.dry_run:
         return
-    audit_record(user=user, action=AuditEntry.Action.IMPORT, object_type=f"workforce.{result.kind}",
-                 object_repr=f"{result.label}导入 {result.file_name}"[:200], county=county, note=note)
+    audit_record(
+        user=user,
+        action=AuditEntry.Action.IMPORT,
+        object_type=f"workforce.{result.kind}",
+        object_repr=f"{result.label}导入 {result.file_name}"[:200],
+        county=county,
+        note=note,
+    )
 
 
 def _save(model, creates, updates, fields) -> None:
@@ -95,13 +103,17 @@ def _apply_posts(validator, parsed, result: ImportResult) -> None:
     schools = validator.schools
     ids = [s.pk for s in schools.values()]
     years = {v["学年"] for _, v in parsed}
-    existing = {(o.school_id, o.year): o for o in ApprovedPosts.objects.filter(school_id__in=ids, year__in=years)}
+    existing = {
+        (o.school_id, o.year): o for o in ApprovedPosts.objects.filter(school_id__in=ids, year__in=years)
+    }
     creates, updates = [], []
     for _, v in parsed:
         school = schools[v["学校标识码"]]
         obj = existing.get((school.pk, v["学年"]))
         if obj is None:
-            creates.append(ApprovedPosts(school=school, year=v["学年"], posts=v["核定编制数"], note=v["备注"]))
+            creates.append(
+                ApprovedPosts(school=school, year=v["学年"], posts=v["核定编制数"], note=v["备注"])
+            )
             continue
         result.updated += 1
         if (obj.posts, obj.note) != (v["核定编制数"], v["备注"]):
@@ -115,42 +127,62 @@ def _apply_exchanges(validator, parsed, result: ImportResult) -> None:
     schools = validator.schools
     ids = [s.pk for s in schools.values()]
     years = {v["学年"] for _, v in parsed}
-    existing = {(o.year, o.from_school_id, o.staff_no): o
-                for o in ExchangeRecord.objects.filter(from_school_id__in=ids, year__in=years)}
+    existing = {
+        (o.year, o.from_school_id, o.staff_no): o
+        for o in ExchangeRecord.objects.filter(from_school_id__in=ids, year__in=years)
+    }
     creates, updates = [], []
     for _, v in parsed:
         values = {
-            "teacher_name": v["姓名"], "to_school": schools[v["调入学校标识码"]], "start_date": v["开始日期"],
-            "end_date": v["结束日期"], "backbone": bool(v["是否骨干教师"]),
+            "teacher_name": v["姓名"],
+            "to_school": schools[v["调入学校标识码"]],
+            "start_date": v["开始日期"],
+            "end_date": v["结束日期"],
+            "backbone": bool(v["是否骨干教师"]),
         }
         source = schools[v["调出学校标识码"]]
         obj = existing.get((v["学年"], source.pk, v["教师编号"]))
         if obj is None:
-            creates.append(ExchangeRecord(year=v["学年"], from_school=source, staff_no=v["教师编号"], **values))
+            creates.append(
+                ExchangeRecord(year=v["学年"], from_school=source, staff_no=v["教师编号"], **values)
+            )
             continue
         result.updated += 1
         for name, value in values.items():
             setattr(obj, name, value)
         updates.append(obj)
     result.created = len(creates)
-    _save(ExchangeRecord, creates, updates,
-          ["teacher_name", "to_school", "start_date", "end_date", "backbone", "updated_at"])
+    _save(
+        ExchangeRecord,
+        creates,
+        updates,
+        ["teacher_name", "to_school", "start_date", "end_date", "backbone", "updated_at"],
+    )
 
 
 def _apply_training(validator, parsed, result: ImportResult) -> None:
     schools = validator.schools
     ids = [s.pk for s in schools.values()]
     years = {v["学年"] for _, v in parsed}
-    existing = {(o.year, o.school_id, o.staff_no): o
-                for o in TrainingRecord.objects.filter(school_id__in=ids, year__in=years)}
+    existing = {
+        (o.year, o.school_id, o.staff_no): o
+        for o in TrainingRecord.objects.filter(school_id__in=ids, year__in=years)
+    }
     creates, updates = [], []
     for _, v in parsed:
         school = schools[v["学校标识码"]]
         hours, certificate = v["培训学时"], v["是否持有教师资格证"]
         obj = existing.get((v["学年"], school.pk, v["教师编号"]))
         if obj is None:
-            creates.append(TrainingRecord(year=v["学年"], school=school, staff_no=v["教师编号"], hours=hours,
-                                          has_certificate=certificate))
+            creates.append(
+                TrainingRecord(
+                    year=v["学年"],
+                    school=school,
+                    staff_no=v["教师编号"],
+                    hours=hours,
+                    has_certificate=certificate,
+                )
+            )
             continue
         result.updated += 1
         if (obj.hours, obj.has_certificate) != (hours, certificate):
@@ -174,9 +206,11 @@ def _apply_joined(validator, parsed, result: ImportResult) -> None:
             teacher.joined_year = v["到本校年份"]
             changed[teacher.pk] = teacher
     filled = 0
-    others = Teacher.objects.filter(school_id__in={k[0] for k in joined_of}, staff_no__in={k[1] for k in joined_of},
-                                    joined_year__isnull=True).only("id", "year", "school_id", "staff_no",
-                                                                         "joined_year")
+    others = Teacher.objects.filter(
+        school_id__in={k[0] for k in joined_of},
+        staff_no__in={k[1] for k in joined_of},
+        joined_year__isnull=True,
+    ).only("id", "year", "school_id", "staff_no", "joined_year")
     for teacher in others:
         joined = joined_of.get((teacher.school_id, teacher.staff_no))
         if joined is not None and teacher.pk not in changed and joined <= teacher.year:
@@ -188,7 +222,12 @@ def _apply_joined(validator, parsed, result: ImportResult) -> None:
     Teacher.objects.bulk_update(list(changed.values()), ["joined_year"], batch_size=BATCH)
 
 
-_APPLY = {"posts": _apply_posts, "exchanges": _apply_exchanges, "training": _apply_training, "joined": _apply_joined}
+_APPLY = {
+    "posts": _apply_posts,
+    "exchanges": _apply_exchanges,
+    "training": _apply_training,
+    "joined": _apply_joined,
+}
 
 
 def approved_posts_set(*, user, school, year: int, posts: int, note: str = "") -> ApprovedPosts:
@@ -197,13 +236,20 @@ def approved_posts_set(*, user, school, year: int, posts: int, note: str = "") -
         obj = ApprovedPosts.objects.select_for_update().filter(school=school, year=year).first()
         if obj is None:
             obj = ApprovedPosts.objects.create(school=school, year=year, posts=posts, note=note)
-            audit_record(user=user, action=AuditEntry.Action.CREATE, obj=obj, county=school.county,
-                         changes=diff({}, model_snapshot(obj, ["posts", "note"])))
+            audit_record(
+                user=user,
+                action=AuditEntry.Action.CREATE,
+                obj=obj,
+                county=school.county,
+                changes=diff({}, model_snapshot(obj, ["posts", "note"])),
+            )
             return obj
         before = model_snapshot(obj, ["posts", "note"])
         obj.posts, obj.note = posts, note
         obj.save(update_fields=["posts", "note", "updated_at"])
         changes = diff(before, model_snapshot(obj, ["posts", "note"]))
         if changes:
-            audit_record(user=user, action=AuditEntry.Action.UPDATE, obj=obj, county=school.county, changes=changes)
+            audit_record(
+                user=user, action=AuditEntry.Action.UPDATE, obj=obj, county=school.county, changes=changes
+            )
         return obj

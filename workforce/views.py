@@ -39,9 +39,14 @@ def _county_page(request, template: str, **extra):
     years = selectors.available_years(county)
     year = selectors.pick_year(request.GET.get("year"), years)
     wf = selectors.county_workforce(county, year)
-    context = {"county": county, "wf": wf, "year": year, "years": years,
-               "show_names": request.user.sees_personal_data,
-               **extra}
+    context = {
+        "county": county,
+        "wf": wf,
+        "year": year,
+        "years": years,
+        "show_names": request.user.sees_personal_data,
+        **extra,
+    }
     return render(request, template, context)
 
 
@@ -87,16 +92,23 @@ def school_detail(request, code):
     if request.user.writes_county:
         current = wf.posts.schools[0].approved if wf.posts.schools else None
         posts_form = ApprovedPostsForm(initial={"year": year, "posts": current})
-    return render(request, "workforce/school_detail.html", {
-        "school": school, "wf": wf, "year": year, "years": years,
-        "posts": wf.posts.schools[0] if wf.posts.schools else None,
-        "coverage": wf.coverages[0] if wf.coverages else None,
-        "exchange": wf.exchange.schools[0] if wf.exchange.schools else None,
-        "training": wf.training.schools[0] if wf.training.schools else None,
-        "exchanges_in": selectors.exchanges_into(school, year),
-        "show_names": request.user.sees_personal_data,
-        "posts_form": posts_form,
-    })
+    return render(
+        request,
+        "workforce/school_detail.html",
+        {
+            "school": school,
+            "wf": wf,
+            "year": year,
+            "years": years,
+            "posts": wf.posts.schools[0] if wf.posts.schools else None,
+            "coverage": wf.coverages[0] if wf.coverages else None,
+            "exchange": wf.exchange.schools[0] if wf.exchange.schools else None,
+            "training": wf.training.schools[0] if wf.training.schools else None,
+            "exchanges_in": selectors.exchanges_into(school, year),
+            "show_names": request.user.sees_personal_data,
+            "posts_form": posts_form,
+        },
+    )
 
 
 @login_required
@@ -112,8 +124,13 @@ def posts_set(request, code):
         return redirect(reverse("workforce:school", args=[school.code]))
     year = form.cleaned_data["year"]
     try:
-        approved_posts_set(user=request.user, school=school, year=year, posts=form.cleaned_data["posts"],
-                           note=form.cleaned_data["note"])
+        approved_posts_set(
+            user=request.user,
+            school=school,
+            year=year,
+            posts=form.cleaned_data["posts"],
+            note=form.cleaned_data["note"],
+        )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
@@ -129,10 +146,17 @@ def export(request):
     years = selectors.available_years(county)
     year = selectors.pick_year(request.GET.get("year"), years)
     wf = selectors.county_workforce(county, year)
-    audit_record(user=request.user, action=AuditEntry.Action.EXPORT, object_type="workforce.export",
-                 object_repr=f"师资测算 {county.name} {wf.year_label}", county=county)
-    return xlsx_response(f"师资测算_{county.name}_{year}.xlsx",
-                         as_report(exports.workforce_sheets(wf), f"师资测算 · {county.name} · {year}—{year + 1}学年"))
+    audit_record(
+        user=request.user,
+        action=AuditEntry.Action.EXPORT,
+        object_type="workforce.export",
+        object_repr=f"师资测算 {county.name} {wf.year_label}",
+        county=county,
+    )
+    return xlsx_response(
+        f"师资测算_{county.name}_{year}.xlsx",
+        as_report(exports.workforce_sheets(wf), f"师资测算 · {county.name} · {year}—{year + 1}学年"),
+    )
 
 
 @login_required
@@ -140,8 +164,11 @@ def export(request):
 def import_start(request):
     county = county_for_writer(request.user)
     forms_by_kind = [(kind, template, ImportForm(kind=kind)) for kind, template in TEMPLATES.items()]
-    return render(request, "workforce/import.html", {"county": county, "forms": forms_by_kind, "tab": "import",
-                                                     "result": None})
+    return render(
+        request,
+        "workforce/import.html",
+        {"county": county, "forms": forms_by_kind, "tab": "import", "result": None},
+    )
 
 
 @login_required
@@ -161,13 +188,18 @@ def import_upload(request, kind):
             form.add_error("file", exc)
         else:
             scope = None if is_unscoped(request.user) else county
-            result = workforce_import(kind=kind, data=data, file_name=upload.name, user=request.user, county=scope)
+            result = workforce_import(
+                kind=kind, data=data, file_name=upload.name, user=request.user, county=scope
+            )
             if result.ok:
                 messages.success(request, result.summary)
                 return redirect("workforce:import_start")
     forms_by_kind = [(k, t, form if k == kind else ImportForm(kind=k)) for k, t in TEMPLATES.items()]
-    return render(request, "workforce/import.html", {"county": county, "forms": forms_by_kind, "tab": "import",
-                                                     "result": result, "kind": kind})
+    return render(
+        request,
+        "workforce/import.html",
+        {"county": county, "forms": forms_by_kind, "tab": "import", "result": result, "kind": kind},
+    )
 
 
 @login_required
@@ -178,5 +210,6 @@ def import_template(request, kind):
     if kind not in TEMPLATES:
         raise Http404("未知的导入模板")
     template = TEMPLATES[kind]
-    return xlsx_response(f"{template.label}导入模板.xlsx",
-                         exports.template_sheets(template, allowed_values, required_label))
+    return xlsx_response(
+        f"{template.label}导入模板.xlsx", exports.template_sheets(template, allowed_values, required_label)
+    )

@@ -246,7 +246,12 @@ def unit_gaps(
                     "new_value": _value(row["current_resource"] + received, students, ind),
                     "lifts": [r["stage"] for r in group],
                     "counted": row is binding,
-                    "change": {"school_code": code, "stage": stage, "field": resource, "delta": _plain(addition, ind)},
+                    "change": {
+                        "school_code": code,
+                        "stage": stage,
+                        "field": resource,
+                        "delta": _plain(addition, ind),
+                    },
                 }
             )
     return rows
@@ -380,7 +385,9 @@ def _cv_targets(rs, cvs: Mapping[str, float | None], limit: float) -> dict[str, 
     return _composite_caps(defined, limit)
 
 
-def _with_additions(units: Sequence[Unit], added: Mapping[tuple[Target, str], Decimal], splits: Splits | None) -> list[Unit]:
+def _with_additions(
+    units: Sequence[Unit], added: Mapping[tuple[Target, str], Decimal], splits: Splits | None
+) -> list[Unit]:
     """``units`` after the plan's additions (school-level ones reaching each part by its share)."""
     by_code: dict[str, list[tuple[str, str, Decimal]]] = defaultdict(list)
     for ((code, stage), resource), amount in added.items():
@@ -444,7 +451,12 @@ def cv_plans(units: Iterable[Unit], ruleset_key: str, splits: Splits | None = No
             # push a planned coefficient back over its cap although the stage as a whole passes.
             for (plan_stage, key), (threshold, _) in plan_meta.items():
                 cv = cvs_now.get(key)
-                if plan_stage == stage and key not in targets and cv is not None and not within(cv, threshold):
+                if (
+                    plan_stage == stage
+                    and key not in targets
+                    and cv is not None
+                    and not within(cv, threshold)
+                ):
                     targets[key] = threshold
             made = False
             for ind in rs.indicators:
@@ -489,7 +501,9 @@ def cv_plans(units: Iterable[Unit], ruleset_key: str, splits: Splits | None = No
                         "school_name": u.school_name,
                         "current_value": indicator_value(u, ind),
                         "addition": _plain(amount, ind),
-                        "part_addition": receive(float(amount)) if where_stage == SCHOOL else _plain(amount, ind),
+                        "part_addition": receive(float(amount))
+                        if where_stage == SCHOOL
+                        else _plain(amount, ind),
                         "school_level": where_stage == SCHOOL,
                         # After every plan: the other stage's additions to this school count too.
                         "new_value": indicator_value(after_by_key[u.key], ind),
@@ -531,7 +545,9 @@ def cv_plans(units: Iterable[Unit], ruleset_key: str, splits: Splits | None = No
 def plan_changes(gap_rows: Iterable[Mapping] = (), plans: Iterable[Mapping] = ()) -> list[UnitChange]:
     """The actions of a gap plan and/or coefficient plans as :class:`UnitChange` rows, each
     addition once (a school-level addition that lifts two parts is counted once)."""
-    changes = [UnitChange(**row["change"]) for row in gap_rows if row.get("counted", True) and "change" in row]
+    changes = [
+        UnitChange(**row["change"]) for row in gap_rows if row.get("counted", True) and "change" in row
+    ]
     changes += [UnitChange(**s["change"]) for p in plans for s in p["schools"] if "change" in s]
     return changes
 

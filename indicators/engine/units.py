@@ -435,16 +435,20 @@ def build_units(
     private = [s for s in schools if s.sponsor == PRIVATE]
     if not settings.include_private and private:
         excluded.update(s.code for s in private)
-        warnings.append(f"按设置民办学校 {len(private)} 所未计入资源配置（差异系数与逐校达标）："
-                        f"{'、'.join(s.name for s in private)}；班额、办学规模和音乐美术教室仍检查")
+        warnings.append(
+            f"按设置民办学校 {len(private)} 所未计入资源配置（差异系数与逐校达标）："
+            f"{'、'.join(s.name for s in private)}；班额、办学规模和音乐美术教室仍检查"
+        )
     limit = settings.exclude_teaching_points_under
     if limit is not None:
         for s in schools:
             total = s.primary_students + s.junior_students
             if s.school_type == TEACHING_POINT and s.code not in excluded and total < limit:
                 excluded.add(s.code)
-                warnings.append(f"教学点 {_who(s)} 在校生 {total} 人，少于 {limit} 人，按设置未计入资源配置"
-                                "（班额、办学规模和音乐美术教室仍检查）")
+                warnings.append(
+                    f"教学点 {_who(s)} 在校生 {total} 人，少于 {limit} 人，按设置未计入资源配置"
+                    "（班额、办学规模和音乐美术教室仍检查）"
+                )
 
     parts: dict[tuple[str, str], _Part] = {}
     splits: dict[str, SchoolSplit] = {}
@@ -546,11 +550,13 @@ def build_units(
     if excluded:
         # Each left-out school as its own units (its teaching points not merged in), so that its
         # size is checked like every other school's; nothing else reads these units.
-        alone = replace(settings, merge_teaching_points=False, include_private=True,
-                        exclude_teaching_points_under=None)
+        alone = replace(
+            settings, merge_teaching_points=False, include_private=True, exclude_teaching_points_under=None
+        )
         size_units = build_units([by_code[c] for c in sorted(excluded)], (), alone).units
-    return UnitsResult(units=units, warnings=warnings, included_codes=included, splits=splits,
-                       size_units=size_units)
+    return UnitsResult(
+        units=units, warnings=warnings, included_codes=included, splits=splits, size_units=size_units
+    )
 
 
 def _add_teachers(

@@ -11,10 +11,17 @@ pytestmark = pytest.mark.django_db
 
 
 def test_admin_creates_a_township_official_with_area_derived_from_township(login, admin_user, township_a):
-    response = login(admin_user).post("/accounts/users/new/", {
-        "username": "newtown", "display_name": "新乡镇员", "role": Role.TOWNSHIP, "township": township_a.pk,
-        "password": "Long-enough-pass-1", "is_active": "on",
-    })
+    response = login(admin_user).post(
+        "/accounts/users/new/",
+        {
+            "username": "newtown",
+            "display_name": "新乡镇员",
+            "role": Role.TOWNSHIP,
+            "township": township_a.pk,
+            "password": "Long-enough-pass-1",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302
     user = User.objects.get(username="newtown")
     assert user.township == township_a and user.county == township_a.county
@@ -22,9 +29,15 @@ def test_admin_creates_a_township_official_with_area_derived_from_township(login
 
 
 def test_weak_password_is_refused_with_a_chinese_message(login, admin_user, county):
-    response = login(admin_user).post("/accounts/users/new/", {
-        "username": "weak", "role": Role.BUREAU, "county": county.pk, "password": "12345678",
-    })
+    response = login(admin_user).post(
+        "/accounts/users/new/",
+        {
+            "username": "weak",
+            "role": Role.BUREAU,
+            "county": county.pk,
+            "password": "12345678",
+        },
+    )
     assert response.status_code == 200
     assert not User.objects.filter(username="weak").exists()
     assert "密码" in response.content.decode()
@@ -38,9 +51,16 @@ def test_only_admins_manage_users(request, login, persona):
 
 
 def test_bureau_sees_audit_of_own_county_only(login, bureau, other_bureau, county, other_county):
-    audit_record(user=bureau, action="update", object_type="schools.School", object_repr="城关小学", county=county)
-    audit_record(user=other_bureau, action="update", object_type="schools.School", object_repr="山前小学",
-                 county=other_county)
+    audit_record(
+        user=bureau, action="update", object_type="schools.School", object_repr="城关小学", county=county
+    )
+    audit_record(
+        user=other_bureau,
+        action="update",
+        object_type="schools.School",
+        object_repr="山前小学",
+        county=other_county,
+    )
     body = login(bureau).get("/accounts/audit/").content.decode()
     assert "城关小学" in body and "山前小学" not in body
 

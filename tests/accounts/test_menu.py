@@ -12,8 +12,13 @@ from accounts.roles import COUNTY_READERS, EVERYONE, Role
 
 pytestmark = pytest.mark.django_db
 
-PERSONA = {Role.ADMIN: "admin_user", Role.BUREAU: "bureau", Role.INSPECTOR: "inspector",
-           Role.TOWNSHIP: "township_official", Role.SCHOOL: "reporter"}
+PERSONA = {
+    Role.ADMIN: "admin_user",
+    Role.BUREAU: "bureau",
+    Role.INSPECTOR: "inspector",
+    Role.TOWNSHIP: "township_official",
+    Role.SCHOOL: "reporter",
+}
 
 
 def _menu_urls():
@@ -24,13 +29,24 @@ def _menu_urls():
 
 def test_every_installed_app_with_pages_declares_its_menu():
     names = {entry.url_name.split(":")[0] for entry in entries()}
-    assert names >= {"home", "accounts", "dashboard", "schools", "indicators", "workforce", "dropout_control",
-                     "rectification", "surveys", "dossiers"}
+    assert names >= {
+        "home",
+        "accounts",
+        "dashboard",
+        "schools",
+        "indicators",
+        "workforce",
+        "dropout_control",
+        "rectification",
+        "surveys",
+        "dossiers",
+    }
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_each_declared_page_opens_for_the_roles_it_names_and_is_refused_to_others(role, request, login, county,
-                                                                                  school_a):
+def test_each_declared_page_opens_for_the_roles_it_names_and_is_refused_to_others(
+    role, request, login, county, school_a
+):
     client = login(request.getfixturevalue(PERSONA[role]))
     for entry, url in _menu_urls():
         status = client.get(url).status_code

@@ -22,14 +22,13 @@ def demo(transactional_db):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_main_page_of_a_role_opens_at_desktop_and_phone_width(demo, live_server, page, browser_login,
-                                                                    screenshot_dir, role):
+def test_every_main_page_of_a_role_opens_at_desktop_and_phone_width(
+    demo, live_server, page, browser_login, screenshot_dir, role
+):
     folder = screenshot_dir / "pages"
     folder.mkdir(exist_ok=True)
     browser_login(User.objects.get(username=role))
-    links = [
-        (a.inner_text().strip(), a.get_attribute("href")) for a in page.locator("nav.mainnav a").all()
-    ]
+    links = [(a.inner_text().strip(), a.get_attribute("href")) for a in page.locator("nav.mainnav a").all()]
     assert len(links) > 2, "the navigation offers nothing"
     failures = []
     for label, href in links:

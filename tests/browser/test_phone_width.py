@@ -35,7 +35,9 @@ def check_page(page, live_server, screenshot_dir, path: str, name: str, action: 
     if action:
         box = page.locator(action).first.bounding_box()
         assert box is not None, f"{path}: {action} not shown"
-        assert box["x"] >= 0 and box["x"] + box["width"] <= viewport, f"{path}: {action} is off-screen sideways"
+        assert box["x"] >= 0 and box["x"] + box["width"] <= viewport, (
+            f"{path}: {action} is off-screen sideways"
+        )
 
 
 def test_a_township_officials_pages_fit_a_phone(demo, live_server, page, browser_login, screenshot_dir):
@@ -67,5 +69,11 @@ def test_a_school_reporters_pages_fit_a_phone(demo, live_server, page, browser_l
 def test_the_survey_fits_a_phone(demo, live_server, page, screenshot_dir):
     page.set_viewport_size(PHONE)
     invitation = Invitation.objects.filter(active=True, survey__status="open").first()
-    check_page(page, live_server, screenshot_dir, f"/surveys/a/{invitation.token}/", "survey-answer",
-               "button[type=submit]")
+    check_page(
+        page,
+        live_server,
+        screenshot_dir,
+        f"/surveys/a/{invitation.token}/",
+        "survey-answer",
+        "button[type=submit]",
+    )

@@ -35,7 +35,8 @@ def shot(page, screenshot_dir, name: str) -> None:
 
 
 def test_bureau_reads_the_overview_runs_an_assessment_exports_and_builds_a_dossier(
-        demo, live_server, page, browser_login, screenshot_dir):
+    demo, live_server, page, browser_login, screenshot_dir
+):
     page.set_default_timeout(120_000)  # the dossier is rendered inside its request (eager Celery)
     browser_login(user("bureau"))
     page.click("nav.mainnav >> text=总览")
@@ -60,7 +61,9 @@ def test_bureau_reads_the_overview_runs_an_assessment_exports_and_builds_a_dossi
     with page.expect_download() as info:
         page.click("text=导出表Ⅱ (xlsx)")
     download = info.value
-    assert download.suggested_filename.startswith("表Ⅱ_滨河县_2024") and download.suggested_filename.endswith(".xlsx")
+    assert download.suggested_filename.startswith("表Ⅱ_滨河县_2024") and download.suggested_filename.endswith(
+        ".xlsx"
+    )
     with open(download.path(), "rb") as f:
         sheet = openpyxl.load_workbook(io.BytesIO(f.read()), read_only=True).worksheets[0]
     assert len(list(sheet.iter_rows())) > 30  # one row per school unit, plus headers
@@ -83,8 +86,9 @@ def test_bureau_reads_the_overview_runs_an_assessment_exports_and_builds_a_dossi
     assert Dossier.objects.get().status == "done"
 
 
-def test_inspector_reads_the_dashboards_and_is_refused_any_change(demo, live_server, page, browser_login,
-                                                                    screenshot_dir):
+def test_inspector_reads_the_dashboards_and_is_refused_any_change(
+    demo, live_server, page, browser_login, screenshot_dir
+):
     browser_login(user("inspector"))
     shot(page, screenshot_dir, "inspector-home")
     page.click("nav.mainnav >> text=总览")
@@ -122,8 +126,9 @@ def test_inspector_reads_the_dashboards_and_is_refused_any_change(demo, live_ser
     shot(page, screenshot_dir, "inspector-dropout-list")
 
 
-def test_township_official_files_and_follows_only_own_cases(demo, live_server, page, browser_login,
-                                                            screenshot_dir):
+def test_township_official_files_and_follows_only_own_cases(
+    demo, live_server, page, browser_login, screenshot_dir
+):
     official = user("township")
     browser_login(official)
     shot(page, screenshot_dir, "township-home")
@@ -139,8 +144,9 @@ def test_township_official_files_and_follows_only_own_cases(demo, live_server, p
     shot(page, screenshot_dir, "township-case-form")
 
 
-def test_school_reporter_corrects_the_own_schools_conditions(demo, live_server, page, browser_login,
-                                                             screenshot_dir):
+def test_school_reporter_corrects_the_own_schools_conditions(
+    demo, live_server, page, browser_login, screenshot_dir
+):
     reporter = user("school")
     browser_login(reporter)
     shot(page, screenshot_dir, "school-home")

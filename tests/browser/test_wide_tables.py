@@ -18,8 +18,9 @@ def demo(transactional_db):
     call_command("seed_demo", stdout=io.StringIO())
 
 
-def test_table2_keeps_school_and_verdict_in_view_and_prints_landscape(demo, live_server, page, browser_login,
-                                                                       screenshot_dir):
+def test_table2_keeps_school_and_verdict_in_view_and_prints_landscape(
+    demo, live_server, page, browser_login, screenshot_dir
+):
     page.set_viewport_size({"width": 1280, "height": 900})
     browser_login(User.objects.get(username="bureau"))
     assessment = Assessment.objects.filter(scheme="quality-2017", status="done").order_by("-id").first()
@@ -30,7 +31,9 @@ def test_table2_keeps_school_and_verdict_in_view_and_prints_landscape(demo, live
     assert page.evaluate("document.querySelector('.table-wrap.sticky-cols').scrollWidth") > wrap_box["width"]
     for selector in ("tbody td.stick-left", "tbody td.stick-right"):
         box = page.locator(selector).first.bounding_box()
-        assert wrap_box["x"] - 1 <= box["x"] and box["x"] + box["width"] <= wrap_box["x"] + wrap_box["width"] + 1, selector
+        assert (
+            wrap_box["x"] - 1 <= box["x"] and box["x"] + box["width"] <= wrap_box["x"] + wrap_box["width"] + 1
+        ), selector
     wrap.screenshot(path=str(screenshot_dir / "bureau-table2-scrolled.png"))
     pdf = PdfReader(io.BytesIO(page.pdf(format="A4", prefer_css_page_size=True)))
     sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in pdf.pages}

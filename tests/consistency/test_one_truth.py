@@ -34,6 +34,7 @@ pytestmark = pytest.mark.django_db
 
 # --- the counties -------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def demo_county(django_capture_on_commit_callbacks, settings):
     settings.DASHBOARD_CACHE_SECONDS = 0
@@ -52,45 +53,103 @@ def generated_county(settings):
     from schools.models import County, School, SchoolClass, SchoolConditions, Teacher, Township
 
     county = County.objects.create(code="139901", name="一致县")
-    towns = [Township.objects.create(county=county, name=name, position=i)
-             for i, name in enumerate(["城关镇", "河西乡", "北山乡"], start=1)]
-    kinds = ["小学", "小学", "初中", "九年一贯制学校", "九年一贯制学校", "十二年一贯制学校", "完全中学", "小学", "初中"]
+    towns = [
+        Township.objects.create(county=county, name=name, position=i)
+        for i, name in enumerate(["城关镇", "河西乡", "北山乡"], start=1)
+    ]
+    kinds = [
+        "小学",
+        "小学",
+        "初中",
+        "九年一贯制学校",
+        "九年一贯制学校",
+        "十二年一贯制学校",
+        "完全中学",
+        "小学",
+        "初中",
+    ]
     schools = []
     for i, kind in enumerate(kinds):
-        schools.append(School.objects.create(code=f"139901{i:04d}", name=f"一致县第{i + 1}学校", county=county,
-                                             township=towns[i % 3], school_type=kind, urban_rural="乡村"))
-    School.objects.create(code="1399010099", name="一致县河西教学点", county=county, township=towns[1],
-                          school_type="教学点", urban_rural="乡村", parent=schools[0])
-    stages = {"小学": ("小学",), "初中": ("初中",), "九年一贯制学校": ("小学", "初中"),
-              "十二年一贯制学校": ("小学", "初中", "高中"), "完全中学": ("初中", "高中")}
+        schools.append(
+            School.objects.create(
+                code=f"139901{i:04d}",
+                name=f"一致县第{i + 1}学校",
+                county=county,
+                township=towns[i % 3],
+                school_type=kind,
+                urban_rural="乡村",
+            )
+        )
+    School.objects.create(
+        code="1399010099",
+        name="一致县河西教学点",
+        county=county,
+        township=towns[1],
+        school_type="教学点",
+        urban_rural="乡村",
+        parent=schools[0],
+    )
+    stages = {
+        "小学": ("小学",),
+        "初中": ("初中",),
+        "九年一贯制学校": ("小学", "初中"),
+        "十二年一贯制学校": ("小学", "初中", "高中"),
+        "完全中学": ("初中", "高中"),
+    }
     for n, school in enumerate(schools):
         own = stages[school.school_type]
         pupils = {s: 180 + 37 * n + 11 * k for k, s in enumerate(own)}
         total = sum(pupils.values())
         SchoolConditions.objects.create(
-            school=school, year=2025, primary_students=pupils.get("小学", 0), junior_students=pupils.get("初中", 0),
-            senior_students=pupils.get("高中", 0), building_area=total * (4.1 + n % 4 * 0.6),
-            sports_area=total * (7 + n % 3 * 2.1), equipment_value=total * (1900 + 300 * (n % 5)),
-            computers=total // 9, books=total * 28, multimedia_rooms=total // 40 + n % 2, music_rooms=1, art_rooms=1)
+            school=school,
+            year=2025,
+            primary_students=pupils.get("小学", 0),
+            junior_students=pupils.get("初中", 0),
+            senior_students=pupils.get("高中", 0),
+            building_area=total * (4.1 + n % 4 * 0.6),
+            sports_area=total * (7 + n % 3 * 2.1),
+            equipment_value=total * (1900 + 300 * (n % 5)),
+            computers=total // 9,
+            books=total * 28,
+            multimedia_rooms=total // 40 + n % 2,
+            music_rooms=1,
+            art_rooms=1,
+        )
         for stage in own:
             if stage == "高中":
                 continue
             for j in range(pupils[stage] // 16):
-                Teacher.objects.create(school=school, year=2025, staff_no=f"{school.code}{stage}{j}", name=f"教师{j}",
-                                       stage=stage, full_time=True, education="本科" if j % 3 else "专科",
-                                       title="一级" if j % 2 else "二级", backbone="县级" if j % 9 == 0 else "无",
-                                       subject=["语文", "数学", "体育", "音乐", "美术", "英语"][j % 6])
+                Teacher.objects.create(
+                    school=school,
+                    year=2025,
+                    staff_no=f"{school.code}{stage}{j}",
+                    name=f"教师{j}",
+                    stage=stage,
+                    full_time=True,
+                    education="本科" if j % 3 else "专科",
+                    title="一级" if j % 2 else "二级",
+                    backbone="县级" if j % 9 == 0 else "无",
+                    subject=["语文", "数学", "体育", "音乐", "美术", "英语"][j % 6],
+                )
             for j in range(max(1, pupils[stage] // 44)):
                 grade = 1 + j % 6 if stage == "小学" else 7 + j % 3
-                SchoolClass.objects.create(school=school, year=2025, stage=stage, grade=grade, name=f"{stage}{j + 1}班",
-                                           students=40 + (n + j) % 14)
-    bureau = User.objects.create_user(username="yz_bureau", password="x", role=Role.BUREAU, county=county,
-                                      display_name="一致县教育局")
+                SchoolClass.objects.create(
+                    school=school,
+                    year=2025,
+                    stage=stage,
+                    grade=grade,
+                    name=f"{stage}{j + 1}班",
+                    students=40 + (n + j) % 14,
+                )
+    bureau = User.objects.create_user(
+        username="yz_bureau", password="x", role=Role.BUREAU, county=county, display_name="一致县教育局"
+    )
     assessment_run_now(county=county, year=2025, scheme="quality-2017", user=bureau)
     return county, bureau
 
 
 # --- reading the surfaces -------------------------------------------------------------------------
+
 
 def page_text(client, path: str) -> str:
     response = client.get(path)
@@ -111,7 +170,7 @@ def table3_cvs(client, assessment) -> dict[tuple[str, str], float]:
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     header = next(i for i, r in enumerate(rows) if r and r[0] == "学段")
-    return {(r[0], r[1]): r[7] for r in rows[header + 1:] if r[0] and r[7] is not None}
+    return {(r[0], r[1]): r[7] for r in rows[header + 1 :] if r[0] and r[7] is not None}
 
 
 def assess_json(county, year: int, scheme: str) -> dict:
@@ -151,6 +210,7 @@ def item_figure(row: dict) -> str | None:
 
 
 # --- the checks ------------------------------------------------------------------------------------
+
 
 def check_one_truth(county, bureau):
     client = Client()
@@ -206,7 +266,9 @@ def check_one_truth(county, bureau):
         if row.get("passed") is None:
             assert figure is None, f"{key}: no data in the assessment, yet a figure {figure}"
             # a rate (the archive folder 社会认可度 "0 / 1" beside it is a count of files, not a figure)
-            assert not re.search(label + r"\n[\d.]+%", dashboard), f"{key}: dashboard shows a figure the assessment lacks"
+            assert not re.search(label + r"\n[\d.]+%", dashboard), (
+                f"{key}: dashboard shows a figure the assessment lacks"
+            )
         else:
             assert figure in page and figure in dossier, (key, figure)
             if key == "social_recognition":
@@ -286,5 +348,9 @@ def test_the_readiness_board_names_each_item_once(demo_county):
     items = [r.item for r in rows]
     assert len(names) == len(set(names))
     assert not [i for i in set(items) if items.count(i) > 1 and not i.startswith("第")], items
-    for word in ("360学时培训完成率", "教师资格证上岗率", "交流轮岗比例（"):  # workforce items: once, as county items
+    for word in (
+        "360学时培训完成率",
+        "教师资格证上岗率",
+        "交流轮岗比例（",
+    ):  # workforce items: once, as county items
         assert sum(word in i for i in items) == 1, [i for i in items if word in i]

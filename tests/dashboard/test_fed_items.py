@@ -30,12 +30,15 @@ def fed(small_county, bureau):
     (971 of 1000, 97.1 %), entered before the county is assessed."""
     county = small_county.county
     today = timezone.localdate()
-    survey = survey_services.survey_create_from_template(user=bureau, county=county, today=today - timedelta(days=1))
+    survey = survey_services.survey_create_from_template(
+        user=bureau, county=county, today=today - timedelta(days=1)
+    )
     Survey.objects.filter(pk=survey.pk).update(year=YEAR)
     survey.refresh_from_db()
     survey_services.survey_open(user=bureau, survey=survey, today=today)
-    invitation = survey_services.invitation_create(user=bureau, survey=survey, school=small_county.school_a,
-                                                   group="parent", target=20, quota=100)
+    invitation = survey_services.invitation_create(
+        user=bureau, survey=survey, school=small_county.school_a, group="parent", target=20, quota=100
+    )
     answer_all(invitation, [5] * 17 + [3] * 3, today)
     junior = small_county.junior
     dropout_services.cohort_save(user=bureau, school=junior, year=YEAR - 3, figures={"grade7_entrants": 1000})
@@ -69,7 +72,11 @@ def test_the_dashboard_prints_the_retention_the_assessment_judged(login, inspect
 def test_a_later_cohort_does_not_change_the_figure_of_the_assessed_year(login, inspector, items, fed, bureau):
     # The demo county had graduates of 2026 too; the dashboard used to show those beside an
     # assessment of 2025—2026 that judged the 2025 cohort.
-    dropout_services.cohort_save(user=bureau, school=fed.junior, year=YEAR - 2, figures={"grade7_entrants": 1000})
-    dropout_services.cohort_save(user=bureau, school=fed.junior, year=YEAR + 1, figures={"junior_graduates": 900})
+    dropout_services.cohort_save(
+        user=bureau, school=fed.junior, year=YEAR - 2, figures={"grade7_entrants": 1000}
+    )
+    dropout_services.cohort_save(
+        user=bureau, school=fed.junior, year=YEAR + 1, figures={"junior_graduates": 900}
+    )
     page = text(login(inspector).get(URL))
     assert "初中三年巩固率 97.1%" in page and "90.0%" not in page

@@ -9,9 +9,12 @@ from tests.dashboard.countydata import add_cases
 
 def stats(response) -> dict[str, str]:
     html = response.content.decode()
-    return {label: re.sub(r"<[^>]+>", "", value).strip()
-            for label, value in re.findall(r'<div class="label">(.*?)</div>\s*<div class="value">(.*?)</div>', html,
-                                           flags=re.S)}
+    return {
+        label: re.sub(r"<[^>]+>", "", value).strip()
+        for label, value in re.findall(
+            r'<div class="label">(.*?)</div>\s*<div class="value">(.*?)</div>', html, flags=re.S
+        )
+    }
 
 
 def test_readers_see_county_figures_and_the_verdicts(login, inspector, assessed):
@@ -28,7 +31,7 @@ def test_a_township_official_sees_the_figures_of_the_own_township(login, townshi
     add_cases(small_county.county, [small_county.school_a, small_county.third])  # 城关镇
     add_cases(small_county.county, [small_county.school_b])  # 河口乡
     found = stats(login(township_official).get(reverse("home")))
-    assert found["本乡镇学校"] == "3"          # 城关小学, 东关小学, 城关中学
+    assert found["本乡镇学校"] == "3"  # 城关小学, 东关小学, 城关中学
     assert found["义务教育在校生"] == "2,000"
     assert found["在办辍学个案"] == "2"
     assert "学校" not in found

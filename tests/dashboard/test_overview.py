@@ -160,7 +160,8 @@ def test_a_county_without_data_shows_empty_states(login, bureau):
 
 
 def test_the_demo_county_shows_satisfaction_and_archive_as_their_apps_compute_them(
-        db, login, django_capture_on_commit_callbacks):
+    db, login, django_capture_on_commit_callbacks
+):
     import io
 
     from django.core.management import call_command
@@ -175,11 +176,15 @@ def test_the_demo_county_shows_satisfaction_and_archive_as_their_apps_compute_th
     county = inspector.county
     archive = archive_completeness(county)
     assert archive.points > 0
-    recognition = county_recognition(county, county.surveys.exclude(status="draft").order_by("-year").first().year)
+    recognition = county_recognition(
+        county, county.surveys.exclude(status="draft").order_by("-year").first().year
+    )
     # Finding 8: questionnaires (one per respondent) and item answers are two figures, named apart.
     assert 0 < recognition["questionnaires"] < recognition["valid_answers"]
     page = text(login(inspector).get(URL))
     assert f"档案完整度 {archive.percent}% {archive.complete_points} / {archive.points} 个要点齐全" in page
     assert f"社会认可度 {recognition['rate_display']}" in page
-    assert f"答卷 {recognition['questionnaires']} 份（有效满意度答案 {recognition['valid_answers']} 个）" in page
+    assert (
+        f"答卷 {recognition['questionnaires']} 份（有效满意度答案 {recognition['valid_answers']} 个）" in page
+    )
     assert f"{recognition['valid_answers']} 份" not in page

@@ -57,9 +57,12 @@ def test_with_the_county_cache_the_overview_reads_only_the_users_county(login, i
         client.get(reverse("dashboard:overview"))
     with CaptureQueriesContext(connection) as warm:
         assert client.get(reverse("dashboard:overview")).status_code == 200
-    own = [q["sql"] for q in warm.captured_queries
-           if not q["sql"].startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT"))
-           and not any(t in q["sql"] for t in MIDDLEWARE_TABLES)]
+    own = [
+        q["sql"]
+        for q in warm.captured_queries
+        if not q["sql"].startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT"))
+        and not any(t in q["sql"] for t in MIDDLEWARE_TABLES)
+    ]
     assert len(own) == 1 and "schools_county" in own[0]
     assert len(cold.captured_queries) > len(warm.captured_queries) + 10
 

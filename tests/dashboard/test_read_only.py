@@ -36,32 +36,48 @@ EXCLUDED = {
     "admin:logout": "the admin's logout",
 }
 # Tables whose rows legitimately change on any request, or that record reads.
-NOT_COMPARED = {"sessions.Session", "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog",
-                "axes.AccessAttemptExpiration"}
+NOT_COMPARED = {
+    "sessions.Session",
+    "axes.AccessAttempt",
+    "axes.AccessLog",
+    "axes.AccessFailureLog",
+    "axes.AccessAttemptExpiration",
+}
 
 # The object a "pk" stands for: by URL name, else by the app's main model.
 PK_BY_NAME = {
-    "schools:import_preview": "schools.ImportRecord", "schools:import_confirm": "schools.ImportRecord",
-    "indicators:evidence": "indicators.CountyItemEvidence", "indicators:evidence_delete": "indicators.CountyItemEvidence",
+    "schools:import_preview": "schools.ImportRecord",
+    "schools:import_confirm": "schools.ImportRecord",
+    "indicators:evidence": "indicators.CountyItemEvidence",
+    "indicators:evidence_delete": "indicators.CountyItemEvidence",
     "dropout_control:visit_attachment": "dropout_control.PersuasionLog",
     "dropout_control:notice_pdf": "dropout_control.ReturnNotice",
     "dropout_control:notice_serve": "dropout_control.ReturnNotice",
     "dropout_control:letter_scan": "dropout_control.ResponsibilityLetter",
     "rectification:evidence_download": "rectification.EvidenceFile",
-    "rectification:task_edit": "rectification.PrepTask", "rectification:task_start": "rectification.PrepTask",
-    "rectification:task_complete": "rectification.PrepTask", "rectification:task_reopen": "rectification.PrepTask",
+    "rectification:task_edit": "rectification.PrepTask",
+    "rectification:task_start": "rectification.PrepTask",
+    "rectification:task_complete": "rectification.PrepTask",
+    "rectification:task_reopen": "rectification.PrepTask",
     "rectification:archive_upload": "rectification.ArchivePoint",
     "rectification:archive_download": "rectification.ArchiveFile",
     "rectification:proposal_accept": "rectification.Proposal",
     "rectification:proposal_discard": "rectification.Proposal",
-    "surveys:question_edit": "surveys.Question", "surveys:question_delete": "surveys.Question",
-    "surveys:invitation_deactivate": "surveys.Invitation", "surveys:invitation_qr_png": "surveys.Invitation",
+    "surveys:question_edit": "surveys.Question",
+    "surveys:question_delete": "surveys.Question",
+    "surveys:invitation_deactivate": "surveys.Invitation",
+    "surveys:invitation_qr_png": "surveys.Invitation",
     "surveys:invitation_qr_svg": "surveys.Invitation",
 }
 PK_BY_NAMESPACE = {
-    "accounts": "accounts.User", "schools": "schools.ImportRecord", "indicators": "indicators.Assessment",
-    "dropout_control": "dropout_control.DropoutCase", "rectification": "rectification.RectificationItem",
-    "surveys": "surveys.Survey", "dossiers": "dossiers.Dossier", "workforce": "schools.School",
+    "accounts": "accounts.User",
+    "schools": "schools.ImportRecord",
+    "indicators": "indicators.Assessment",
+    "dropout_control": "dropout_control.DropoutCase",
+    "rectification": "rectification.RectificationItem",
+    "surveys": "surveys.Survey",
+    "dossiers": "dossiers.Dossier",
+    "workforce": "schools.School",
 }
 ROUTE_PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
 REGEX_PARAM = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)")
@@ -110,7 +126,9 @@ def changes(before, after) -> list[str]:
     for label, rows in before.items():
         if rows != after[label]:
             old, new = set(rows), set(after[label])
-            out.append(f"{label}: removed {sorted(old - new, key=str)[:3]}, added/changed {sorted(new - old, key=str)[:3]}")
+            out.append(
+                f"{label}: removed {sorted(old - new, key=str)[:3]}, added/changed {sorted(new - old, key=str)[:3]}"
+            )
     return out
 
 
@@ -128,24 +146,36 @@ def demo(db, django_capture_on_commit_callbacks):
         call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     bureau = User.objects.get(username="bureau")
     county = bureau.county
-    ImportRecord.objects.create(kind="conditions", county=county, user=bureau, file_name="办学条件.xlsx",
-                                sha256="0" * 64, status=ImportRecord.Status.PREVIEWED, rows=1)
+    ImportRecord.objects.create(
+        kind="conditions",
+        county=county,
+        user=bureau,
+        file_name="办学条件.xlsx",
+        sha256="0" * 64,
+        status=ImportRecord.Status.PREVIEWED,
+        rows=1,
+    )
     key = next(k for k, spec in BY_KEY.items() if spec.entry)
     item, _ = CountyItemValue.objects.get_or_create(county=county, year=2025, key=key)
-    evidence = CountyItemEvidence(item=item, original_name="佐证.pdf", kind="pdf", size=8, sha256="1" * 64,
-                                  uploaded_by=bureau)
+    evidence = CountyItemEvidence(
+        item=item, original_name="佐证.pdf", kind="pdf", size=8, sha256="1" * 64, uploaded_by=bureau
+    )
     evidence.file.save("evidence.pdf", ContentFile(b"%PDF-1.4"), save=True)
     quality = Assessment.objects.filter(county=county, scheme="quality-2017", status="done").first()
     proposals_from_assessment(quality, user=bureau)
-    dossier = Dossier.objects.create(county=county, year=2025, scheme="quality-2017", version=1, status="done",
-                                     requested_by=bureau)
+    dossier = Dossier.objects.create(
+        county=county, year=2025, scheme="quality-2017", version=1, status="done", requested_by=bureau
+    )
     dossier.file.save("dossier.pdf", ContentFile(b"%PDF-1.4"), save=True)
     school = School.objects.filter(county=county).order_by("code").first()
     invitation = Invitation.objects.filter(survey__county=county).first()
 
     def first(label, **lookup):
         model = apps.get_model(label)
-        obj = model._base_manager.filter(**lookup).order_by("pk").first() or model._base_manager.order_by("pk").first()
+        obj = (
+            model._base_manager.filter(**lookup).order_by("pk").first()
+            or model._base_manager.order_by("pk").first()
+        )
         assert obj is not None, f"the demo data have no {label}"
         return obj.pk
 
@@ -153,8 +183,13 @@ def demo(db, django_capture_on_commit_callbacks):
     pks["accounts.User"] = bureau.pk  # an unchecked edit would change another user's account
     pks["dropout_control.DropoutCase"] = first("dropout_control.DropoutCase", status="suspected")
     pks["rectification.RectificationItem"] = first("rectification.RectificationItem", status="in_progress")
-    return {"pks": pks, "school": school.code, "token": invitation.token, "county_item": key,
-            "inspector": User.objects.get(username="inspector")}
+    return {
+        "pks": pks,
+        "school": school.code,
+        "token": invitation.token,
+        "county_item": key,
+        "inspector": User.objects.get(username="inspector"),
+    }
 
 
 def value_for(demo, name: str):
@@ -165,11 +200,19 @@ def value_for(demo, name: str):
             label = PK_BY_NAME.get(name) or PK_BY_NAMESPACE.get(namespace)
             return demo["pks"][label] if label else demo["pks"]["accounts.User"]
         return {
-            "code": demo["school"], "year": 2025, "token": demo["token"], "stage": "primary",
+            "code": demo["school"],
+            "year": 2025,
+            "token": demo["token"],
+            "stage": "primary",
             "key": demo["county_item"] if name == "indicators:item_save" else "building_area_pp",
             "kind": {"schools": "conditions", "workforce": "posts"}.get(namespace, "conditions"),
-            "app_label": "accounts", "model_name": "user", "object_id": demo["pks"]["accounts.User"],
-            "content_type_id": 1, "url": "accounts/user/", "uidb64": "MQ", "token_value": "x",
+            "app_label": "accounts",
+            "model_name": "user",
+            "object_id": demo["pks"]["accounts.User"],
+            "content_type_id": 1,
+            "url": "accounts/user/",
+            "uidb64": "MQ",
+            "token_value": "x",
         }.get(param, "1")
 
     return value
@@ -199,7 +242,8 @@ def test_an_inspector_cannot_change_anything_through_any_url(demo):
                 not_refused[f"{name or route} {path}"].append(f"{method.upper()}→{status}")
     after = snapshot()
     assert not not_refused, "views that did not refuse an inspector:\n" + "\n".join(
-        f"{k}: {', '.join(v)}" for k, v in sorted(not_refused.items()))
+        f"{k}: {', '.join(v)}" for k, v in sorted(not_refused.items())
+    )
     assert not changes(before, after), changes(before, after)
     # 404 is a refusal, but the ids are real: many 404s would mean the parameters missed their objects
     assert len(not_found) < len(routes) * len(METHODS) // 20, not_found
@@ -210,9 +254,19 @@ def test_the_walk_reaches_the_objects_it_names(demo):
     the read-only pages of cases, ledger items, surveys, assessments and schools."""
     client = Client()
     client.force_login(User.objects.get(username="bureau"))
-    names = {"dropout_control:detail", "rectification:detail", "surveys:detail", "indicators:detail",
-             "schools:detail", "dossiers:download", "indicators:evidence", "rectification:archive_download",
-             "rectification:task_edit", "surveys:invitation_qr_svg", "workforce:school"}
+    names = {
+        "dropout_control:detail",
+        "rectification:detail",
+        "surveys:detail",
+        "indicators:detail",
+        "schools:detail",
+        "dossiers:download",
+        "indicators:evidence",
+        "rectification:archive_download",
+        "rectification:task_edit",
+        "surveys:invitation_qr_svg",
+        "workforce:school",
+    }
     found = {name: route for route, name in walk(get_resolver().url_patterns) if name in names}
     assert set(found) == names
     for name, route in found.items():

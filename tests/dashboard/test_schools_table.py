@@ -37,9 +37,9 @@ def test_each_unit_is_a_row_with_a_drill_down_to_its_school(login, inspector, as
 
 def test_cells_are_coloured_by_their_margin_to_the_per_school_standard(login, inspector, assessed):
     by_name = {re.search(r'">([^<]+)</a>', r).group(1): r for r in rows(login(inspector).get(URL))}
-    assert cell(by_name["城关小学"]) == "ok"      # 4.5 ㎡ = 100 %
-    assert cell(by_name["河口小学"]) == "warn"    # 4.0 ㎡ = 88.9 %
-    assert cell(by_name["东关小学"]) == "fail"    # 3.0 ㎡ = 66.7 %
+    assert cell(by_name["城关小学"]) == "ok"  # 4.5 ㎡ = 100 %
+    assert cell(by_name["河口小学"]) == "warn"  # 4.0 ㎡ = 88.9 %
+    assert cell(by_name["东关小学"]) == "fail"  # 3.0 ㎡ = 66.7 %
     assert "badge bad" in by_name["东关小学"] and "badge ok" in by_name["河口小学"]
 
 
@@ -64,15 +64,22 @@ def test_an_unknown_sort_column_falls_back_to_the_school_code(login, inspector, 
     response = login(inspector).get(URL, {"sort": "name; drop table"})
     assert response.status_code == 200
     assert [re.search(r"<small class=\"muted\">(\d+)</small>", r).group(1) for r in rows(response)] == [
-        "1301230001", "1301230002", "1301230003", "1301230004"]
+        "1301230001",
+        "1301230002",
+        "1301230003",
+        "1301230004",
+    ]
 
 
-@pytest.mark.parametrize(("params", "expected"), [
-    ({"stage": "junior"}, {"城关中学"}),
-    ({"township": "河口乡"}, {"河口小学"}),
-    ({"urban_rural": "镇区"}, {"东关小学"}),
-    ({"township": "城关镇", "stage": "primary"}, {"城关小学", "东关小学"}),
-])
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"stage": "junior"}, {"城关中学"}),
+        ({"township": "河口乡"}, {"河口小学"}),
+        ({"urban_rural": "镇区"}, {"东关小学"}),
+        ({"township": "城关镇", "stage": "primary"}, {"城关小学", "东关小学"}),
+    ],
+)
 def test_filters_keep_the_matching_units(login, inspector, assessed, params, expected):
     found = {re.search(r'">([^<]+)</a>', r).group(1) for r in rows(login(inspector).get(URL, params))}
     assert found == expected

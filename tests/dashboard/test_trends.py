@@ -73,4 +73,3 @@ def test_a_single_assessed_year_gets_a_table_but_no_cv_chart(login, inspector, a
 def test_another_countys_data_is_not_counted(login, other_bureau, other_school, two_years):
     response = login(other_bureau).get(URL)
     assert "尚无学校数据" in response.content.decode()
-

@@ -11,5 +11,7 @@ def test_seeding_the_demo_county_checks_its_year(db):
     county = seed_demo_county(rng=random.Random(SEED), today=TODAY, notify_apps=True).county
     check = Check.objects.get(county=county)
     stored = Finding.objects.filter(county=county, year=check.year, active=True)
-    assert (check.blocking, check.warning) == (stored.filter(severity="blocking").count(),
-                                               stored.filter(severity="warning").count())
+    assert (check.blocking, check.warning) == (
+        stored.filter(severity="blocking").count(),
+        stored.filter(severity="warning").count(),
+    )

@@ -27,11 +27,11 @@ def make_id(birth: str, seq: str) -> str:
     return first17 + id_check_digit(first17)
 
 
-OUT = make_id("20150301", "101")        # 城关镇, no 学籍
-ENROLLED = make_id("20150302", "103")   # on both lists
-ABSENT = make_id("20130301", "105")     # 河口乡, enrolled, 25 days absent
-POOR = make_id("20120301", "107")       # 脱贫户 child without 学籍
-OPEN = make_id("20140301", "109")       # no 学籍, already has an open case
+OUT = make_id("20150301", "101")  # 城关镇, no 学籍
+ENROLLED = make_id("20150302", "103")  # on both lists
+ABSENT = make_id("20130301", "105")  # 河口乡, enrolled, 25 days absent
+POOR = make_id("20120301", "107")  # 脱贫户 child without 学籍
+OPEN = make_id("20140301", "109")  # no 学籍, already has an open case
 BAD = OUT[:17] + ("0" if OUT[17] != "0" else "1")
 
 
@@ -43,28 +43,53 @@ def xlsx(name, header, rows) -> SimpleUploadedFile:
         ws.append(row)
     buf = BytesIO()
     wb.save(buf)
-    return SimpleUploadedFile(name, buf.getvalue(),
-                              content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return SimpleUploadedFile(
+        name, buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
 
 
 def uploads():
     return {
-        "household": xlsx("户籍.xlsx", ("姓名", "身份证号", "出生日期", "乡镇", "村"), [
-            ("张一", OUT, None, "城关镇", "东村"), ("李二", ENROLLED, None, "城关镇", ""),
-            ("王三", ABSENT, None, "河口乡", "南村"), ("赵四", OPEN, None, "城关镇", ""),
-            ("错号", BAD, None, "城关镇", "")]),
-        "register": xlsx("学籍.xlsx", ("学校标识码", "姓名", "身份证号", "年级", "班级", "学籍状态"), [
-            ("1301230001", "李二", ENROLLED, "3", "1班", "在读"), ("1301230002", "王三", ABSENT, "5", "2班", "在读")]),
+        "household": xlsx(
+            "户籍.xlsx",
+            ("姓名", "身份证号", "出生日期", "乡镇", "村"),
+            [
+                ("张一", OUT, None, "城关镇", "东村"),
+                ("李二", ENROLLED, None, "城关镇", ""),
+                ("王三", ABSENT, None, "河口乡", "南村"),
+                ("赵四", OPEN, None, "城关镇", ""),
+                ("错号", BAD, None, "城关镇", ""),
+            ],
+        ),
+        "register": xlsx(
+            "学籍.xlsx",
+            ("学校标识码", "姓名", "身份证号", "年级", "班级", "学籍状态"),
+            [
+                ("1301230001", "李二", ENROLLED, "3", "1班", "在读"),
+                ("1301230002", "王三", ABSENT, "5", "2班", "在读"),
+            ],
+        ),
         "attendance": xlsx("考勤.xlsx", ("身份证号", "缺勤天数"), [(ABSENT, 25), (ENROLLED, 2)]),
-        "family": xlsx("脱贫户.xlsx", ("户主姓名", "姓名", "身份证号", "乡镇"), [("孙大", "孙八", POOR, "河口乡")]),
+        "family": xlsx(
+            "脱贫户.xlsx", ("户主姓名", "姓名", "身份证号", "乡镇"), [("孙大", "孙八", POOR, "河口乡")]
+        ),
     }
 
 
 @pytest.fixture
 def open_case(township_official, township_a):
-    return case_create(user=township_official, data=ledger_data(
-        township_a, None, kind="never_enrolled", grade=None, id_number=OPEN, birth_date=date(2014, 3, 1),
-        sex="female" if int(OPEN[16]) % 2 == 0 else "male"))
+    return case_create(
+        user=township_official,
+        data=ledger_data(
+            township_a,
+            None,
+            kind="never_enrolled",
+            grade=None,
+            id_number=OPEN,
+            birth_date=date(2014, 3, 1),
+            sex="female" if int(OPEN[16]) % 2 == 0 else "male",
+        ),
+    )
 
 
 @pytest.fixture
@@ -78,10 +103,15 @@ def hits(batch, kind=None):
 
 def test_upload_produces_the_three_lists_per_township(batch):
     assert {(h["kind"], h["township"], h["id_number"]) for h in hits(batch)} == {
-        ("no_register", "城关镇", OUT), ("no_register", "城关镇", OPEN), ("absent", "河口乡", ABSENT),
-        ("poverty", "河口乡", POOR)}
-    assert batch.counts == {"城关镇": {"no_register": 2, "absent": 0, "poverty": 0},
-                            "河口乡": {"no_register": 0, "absent": 1, "poverty": 1}}
+        ("no_register", "城关镇", OUT),
+        ("no_register", "城关镇", OPEN),
+        ("absent", "河口乡", ABSENT),
+        ("poverty", "河口乡", POOR),
+    }
+    assert batch.counts == {
+        "城关镇": {"no_register": 2, "absent": 0, "poverty": 0},
+        "河口乡": {"no_register": 0, "absent": 1, "poverty": 1},
+    }
 
 
 def test_wrong_id_is_listed_with_the_failed_check_and_masked(batch):
@@ -115,7 +145,11 @@ def test_files_and_lists_are_deleted_after_the_retention_period(batch, settings,
     assert tasks.purge_match_lists() == 1
     batch.refresh_from_db()
     assert not any(default_storage.exists(p) for p in paths)
-    assert batch.status == MatchBatch.Status.EXPIRED and batch.result == {} and batch.counts["河口乡"]["absent"] == 1
+    assert (
+        batch.status == MatchBatch.Status.EXPIRED
+        and batch.result == {}
+        and batch.counts["河口乡"]["absent"] == 1
+    )
 
 
 def test_retention_days_come_from_the_setting(bureau, county, settings, school_a):
@@ -140,24 +174,34 @@ def test_missing_column_refuses_the_upload_in_chinese(bureau, county):
 
 # --- filing cases ------------------------------------------------------------------------------
 
+
 def index_of(batch, number):
     return next(i for i, h in enumerate(batch.result["hits"]) if h["id_number"] == number)
 
 
 def test_filing_creates_suspected_cases_assigned_to_the_township_official(batch, bureau, township_official):
-    created, refused = match_services.file_cases(user=bureau, batch=batch, indices=[index_of(batch, OUT)],
-                                                 today=date(2024, 10, 8))
+    created, refused = match_services.file_cases(
+        user=bureau, batch=batch, indices=[index_of(batch, OUT)], today=date(2024, 10, 8)
+    )
     assert refused == []
     case = DropoutCase.objects.get(id_number=OUT)
     assert (case.status, case.kind, case.township.name, case.absent_since) == (
-        "suspected", "never_enrolled", "城关镇", date(2024, 9, 1))
-    assert CaseResponsible.objects.get(case=case, level=ResponsibleLevel.GOV_TOWNSHIP).user == township_official
+        "suspected",
+        "never_enrolled",
+        "城关镇",
+        date(2024, 9, 1),
+    )
+    assert (
+        CaseResponsible.objects.get(case=case, level=ResponsibleLevel.GOV_TOWNSHIP).user == township_official
+    )
     batch.refresh_from_db()
     assert batch.result["hits"][index_of(batch, OUT)]["filed_case"] == case.number
 
 
 def test_absent_child_is_filed_as_dropout_with_school_and_grade(batch, bureau, school_b):
-    match_services.file_cases(user=bureau, batch=batch, indices=[index_of(batch, ABSENT)], today=date(2024, 10, 8))
+    match_services.file_cases(
+        user=bureau, batch=batch, indices=[index_of(batch, ABSENT)], today=date(2024, 10, 8)
+    )
     case = DropoutCase.objects.get(id_number=ABSENT)
     assert (case.kind, case.school, case.grade) == ("dropout", school_b, 5)
     assert "缺勤 25 天" in case.reason_detail
@@ -170,13 +214,16 @@ def test_filing_refuses_a_child_with_an_open_case_and_names_it(batch, bureau, op
 
 
 def test_filing_twice_from_the_same_row_is_refused(batch, bureau):
-    match_services.file_cases(user=bureau, batch=batch, indices=[index_of(batch, POOR)], today=date(2024, 10, 8))
+    match_services.file_cases(
+        user=bureau, batch=batch, indices=[index_of(batch, POOR)], today=date(2024, 10, 8)
+    )
     created, refused = match_services.file_cases(user=bureau, batch=batch, indices=[index_of(batch, POOR)])
     assert created == [] and "已登记为个案" in refused[0]
     assert DropoutCase.objects.get(id_number=POOR).poverty_household is True
 
 
 # --- pages and access ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("persona", ["bureau", "admin_user"])
 def test_bureau_staff_read_the_lists_and_every_view_is_audited(persona, request, login, batch):
@@ -223,8 +270,11 @@ def test_upload_through_the_page(login, bureau, school_a):
 
 def test_filing_through_the_page_reports_refusals(login, bureau, batch, open_case):
     client = login(bureau)
-    response = client.post(reverse("dataquality:match_file", args=[batch.pk]),
-                           {"rows": [str(index_of(batch, OUT)), str(index_of(batch, OPEN))]}, follow=True)
+    response = client.post(
+        reverse("dataquality:match_file", args=[batch.pk]),
+        {"rows": [str(index_of(batch, OUT)), str(index_of(batch, OPEN))]},
+        follow=True,
+    )
     body = response.content.decode()
     assert "已登记疑似辍学个案 1 个" in body and open_case.number in body
     assert DropoutCase.objects.filter(id_number=OUT).exists()
@@ -240,11 +290,21 @@ def test_a_list_longer_than_import_templates_is_read_up_to_its_own_bound(bureau,
         match_services.batch_create(user=bureau, county=county, school_year=YEAR, uploads=uploads())
 
 
-def test_an_open_case_in_another_county_is_marked_without_naming_it(bureau, county, school_a, other_bureau,
-                                                                     other_school):
-    case_create(user=other_bureau, data=ledger_data(
-        other_school.township, None, kind="never_enrolled", grade=None, id_number=OUT, birth_date=date(2015, 3, 1),
-        sex="female" if int(OUT[16]) % 2 == 0 else "male"))
+def test_an_open_case_in_another_county_is_marked_without_naming_it(
+    bureau, county, school_a, other_bureau, other_school
+):
+    case_create(
+        user=other_bureau,
+        data=ledger_data(
+            other_school.township,
+            None,
+            kind="never_enrolled",
+            grade=None,
+            id_number=OUT,
+            birth_date=date(2015, 3, 1),
+            sex="female" if int(OUT[16]) % 2 == 0 else "male",
+        ),
+    )
     batch = match_services.batch_create(user=bureau, county=county, school_year=YEAR, uploads=uploads())
     hit = next(h for h in hits(batch) if h["id_number"] == OUT)
     assert hit["open_case"] == "其他地区"

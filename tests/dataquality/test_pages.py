@@ -63,7 +63,9 @@ def test_finding_of_another_county_is_not_found(login, other_bureau, findings):
 
 def test_bureau_explains_a_finding_and_it_is_audited(login, bureau, findings):
     finding = findings.first()
-    response = login(bureau).post(reverse("dataquality:accept", args=[finding.pk]), {"reason": "5 名学生随班就读"})
+    response = login(bureau).post(
+        reverse("dataquality:accept", args=[finding.pk]), {"reason": "5 名学生随班就读"}
+    )
     assert response.status_code == 302
     finding.refresh_from_db()
     assert finding.status == Finding.Status.ACCEPTED and finding.reason == "5 名学生随班就读"

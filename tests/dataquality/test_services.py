@@ -129,13 +129,23 @@ def test_query_count_does_not_grow_with_schools(county, township_a):
 
 def test_applied_import_runs_the_checks(county, school_a, bureau, django_capture_on_commit_callbacks):
     ClassFactory(school=school_a, year=YEAR, students=40)
-    row = {"学年": YEAR, "学校标识码": school_a.code, "小学在校生数": 90, "初中在校生数": 0, "教学及辅助用房面积": 2000,
-           "体育运动场馆面积": 3000, "教学仪器设备值": 500000, "教学用计算机台数": 40, "图书册数": 8000,
-           "网络多媒体教室数": 6}
+    row = {
+        "学年": YEAR,
+        "学校标识码": school_a.code,
+        "小学在校生数": 90,
+        "初中在校生数": 0,
+        "教学及辅助用房面积": 2000,
+        "体育运动场馆面积": 3000,
+        "教学仪器设备值": 500000,
+        "教学用计算机台数": 40,
+        "图书册数": 8000,
+        "网络多媒体教室数": 6,
+    }
     data = build_xlsx(HEADERS["conditions"], [row])
     with django_capture_on_commit_callbacks(execute=True):
-        outcome = import_file(kind="conditions", file_obj=io.BytesIO(data), file_name="条件.xlsx", user=bureau,
-                              dry_run=False)
+        outcome = import_file(
+            kind="conditions", file_obj=io.BytesIO(data), file_name="条件.xlsx", user=bureau, dry_run=False
+        )
     assert outcome.ok
     finding = only_finding(county)
     assert finding.rule == "classes_vs_conditions" and finding.values["办学条件"] == 90
@@ -143,24 +153,52 @@ def test_applied_import_runs_the_checks(county, school_a, bureau, django_capture
 
 def test_previewed_import_runs_no_checks(county, school_a, bureau, django_capture_on_commit_callbacks):
     ClassFactory(school=school_a, year=YEAR, students=40)
-    row = {"学年": YEAR, "学校标识码": school_a.code, "小学在校生数": 90, "初中在校生数": 0, "教学及辅助用房面积": 2000,
-           "体育运动场馆面积": 3000, "教学仪器设备值": 500000, "教学用计算机台数": 40, "图书册数": 8000,
-           "网络多媒体教室数": 6}
+    row = {
+        "学年": YEAR,
+        "学校标识码": school_a.code,
+        "小学在校生数": 90,
+        "初中在校生数": 0,
+        "教学及辅助用房面积": 2000,
+        "体育运动场馆面积": 3000,
+        "教学仪器设备值": 500000,
+        "教学用计算机台数": 40,
+        "图书册数": 8000,
+        "网络多媒体教室数": 6,
+    }
     with django_capture_on_commit_callbacks(execute=True):
-        import_file(kind="conditions", file_obj=io.BytesIO(build_xlsx(HEADERS["conditions"], [row])),
-                    file_name="条件.xlsx", user=bureau, dry_run=True)
+        import_file(
+            kind="conditions",
+            file_obj=io.BytesIO(build_xlsx(HEADERS["conditions"], [row])),
+            file_name="条件.xlsx",
+            user=bureau,
+            dry_run=True,
+        )
     assert not Finding.objects.exists()
 
 
 def test_schools_import_checks_the_county_s_latest_year(county, school_a, django_capture_on_commit_callbacks):
     """The 学校 template has no 学年: its county's latest year with conditions is checked."""
     ConditionsFactory(school=school_a, year=YEAR, primary_students=50)
-    row = {"学校标识码": "1301230101", "学校名称": "李村教学点", "区县代码": county.code, "区县名称": county.name,
-           "乡镇名称": "城关镇", "办学类型": "教学点", "城乡类型": "乡村", "举办者": "公办",
-           "所属中心校标识码": school_a.code, "是否寄宿制": "否"}
+    row = {
+        "学校标识码": "1301230101",
+        "学校名称": "李村教学点",
+        "区县代码": county.code,
+        "区县名称": county.name,
+        "乡镇名称": "城关镇",
+        "办学类型": "教学点",
+        "城乡类型": "乡村",
+        "举办者": "公办",
+        "所属中心校标识码": school_a.code,
+        "是否寄宿制": "否",
+    }
     with django_capture_on_commit_callbacks(execute=True):
-        outcome = import_file(kind="schools", file_obj=io.BytesIO(build_xlsx(HEADERS["schools"], [row])),
-                              file_name="学校.xlsx", user=None, dry_run=False)
+        outcome = import_file(
+            kind="schools",
+            file_obj=io.BytesIO(build_xlsx(HEADERS["schools"], [row])),
+            file_name="学校.xlsx",
+            user=None,
+            dry_run=False,
+        )
     assert outcome.ok
     assert Check.objects.filter(county=county, year=YEAR).exists()
 

@@ -47,8 +47,15 @@ def test_workbook_figures_stay_numbers_rounded_like_the_page():
 
     from balance_inspect.xlsx import Flagged, Num, Sheet, write_xlsx
 
-    data = write_xlsx([Sheet("t", ["cv", "rate", "money"], [[Flagged(Num(0.4504, 3)), Num(0.9618, percent=True, digits=1),
-                                                            Num(2953148.835)]])])
+    data = write_xlsx(
+        [
+            Sheet(
+                "t",
+                ["cv", "rate", "money"],
+                [[Flagged(Num(0.4504, 3)), Num(0.9618, percent=True, digits=1), Num(2953148.835)]],
+            )
+        ]
+    )
     ws = load_workbook(io.BytesIO(data)).active
     cv_cell, rate_cell, money_cell = ws[2]
     assert (cv_cell.value, cv_cell.number_format) == (0.45, "#,##0.000")

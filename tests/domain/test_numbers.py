@@ -72,8 +72,18 @@ def test_named_formats_use_the_official_places(func, value, text):
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(True, "是"), (False, "否"), (1, "是"), (1.0, "是"), (Decimal("1.0000"), "是"), (0, "否"),
-     ("1", "是"), ("0", "否"), ("是", "是"), ("否", "否")],
+    [
+        (True, "是"),
+        (False, "否"),
+        (1, "是"),
+        (1.0, "是"),
+        (Decimal("1.0000"), "是"),
+        (0, "否"),
+        ("1", "是"),
+        ("0", "否"),
+        ("是", "是"),
+        ("否", "否"),
+    ],
 )
 def test_yes_no_items_print_yes_or_no_never_one(value, text):
     assert n.yes_no(value) == text

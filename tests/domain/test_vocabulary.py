@@ -5,11 +5,21 @@ import pytest
 from domain import vocabulary as vocab
 
 
-@pytest.mark.parametrize(("stage", "size", "band"), [
-    ("小学", 45, "standard"), ("小学", 46, "over"), ("primary", 55, "over"),
-    ("初中", 50, "standard"), ("初中", 51, "over"), ("junior", 55, "over"),
-    ("小学", 56, "large"), ("初中", 65, "large"), ("小学", 66, "super_large"), ("初中", 90, "super_large"),
-])
+@pytest.mark.parametrize(
+    ("stage", "size", "band"),
+    [
+        ("小学", 45, "standard"),
+        ("小学", 46, "over"),
+        ("primary", 55, "over"),
+        ("初中", 50, "standard"),
+        ("初中", 51, "over"),
+        ("junior", 55, "over"),
+        ("小学", 56, "large"),
+        ("初中", 65, "large"),
+        ("小学", 66, "super_large"),
+        ("初中", 90, "super_large"),
+    ],
+)
 def test_class_band_follows_the_stage_standard_and_the_statistical_bands(stage, size, band):
     assert vocab.class_band(stage, size) == band
 
@@ -20,7 +30,9 @@ def test_over_standard_is_every_band_above_the_standard_including_large_ones():
 
 
 def test_class_counts_report_over_standard_as_the_sum_of_the_three_upper_bands():
-    counts = vocab.count_classes([("小学", 44), ("小学", 47), ("初中", 51), ("小学", 58), ("初中", 67), ("初中", 50)])
+    counts = vocab.count_classes(
+        [("小学", 44), ("小学", 47), ("初中", 51), ("小学", 58), ("初中", 67), ("初中", 50)]
+    )
     assert counts.as_dict() == {"total": 6, "over_standard": 4, "over_only": 2, "large": 1, "super_large": 1}
 
 

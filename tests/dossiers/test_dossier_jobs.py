@@ -31,8 +31,9 @@ def test_bureau_request_builds_a_versioned_dossier_with_its_checksum(login, bure
     assert versions[0][1] == dossier.sha256  # the first version is never rewritten
 
 
-def test_a_render_error_ends_the_job_failed_with_the_reason_and_retry_works(login, bureau, small_county,
-                                                                             monkeypatch):
+def test_a_render_error_ends_the_job_failed_with_the_reason_and_retry_works(
+    login, bureau, small_county, monkeypatch
+):
     import dossiers.services as services
 
     def broken(*args, **kwargs):
@@ -53,17 +54,28 @@ def test_a_render_error_ends_the_job_failed_with_the_reason_and_retry_works(logi
 
 
 def test_a_job_whose_worker_died_is_marked_failed_and_can_be_retried(bureau, small_county, settings):
-    dossier = Dossier.objects.create(county=small_county, year=2025, scheme="quality-2017", version=1,
-                                     status=JobStatus.RUNNING,
-                                     started_at=timezone.now() - timedelta(seconds=settings.JOB_STALE_AFTER_SECONDS + 5))
+    dossier = Dossier.objects.create(
+        county=small_county,
+        year=2025,
+        scheme="quality-2017",
+        version=1,
+        status=JobStatus.RUNNING,
+        started_at=timezone.now() - timedelta(seconds=settings.JOB_STALE_AFTER_SECONDS + 5),
+    )
     assert reap_stale() == 1
     dossier.refresh_from_db()
     assert dossier.status == JobStatus.FAILED and "重试" in dossier.error
 
 
 def test_a_fresh_running_job_is_left_alone(small_county):
-    Dossier.objects.create(county=small_county, year=2025, scheme="quality-2017", version=1,
-                           status=JobStatus.RUNNING, started_at=timezone.now())
+    Dossier.objects.create(
+        county=small_county,
+        year=2025,
+        scheme="quality-2017",
+        version=1,
+        status=JobStatus.RUNNING,
+        started_at=timezone.now(),
+    )
     assert reap_stale() == 0
 
 
@@ -94,8 +106,9 @@ def test_another_countys_bureau_gets_404(login, other_bureau, done_dossier):
     assert login(other_bureau).get(f"/dossiers/{done_dossier.pk}/status/").status_code == 404
 
 
-def test_school_brief_is_one_pdf_page_for_bureau_and_refused_to_other_areas(login, bureau, other_bureau,
-                                                                           reporter, small_county, school_a):
+def test_school_brief_is_one_pdf_page_for_bureau_and_refused_to_other_areas(
+    login, bureau, other_bureau, reporter, small_county, school_a
+):
     import io
 
     from pypdf import PdfReader
@@ -115,7 +128,9 @@ def test_build_dossier_command_writes_the_pdf(small_county, tmp_path):
 
     out = io.StringIO()
     target = tmp_path / "d.pdf"
-    call_command("build_dossier", county="130123", year=2025, scheme="basic-2012", out=str(target), stdout=out)
+    call_command(
+        "build_dossier", county="130123", year=2025, scheme="basic-2012", out=str(target), stdout=out
+    )
     assert target.read_bytes().startswith(b"%PDF") and "页" in out.getvalue()
 
 

@@ -14,8 +14,14 @@ from dossiers.models import Dossier
 from dossiers.services import build_dossier_pdf, dossier_request
 from schools.models import School
 
-SECTIONS = ["一、县域基本情况（表Ⅰ）", "二、评估结论", "三、校际差异系数（表Ⅲ）", "四、学校达标情况（表Ⅱ）",
-            "五、班额与办学规模", "附录：学校一览"]
+SECTIONS = [
+    "一、县域基本情况（表Ⅰ）",
+    "二、评估结论",
+    "三、校际差异系数（表Ⅲ）",
+    "四、学校达标情况（表Ⅱ）",
+    "五、班额与办学规模",
+    "附录：学校一览",
+]
 
 
 @pytest.fixture
@@ -31,8 +37,11 @@ def _school_pages(reader: PdfReader, county) -> dict[str, int]:
     """School name → 0-based page holding its appendix page (found by its code and name)."""
     found = {}
     for school in School.objects.filter(county=county):
-        hits = [i for i, page in enumerate(reader.pages)
-                if f"学校标识码 {school.code}" in (text := page.extract_text()) and school.name in text]
+        hits = [
+            i
+            for i, page in enumerate(reader.pages)
+            if f"学校标识码 {school.code}" in (text := page.extract_text()) and school.name in text
+        ]
         assert len(hits) == 1, (school.name, hits)
         found[school.name] = hits[0]
     return found
@@ -80,7 +89,7 @@ def test_the_joined_pdf_has_clickable_toc_bookmarks_and_metadata_across_parts(sm
     # TOC links: sections first, then the appendix and every school, each to its page.
     links = _toc_links(reader)
     in_toc_order = sorted(schools, key=pages[1].index)
-    assert links[-len(schools):] == [schools[name] for name in in_toc_order]
+    assert links[-len(schools) :] == [schools[name] for name in in_toc_order]
     assert links[-len(schools) - 1] == min(schools.values())
     overview = next(i for i, t in enumerate(pages) if "一、县域基本情况（表Ⅰ）" in t and i > 1)
     assert links[0] == overview
@@ -91,7 +100,7 @@ def test_the_joined_pdf_has_clickable_toc_bookmarks_and_metadata_across_parts(sm
     for section in SECTIONS:
         assert section in top, section
     appendix_at = next(i for i, (d, t, _) in enumerate(outline) if d == 0 and t == "附录：学校一览")
-    under_appendix = {title: page for depth, title, page in outline[appendix_at + 1:] if depth == 1}
+    under_appendix = {title: page for depth, title, page in outline[appendix_at + 1 :] if depth == 1}
     assert under_appendix == schools
 
     assert reader.metadata.title.startswith("滨河县") and "迎检档案" in reader.metadata.title
@@ -101,7 +110,8 @@ def test_the_joined_pdf_has_clickable_toc_bookmarks_and_metadata_across_parts(sm
 
 @pytest.mark.django_db(transaction=True)
 def test_a_failing_part_fails_the_job_with_its_reason_and_the_retry_renders_only_that_part(
-        small_county, small_parts, bureau, login, monkeypatch):
+    small_county, small_parts, bureau, login, monkeypatch
+):
     real = services.render_part
     rendered = []
 
@@ -129,12 +139,14 @@ def test_a_failing_part_fails_the_job_with_its_reason_and_the_retry_renders_only
 
 
 @pytest.mark.django_db(transaction=True)
-def test_parts_rendered_in_another_order_give_the_same_pages_as_one_process(small_county, small_parts, bureau,
-                                                                           monkeypatch):
+def test_parts_rendered_in_another_order_give_the_same_pages_as_one_process(
+    small_county, small_parts, bureau, monkeypatch
+):
     sent = []
     monkeypatch.setattr(services, "job_send_step", lambda task, pk, *args: sent.append((task, args)))
-    dossier = Dossier.objects.create(county=small_county, year=2025, scheme="quality-2017", version=1,
-                                     requested_by=bureau)
+    dossier = Dossier.objects.create(
+        county=small_county, year=2025, scheme="quality-2017", version=1, requested_by=bureau
+    )
     assert job_claim(Dossier, dossier.pk)
     services.dossier_build(dossier.pk)
     parts = [args[0] for task, args in sent if task == services.PART_TASK]
@@ -156,8 +168,9 @@ def test_parts_rendered_in_another_order_give_the_same_pages_as_one_process(smal
 
 
 @pytest.mark.django_db(transaction=True)
-def test_progress_counts_parts_and_the_parts_are_removed_once_joined(small_county, small_parts, bureau, settings,
-                                                                     monkeypatch):
+def test_progress_counts_parts_and_the_parts_are_removed_once_joined(
+    small_county, small_parts, bureau, settings, monkeypatch
+):
     from pathlib import Path
 
     notes = []

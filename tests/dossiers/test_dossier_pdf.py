@@ -83,8 +83,9 @@ def test_pages_are_numbered_across_main_part_and_appendix(built, small_county):
 def test_a_rendered_page_is_not_blank(built, tmp_path):
     pdf_path = tmp_path / "d.pdf"
     pdf_path.write_bytes(built.pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "4", "-l", "4", str(pdf_path), str(tmp_path / "p")],
-                   check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "40", "-f", "4", "-l", "4", str(pdf_path), str(tmp_path / "p")], check=True
+    )
     png = next(tmp_path.glob("p*.png"))
     from PIL import Image
 

@@ -24,8 +24,9 @@ def test_a_real_worker_builds_the_dossier(celery_worker_process, bureau, small_c
     assert dossier.file.open("rb").read(5) == b"%PDF-"
 
 
-def test_killing_the_worker_mid_job_leaves_it_failed_and_retryable(celery_worker_process, bureau, small_county,
-                                                                   settings, monkeypatch):
+def test_killing_the_worker_mid_job_leaves_it_failed_and_retryable(
+    celery_worker_process, bureau, small_county, settings, monkeypatch
+):
     dossier = dossier_request(county=small_county, year=2025, scheme="quality-2017", user=bureau)
 
     def running():
@@ -59,7 +60,8 @@ def one_school_parts(monkeypatch, settings):
 
 
 def test_a_real_worker_renders_the_parts_as_tasks_and_joins_them_like_one_process(
-        one_school_parts, celery_worker_process, bureau, small_county):
+    one_school_parts, celery_worker_process, bureau, small_county
+):
     import io
 
     from django.utils import timezone
@@ -78,9 +80,15 @@ def test_a_real_worker_renders_the_parts_as_tasks_and_joins_them_like_one_proces
     assert dossier.status == JobStatus.DONE, dossier.error + log
     assert log.count("render_dossier_part_task") >= 5 and "join_dossier_task" in log
     joined = PdfReader(io.BytesIO(dossier.file.open("rb").read()))
-    here = PdfReader(io.BytesIO(build_dossier_pdf(small_county, 2025, "quality-2017",
-                                                  generated_at=timezone.localtime(dossier.started_at)).pdf))
+    here = PdfReader(
+        io.BytesIO(
+            build_dossier_pdf(
+                small_county, 2025, "quality-2017", generated_at=timezone.localtime(dossier.started_at)
+            ).pdf
+        )
+    )
     assert len(joined.pages) == len(here.pages) == dossier.pages
     assert [p.extract_text() for p in joined.pages] == [p.extract_text() for p in here.pages]
-    assert [o.title for o in joined.outline if not isinstance(o, list)] == \
-        [o.title for o in here.outline if not isinstance(o, list)]
+    assert [o.title for o in joined.outline if not isinstance(o, list)] == [
+        o.title for o in here.outline if not isinstance(o, list)
+    ]

@@ -51,7 +51,8 @@ def test_each_cv_prints_identically_on_every_surface(small_county, login, bureau
     result = assessment.result
     expected = {
         (stage, ind.label): numbers.cv(result["stages"][stage]["indicators"][ind.key]["cv"])
-        for stage in STAGE_LABELS for ind in RULESETS[SCHEME].indicators
+        for stage in STAGE_LABELS
+        for ind in RULESETS[SCHEME].indicators
         if result["stages"][stage]["units"]
     }
     assert expected and all(text != numbers.UNDEFINED for text in expected.values())
@@ -74,4 +75,3 @@ def test_each_cv_prints_identically_on_every_surface(small_county, login, bureau
         assert _cells_after_label(dossier_html, ind.label, 3) == want, ("dossier html", ind.label)
         for text in want:
             assert text in pdf_text, ("dossier pdf", ind.label, text)
-

@@ -41,8 +41,11 @@ def persuading_case(case_a, township_official):
 def served_case(persuading_case, township_official, school_a):
     """persuading_case with a notice issued and served today."""
     notice = services.notice_issue(user=township_official, case=persuading_case, school=school_a)
-    case = services.case_serve_notice(user=township_official, notice=notice, delivered_on=timezone.localdate(),
-                                      method="in_person", receiver="张大山")
+    case = services.case_serve_notice(
+        user=township_official,
+        notice=notice,
+        delivered_on=timezone.localdate(),
+        method="in_person",
+        receiver="张大山",
+    )
     return case
-
-

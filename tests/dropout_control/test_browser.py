@@ -16,8 +16,9 @@ def click_action(page, label):
     page.locator("#case-actions").get_by_role("link", name=label).click()
 
 
-def test_a_case_from_report_to_return(browser_login, live_server, township_official, bureau, school_a,
-                                      screenshot_dir, tmp_path):
+def test_a_case_from_report_to_return(
+    browser_login, live_server, township_official, bureau, school_a, screenshot_dir, tmp_path
+):
     shot = lambda name: page.screenshot(path=str(screenshot_dir / f"dropout_{name}.png"), full_page=True)  # noqa: E731
     today = timezone.localdate()
 
@@ -76,7 +77,9 @@ def test_a_case_from_report_to_return(browser_login, live_server, township_offic
     page.fill("input[name=outcome_date]", today.isoformat())
     page.get_by_role("button", name="提交").click()
     assert "待销号审核" in page.content()
-    assert page.locator("#case-actions").get_by_role("link", name="审核销号").count() == 0  # not their own request
+    assert (
+        page.locator("#case-actions").get_by_role("link", name="审核销号").count() == 0
+    )  # not their own request
     shot("4_close_requested")
 
     page.get_by_role("button", name="退出").click()
@@ -92,7 +95,19 @@ def test_a_case_from_report_to_return(browser_login, live_server, township_offic
 
     case.refresh_from_db()
     assert (case.status, case.outcome, case.close_requested_by, case.reviewer) == (
-        CaseStatus.CLOSED, "returned", township_official, bureau)
+        CaseStatus.CLOSED,
+        "returned",
+        township_official,
+        bureau,
+    )
     kinds = list(case.events.values_list("kind", flat=True))
-    assert kinds == ["created", "confirmed", "persuasion_started", "visit", "notice_issued", "notice_served",
-                     "close_requested", "closed"]
+    assert kinds == [
+        "created",
+        "confirmed",
+        "persuasion_started",
+        "visit",
+        "notice_issued",
+        "notice_served",
+        "close_requested",
+        "closed",
+    ]

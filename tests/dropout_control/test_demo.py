@@ -23,8 +23,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def demo_users(bureau, inspector, township_official, reporter, admin_user, school_a, school_b, township_a):
     SchoolFactory(township=township_a, code="1301230003", name="城关中学", school_type="初中")
-    return {"bureau": bureau, "inspector": inspector, "township": township_official, "school": reporter,
-            "admin": admin_user}
+    return {
+        "bureau": bureau,
+        "inspector": inspector,
+        "township": township_official,
+        "school": reporter,
+        "admin": admin_user,
+    }
 
 
 def seed(county, users, seed=2025):
@@ -41,10 +46,19 @@ def test_the_demo_fills_every_state_consistently(county, demo_users):
     for c in cases:
         if c.status == CaseStatus.CLOSED:
             assert c.reviewer_id and c.reviewer_id != c.close_requested_by_id
-            assert rules.closing_problems(
-                status=c.closed_from, outcome=c.outcome, has_return_school=c.outcome_school_id is not None,
-                return_date=c.outcome_date, has_proof_file=False, proof_note=c.outcome_note,
-                absent_since=c.absent_since, today=c.closed_on) == []
+            assert (
+                rules.closing_problems(
+                    status=c.closed_from,
+                    outcome=c.outcome,
+                    has_return_school=c.outcome_school_id is not None,
+                    return_date=c.outcome_date,
+                    has_proof_file=False,
+                    proof_note=c.outcome_note,
+                    absent_since=c.absent_since,
+                    today=c.closed_on,
+                )
+                == []
+            )
         if c.status in (CaseStatus.NOTICE_SERVED, CaseStatus.LEGAL):
             assert c.notices.filter(delivered_on__isnull=False).exists()
         assert c.events.first().kind == "created"

@@ -16,15 +16,41 @@ from tests.dropout_control.casedata import make_id
 
 pytestmark = pytest.mark.django_db
 
-HEADERS = ("姓名", "性别", "出生日期", "身份证号", "户籍地址", "乡镇", "学校标识码", "年级", "缺课起始日期",
-           "监护人姓名", "与学生关系", "辍学原因", "留守儿童", "残疾类型")
+HEADERS = (
+    "姓名",
+    "性别",
+    "出生日期",
+    "身份证号",
+    "户籍地址",
+    "乡镇",
+    "学校标识码",
+    "年级",
+    "缺课起始日期",
+    "监护人姓名",
+    "与学生关系",
+    "辍学原因",
+    "留守儿童",
+    "残疾类型",
+)
 
 
 def row(**kw):
-    values = {"姓名": "王小二", "性别": "男", "出生日期": date(2012, 3, 5), "身份证号": make_id(),
-              "户籍地址": "城关镇东村 1 号", "乡镇": "城关镇", "学校标识码": "1301230001", "年级": 7,
-              "缺课起始日期": date.today().replace(day=1), "监护人姓名": "王大", "与学生关系": "父亲",
-              "辍学原因": "外出务工", "留守儿童": "是", "残疾类型": "无"}
+    values = {
+        "姓名": "王小二",
+        "性别": "男",
+        "出生日期": date(2012, 3, 5),
+        "身份证号": make_id(),
+        "户籍地址": "城关镇东村 1 号",
+        "乡镇": "城关镇",
+        "学校标识码": "1301230001",
+        "年级": 7,
+        "缺课起始日期": date.today().replace(day=1),
+        "监护人姓名": "王大",
+        "与学生关系": "父亲",
+        "辍学原因": "外出务工",
+        "留守儿童": "是",
+        "残疾类型": "无",
+    }
     values.update(kw)
     return [values.get(h) for h in HEADERS]
 
@@ -41,7 +67,9 @@ def xlsx(rows, headers=HEADERS, name="台账.xlsx"):
 
 
 def test_a_clean_file_creates_suspected_cases(bureau, school_a, township_b):
-    rows, errors = read_ledger(xlsx([row(), row(姓名="李四", 乡镇="河口乡", 学校标识码=None, 性别="男")]), bureau)
+    rows, errors = read_ledger(
+        xlsx([row(), row(姓名="李四", 乡镇="河口乡", 学校标识码=None, 性别="男")]), bureau
+    )
     assert errors == []
     cases = cases_import(user=bureau, rows=rows, file_name="台账.xlsx")
     assert [c.status for c in cases] == ["suspected", "suspected"]
@@ -63,11 +91,25 @@ def test_one_bad_row_rejects_the_whole_file_with_row_column_and_reason(bureau, s
 
 
 def test_every_error_is_listed(bureau, school_a):
-    _rows, errors = read_ledger(xlsx([
-        row(性别="未知"), row(乡镇="火星乡"), row(年级=12), row(缺课起始日期="昨天"), row(辍学原因=None),
-    ]), bureau)
-    assert [(r, c) for r, c, _ in errors] == [(2, "性别"), (3, "乡镇"), (4, "年级"), (5, "缺课起始日期"),
-                                             (6, "辍学原因")]
+    _rows, errors = read_ledger(
+        xlsx(
+            [
+                row(性别="未知"),
+                row(乡镇="火星乡"),
+                row(年级=12),
+                row(缺课起始日期="昨天"),
+                row(辍学原因=None),
+            ]
+        ),
+        bureau,
+    )
+    assert [(r, c) for r, c, _ in errors] == [
+        (2, "性别"),
+        (3, "乡镇"),
+        (4, "年级"),
+        (5, "缺课起始日期"),
+        (6, "辍学原因"),
+    ]
     assert errors[0][2].startswith("“未知”不是有效值")
     assert errors[4][2] == "必填项为空"
 
@@ -107,14 +149,18 @@ def test_a_file_that_is_not_xlsx_is_refused(bureau):
 
 
 def test_the_import_page_shows_the_error_report_and_writes_nothing(login, bureau, school_a):
-    response = login(bureau).post(reverse("dropout_control:ledger_import"), {"file": xlsx([row(), row(性别="X")])})
+    response = login(bureau).post(
+        reverse("dropout_control:ledger_import"), {"file": xlsx([row(), row(性别="X")])}
+    )
     body = response.content.decode()
     assert response.status_code == 200 and "未导入任何数据" in body and "性别" in body
     assert not DropoutCase.objects.exists()
 
 
 def test_the_import_page_imports_a_clean_file(login, township_official, school_a):
-    response = login(township_official).post(reverse("dropout_control:ledger_import"), {"file": xlsx([row()])})
+    response = login(township_official).post(
+        reverse("dropout_control:ledger_import"), {"file": xlsx([row()])}
+    )
     assert response.status_code == 302 and DropoutCase.objects.count() == 1
 
 
@@ -125,15 +171,21 @@ def test_the_template_has_the_import_headers_and_instructions(login, bureau):
     assert workbook.worksheets[1].title == "填写说明"
 
 
-def test_an_exported_ledger_reads_back_after_its_cases_are_closed(login, bureau, township_official, case_a,
-                                                                   school_a):
+def test_an_exported_ledger_reads_back_after_its_cases_are_closed(
+    login, bureau, township_official, case_a, school_a
+):
     from django.utils import timezone
 
     from dropout_control import services
 
     exported = login(bureau).get(reverse("dropout_control:ledger_export")).content
-    services.case_request_close(user=township_official, case=case_a, outcome="returned", outcome_school=school_a,
-                                outcome_date=timezone.localdate())
+    services.case_request_close(
+        user=township_official,
+        case=case_a,
+        outcome="returned",
+        outcome_school=school_a,
+        outcome_date=timezone.localdate(),
+    )
     services.case_close(user=bureau, case=case_a)
     rows, errors = read_ledger(SimpleUploadedFile("导出.xlsx", exported), bureau)
     assert errors == []
@@ -141,6 +193,7 @@ def test_an_exported_ledger_reads_back_after_its_cases_are_closed(login, bureau,
 
 
 # --- cohort figures -------------------------------------------------------------------------------
+
 
 def cohort_file(rows):
     return xlsx(rows, headers=COHORTS.headers, name="巩固率.xlsx")
@@ -156,9 +209,16 @@ def test_cohort_import_creates_then_updates(bureau, school_a):
 
 
 def test_cohort_import_is_all_or_nothing(bureau, school_a, other_school):
-    _rows, errors = read_cohorts(cohort_file([[2025, "1301230001", 100, 0, 0, 0, 0, 0],
-                                              [2025, "1301240001", 100, 0, 0, 0, 0, 0],
-                                              [1800, "1301230001", -1, 0, 0, 0, 0, 0]]), bureau)
+    _rows, errors = read_cohorts(
+        cohort_file(
+            [
+                [2025, "1301230001", 100, 0, 0, 0, 0, 0],
+                [2025, "1301240001", 100, 0, 0, 0, 0, 0],
+                [1800, "1301230001", -1, 0, 0, 0, 0, 0],
+            ]
+        ),
+        bureau,
+    )
     assert [(r, c) for r, c, _ in errors] == [(3, "学校标识码"), (4, "年份"), (4, "小学一年级入学人数")]
     assert not CohortFigure.objects.exists()
 

@@ -20,10 +20,19 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 
 
-def test_letters_missing_are_listed_per_township_and_school(bureau, county, township_a, township_b, school_a,
-                                                            school_b):
-    services.letter_save(user=bureau, township=township_a, school=None, year=2025, line=Line.GOVERNMENT,
-                         signed_on=date(2025, 3, 1), party_a="滨河县人民政府", party_b="城关镇人民政府")
+def test_letters_missing_are_listed_per_township_and_school(
+    bureau, county, township_a, township_b, school_a, school_b
+):
+    services.letter_save(
+        user=bureau,
+        township=township_a,
+        school=None,
+        year=2025,
+        line=Line.GOVERNMENT,
+        signed_on=date(2025, 3, 1),
+        party_a="滨河县人民政府",
+        party_b="城关镇人民政府",
+    )
     status = selectors.letter_status(bureau, county, 2025)
     assert status["expected"] == 8 and status["missing"] == 7
     first = status["rows"][0]
@@ -32,36 +41,76 @@ def test_letters_missing_are_listed_per_township_and_school(bureau, county, town
 
 def test_saving_a_letter_again_replaces_it(bureau, township_a):
     for day in (1, 2):
-        services.letter_save(user=bureau, township=township_a, school=None, year=2025, line=Line.EDUCATION,
-                             signed_on=date(2025, 3, day))
+        services.letter_save(
+            user=bureau,
+            township=township_a,
+            school=None,
+            year=2025,
+            line=Line.EDUCATION,
+            signed_on=date(2025, 3, day),
+        )
     from dropout_control.models import ResponsibilityLetter
 
     assert ResponsibilityLetter.objects.get().signed_on == date(2025, 3, 2)
     assert AuditEntry.objects.filter(object_type="dropout_control.ResponsibilityLetter").count() == 2
 
 
-def test_a_scan_is_checked_by_content_and_served_only_within_the_area(login, bureau, township_official,
-                                                                      other_township_official, township_a):
+def test_a_scan_is_checked_by_content_and_served_only_within_the_area(
+    login, bureau, township_official, other_township_official, township_a
+):
     with pytest.raises(ValidationError):
-        services.letter_save(user=bureau, township=township_a, school=None, year=2025, line=Line.GOVERNMENT,
-                             signed_on=date(2025, 3, 1), scan=SimpleUploadedFile("scan.pdf", b"not a pdf"))
-    letter = services.letter_save(user=bureau, township=township_a, school=None, year=2025, line=Line.GOVERNMENT,
-                                  signed_on=date(2025, 3, 1), scan=SimpleUploadedFile("责任书.pdf", PDF))
+        services.letter_save(
+            user=bureau,
+            township=township_a,
+            school=None,
+            year=2025,
+            line=Line.GOVERNMENT,
+            signed_on=date(2025, 3, 1),
+            scan=SimpleUploadedFile("scan.pdf", b"not a pdf"),
+        )
+    letter = services.letter_save(
+        user=bureau,
+        township=township_a,
+        school=None,
+        year=2025,
+        line=Line.GOVERNMENT,
+        signed_on=date(2025, 3, 1),
+        scan=SimpleUploadedFile("责任书.pdf", PDF),
+    )
     url = reverse("dropout_control:letter_scan", args=[letter.pk])
     assert login(township_official).get(url).status_code == 200
     assert login(other_township_official).get(url).status_code == 404
 
 
-def test_township_officials_record_only_their_own_letters(township_official, township_b, school_b, reporter,
-                                                          school_a, township_a):
+def test_township_officials_record_only_their_own_letters(
+    township_official, township_b, school_b, reporter, school_a, township_a
+):
     with pytest.raises(PermissionDenied):
-        services.letter_save(user=township_official, township=township_b, school=None, year=2025,
-                             line=Line.GOVERNMENT, signed_on=date(2025, 3, 1))
+        services.letter_save(
+            user=township_official,
+            township=township_b,
+            school=None,
+            year=2025,
+            line=Line.GOVERNMENT,
+            signed_on=date(2025, 3, 1),
+        )
     with pytest.raises(PermissionDenied):
-        services.letter_save(user=reporter, township=township_a, school=None, year=2025, line=Line.EDUCATION,
-                             signed_on=date(2025, 3, 1))
-    services.letter_save(user=reporter, township=township_a, school=school_a, year=2025, line=Line.EDUCATION,
-                         signed_on=date(2025, 3, 1))
+        services.letter_save(
+            user=reporter,
+            township=township_a,
+            school=None,
+            year=2025,
+            line=Line.EDUCATION,
+            signed_on=date(2025, 3, 1),
+        )
+    services.letter_save(
+        user=reporter,
+        township=township_a,
+        school=school_a,
+        year=2025,
+        line=Line.EDUCATION,
+        signed_on=date(2025, 3, 1),
+    )
 
 
 def test_the_letters_page_flags_gaps(login, bureau, township_a):
@@ -70,40 +119,92 @@ def test_the_letters_page_flags_gaps(login, bureau, township_a):
 
 
 def test_the_letter_form_saves_with_a_scan(login, bureau, township_a):
-    response = login(bureau).post(reverse("dropout_control:letter_create"), {
-        "year": 2025, "line": "government", "township": township_a.pk, "signed_on": "2025-03-01",
-        "party_a": "滨河县人民政府", "party_b": "城关镇人民政府",
-        "scan": SimpleUploadedFile("责任书.pdf", PDF)})
+    response = login(bureau).post(
+        reverse("dropout_control:letter_create"),
+        {
+            "year": 2025,
+            "line": "government",
+            "township": township_a.pk,
+            "signed_on": "2025-03-01",
+            "party_a": "滨河县人民政府",
+            "party_b": "城关镇人民政府",
+            "scan": SimpleUploadedFile("责任书.pdf", PDF),
+        },
+    )
     assert response.status_code == 302
 
 
 def test_register_checks_are_validated_and_missing_ones_listed(reporter, bureau, county, school_a, school_b):
     with pytest.raises(ValidationError) as exc:
-        services.register_check_save(user=reporter, school=school_a, year=2025, term=1, done_on=date(2025, 9, 5),
-                                     on_register=500, at_school=501, suspected_found=0)
+        services.register_check_save(
+            user=reporter,
+            school=school_a,
+            year=2025,
+            term=1,
+            done_on=date(2025, 9, 5),
+            on_register=500,
+            at_school=501,
+            suspected_found=0,
+        )
     assert "at_school" in exc.value.message_dict
     with pytest.raises(ValidationError):
-        services.register_check_save(user=reporter, school=school_a, year=2025, term=1, done_on=date(2025, 9, 5),
-                                     on_register=500, at_school=498, suspected_found=3)
-    services.register_check_save(user=reporter, school=school_a, year=2025, term=1, done_on=date(2025, 9, 5),
-                                 on_register=500, at_school=498, suspected_found=1)
+        services.register_check_save(
+            user=reporter,
+            school=school_a,
+            year=2025,
+            term=1,
+            done_on=date(2025, 9, 5),
+            on_register=500,
+            at_school=498,
+            suspected_found=3,
+        )
+    services.register_check_save(
+        user=reporter,
+        school=school_a,
+        year=2025,
+        term=1,
+        done_on=date(2025, 9, 5),
+        on_register=500,
+        at_school=498,
+        suspected_found=1,
+    )
     status = selectors.register_check_status(bureau, county, 2025, 1)
-    assert status["missing"] == 1 and [r["school"] for r in status["rows"] if r["check"] is None] == [school_b]
+    assert status["missing"] == 1 and [r["school"] for r in status["rows"] if r["check"] is None] == [
+        school_b
+    ]
 
 
 def test_a_reporter_cannot_enter_another_schools_check(reporter, school_b):
     with pytest.raises(PermissionDenied):
-        services.register_check_save(user=reporter, school=school_b, year=2025, term=1, done_on=date(2025, 9, 5),
-                                     on_register=10, at_school=10, suspected_found=0)
+        services.register_check_save(
+            user=reporter,
+            school=school_b,
+            year=2025,
+            term=1,
+            done_on=date(2025, 9, 5),
+            on_register=10,
+            at_school=10,
+            suspected_found=0,
+        )
 
 
 def test_the_register_check_form_updates_the_terms_row(login, reporter, school_a):
     client = login(reporter)
     year, term = rules.term_of(timezone.localdate())
     for at_school in (300, 299):
-        response = client.post(reverse("dropout_control:register_check_create"), {
-            "school": school_a.pk, "year": year, "term": term, "done_on": timezone.localdate().isoformat(),
-            "on_register": 300, "at_school": at_school, "suspected_found": 0, "note": ""})
+        response = client.post(
+            reverse("dropout_control:register_check_create"),
+            {
+                "school": school_a.pk,
+                "year": year,
+                "term": term,
+                "done_on": timezone.localdate().isoformat(),
+                "on_register": 300,
+                "at_school": at_school,
+                "suspected_found": 0,
+                "note": "",
+            },
+        )
         assert response.status_code == 302, response.context["form"].errors
     assert RegisterCheck.objects.get().at_school == 299
 
@@ -117,8 +218,12 @@ def _cohorts(bureau, school_a, school_b):
     services.cohort_save(user=bureau, school=school_a, year=2016, figures={"grade1_entrants": 100})
     services.cohort_save(user=bureau, school=school_b, year=2016, figures={"grade1_entrants": 100})
     services.cohort_save(user=bureau, school=school_a, year=2022, figures={"grade7_entrants": 90})
-    services.cohort_save(user=bureau, school=school_a, year=2025,
-                         figures={"junior_graduates": 95, "transfers_in": 10, "transfers_out": 5})
+    services.cohort_save(
+        user=bureau,
+        school=school_a,
+        year=2025,
+        figures={"junior_graduates": 95, "transfers_in": 10, "transfers_out": 5},
+    )
 
 
 def test_retention_per_county_and_township(bureau, county, school_a, school_b, township_a, township_b):
@@ -137,7 +242,9 @@ def test_the_formula_setting_switches_the_junior_rate(bureau, county, school_a, 
     assert selectors.retention_table(bureau, county, 2025)["county"].junior == pytest.approx(95 / 90)
 
 
-def test_the_retention_page_shows_rates_and_undefined_ones_with_the_one_label(login, inspector, bureau, school_a, school_b):
+def test_the_retention_page_shows_rates_and_undefined_ones_with_the_one_label(
+    login, inspector, bureau, school_a, school_b
+):
     _cohorts(bureau, school_a, school_b)
     body = login(inspector).get(reverse("dropout_control:retention"), {"year": 2025}).content.decode()
     rates = re.findall(r'<td class="num[^"]*">([^<]*%|—)</td>', body)
@@ -149,10 +256,16 @@ def test_cohort_entry_is_for_bureau_staff(township_official, school_a):
         services.cohort_save(user=township_official, school=school_a, year=2025, figures={})
 
 
-def test_case_summary_counts_without_personal_data(bureau, inspector, county, case_a, case_b, township_official,
-                                                   school_a):
-    services.case_request_close(user=township_official, case=case_a, outcome="returned", outcome_school=school_a,
-                                outcome_date=timezone.localdate())
+def test_case_summary_counts_without_personal_data(
+    bureau, inspector, county, case_a, case_b, township_official, school_a
+):
+    services.case_request_close(
+        user=township_official,
+        case=case_a,
+        outcome="returned",
+        outcome_school=school_a,
+        outcome_date=timezone.localdate(),
+    )
     services.case_close(user=bureau, case=case_a)
     summary = selectors.case_summary(inspector, county)
     assert (summary["total"], summary["open"], summary["returned"]) == (2, 1, 1)
@@ -183,8 +296,10 @@ def test_the_quarterly_xlsx_lists_townships_and_rates(login, bureau, case_a):
     from openpyxl import load_workbook
 
     today = timezone.localdate()
-    response = login(bureau).get(reverse("dropout_control:report_quarterly_xlsx"),
-                                 {"year": today.year, "quarter": rules.quarter_of(today)})
+    response = login(bureau).get(
+        reverse("dropout_control:report_quarterly_xlsx"),
+        {"year": today.year, "quarter": rules.quarter_of(today)},
+    )
     workbook = load_workbook(BytesIO(response.content))
     first = list(workbook.worksheets[0].iter_rows(values_only=True))[2:]  # below the title and data time
     assert first[0][0] == "乡镇" and first[1][0] == "城关镇" and first[1][1] == 1  # one new report
@@ -192,8 +307,13 @@ def test_the_quarterly_xlsx_lists_townships_and_rates(login, bureau, case_a):
 
 
 def test_closings_count_in_the_month_they_were_reviewed(login, bureau, township_official, case_a, school_a):
-    services.case_request_close(user=township_official, case=case_a, outcome="returned", outcome_school=school_a,
-                                outcome_date=timezone.localdate())
+    services.case_request_close(
+        user=township_official,
+        case=case_a,
+        outcome="returned",
+        outcome_school=school_a,
+        outcome_date=timezone.localdate(),
+    )
     later = timezone.localdate() + timedelta(days=40)
     services.case_close(user=bureau, case=case_a, today=later)
     report = selectors.monthly_school_report(bureau, case_a.county, later.year, later.month)
@@ -201,8 +321,9 @@ def test_closings_count_in_the_month_they_were_reviewed(login, bureau, township_
     assert row["counts"]["returned"] == 1 and row["counts"]["open_at_end"] == 0
 
 
-def test_case_summary_queries_do_not_grow_with_cases(bureau, county, new_case, township_a, township_b,
-                                                     django_assert_max_num_queries):
+def test_case_summary_queries_do_not_grow_with_cases(
+    bureau, county, new_case, township_a, township_b, django_assert_max_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -46,7 +46,10 @@ def test_a_logged_visit_clears_the_no_contact_reason(late_case, township_officia
 
 def test_a_suspected_case_left_unconfirmed_becomes_overdue(late_case, township_official):
     add_visit(township_official, late_case)
-    keys = [r.key for r in services.case_refresh_overdue(late_case, today=late_case.absent_since + timedelta(days=31))]
+    keys = [
+        r.key
+        for r in services.case_refresh_overdue(late_case, today=late_case.absent_since + timedelta(days=31))
+    ]
     assert keys == ["unconfirmed"]
 
 
@@ -61,25 +64,37 @@ def test_the_deadline_settings_are_honoured(late_case, township_official, settin
 def test_an_expired_notice_is_overdue_until_legal_steps_start(served_case, township_official):
     deadline = served_case.notices.get().deadline
     assert services.case_refresh_overdue(served_case, today=deadline) == []
-    assert [r.key for r in services.case_refresh_overdue(served_case, today=deadline + timedelta(days=1))] == [
-        "notice_expired"]
-    case = services.case_start_legal(user=township_official, case=served_case, note="责令限期改正",
-                                     today=deadline + timedelta(days=1))
+    assert [
+        r.key for r in services.case_refresh_overdue(served_case, today=deadline + timedelta(days=1))
+    ] == ["notice_expired"]
+    case = services.case_start_legal(
+        user=township_official, case=served_case, note="责令限期改正", today=deadline + timedelta(days=1)
+    )
     assert case.overdue is False
 
 
 def test_a_close_request_waiting_too_long_is_overdue(late_case, township_official, school_a, settings):
     add_visit(township_official, late_case)
-    services.case_request_close(user=township_official, case=late_case, outcome="returned", outcome_school=school_a,
-                                outcome_date=timezone.localdate())
+    services.case_request_close(
+        user=township_official,
+        case=late_case,
+        outcome="returned",
+        outcome_school=school_a,
+        outcome_date=timezone.localdate(),
+    )
     later = timezone.localdate() + timedelta(days=settings.DROPOUT_REVIEW_DAYS + 1)
     assert "review_pending" in [r.key for r in services.case_refresh_overdue(late_case, today=later)]
 
 
 def test_closing_clears_the_flag(late_case, township_official, bureau, school_a):
     services.case_refresh_overdue(late_case, today=timezone.localdate() + timedelta(days=10))
-    services.case_request_close(user=township_official, case=late_case, outcome="returned", outcome_school=school_a,
-                                outcome_date=timezone.localdate())
+    services.case_request_close(
+        user=township_official,
+        case=late_case,
+        outcome="returned",
+        outcome_school=school_a,
+        outcome_date=timezone.localdate(),
+    )
     services.case_close(user=bureau, case=late_case)
     late_case.refresh_from_db()
     assert not late_case.overdue
@@ -104,16 +119,25 @@ def test_the_task_mails_once_per_new_reason(late_case):
     scan_overdue_cases.delay(day.isoformat())
     scan_overdue_cases.delay((day + timedelta(days=1)).isoformat())
     assert len(mail.outbox) == 1
-    scan_overdue_cases.delay((late_case.absent_since + timedelta(days=31)).isoformat())  # now also unconfirmed
+    scan_overdue_cases.delay(
+        (late_case.absent_since + timedelta(days=31)).isoformat()
+    )  # now also unconfirmed
     assert len(mail.outbox) == 2
 
 
-def test_without_a_responsible_user_the_township_officials_are_mailed(late_case, township_official, township_a):
+def test_without_a_responsible_user_the_township_officials_are_mailed(
+    late_case, township_official, township_a
+):
     from tests.factories import UserFactory
 
     late_case.responsibles.all().delete()
-    UserFactory(username="deputy", role="township", county=township_a.county, township=township_a,
-                email="deputy@example.cn")
+    UserFactory(
+        username="deputy",
+        role="township",
+        county=township_a.county,
+        township=township_a,
+        email="deputy@example.cn",
+    )
     scan_overdue_cases.delay((timezone.localdate() + timedelta(days=5)).isoformat())
     assert sorted(m.to[0] for m in mail.outbox) == ["deputy@example.cn", "li@example.cn"]
 
@@ -127,11 +151,15 @@ def test_the_task_is_registered_under_the_scheduled_name(settings):
 
 def reported_days_ago(case, days):
     """Move a case's report (and absence) ``days`` back in time without any scan running since."""
-    DropoutCase.objects.filter(pk=case.pk).update(reported_on=F("reported_on") - timedelta(days=days),
-                                                  absent_since=F("absent_since") - timedelta(days=days))
+    DropoutCase.objects.filter(pk=case.pk).update(
+        reported_on=F("reported_on") - timedelta(days=days),
+        absent_since=F("absent_since") - timedelta(days=days),
+    )
 
 
-def test_the_overdue_page_groups_by_township_and_masks_for_inspectors(late_case, case_b, login, bureau, inspector):
+def test_the_overdue_page_groups_by_township_and_masks_for_inspectors(
+    late_case, case_b, login, bureau, inspector
+):
     reported_days_ago(late_case, 5)
     reported_days_ago(case_b, 5)
     page = login(bureau).get(reverse("dropout_control:overdue"))
@@ -149,8 +177,9 @@ def test_the_overdue_page_is_scoped(late_case, case_b, login, other_township_off
     assert [c.pk for g in groups for c in g["cases"]] == [case_b.pk]
 
 
-def test_a_case_that_became_overdue_since_the_last_scan_is_overdue_on_every_surface(late_case, case_b, login,
-                                                                                     bureau, settings):
+def test_a_case_that_became_overdue_since_the_last_scan_is_overdue_on_every_surface(
+    late_case, case_b, login, bureau, settings
+):
     """Finding 7: the case page, the list's column, the overdue page and the home/dashboard count
     must agree, even when no scan ran since the case passed its deadline."""
     settings.DASHBOARD_CACHE_SECONDS = 0

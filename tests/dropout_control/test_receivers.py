@@ -18,8 +18,17 @@ def item(county, year=2025):
 def cohort(bureau, school, *, entrants, graduates, transfers_in=0, transfers_out=0, deaths=0):
     """Grade-7 entrants of 2022 and the junior graduates of 2025 (the cohort of school year 2025)."""
     services.cohort_save(user=bureau, school=school, year=2022, figures={"grade7_entrants": entrants})
-    services.cohort_save(user=bureau, school=school, year=2025, figures={
-        "junior_graduates": graduates, "transfers_in": transfers_in, "transfers_out": transfers_out, "deaths": deaths})
+    services.cohort_save(
+        user=bureau,
+        school=school,
+        year=2025,
+        figures={
+            "junior_graduates": graduates,
+            "transfers_in": transfers_in,
+            "transfers_out": transfers_out,
+            "deaths": deaths,
+        },
+    )
 
 
 def test_a_county_with_80_percent_retention_fails_the_item(bureau, county, school_a):
@@ -30,7 +39,9 @@ def test_a_county_with_80_percent_retention_fails_the_item(bureau, county, schoo
     assert "2025 年初中毕业生 160 人 ÷ 2022 年初一入学 + 转入 − 转出 − 死亡 200 人 = 80.0%" in row["detail"]
 
 
-def test_transfers_and_deaths_adjust_the_denominator_by_the_formula_setting(bureau, county, school_a, settings):
+def test_transfers_and_deaths_adjust_the_denominator_by_the_formula_setting(
+    bureau, county, school_a, settings
+):
     # 190 / (200 + 4 − 12 − 1) = 190 / 191 = 99.5 %; the simple formula gives 190 / 200 = 95 %, still passing.
     cohort(bureau, school_a, entrants=200, graduates=190, transfers_in=4, transfers_out=12, deaths=1)
     assert (item(county)["passed"], item(county)["value_text"]) == (True, "99.5%")

@@ -6,22 +6,32 @@ from dropout_control import retention
 from dropout_control.retention import CohortYear, junior_rate, nine_year_rate, rates_for
 
 
-@pytest.mark.parametrize(("graduates", "entrants", "rate"), [
-    (950, 1000, 0.95), (0, 1000, 0.0), (10, 0, None), (None, 100, None), (10, None, None),
-])
+@pytest.mark.parametrize(
+    ("graduates", "entrants", "rate"),
+    [
+        (950, 1000, 0.95),
+        (0, 1000, 0.0),
+        (10, 0, None),
+        (None, 100, None),
+        (10, None, None),
+    ],
+)
 def test_nine_year_rate_is_graduates_over_grade1_entrants(graduates, entrants, rate):
     assert nine_year_rate(graduates, entrants) == rate
 
 
-@pytest.mark.parametrize(("args", "formula", "rate"), [
-    ((485, 500, 10, 20, 0), "transfers-adjusted", 485 / 490),
-    ((485, 500, 10, 20, 0), "simple", 485 / 500),
-    ((490, 500, 0, 0, 1), "transfers-adjusted", 490 / 499),
-    ((5, 0, 0, 0, 0), "simple", None),
-    ((5, 10, 0, 10, 0), "transfers-adjusted", None),  # denominator 0
-    ((5, 10, 0, 12, 1), "transfers-adjusted", None),  # denominator negative
-    ((5, None, 0, 0, 0), "transfers-adjusted", None),
-])
+@pytest.mark.parametrize(
+    ("args", "formula", "rate"),
+    [
+        ((485, 500, 10, 20, 0), "transfers-adjusted", 485 / 490),
+        ((485, 500, 10, 20, 0), "simple", 485 / 500),
+        ((490, 500, 0, 0, 1), "transfers-adjusted", 490 / 499),
+        ((5, 0, 0, 0, 0), "simple", None),
+        ((5, 10, 0, 10, 0), "transfers-adjusted", None),  # denominator 0
+        ((5, 10, 0, 12, 1), "transfers-adjusted", None),  # denominator negative
+        ((5, None, 0, 0, 0), "transfers-adjusted", None),
+    ],
+)
 def test_junior_rate_by_formula(args, formula, rate):
     result = junior_rate(*args, formula=formula)
     if rate is None:
@@ -40,12 +50,14 @@ def test_an_unknown_formula_is_refused():
 
 
 def test_rates_for_a_year_use_entrants_nine_and_three_years_earlier():
-    years = retention.sum_years([
-        CohortYear(2016, grade1_entrants=600),
-        CohortYear(2016, grade1_entrants=400),
-        CohortYear(2022, grade7_entrants=980),
-        CohortYear(2025, junior_graduates=950, transfers_in=12, transfers_out=20, deaths=2),
-    ])
+    years = retention.sum_years(
+        [
+            CohortYear(2016, grade1_entrants=600),
+            CohortYear(2016, grade1_entrants=400),
+            CohortYear(2022, grade7_entrants=980),
+            CohortYear(2025, junior_graduates=950, transfers_in=12, transfers_out=20, deaths=2),
+        ]
+    )
     rates = rates_for(years, 2025)
     assert rates.nine_year == pytest.approx(0.95)
     assert rates.junior_denominator == 970

@@ -18,14 +18,51 @@ from tests.dropout_control.casedata import ledger_data
 
 pytestmark = pytest.mark.django_db
 
-CASE_VIEWS = ("detail", "edit", "confirm", "start_persuasion", "start_legal", "close_request", "close",
-              "reject_close", "reopen", "visit_create", "responsible", "notice_issue")
-REPORTER_REFUSED = ("edit", "confirm", "start_persuasion", "start_legal", "close", "reject_close", "reopen",
-                    "responsible", "notice_issue")
-FORM_VIEWS = ("create", "letter_create", "register_check_create", "cohort_create", "cohort_import", "ledger_import")
+CASE_VIEWS = (
+    "detail",
+    "edit",
+    "confirm",
+    "start_persuasion",
+    "start_legal",
+    "close_request",
+    "close",
+    "reject_close",
+    "reopen",
+    "visit_create",
+    "responsible",
+    "notice_issue",
+)
+REPORTER_REFUSED = (
+    "edit",
+    "confirm",
+    "start_persuasion",
+    "start_legal",
+    "close",
+    "reject_close",
+    "reopen",
+    "responsible",
+    "notice_issue",
+)
+FORM_VIEWS = (
+    "create",
+    "letter_create",
+    "register_check_create",
+    "cohort_create",
+    "cohort_import",
+    "ledger_import",
+)
 DOWNLOADS = ("ledger_export", "ledger_template", "cohort_template")
-READ_PAGES = ("list", "overdue", "letters", "register_checks", "retention", "report_monthly", "report_quarterly",
-              "report_monthly_xlsx", "report_quarterly_xlsx")
+READ_PAGES = (
+    "list",
+    "overdue",
+    "letters",
+    "register_checks",
+    "retention",
+    "report_monthly",
+    "report_quarterly",
+    "report_monthly_xlsx",
+    "report_quarterly_xlsx",
+)
 
 
 def url(name, *args):
@@ -34,10 +71,19 @@ def url(name, *args):
 
 # --- lists ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("persona", "expected"), [
-    ("bureau", {"a", "b"}), ("township_official", {"a"}), ("other_township_official", {"b"}),
-    ("reporter", {"a"}), ("inspector", {"a", "b"}), ("other_bureau", set()), ("admin_user", {"a", "b"}),
-])
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("bureau", {"a", "b"}),
+        ("township_official", {"a"}),
+        ("other_township_official", {"b"}),
+        ("reporter", {"a"}),
+        ("inspector", {"a", "b"}),
+        ("other_bureau", set()),
+        ("admin_user", {"a", "b"}),
+    ],
+)
 def test_each_role_lists_the_cases_of_its_area(persona, expected, request, login, case_a, case_b):
     body = login(request.getfixturevalue(persona)).get(url("list")).content.decode()
     shown = {key for key, case in (("a", case_a), ("b", case_b)) if case.number in body}
@@ -63,8 +109,9 @@ def test_the_list_filters_by_status_township_and_overdue(login, bureau, case_a, 
     body = client.get(url("list"), {"township": case_b.township_id}).content.decode()
     assert case_b.number in body and case_a.number not in body
     # Overdue as of today (no visit within 3 days of the report), whatever the stored flag says.
-    DropoutCase.objects.filter(pk=case_b.pk).update(reported_on=F("reported_on") - timedelta(days=5),
-                                                     absent_since=F("absent_since") - timedelta(days=5))
+    DropoutCase.objects.filter(pk=case_b.pk).update(
+        reported_on=F("reported_on") - timedelta(days=5), absent_since=F("absent_since") - timedelta(days=5)
+    )
     body = client.get(url("list"), {"overdue": "1"}).content.decode()
     assert case_b.number in body and case_a.number not in body
 
@@ -93,6 +140,7 @@ def test_the_list_is_paged(login, bureau, new_case, township_a, settings, monkey
 
 
 # --- case pages: area and role -----------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", CASE_VIEWS)
 @pytest.mark.parametrize("persona", ["other_township_official", "other_bureau"])
@@ -167,6 +215,7 @@ def test_the_detail_page_offers_only_the_allowed_actions(login, township_officia
 
 # --- creating and transitions through pages ------------------------------------------------------
 
+
 def _post_data(township, school=None, **overrides):
     data = ledger_data(township, school, **overrides)
     out = {}
@@ -178,15 +227,17 @@ def _post_data(township, school=None, **overrides):
 
 
 def test_a_township_official_files_in_their_own_township_whatever_the_form_says(
-        login, township_official, township_a, township_b, school_a):
+    login, township_official, township_a, township_b, school_a
+):
     response = login(township_official).post(url("create"), _post_data(township_b, school_a))
     case = DropoutCase.objects.get()
     assert response.status_code == 302 and response["Location"] == url("detail", case.pk)
     assert case.township == township_a and case.status == CaseStatus.SUSPECTED
 
 
-def test_a_township_official_cannot_pick_a_school_of_another_township(login, township_official, township_a,
-                                                                      school_b):
+def test_a_township_official_cannot_pick_a_school_of_another_township(
+    login, township_official, township_a, school_b
+):
     response = login(township_official).post(url("create"), _post_data(township_a, school_b))
     assert response.status_code == 200 and not DropoutCase.objects.exists()
 
@@ -228,13 +279,23 @@ def test_another_township_cannot_confirm_by_post(login, other_township_official,
 
 
 def test_a_visit_with_an_attachment_is_stored_and_served_with_access_checks(
-        login, township_official, other_township_official, case_a):
+    login, township_official, other_township_official, case_a
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     photo = SimpleUploadedFile("走访.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64, content_type="image/png")
-    response = login(township_official).post(url("visit_create", case_a.pk), {
-        "visited_on": timezone.localdate().isoformat(), "method": "home_visit", "gov_people": "李镇长",
-        "edu_people": "", "result": "agreed", "result_detail": "", "attachment_file": photo})
+    response = login(township_official).post(
+        url("visit_create", case_a.pk),
+        {
+            "visited_on": timezone.localdate().isoformat(),
+            "method": "home_visit",
+            "gov_people": "李镇长",
+            "edu_people": "",
+            "result": "agreed",
+            "result_detail": "",
+            "attachment_file": photo,
+        },
+    )
     assert response.status_code == 302
     visit = case_a.visits.get()
     assert visit.attachment_name == "走访.png"
@@ -247,9 +308,16 @@ def test_an_attachment_that_is_not_what_it_claims_is_refused(login, township_off
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     fake = SimpleUploadedFile("photo.jpg", b"MZ not an image", content_type="image/jpeg")
-    response = login(township_official).post(url("visit_create", case_a.pk), {
-        "visited_on": timezone.localdate().isoformat(), "method": "phone", "gov_people": "李镇长",
-        "result": "agreed", "attachment_file": fake})
+    response = login(township_official).post(
+        url("visit_create", case_a.pk),
+        {
+            "visited_on": timezone.localdate().isoformat(),
+            "method": "phone",
+            "gov_people": "李镇长",
+            "result": "agreed",
+            "attachment_file": fake,
+        },
+    )
     assert "文件类型不被接受" in response.content.decode()
     assert not case_a.visits.exists()
 

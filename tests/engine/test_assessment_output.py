@@ -71,8 +71,17 @@ def county():
 @pytest.mark.parametrize("scheme", ["basic-2012", "quality-2017"])
 def test_assessment_has_the_contract_shape_and_is_plain_json(scheme):
     result = assess(*county(), scheme)
-    assert list(result) == ["scheme", "passed", "verdict", "missing", "reasons", "stages", "units", "warnings",
-                            "checks"]
+    assert list(result) == [
+        "scheme",
+        "passed",
+        "verdict",
+        "missing",
+        "reasons",
+        "stages",
+        "units",
+        "warnings",
+        "checks",
+    ]
     assert result["verdict"] in ("passed", "failed") and result["missing"] == []  # no county items given
     assert result["scheme"] == scheme
     assert isinstance(result["passed"], bool)

@@ -59,12 +59,18 @@ def test_single_stage_schools_have_no_split():
 # junior part 1582.19 ㎡ (5.27 < 5.8). The junior part needs 1740 ㎡, i.e. 157.81 ㎡ more for
 # itself, which it only gets from 157.81 × 730 / 330 = 349.08 ㎡ added to the whole school.
 def nine_year_short_of_building_area():
-    return build_units([school("1", NINE, primary=400, junior=300, building_area=3500, multimedia_rooms=14)], [])
+    return build_units(
+        [school("1", NINE, primary=400, junior=300, building_area=3500, multimedia_rooms=14)], []
+    )
 
 
 def test_nine_year_junior_part_gap_is_the_addition_to_the_whole_school():
     built = nine_year_short_of_building_area()
-    rows = [r for r in unit_gaps(built.units, "quality-2017", built.splits) if r["indicator"] == "building_area_pp"]
+    rows = [
+        r
+        for r in unit_gaps(built.units, "quality-2017", built.splits)
+        if r["indicator"] == "building_area_pp"
+    ]
     assert [r["stage"] for r in rows] == ["junior"]
     row = rows[0]
     need_for_part = 5.8 * 300 - 3500 * 330 / 730
@@ -73,17 +79,30 @@ def test_nine_year_junior_part_gap_is_the_addition_to_the_whole_school():
     assert row["addition"] == pytest.approx(need_for_part * 730 / 330, abs=0.01)
     assert row["addition"] > need_for_part + 100  # not the part's own need (the old, wrong figure)
     assert row["part_addition"] == pytest.approx(row["addition"] * 330 / 730)
-    assert row["change"] == {"school_code": "1", "stage": SCHOOL, "field": "building_area", "delta": row["addition"]}
+    assert row["change"] == {
+        "school_code": "1",
+        "stage": SCHOOL,
+        "field": "building_area",
+        "delta": row["addition"],
+    }
 
 
 def test_the_plans_school_addition_through_the_what_if_lifts_the_part_exactly():
     built = nine_year_short_of_building_area()
-    row = next(r for r in unit_gaps(built.units, "quality-2017", built.splits) if r["indicator"] == "building_area_pp")
+    row = next(
+        r
+        for r in unit_gaps(built.units, "quality-2017", built.splits)
+        if r["indicator"] == "building_area_pp"
+    )
     ind = QUALITY.indicator("building_area_pp")
 
     def junior_value(delta):
-        result = what_if(built.units, [UnitChange("1", SCHOOL, "building_area", delta)], "quality-2017",
-                         splits=built.splits)
+        result = what_if(
+            built.units,
+            [UnitChange("1", SCHOOL, "building_area", delta)],
+            "quality-2017",
+            splits=built.splits,
+        )
         return next(u for u in result["units"] if u["stage"] == "junior")["values"][ind.key]
 
     assert junior_value(row["addition"]) >= 5.8 - 1e-12
@@ -97,7 +116,11 @@ def test_when_both_parts_fall_short_one_school_addition_lifts_both():
     # 14 multimedia rooms over 730 equivalents: primary 7.67 (1.92 per 100 < 2.3), junior 6.33
     # (2.11 < 2.4). Whole rooms: the larger need wins and is counted once.
     built = nine_year_short_of_building_area()
-    rows = [r for r in unit_gaps(built.units, "quality-2017", built.splits) if r["indicator"] == "multimedia_rooms_per100"]
+    rows = [
+        r
+        for r in unit_gaps(built.units, "quality-2017", built.splits)
+        if r["indicator"] == "multimedia_rooms_per100"
+    ]
     assert sorted(r["stage"] for r in rows) == ["junior", "primary"]
     assert len({r["addition"] for r in rows}) == 1 and isinstance(rows[0]["addition"], int)
     assert sum(r["counted"] for r in rows) == 1
@@ -106,21 +129,29 @@ def test_when_both_parts_fall_short_one_school_addition_lifts_both():
     assert all(r["lifts"] == ["primary", "junior"] for r in rows)
 
     def per100(delta):
-        result = what_if(built.units, [UnitChange("1", SCHOOL, "multimedia_rooms", delta)], "quality-2017",
-                         splits=built.splits)
+        result = what_if(
+            built.units,
+            [UnitChange("1", SCHOOL, "multimedia_rooms", delta)],
+            "quality-2017",
+            splits=built.splits,
+        )
         return {u["stage"]: u["values"]["multimedia_rooms_per100"] for u in result["units"]}
 
     after = per100(binding["addition"])
     assert after["primary"] >= 2.3 and after["junior"] >= 2.4
     one_less = per100(binding["addition"] - 1)
-    assert one_less[binding["stage"]] < QUALITY.indicator("multimedia_rooms_per100").standard[binding["stage"]]
+    assert (
+        one_less[binding["stage"]] < QUALITY.indicator("multimedia_rooms_per100").standard[binding["stage"]]
+    )
 
 
 def test_complete_middle_school_junior_part_shares_with_the_senior_part():
     # 完全中学: 初中 1 : 高中 1.2. 500 junior + 500 senior pupils: the junior part gets 500 / 1100 of
     # any addition; the senior share leaves the assessment.
     built = build_units([school("1", COMPLETE, junior=500, senior=500, sports_area=6000)], [])
-    row = next(r for r in unit_gaps(built.units, "quality-2017", built.splits) if r["indicator"] == "sports_area_pp")
+    row = next(
+        r for r in unit_gaps(built.units, "quality-2017", built.splits) if r["indicator"] == "sports_area_pp"
+    )
     assert row["share"] == pytest.approx(500 / 1100)
     needed_part = 10.2 * 500 - 6000 * 500 / 1100
     assert row["addition"] == pytest.approx(needed_part * 1100 / 500, abs=0.01)
@@ -133,8 +164,11 @@ def test_teacher_gaps_stay_with_their_part():
         [school("1", NINE, primary=400, junior=300)],
         [teachers("1", "小学", 10, education="本科"), teachers("1", "初中", 10, education="本科")],
     )
-    rows = [r for r in unit_gaps(built.units, "quality-2017", built.splits)
-            if r["indicator"] == "qualified_teachers_per100"]
+    rows = [
+        r
+        for r in unit_gaps(built.units, "quality-2017", built.splits)
+        if r["indicator"] == "qualified_teachers_per100"
+    ]
     assert {r["stage"] for r in rows} == {"primary", "junior"}
     for r in rows:
         assert r["school_level"] is False and r["change"]["stage"] == r["stage"] and r["counted"]
@@ -152,8 +186,10 @@ def test_what_if_on_a_multi_stage_school_equals_rebuilding_from_the_changed_fact
     ]
     changed = apply_changes(built.units, changes, built.splits)
     rebuilt = build_units(
-        [school("1", NINE, **{**facts, "books": 21000, "building_area": 3750.5, "junior": 360}),
-         school("2", primary=300, books=9000)],
+        [
+            school("1", NINE, **{**facts, "books": 21000, "building_area": 3750.5, "junior": 360}),
+            school("2", primary=300, books=9000),
+        ],
         [],
     ).units
     assert [u.key for u in changed] == [u.key for u in rebuilt]
@@ -201,8 +237,12 @@ def test_cv_plan_for_a_part_adds_to_its_whole_school_and_reaches_the_line():
 
 TYPES = ("小学", "初中", NINE, TWELVE, COMPLETE)
 STANDARD_PER_STUDENT = {  # quality-2017 primary standard per student (the junior one is close)
-    "building_area": 4.5, "sports_area": 7.5, "equipment_value": 2000.0, "computers": 0.12,
-    "books": 30.0, "multimedia_rooms": 0.023,
+    "building_area": 4.5,
+    "sports_area": 7.5,
+    "equipment_value": 2000.0,
+    "computers": 0.12,
+    "books": 30.0,
+    "multimedia_rooms": 0.023,
 }
 WHOLE_FIELDS = {"computers", "books", "multimedia_rooms"}
 
@@ -213,8 +253,13 @@ def counties(draw):
     schools, groups = [], []
     for i in range(n):
         kind = draw(st.sampled_from(TYPES))
-        stages = {"小学": ("小学",), "初中": ("初中",), NINE: ("小学", "初中"),
-                  TWELVE: ("小学", "初中", "高中"), COMPLETE: ("初中", "高中")}[kind]
+        stages = {
+            "小学": ("小学",),
+            "初中": ("初中",),
+            NINE: ("小学", "初中"),
+            TWELVE: ("小学", "初中", "高中"),
+            COMPLETE: ("初中", "高中"),
+        }[kind]
         students = {s: draw(st.integers(min_value=1, max_value=1500)) for s in stages}
         total = sum(students.values())
         resources = {}
@@ -224,17 +269,32 @@ def counties(draw):
             amount *= draw(st.floats(min_value=0.8, max_value=1.2))
             resources[name] = float(round(amount)) if name in WHOLE_FIELDS else round(amount, 2)
         code = f"{i:04d}"
-        schools.append(school(code, kind, primary=students.get("小学", 0), junior=students.get("初中", 0),
-                              senior=students.get("高中", 0), **resources))
+        schools.append(
+            school(
+                code,
+                kind,
+                primary=students.get("小学", 0),
+                junior=students.get("初中", 0),
+                senior=students.get("高中", 0),
+                **resources,
+            )
+        )
         for stage in stages:
             if stage == "高中":
                 continue
             size = draw(st.integers(min_value=0, max_value=max(1, students[stage] // 8)))
             if size:
-                groups.append(teachers(code, stage, size, education=draw(st.sampled_from(["本科", "专科"])),
-                                       backbone=draw(st.sampled_from(["无", "县级"])),
-                                       subject=draw(st.sampled_from(["语文", "体育"])),
-                                       title=draw(st.sampled_from(["二级", "一级"]))))
+                groups.append(
+                    teachers(
+                        code,
+                        stage,
+                        size,
+                        education=draw(st.sampled_from(["本科", "专科"])),
+                        backbone=draw(st.sampled_from(["无", "县级"])),
+                        subject=draw(st.sampled_from(["语文", "体育"])),
+                        title=draw(st.sampled_from(["二级", "一级"])),
+                    )
+                )
     weights = draw(st.sampled_from([None, {"小学": 1, "初中": 1}, {"小学": 1, "初中": 1.3}]))
     settings_ = EngineSettings(nine_year_weights=weights) if weights else EngineSettings()
     return schools, groups, settings_
@@ -264,8 +324,12 @@ def test_applying_every_addition_of_the_gap_plan_lifts_every_addressed_unit(coun
         if less <= 0:
             continue
         others = [c for c in plan_changes(rows) if c != UnitChange(**row["change"])]
-        short = {u.key: u for u in apply_changes(built.units, [*others, UnitChange(**{**row["change"], "delta": less})],
-                                                 built.splits)}
+        short = {
+            u.key: u
+            for u in apply_changes(
+                built.units, [*others, UnitChange(**{**row["change"], "delta": less})], built.splits
+            )
+        }
         assert indicator_value(short[(row["school_code"], row["stage"])], ind) < row["standard"] * (1 - 1e-9)
 
 
@@ -275,7 +339,9 @@ def test_applying_every_cv_plan_brings_each_planned_coefficient_under_its_line(c
     schools, groups, engine_settings = county
     built = build_units(schools, groups, engine_settings)
     plans = cv_plans(built.units, scheme, built.splits)
-    result = what_if(built.units, plan_changes(plans=plans), scheme, settings=engine_settings, splits=built.splits)
+    result = what_if(
+        built.units, plan_changes(plans=plans), scheme, settings=engine_settings, splits=built.splits
+    )
     rs = RULESETS[scheme]
     for p in plans:
         cv = result["stages"][p["stage"]]["indicators"][p["indicator"]]["cv"]
@@ -298,8 +364,14 @@ def test_assess_from_facts_agrees_with_the_split_the_plans_use():
     # addition to the school's facts and assessing again gives the plan's new value.
     facts = dict(primary=400, junior=300, building_area=3500)
     built = build_units([school("1", NINE, **facts)], [])
-    row = next(r for r in unit_gaps(built.units, "quality-2017", built.splits) if r["indicator"] == "building_area_pp")
-    again = assess([school("1", NINE, **{**facts, "building_area": 3500 + row["addition"]})], [], [], "quality-2017")
+    row = next(
+        r
+        for r in unit_gaps(built.units, "quality-2017", built.splits)
+        if r["indicator"] == "building_area_pp"
+    )
+    again = assess(
+        [school("1", NINE, **{**facts, "building_area": 3500 + row["addition"]})], [], [], "quality-2017"
+    )
     junior = next(u for u in again["units"] if u["stage"] == "junior")
     assert junior["values"]["building_area_pp"] >= 5.8
     assert junior["values"]["building_area_pp"] == pytest.approx(row["new_value"], rel=1e-12)

@@ -7,9 +7,19 @@ from indicators.county_items import items_for
 from indicators.engine import CountyItem, assess_units
 from tests.engine.engine_factories import unit
 
-RESOURCES = {"qualified_teachers": 10, "backbone_teachers": 2, "pe_art_teachers": 1, "building_area": 500,
-             "sports_area": 800, "equipment_value": 250_000, "multimedia_rooms": 3, "full_time_teachers": 8,
-             "computers": 20, "books": 3000, "senior_title_teachers": 4}
+RESOURCES = {
+    "qualified_teachers": 10,
+    "backbone_teachers": 2,
+    "pe_art_teachers": 1,
+    "building_area": 500,
+    "sports_area": 800,
+    "equipment_value": 250_000,
+    "multimedia_rooms": 3,
+    "full_time_teachers": 8,
+    "computers": 20,
+    "books": 3000,
+    "senior_title_teachers": 4,
+}
 
 
 def good_quality_units():
@@ -19,7 +29,9 @@ def good_quality_units():
 
 def items(scheme, passed=None, **overrides):
     """Every county item of ``scheme`` with verdict ``passed`` (None: no data), some overridden."""
-    return [CountyItem(spec.key, spec.label, overrides.get(spec.key, passed), "") for spec in items_for(scheme)]
+    return [
+        CountyItem(spec.key, spec.label, overrides.get(spec.key, passed), "") for spec in items_for(scheme)
+    ]
 
 
 def test_basic_2012_with_its_three_county_parts_missing_is_incomplete():
@@ -42,7 +54,8 @@ def test_one_failing_item_fails_even_with_others_missing():
     assert result["verdict"] == "failed" and result["passed"] is False
     assert len(result["missing"]) == 22  # still listed, so staff see what else to enter
     assert [r for r in result["reasons"] if "未达标" in r] == [
-        "教师平均工资收入水平不低于当地公务员平均工资收入水平 未达标"]
+        "教师平均工资收入水平不低于当地公务员平均工资收入水平 未达标"
+    ]
 
 
 def test_a_failing_coefficient_fails_with_items_missing():

@@ -115,7 +115,8 @@ def test_private_schools_are_included_by_default_and_excluded_on_request():
     result = build_units(schools, [], EngineSettings(include_private=False))
     assert [u.school_code for u in result.units] == ["1"]
     assert result.warnings == [
-        "按设置民办学校 1 所未计入资源配置（差异系数与逐校达标）：育才；班额、办学规模和音乐美术教室仍检查"]
+        "按设置民办学校 1 所未计入资源配置（差异系数与逐校达标）：育才；班额、办学规模和音乐美术教室仍检查"
+    ]
     # Left out of the CVs, still its own unit for the school-size check.
     assert [(u.school_code, u.students) for u in result.size_units] == [("2", 200)]
 

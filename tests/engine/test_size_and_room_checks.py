@@ -126,12 +126,16 @@ def test_classes_of_teaching_points_count_and_those_of_unknown_schools_do_not():
     assert "班级数据中的学校标识码 9 不在学校名单中，1 个班未计入" in result["warnings"]
 
 
-@pytest.mark.parametrize("engine_settings", [
-    EngineSettings(include_private=False),
-    EngineSettings(exclude_teaching_points_under=100),
-])
+@pytest.mark.parametrize(
+    "engine_settings",
+    [
+        EngineSettings(include_private=False),
+        EngineSettings(exclude_teaching_points_under=100),
+    ],
+)
 def test_schools_left_out_of_resource_allocation_are_still_checked_for_class_size_school_size_and_rooms(
-        engine_settings):
+    engine_settings,
+):
     """Finding 6: the settings that leave private schools or small teaching points out concern the
     CVs and the per-school rule only."""
     schools = [
@@ -139,8 +143,9 @@ def test_schools_left_out_of_resource_allocation_are_still_checked_for_class_siz
         school("2", primary=2100, sponsor="民办", music_rooms=0, art_rooms=1),
         school("3", "教学点", primary=40, parent_code="1", music_rooms=0, art_rooms=0),
     ]
-    all_classes = (classes("1", "小学", [45] * 12) + classes("2", "小学", [58, 70, 45])
-                   + classes("3", "小学", [48]))
+    all_classes = (
+        classes("1", "小学", [45] * 12) + classes("2", "小学", [58, 70, 45]) + classes("3", "小学", [48])
+    )
     everyone = assess(schools, [], all_classes, "quality-2017")
     result = assess(schools, [], all_classes, "quality-2017", engine_settings)
 
@@ -150,9 +155,11 @@ def test_schools_left_out_of_resource_allocation_are_still_checked_for_class_siz
     # … but its classes, size and rooms are judged exactly as without the setting.
     assert result["stages"]["primary"]["classes"] == everyone["stages"]["primary"]["classes"]
     assert result["stages"]["primary"]["classes"]["over_standard"] == 3
-    assert result["checks"]["school_size"] == everyone["checks"]["school_size"] == [
-        {"code": "2", "name": "学校2", "students": 2100, "limit": 2000}]
+    assert (
+        result["checks"]["school_size"]
+        == everyone["checks"]["school_size"]
+        == [{"code": "2", "name": "学校2", "students": 2100, "limit": 2000}]
+    )
     assert result["checks"]["rooms"] == everyone["checks"]["rooms"]
     assert {r["code"] for r in result["checks"]["rooms"] if not r["passed"]} == {"2", "3"}
     assert result["passed"] is False
-

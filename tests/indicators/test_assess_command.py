@@ -13,10 +13,25 @@ from indicators.services import assessment_request
 
 pytestmark = pytest.mark.django_db
 
-BASIC_KEYS = ["building_area_pp", "sports_area_pp", "equipment_value_pp", "computers_per100", "books_pp",
-              "teacher_ratio", "qualified_teachers_pp", "senior_title_teachers_pp"]
-QUALITY_KEYS = ["qualified_teachers_per100", "backbone_teachers_per100", "pe_art_teachers_per100",
-                "building_area_pp", "sports_area_pp", "equipment_value_pp", "multimedia_rooms_per100"]
+BASIC_KEYS = [
+    "building_area_pp",
+    "sports_area_pp",
+    "equipment_value_pp",
+    "computers_per100",
+    "books_pp",
+    "teacher_ratio",
+    "qualified_teachers_pp",
+    "senior_title_teachers_pp",
+]
+QUALITY_KEYS = [
+    "qualified_teachers_per100",
+    "backbone_teachers_per100",
+    "pe_art_teachers_per100",
+    "building_area_pp",
+    "sports_area_pp",
+    "equipment_value_pp",
+    "multimedia_rooms_per100",
+]
 
 
 def run_json(*args) -> dict:
@@ -77,8 +92,9 @@ def test_the_county_passes_basic_2012_but_fails_one_cv_of_quality_2017(county_da
 
 
 def test_command_output_equals_the_result_stored_by_the_task(county_data, bureau, run_on_commit):
-    assessment = run_on_commit(assessment_request, county=county_data.county, year=2025, scheme="quality-2017",
-                               user=bureau)
+    assessment = run_on_commit(
+        assessment_request, county=county_data.county, year=2025, scheme="quality-2017", user=bureau
+    )
     assessment.refresh_from_db()
     assert assessment.status == JobStatus.DONE
     doc = run_json("--county", "130123", "--year", "2025", "--scheme", "quality-2017")
@@ -87,8 +103,17 @@ def test_command_output_equals_the_result_stored_by_the_task(county_data, bureau
 
 def test_unknown_county_is_an_error_with_exit_1(db):
     with pytest.raises(CommandError, match="未找到区县：999999") as exc:
-        call_command("assess", "--county", "999999", "--year", "2025", "--scheme", "basic-2012", "--json",
-                     stdout=io.StringIO())
+        call_command(
+            "assess",
+            "--county",
+            "999999",
+            "--year",
+            "2025",
+            "--scheme",
+            "basic-2012",
+            "--json",
+            stdout=io.StringIO(),
+        )
     assert exc.value.returncode == 1
 
 

@@ -8,8 +8,9 @@ from indicators.models import Assessment
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_bureau_assesses_reads_the_tables_and_runs_a_what_if(county_data, bureau, browser_login, live_server,
-                                                            screenshot_dir):
+def test_bureau_assesses_reads_the_tables_and_runs_a_what_if(
+    county_data, bureau, browser_login, live_server, screenshot_dir
+):
     page = browser_login(bureau)
     problems = []
     page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)

@@ -22,10 +22,13 @@ def test_a_request_queues_a_job_that_the_task_finishes(county_data, bureau, run_
     assessment.refresh_from_db()
     assert assessment.status == JobStatus.DONE and assessment.progress == 100
     assert assessment.passed is False and assessment.result["county"] == "130123"
-    assert assessment.fingerprint == assessment.result["input_fingerprint"] and len(assessment.fingerprint) == 64
+    assert (
+        assessment.fingerprint == assessment.result["input_fingerprint"] and len(assessment.fingerprint) == 64
+    )
     assert assessment.requested_by == bureau and assessment.finished_at is not None
-    assert AuditEntry.objects.filter(action="create", object_type="indicators.Assessment",
-                                     object_id=str(assessment.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="create", object_type="indicators.Assessment", object_id=str(assessment.pk)
+    ).exists()
 
 
 def test_the_stored_result_carries_gaps_and_checks(county_data, bureau, run_on_commit):
@@ -41,7 +44,9 @@ def test_the_stored_result_carries_gaps_and_checks(county_data, bureau, run_on_c
 
 def test_a_second_delivery_of_the_task_does_nothing(county_data, bureau, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
-        assessment = assessment_request(county=county_data.county, year=2025, scheme="quality-2017", user=bureau)
+        assessment = assessment_request(
+            county=county_data.county, year=2025, scheme="quality-2017", user=bureau
+        )
     run_assessment_task(assessment.pk)
     assessment.refresh_from_db()
     finished = assessment.finished_at
@@ -86,7 +91,9 @@ def test_a_job_in_flight_is_not_duplicated(county_data, bureau, django_capture_o
     assert again.pk == first.pk and again.status == JobStatus.QUEUED
 
 
-def test_a_failing_computation_is_recorded_with_a_chinese_reason(county_data, bureau, run_on_commit, monkeypatch):
+def test_a_failing_computation_is_recorded_with_a_chinese_reason(
+    county_data, bureau, run_on_commit, monkeypatch
+):
     def broken(*args, **kwargs):
         raise ValueError("学校标识码重复：1301230001")
 

@@ -38,7 +38,9 @@ def test_township_officials_and_reporters_are_refused_every_page(who, request, q
     client = login(request.getfixturevalue(who))
     for url in [reverse("indicators:list"), reverse("indicators:items"), *read_pages(quality)]:
         assert client.get(url).status_code == 403, url
-    assert client.post(reverse("indicators:request"), {"year": 2025, "scheme": "basic-2012"}).status_code == 403
+    assert (
+        client.post(reverse("indicators:request"), {"year": 2025, "scheme": "basic-2012"}).status_code == 403
+    )
 
 
 def test_another_countys_bureau_gets_404_for_our_assessments(quality, other_bureau, login):
@@ -59,31 +61,40 @@ def test_inspectors_see_no_request_form(quality, inspector, login):
     assert "开始评估" not in login(inspector).get(reverse("indicators:list")).content.decode()
 
 
-def test_bureau_requests_an_assessment_and_lands_on_it(county_data, bureau, login, django_capture_on_commit_callbacks):
+def test_bureau_requests_an_assessment_and_lands_on_it(
+    county_data, bureau, login, django_capture_on_commit_callbacks
+):
     client = login(bureau)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("indicators:request"), {"year": 2025, "scheme": "quality-2017"})
     assessment = Assessment.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("indicators:detail", args=[assessment.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "indicators:detail", args=[assessment.pk]
+    )
     assessment.refresh_from_db()
     assert assessment.status == JobStatus.DONE and assessment.requested_by == bureau
 
 
 def test_a_repeated_request_says_the_result_is_reused(quality, bureau, login):
-    response = login(bureau).post(reverse("indicators:request"), {"year": 2025, "scheme": "quality-2017"},
-                                  follow=True)
+    response = login(bureau).post(
+        reverse("indicators:request"), {"year": 2025, "scheme": "quality-2017"}, follow=True
+    )
     assert response.redirect_chain[-1][0] == reverse("indicators:detail", args=[quality.pk])
     assert "直接显示已有结果" in response.content.decode()
     assert Assessment.objects.count() == 1
 
 
 def test_an_invalid_request_is_refused_with_a_message(county_data, bureau, login):
-    response = login(bureau).post(reverse("indicators:request"), {"year": 1800, "scheme": "basic-2012"}, follow=True)
+    response = login(bureau).post(
+        reverse("indicators:request"), {"year": 1800, "scheme": "basic-2012"}, follow=True
+    )
     assert "请检查学年与评估方案" in response.content.decode()
     assert not Assessment.objects.exists()
 
 
-def test_list_page_queries_do_not_grow_with_assessments(county_data, bureau, login, django_assert_max_num_queries):
+def test_list_page_queries_do_not_grow_with_assessments(
+    county_data, bureau, login, django_assert_max_num_queries
+):
     client = login(bureau)
     assessment_run_now(county=county_data.county, year=2025, scheme="basic-2012")
     # 12 for the page and its list, plus the county's current assessment: its data year, the
@@ -153,7 +164,9 @@ def test_table2_export_has_headers_and_flags_the_shortfall(quality, bureau, logi
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     ws = load_workbook(io.BytesIO(response.content)).active
     assert ws["A1"].value == "表Ⅱ 义务教育学校办学基本标准达标情况 · 滨河县 · 2025—2026学年 · 2017 优质均衡"
-    assert ws["A2"].value.startswith("数据时间：") and ws.freeze_panes == "A4"  # title, data time, frozen header
+    assert (
+        ws["A2"].value.startswith("数据时间：") and ws.freeze_panes == "A4"
+    )  # title, data time, frozen header
     headers = [c.value for c in ws[3]]
     assert headers[:5] == ["学校标识码", "学校名称", "乡镇", "学段", "在校生数"]
     assert "每百名学生拥有县级以上骨干教师数（人）" in headers
@@ -171,9 +184,23 @@ def test_table3_export_flags_the_failing_cv(quality, bureau, login):
     response = login(bureau).get(reverse("indicators:export_table3", args=[quality.pk]))
     ws = load_workbook(io.BytesIO(response.content)).active
     assert ws["A1"].value.startswith("表Ⅲ 义务教育校际差异系数 · 滨河县") and ws.freeze_panes == "A4"
-    assert [c.value for c in ws[3]] == ["学段", "指标", "单位", "单元数", "在校生数", "均值", "标准差", "差异系数",
-                                        "标准（不超过）", "是否达标"]
-    row = next(r for r in ws.iter_rows(min_row=4) if r[1].value == "每百名学生拥有县级以上骨干教师数" and r[0].value == "小学")
+    assert [c.value for c in ws[3]] == [
+        "学段",
+        "指标",
+        "单位",
+        "单元数",
+        "在校生数",
+        "均值",
+        "标准差",
+        "差异系数",
+        "标准（不超过）",
+        "是否达标",
+    ]
+    row = next(
+        r
+        for r in ws.iter_rows(min_row=4)
+        if r[1].value == "每百名学生拥有县级以上骨干教师数" and r[0].value == "小学"
+    )
     assert row[7].value == 0.784 and row[7].fill.fgColor.rgb.endswith("F8D7DA") and row[9].value == "未达标"
 
 
@@ -204,9 +231,13 @@ def test_what_if_shows_new_cvs_without_touching_stored_data(quality, inspector, 
     # 30 backbone teachers for 1000 pupils = 3.0 per 100 against 4.0: the CV falls under 0.50;
     # no county item is entered, so the verdict becomes incomplete, not passed.
     assert "结论：未达标 → 未完成" in html
-    assert "<td class=\"num\">0.784</td>" in html and "<strong>0.137</strong>" in html
+    assert '<td class="num">0.784</td>' in html and "<strong>0.137</strong>" in html
     after = Assessment.objects.get(pk=quality.pk)
-    assert after.result == before.result and after.inputs == before.inputs and Assessment.objects.count() == count
+    assert (
+        after.result == before.result
+        and after.inputs == before.inputs
+        and Assessment.objects.count() == count
+    )
 
 
 def test_what_if_with_no_change_reproduces_the_stored_result(quality):
@@ -233,8 +264,9 @@ def test_what_if_needs_every_part_of_a_row(quality, bureau, login):
 
 
 def test_a_running_status_partial_keeps_polling_the_same_url(county_data, bureau, login):
-    running = Assessment.objects.create(county=county_data.county, year=2025, scheme="basic-2012",
-                                        status=JobStatus.RUNNING, progress=40)
+    running = Assessment.objects.create(
+        county=county_data.county, year=2025, scheme="basic-2012", status=JobStatus.RUNNING, progress=40
+    )
     url = reverse("indicators:status", args=[running.pk])
     html = login(bureau).get(url + "?reload=1", HTTP_HX_REQUEST="true").content.decode()
     assert f'hx-get="{url}?reload=1"' in html and "40%" in html

@@ -5,16 +5,29 @@ import pytest
 from indicators.charts import cv_chart_svg
 from indicators.tables import drilldown, table2, table3
 
-QUALITY_KEYS = ["qualified_teachers_per100", "backbone_teachers_per100", "pe_art_teachers_per100",
-                "building_area_pp", "sports_area_pp", "equipment_value_pp", "multimedia_rooms_per100"]
+QUALITY_KEYS = [
+    "qualified_teachers_per100",
+    "backbone_teachers_per100",
+    "pe_art_teachers_per100",
+    "building_area_pp",
+    "sports_area_pp",
+    "equipment_value_pp",
+    "multimedia_rooms_per100",
+]
 
 
 def stage(cvs, threshold=0.5, passed=None):
     return {
-        "units": 2, "students": 100, "composite_cv": sum(cvs) / len(cvs), "passed": passed, "cv_threshold": threshold,
+        "units": 2,
+        "students": 100,
+        "composite_cv": sum(cvs) / len(cvs),
+        "passed": passed,
+        "cv_threshold": threshold,
         "classes": {"total": 0, "over_standard": 0, "large": 0, "super_large": 0},
-        "indicators": {k: {"mean": 1.0, "std": cv, "cv": cv, "cv_threshold": threshold, "cv_passed": cv <= threshold}
-                       for k, cv in zip(QUALITY_KEYS, cvs, strict=True)},
+        "indicators": {
+            k: {"mean": 1.0, "std": cv, "cv": cv, "cv_threshold": threshold, "cv_passed": cv <= threshold}
+            for k, cv in zip(QUALITY_KEYS, cvs, strict=True)
+        },
     }
 
 
@@ -32,10 +45,23 @@ def test_chart_escapes_its_title():
 
 
 def test_chart_of_basic_2012_judges_the_composite():
-    keys = ["building_area_pp", "sports_area_pp", "equipment_value_pp", "computers_per100", "books_pp",
-            "teacher_ratio", "qualified_teachers_pp", "senior_title_teachers_pp"]
-    s = {"units": 3, "composite_cv": 0.7, "passed": False, "cv_threshold": 0.65,
-         "indicators": {k: {"cv": 0.7, "cv_passed": None, "cv_threshold": None} for k in keys}}
+    keys = [
+        "building_area_pp",
+        "sports_area_pp",
+        "equipment_value_pp",
+        "computers_per100",
+        "books_pp",
+        "teacher_ratio",
+        "qualified_teachers_pp",
+        "senior_title_teachers_pp",
+    ]
+    s = {
+        "units": 3,
+        "composite_cv": 0.7,
+        "passed": False,
+        "cv_threshold": 0.65,
+        "indicators": {k: {"cv": 0.7, "cv_passed": None, "cv_threshold": None} for k in keys},
+    }
     svg = cv_chart_svg(s, "basic-2012", stage="primary")
     assert "综合差异系数" in svg and "标准 ≤ 0.65" in svg
 
@@ -46,12 +72,26 @@ def result_with_units():
         "settings": {"unit_rule_margin": 0.85},
         "stages": {"primary": stage([0.1] * 7), "junior": {**stage([0.1] * 7), "units": 0}},
         "units": [
-            {"school_code": "1", "school_name": "甲", "township": "镇", "stage": "primary", "students": 100,
-             "values": dict(zip(QUALITY_KEYS, [4.2, 0.8, 0.9, 4.5, 7.5, 2000, 2.3], strict=True)),
-             "meets": {}, "passed": False},
-            {"school_code": "2", "school_name": "乙", "township": "镇", "stage": "primary", "students": 300,
-             "values": dict(zip(QUALITY_KEYS, [4.2, 0.9, 0.9, 4.5, 7.5, 2000, 2.3], strict=True)),
-             "meets": {}, "passed": True},
+            {
+                "school_code": "1",
+                "school_name": "甲",
+                "township": "镇",
+                "stage": "primary",
+                "students": 100,
+                "values": dict(zip(QUALITY_KEYS, [4.2, 0.8, 0.9, 4.5, 7.5, 2000, 2.3], strict=True)),
+                "meets": {},
+                "passed": False,
+            },
+            {
+                "school_code": "2",
+                "school_name": "乙",
+                "township": "镇",
+                "stage": "primary",
+                "students": 300,
+                "values": dict(zip(QUALITY_KEYS, [4.2, 0.9, 0.9, 4.5, 7.5, 2000, 2.3], strict=True)),
+                "meets": {},
+                "passed": True,
+            },
         ],
     }
 
@@ -80,9 +120,16 @@ def test_drilldown_matches_the_worked_example_of_the_handout():
     mean = sum(books) / sum(students)
     result = {
         "scheme": "basic-2012",
-        "stages": {"primary": {"units": 5, "indicators": {"books_pp": {"mean": mean, "std": 3.263861, "cv": 0.515257}}}},
-        "units": [{"school_code": str(i), "stage": "primary", "students": p, "values": {"books_pp": b / p}}
-                  for i, (p, b) in enumerate(zip(students, books, strict=True))],
+        "stages": {
+            "primary": {
+                "units": 5,
+                "indicators": {"books_pp": {"mean": mean, "std": 3.263861, "cv": 0.515257}},
+            }
+        },
+        "units": [
+            {"school_code": str(i), "stage": "primary", "students": p, "values": {"books_pp": b / p}}
+            for i, (p, b) in enumerate(zip(students, books, strict=True))
+        ],
     }
     d = drilldown(result, "primary", "books_pp")
     assert d["students"] == 302

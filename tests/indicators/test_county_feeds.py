@@ -31,8 +31,11 @@ def test_every_feeding_app_connects_its_receivers_once():
 
     apps.get_app_config("workforce").ready()  # a second ready() must not connect twice
     assert {"workforce.county_items", "surveys.county_items", "dropout_control.county_items"} <= connected(
-        county_items_requested)
-    assert {"workforce.readiness", "surveys.readiness", "dropout_control.readiness"} <= connected(readiness_requested)
+        county_items_requested
+    )
+    assert {"workforce.readiness", "surveys.readiness", "dropout_control.readiness"} <= connected(
+        readiness_requested
+    )
     assert len(readiness_requested.receivers) == len(connected(readiness_requested))
 
 

@@ -22,8 +22,13 @@ def save(client, key, value="", note="", files=None, year=2025, follow=False):
 
 def test_bureau_enters_a_value_with_evidence(county_data, bureau, login):
     client = login(bureau)
-    response = save(client, "social_recognition", "91.5", "第三方调查",
-                    [SimpleUploadedFile("调查报告.pdf", PDF, content_type="application/pdf")])
+    response = save(
+        client,
+        "social_recognition",
+        "91.5",
+        "第三方调查",
+        [SimpleUploadedFile("调查报告.pdf", PDF, content_type="application/pdf")],
+    )
     assert response.status_code == 302
     item = CountyItemValue.objects.get(key="social_recognition")
     assert (item.value, item.passed, item.note, item.entered_by) == (91.5, True, "第三方调查", bureau)
@@ -61,7 +66,9 @@ def test_a_data_item_cannot_be_entered(county_data, bureau, login):
     assert not CountyItemValue.objects.exists()
 
 
-def test_inspectors_and_others_may_not_enter_items(county_data, inspector, township_official, reporter, login):
+def test_inspectors_and_others_may_not_enter_items(
+    county_data, inspector, township_official, reporter, login
+):
     for user in (inspector, township_official, reporter):
         assert save(login(user), "social_recognition", "91").status_code == 403
     assert not CountyItemValue.objects.exists()
@@ -79,7 +86,9 @@ def test_a_failing_item_fails_the_verdict_with_a_reason(county_data, bureau, log
     save(login(bureau), "government_work_score", "80")
     result = compute_assessment_result(county_data.county, 2025, "basic-2012")
     assert result["passed"] is False
-    assert "县级人民政府推进义务教育均衡发展工作评估得分 未达标：录入值 80 分，要求 ≥ 85 分" in result["reasons"]
+    assert (
+        "县级人民政府推进义务教育均衡发展工作评估得分 未达标：录入值 80 分，要求 ≥ 85 分" in result["reasons"]
+    )
 
 
 def test_an_item_not_entered_leaves_the_verdict_incomplete_not_failed(county_data):
@@ -98,13 +107,22 @@ def test_a_veto_entered_as_yes_fails_quality_2017(county_data, bureau, login):
 
 def test_provider_items_enter_the_verdict(county_data, no_item_providers):
     def workforce(sender, *, county, year, **kwargs):
-        return [{"key": "teacher_exchange", "label": "教师交流轮岗比例", "passed": False,
-                 "detail": "交流 5 人 / 符合条件 98 人 = 5.1%", "evidence": ["交流名单"]}]
+        return [
+            {
+                "key": "teacher_exchange",
+                "label": "教师交流轮岗比例",
+                "passed": False,
+                "detail": "交流 5 人 / 符合条件 98 人 = 5.1%",
+                "evidence": ["交流名单"],
+            }
+        ]
 
     no_item_providers.connect(workforce, weak=False)
     result = compute_assessment_result(county_data.county, 2025, "quality-2017")
-    assert ("县域内义务教育学校教师交流轮岗比例（占符合条件教师） 未达标：交流 5 人 / 符合条件 98 人 = 5.1%"
-            in result["reasons"])
+    assert (
+        "县域内义务教育学校教师交流轮岗比例（占符合条件教师） 未达标：交流 5 人 / 符合条件 98 人 = 5.1%"
+        in result["reasons"]
+    )
     row = next(r for r in result["county_items"] if r["key"] == "teacher_exchange")
     assert row["source"] == "provider" and row["evidence"] == ["交流名单"]
 
@@ -119,11 +137,14 @@ def test_the_items_page_shows_the_entered_state(county_data, bureau, login):
 
 def test_the_items_page_shows_no_forms_to_inspectors(county_data, inspector, login):
     html = login(inspector).get(reverse("indicators:items")).content.decode()
-    assert "县级人民政府推进义务教育均衡发展工作评估得分" in html and 'enctype="multipart/form-data"' not in html
+    assert (
+        "县级人民政府推进义务教育均衡发展工作评估得分" in html and 'enctype="multipart/form-data"' not in html
+    )
 
 
-def test_evidence_is_served_only_to_readers_of_the_county(county_data, bureau, inspector, other_bureau,
-                                                         township_official, login):
+def test_evidence_is_served_only_to_readers_of_the_county(
+    county_data, bureau, inspector, other_bureau, township_official, login
+):
     save(login(bureau), "social_recognition", "91", files=[SimpleUploadedFile("a.pdf", PDF)])
     url = reverse("indicators:evidence", args=[CountyItemEvidence.objects.get().pk])
     response = login(inspector).get(url)

@@ -91,8 +91,16 @@ def test_merge_uses_entered_values_and_marks_missing_ones():
 
 
 def test_provider_items_win_over_entered_values_for_the_same_key():
-    provided = [{"key": "social_recognition", "label": "社会认可度", "passed": True, "detail": "调查 91.2%",
-                 "evidence": ["问卷统计表"], "provider": "p"}]
+    provided = [
+        {
+            "key": "social_recognition",
+            "label": "社会认可度",
+            "passed": True,
+            "detail": "调查 91.2%",
+            "evidence": ["问卷统计表"],
+            "provider": "p",
+        }
+    ]
     rows = merge_items("quality-2017", {"social_recognition": Entered(Decimal("50"))}, provided)
     row = next(r for r in rows if r["key"] == "social_recognition")
     assert row["source"] == "provider" and row["passed"] is True and row["detail"] == "调查 91.2%"
@@ -101,16 +109,38 @@ def test_provider_items_win_over_entered_values_for_the_same_key():
 
 def test_two_providers_of_one_key_combine_any_failure_fails():
     provided = [
-        {"key": "teacher_exchange", "label": "交流", "passed": True, "detail": "a", "evidence": [], "provider": "p"},
-        {"key": "teacher_exchange", "label": "交流", "passed": False, "detail": "b", "evidence": [], "provider": "q"},
+        {
+            "key": "teacher_exchange",
+            "label": "交流",
+            "passed": True,
+            "detail": "a",
+            "evidence": [],
+            "provider": "p",
+        },
+        {
+            "key": "teacher_exchange",
+            "label": "交流",
+            "passed": False,
+            "detail": "b",
+            "evidence": [],
+            "provider": "q",
+        },
     ]
     row = next(r for r in merge_items("quality-2017", {}, provided) if r["key"] == "teacher_exchange")
     assert row["passed"] is False and row["detail"] == "a；b"
 
 
 def test_provider_keys_of_another_scheme_are_ignored():
-    provided = [{"key": "teacher_exchange", "label": "交流", "passed": False, "detail": "", "evidence": [],
-                 "provider": "p"}]
+    provided = [
+        {
+            "key": "teacher_exchange",
+            "label": "交流",
+            "passed": False,
+            "detail": "",
+            "evidence": [],
+            "provider": "p",
+        }
+    ]
     assert all(r["key"] != "teacher_exchange" for r in merge_items("basic-2012", {}, provided))
 
 
@@ -133,8 +163,22 @@ def test_collect_provided_validates_the_contract():
 
 
 def test_a_provider_figure_is_the_rows_value_and_text():
-    provided = collect_provided([("surveys", [{
-        "key": "social_recognition", "label": "社会认可度", "passed": True, "value": 88.25, "value_text": "88.25%",
-        "detail": "满意度 88.25%"}])])
+    provided = collect_provided(
+        [
+            (
+                "surveys",
+                [
+                    {
+                        "key": "social_recognition",
+                        "label": "社会认可度",
+                        "passed": True,
+                        "value": 88.25,
+                        "value_text": "88.25%",
+                        "detail": "满意度 88.25%",
+                    }
+                ],
+            )
+        ]
+    )
     row = next(r for r in merge_items("quality-2017", {}, provided) if r["key"] == "social_recognition")
     assert (row["value"], row["value_text"], row["detail"]) == (88.25, "88.25%", "满意度 88.25%")

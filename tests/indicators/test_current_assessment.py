@@ -24,15 +24,20 @@ TODAY = date(2026, 1, 10)
 
 def board(county):
     county.refresh_from_db()
-    return [(r.area, r.item, r.status, r.detail) for r in
-            rectification_selectors.readiness_board(county, today=TODAY)["rows"]]
+    return [
+        (r.area, r.item, r.status, r.detail)
+        for r in rectification_selectors.readiness_board(county, today=TODAY)["rows"]
+    ]
 
 
 def backbone_item(county, school, bureau):
     """A ledger item about 城关小学's backbone teachers (failing the 2017 CV), done and evidenced."""
     item = rectification_services.item_create(
-        user=bureau, county=county, schools=[school],
-        data=item_data(problem="城关小学骨干教师不足", indicator="backbone_teachers_per100", stage="primary"))
+        user=bureau,
+        county=county,
+        schools=[school],
+        data=item_data(problem="城关小学骨干教师不足", indicator="backbone_teachers_per100", stage="primary"),
+    )
     rectification_services.evidence_add(user=bureau, item=item, upload=make_pdf())
     return rectification_services.item_complete(user=bureau, item=item)
 
@@ -61,13 +66,17 @@ def test_running_basic_2012_after_quality_2017_changes_no_board_proposal_or_item
     assert current_assessment(county).assessment == quality
     assert board(county) == before_board
     standing = rectification_selectors.item_indicator_standing(item)
-    assert standing["assessment"] == quality and standing["still_failing"] is True == before_standing["still_failing"]
+    assert (
+        standing["assessment"] == quality
+        and standing["still_failing"] is True == before_standing["still_failing"]
+    )
     rectification_services.proposals_from_assessment(current_assessment(county).assessment, user=bureau)
     assert {p.assessment_id for p in Proposal.objects.all()} == {quality.pk}
 
 
 def test_running_the_target_scheme_again_on_unchanged_data_keeps_the_same_current_run(
-        county_data, bureau, run_on_commit):
+    county_data, bureau, run_on_commit
+):
     county = county_data.county
     first = run_on_commit(assessment_request, county=county, year=YEAR, scheme="quality-2017", user=bureau)
     run(county, "basic-2012", bureau)
@@ -140,8 +149,9 @@ def test_changing_the_target_scheme_changes_the_board_and_is_audited(county_data
     assert current_assessment(county).assessment == quality
 
 
-def test_the_target_scheme_form_is_for_the_countys_bureau_only(county_data, bureau, inspector, township_official,
-                                                                reporter, other_bureau, login, client):
+def test_the_target_scheme_form_is_for_the_countys_bureau_only(
+    county_data, bureau, inspector, township_official, reporter, other_bureau, login, client
+):
     county = county_data.county
     url = reverse("indicators:target")
     data = {"target-scheme": "basic-2012"}
@@ -174,15 +184,19 @@ def test_the_assessment_list_labels_current_and_comparison_runs(county_data, bur
     assert "对比评估" in detail and "仅供对比" in detail
 
 
-def test_an_incomplete_verdict_says_what_is_missing_on_the_board_and_pages(county_data, bureau, inspector, login):
+def test_an_incomplete_verdict_says_what_is_missing_on_the_board_and_pages(
+    county_data, bureau, inspector, login
+):
     county = county_data.county
     county_set_target_scheme(user=bureau, county=county, scheme="basic-2012")
     basic = run(county, "basic-2012", bureau)  # coefficients pass; none of the 3 county parts entered
     assert basic.passed is None and basic.result["verdict"] == "incomplete"
     row = next(r for r in board(county) if r[1] == "评估结论 未完成")
     assert row[2] == "at_risk"
-    assert row[3] == ("3 项县级项目尚无数据：全县义务教育学校均达到省定办学基本标准、"
-                      "县级人民政府推进义务教育均衡发展工作评估得分、社会认可度（公众满意度）")
+    assert row[3] == (
+        "3 项县级项目尚无数据：全县义务教育学校均达到省定办学基本标准、"
+        "县级人民政府推进义务教育均衡发展工作评估得分、社会认可度（公众满意度）"
+    )
     client = login(inspector)
     detail = client.get(reverse("indicators:detail", args=[basic.pk])).content.decode()
     assert "未完成 · 2012 基本均衡" in detail and "县级人民政府推进义务教育均衡发展工作评估得分" in detail

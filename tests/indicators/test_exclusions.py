@@ -8,8 +8,9 @@ from schools.models import SchoolClass, SchoolConditions
 from tests.indicators.conftest import YEAR
 
 
-def test_a_teaching_point_left_out_of_the_cvs_still_has_its_classes_and_rooms_checked(county_data, bureau,
-                                                                                      settings):
+def test_a_teaching_point_left_out_of_the_cvs_still_has_its_classes_and_rooms_checked(
+    county_data, bureau, settings
+):
     settings.INDICATOR_EXCLUDE_TEACHING_POINTS_UNDER = 50  # 河口小学沙洲教学点 has 20 students
     point = county_data.point
     SchoolClass.objects.create(school=point, year=YEAR, stage="小学", grade=3, name="复式班", students=48)
@@ -32,17 +33,21 @@ def test_a_teaching_point_left_out_of_the_cvs_still_has_its_classes_and_rooms_ch
     assert same["stages"]["primary"]["classes"] == result["stages"]["primary"]["classes"]
 
 
-def test_a_private_school_left_out_of_the_cvs_is_still_held_to_the_school_size_limit(county_data, bureau,
-                                                                                     settings):
+def test_a_private_school_left_out_of_the_cvs_is_still_held_to_the_school_size_limit(
+    county_data, bureau, settings
+):
     settings.INDICATOR_INCLUDE_PRIVATE = False
     school = county_data.school_b
     school.sponsor = "民办"
     school.save()
     SchoolConditions.objects.filter(school=school, year=YEAR).update(primary_students=2400)
 
-    result = assessment_run_now(county=county_data.county, year=YEAR, scheme="quality-2017", user=bureau).result
+    result = assessment_run_now(
+        county=county_data.county, year=YEAR, scheme="quality-2017", user=bureau
+    ).result
 
     assert school.code not in {u["school_code"] for u in result["units"]}
     assert result["checks"]["school_size"] == [
-        {"code": school.code, "name": school.name, "students": 2400, "limit": 2000}]
+        {"code": school.code, "name": school.name, "students": 2400, "limit": 2000}
+    ]
     assert result["passed"] is False

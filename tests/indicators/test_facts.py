@@ -87,7 +87,11 @@ def test_engine_settings_follow_the_django_settings(settings):
     settings.INDICATOR_INCLUDE_PRIVATE = False
     settings.INDICATOR_UNIT_RULE_MARGIN_PERCENT = 90
     s = engine_settings()
-    assert (s.merge_teaching_points, s.exclude_teaching_points_under, s.include_private) == (False, None, False)
+    assert (s.merge_teaching_points, s.exclude_teaching_points_under, s.include_private) == (
+        False,
+        None,
+        False,
+    )
     assert s.unit_rule_margin == 0.9
     settings.INDICATOR_EXCLUDE_TEACHING_POINTS_UNDER = 50
     assert engine_settings().exclude_teaching_points_under == 50

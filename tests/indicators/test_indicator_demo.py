@@ -11,9 +11,13 @@ from indicators.models import Assessment, CountyItemValue
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_seeding_stores_items_and_both_assessments(county_data, bureau, django_capture_on_commit_callbacks):
+def test_demo_seeding_stores_items_and_both_assessments(
+    county_data, bureau, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        seed_indicators(None, county=county_data.county, users={"bureau": bureau}, year=2025, rng=random.Random(1))
+        seed_indicators(
+            None, county=county_data.county, users={"bureau": bureau}, year=2025, rng=random.Random(1)
+        )
     assert CountyItemValue.objects.filter(county=county_data.county, year=2025).count() >= 10
     assert CountyItemValue.objects.get(key="teacher_pay").passed is False
     done = {a.scheme: a for a in Assessment.objects.filter(status=JobStatus.DONE)}

@@ -46,7 +46,9 @@ def test_indicator_status_without_an_assessment_is_undecided(county_data):
     assert status["assessment_id"] is None and status["units"][0]["standard"] == 1.0
 
 
-def test_indicator_status_of_a_key_the_target_scheme_lacks_shows_values_but_no_verdict(county_data, quality, basic):
+def test_indicator_status_of_a_key_the_target_scheme_lacks_shows_values_but_no_verdict(
+    county_data, quality, basic
+):
     status = indicator_status(county_data.county, 2025, "books_pp")  # a 2012 indicator, target 2017
     assert status["scheme"] == "quality-2017" and status["still_failing"] is None
     assert status["assessment_id"] is None
@@ -58,7 +60,9 @@ def test_indicator_status_refuses_an_unknown_key(county_data):
         indicator_status(county_data.county, 2025, "happiness")
 
 
-def test_assessments_are_scoped_to_the_users_county(quality, bureau, inspector, other_bureau, township_official):
+def test_assessments_are_scoped_to_the_users_county(
+    quality, bureau, inspector, other_bureau, township_official
+):
     assert list(assessments_visible_to(bureau)) == [quality]
     assert list(assessments_visible_to(inspector)) == [quality]
     assert not assessments_visible_to(other_bureau).exists()

@@ -39,4 +39,7 @@ def test_the_real_worker_computes_a_requested_assessment(worker, county_data, bu
     assert "小学 县级以上骨干教师数 差异系数 0.784 > 0.50" in done.result["reasons"]
     assert done.result == compute_assessment_result(county_data.county, 2025, "quality-2017")
     # asking again with the same input reuses the worker's result
-    assert assessment_request(county=county_data.county, year=2025, scheme="quality-2017", user=bureau).pk == done.pk
+    assert (
+        assessment_request(county=county_data.county, year=2025, scheme="quality-2017", user=bureau).pk
+        == done.pk
+    )

@@ -26,11 +26,27 @@ SHARE = 330 / 730
 
 @pytest.fixture
 def nine_year(county_data):
-    school = SchoolFactory(township=county_data.school_a.township, code=CODE, name="东关学校",
-                           school_type="九年一贯制学校", urban_rural="城区")
-    ConditionsFactory(school=school, year=YEAR, primary_students=400, junior_students=300, building_area=3500,
-                      sports_area=12000, equipment_value=2_000_000, computers=120, books=30000,
-                      multimedia_rooms=20, music_rooms=2, art_rooms=2)
+    school = SchoolFactory(
+        township=county_data.school_a.township,
+        code=CODE,
+        name="东关学校",
+        school_type="九年一贯制学校",
+        urban_rural="城区",
+    )
+    ConditionsFactory(
+        school=school,
+        year=YEAR,
+        primary_students=400,
+        junior_students=300,
+        building_area=3500,
+        sports_area=12000,
+        equipment_value=2_000_000,
+        computers=120,
+        books=30000,
+        multimedia_rooms=20,
+        music_rooms=2,
+        art_rooms=2,
+    )
     add_teachers(school, 25, backbone="县级", subject="体育", prefix="N")
     add_teachers(school, 20, stage="初中", backbone="县级", subject="美术", prefix="M")
     return school
@@ -44,13 +60,17 @@ def assessed(nine_year, bureau):
 
 
 def building_gap(assessment):
-    return next(g for g in assessment.result["gaps"]["units"]
-                if g["school_code"] == CODE and g["indicator"] == "building_area_pp")
+    return next(
+        g
+        for g in assessment.result["gaps"]["units"]
+        if g["school_code"] == CODE and g["indicator"] == "building_area_pp"
+    )
 
 
 def junior_building(result):
-    return next(u for u in result["units"] if u["school_code"] == CODE and u["stage"] == "junior")[
-        "values"]["building_area_pp"]
+    return next(u for u in result["units"] if u["school_code"] == CODE and u["stage"] == "junior")["values"][
+        "building_area_pp"
+    ]
 
 
 def test_the_stored_gap_plan_states_the_addition_to_the_whole_school(assessed):
@@ -97,7 +117,9 @@ def test_what_if_page_offers_the_whole_school_and_names_it(assessed, inspector, 
     params = {"unit_0": f"{CODE}:junior", "field_0": "building_area", "delta_0": "350"}
     html = client.get(url, params).content.decode()
     assert "东关学校（全校，按折算比例分摊到各学段）" in html
-    refused = client.get(url, {"unit_0": f"{CODE}:school", "field_0": "students", "delta_0": "5"}).content.decode()
+    refused = client.get(
+        url, {"unit_0": f"{CODE}:school", "field_0": "students", "delta_0": "5"}
+    ).content.decode()
     assert "在校生和教师须按学段调整" in refused
 
 
@@ -107,7 +129,10 @@ def test_rectification_proposal_targets_the_whole_school(assessed, bureau):
     proposals = {p.key: p for p in proposals_from_assessment(assessed, user=bureau)}
     proposal = proposals[f"unit:{CODE}:junior:building_area_pp"]
     gap = building_gap(assessed)
-    found = re.match(r"全校增加教学及辅助用房面积 ([\d,.]+) ㎡（按折算学生数分摊，初中部分分得 ([\d,.]+) ㎡）", proposal.target)
+    found = re.match(
+        r"全校增加教学及辅助用房面积 ([\d,.]+) ㎡（按折算学生数分摊，初中部分分得 ([\d,.]+) ㎡）",
+        proposal.target,
+    )
     assert found, proposal.target
     school_level, part = (float(x.replace(",", "")) for x in found.groups())
     assert school_level == pytest.approx(gap["addition"], abs=0.005)
@@ -122,7 +147,9 @@ def test_the_gaps_pages_link_to_the_what_if_shows_the_part_reaching_the_standard
     link = next(u for u in links if f"{CODE}%3Ajunior" in u and "building_area" in u).replace("&amp;", "&")
     html = client.get(link).content.decode()
     assert "东关学校（全校，按折算比例分摊到各学段）" in html
-    junior_row = re.search(r"<td>东关学校（初中）</td><td>生均教学及辅助用房面积</td>.*?</tr>", html, re.S).group(0)
+    junior_row = re.search(
+        r"<td>东关学校（初中）</td><td>生均教学及辅助用房面积</td>.*?</tr>", html, re.S
+    ).group(0)
     assert "达到" in junior_row and "未达到" not in junior_row
     # The primary part shares the addition too: its row shows its new value.
     assert "<td>东关学校（小学）</td><td>生均教学及辅助用房面积</td>" in html

@@ -24,7 +24,12 @@ def test_an_assessment_yields_one_proposal_per_unit_gap_and_cv_plan(assessment, 
     created = services.proposals_from_assessment(assessment)
     assert [p.key for p in created] == ["unit:1301230001:primary:sports_area_pp", "cv:primary:sports_area_pp"]
     unit = created[0]
-    assert (unit.indicator, unit.stage, unit.school, unit.status) == ("sports_area_pp", "primary", school_a, "pending")
+    assert (unit.indicator, unit.stage, unit.school, unit.status) == (
+        "sports_area_pp",
+        "primary",
+        school_a,
+        "pending",
+    )
     assert unit.problem == "城关小学（小学）生均体育运动场馆面积为 4.20，低于标准 7.5"
     assert "1,650.00 ㎡" in unit.target
 
@@ -54,9 +59,19 @@ def test_an_unfinished_assessment_is_refused(make_assessment):
 
 def test_accepting_creates_an_item_from_the_assessment(assessment, bureau, school_a):
     proposal = services.proposals_from_assessment(assessment)[0]
-    item = services.proposal_accept(user=bureau, proposal=proposal, lead_unit="县教育局计财股",
-                                    deadline=date(2025, 9, 30), responsible_person="刘建国")
-    assert (item.source, item.indicator, item.stage, item.year) == (Source.ASSESSMENT, "sports_area_pp", "primary", 2025)
+    item = services.proposal_accept(
+        user=bureau,
+        proposal=proposal,
+        lead_unit="县教育局计财股",
+        deadline=date(2025, 9, 30),
+        responsible_person="刘建国",
+    )
+    assert (item.source, item.indicator, item.stage, item.year) == (
+        Source.ASSESSMENT,
+        "sports_area_pp",
+        "primary",
+        2025,
+    )
     assert list(item.schools.all()) == [school_a]
     assert item.problem == proposal.problem and item.target == proposal.target
     assert item.source_date == timezone.localdate(assessment.finished_at)
@@ -68,7 +83,9 @@ def test_accepting_creates_an_item_from_the_assessment(assessment, bureau, schoo
 
 def test_a_cv_plan_accepted_names_every_school_of_the_plan(assessment, bureau, school_a):
     proposal = Proposal.objects.get(pk=services.proposals_from_assessment(assessment)[1].pk)
-    item = services.proposal_accept(user=bureau, proposal=proposal, lead_unit="计财股", deadline=date(2025, 9, 30))
+    item = services.proposal_accept(
+        user=bureau, proposal=proposal, lead_unit="计财股", deadline=date(2025, 9, 30)
+    )
     assert list(item.schools.all()) == [school_a]
 
 
@@ -106,8 +123,10 @@ def test_the_proposal_pages(assessment, bureau, inspector, other_bureau, townshi
     client.post(reverse("rectification:proposals_generate"))
     first, second = Proposal.objects.order_by("id")
     assert "城关小学（小学）" in client.get(reverse("rectification:proposals")).content.decode()
-    response = client.post(reverse("rectification:proposal_accept", args=[first.pk]),
-                           {"lead_unit": "县教育局计财股", "deadline": "2025-09-30"})
+    response = client.post(
+        reverse("rectification:proposal_accept", args=[first.pk]),
+        {"lead_unit": "县教育局计财股", "deadline": "2025-09-30"},
+    )
     first.refresh_from_db()
     assert response.status_code == 302 and first.status == ProposalStatus.ACCEPTED
     client.post(reverse("rectification:proposal_discard", args=[second.pk]), {"reason": "另行处理"})
@@ -117,9 +136,15 @@ def test_the_proposal_pages(assessment, bureau, inspector, other_bureau, townshi
     assert login(inspector).get(reverse("rectification:proposals")).status_code == 200
     assert login(inspector).post(reverse("rectification:proposals_generate")).status_code == 403
     assert login(inspector).get(reverse("rectification:proposal_accept", args=[first.pk])).status_code == 403
-    assert login(other_bureau).get(reverse("rectification:proposal_accept", args=[first.pk])).status_code == 404
-    assert login(other_bureau).post(reverse("rectification:proposal_discard", args=[first.pk]),
-                                    {"reason": "x"}).status_code == 404
+    assert (
+        login(other_bureau).get(reverse("rectification:proposal_accept", args=[first.pk])).status_code == 404
+    )
+    assert (
+        login(other_bureau)
+        .post(reverse("rectification:proposal_discard", args=[first.pk]), {"reason": "x"})
+        .status_code
+        == 404
+    )
     assert login(township_official).get(reverse("rectification:proposals")).status_code == 403
 
 
@@ -131,7 +156,9 @@ def test_an_item_shows_its_indicator_still_failing(assessment, make_item, school
     standing = selectors.item_indicator_standing(item)
     assert standing["assessment"] == assessment
     assert standing["still_failing"] is True
-    assert [(s["school_code"], s["value"], s["meets"]) for s in standing["schools"]] == [("1301230001", 4.2, False)]
+    assert [(s["school_code"], s["value"], s["meets"]) for s in standing["schools"]] == [
+        ("1301230001", 4.2, False)
+    ]
     assert standing["stages"][0]["cv"] == 0.5123
 
 
@@ -169,5 +196,7 @@ def test_the_detail_page_shows_the_standing(assessment, make_item, school_a, bur
 
 def test_accepted_items_enter_the_normal_workflow(assessment, bureau):
     proposal = services.proposals_from_assessment(assessment)[0]
-    item = services.proposal_accept(user=bureau, proposal=proposal, lead_unit="计财股", deadline=date(2025, 9, 30))
+    item = services.proposal_accept(
+        user=bureau, proposal=proposal, lead_unit="计财股", deadline=date(2025, 9, 30)
+    )
     assert services.item_start(user=bureau, item=item).status == ItemStatus.IN_PROGRESS

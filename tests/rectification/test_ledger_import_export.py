@@ -14,10 +14,40 @@ from rectification.models import ItemStatus, RectificationItem
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ["序号", "反馈来源", "反馈日期", "问题描述", "涉及指标", "涉及学校", "整改目标", "整改措施", "牵头单位",
-          "配合单位", "责任人", "完成时限"]
-LEDGER_HEADER = ["序号", "问题来源", "问题描述", "涉及指标", "涉及学校", "整改目标", "整改措施", "牵头单位", "配合单位",
-                 "责任人", "完成时限", "进展情况", "整改状态", "佐证材料", "核查意见", "销号日期", "销号人", "备注"]
+HEADER = [
+    "序号",
+    "反馈来源",
+    "反馈日期",
+    "问题描述",
+    "涉及指标",
+    "涉及学校",
+    "整改目标",
+    "整改措施",
+    "牵头单位",
+    "配合单位",
+    "责任人",
+    "完成时限",
+]
+LEDGER_HEADER = [
+    "序号",
+    "问题来源",
+    "问题描述",
+    "涉及指标",
+    "涉及学校",
+    "整改目标",
+    "整改措施",
+    "牵头单位",
+    "配合单位",
+    "责任人",
+    "完成时限",
+    "进展情况",
+    "整改状态",
+    "佐证材料",
+    "核查意见",
+    "销号日期",
+    "销号人",
+    "备注",
+]
 
 
 def xlsx(rows, header=HEADER, name="反馈问题清单.xlsx"):
@@ -32,21 +62,38 @@ def xlsx(rows, header=HEADER, name="反馈问题清单.xlsx"):
 
 
 def good_row(no=1, **kw):
-    row = {"序号": no, "反馈来源": "省级反馈", "反馈日期": date(2025, 3, 18), "问题描述": f"第{no}条问题",
-           "涉及指标": "生均体育运动场馆面积", "涉及学校": "1301230001、1301230002", "整改目标": "达标",
-           "整改措施": "扩建运动场", "牵头单位": "县教育局计财股", "配合单位": "县财政局", "责任人": "刘建国",
-           "完成时限": date(2025, 9, 30)}
+    row = {
+        "序号": no,
+        "反馈来源": "省级反馈",
+        "反馈日期": date(2025, 3, 18),
+        "问题描述": f"第{no}条问题",
+        "涉及指标": "生均体育运动场馆面积",
+        "涉及学校": "1301230001、1301230002",
+        "整改目标": "达标",
+        "整改措施": "扩建运动场",
+        "牵头单位": "县教育局计财股",
+        "配合单位": "县财政局",
+        "责任人": "刘建国",
+        "完成时限": date(2025, 9, 30),
+    }
     row.update(kw)
     return [row[h] for h in HEADER]
 
 
 def test_a_valid_file_creates_items_with_their_schools(bureau, county, school_a, school_b):
-    summary = services.feedback_import(user=bureau, county=county,
-                                       upload=xlsx([good_row(1), good_row(2, 涉及学校="1301230002", 涉及指标="2.5 班额")]))
+    summary = services.feedback_import(
+        user=bureau,
+        county=county,
+        upload=xlsx([good_row(1), good_row(2, 涉及学校="1301230002", 涉及指标="2.5 班额")]),
+    )
     assert (summary.created, summary.updated) == (2, 0)
     first, second = RectificationItem.objects.order_by("number")
-    assert (first.source, first.source_no, first.indicator, first.deadline) == ("provincial", 1, "sports_area_pp",
-                                                                                date(2025, 9, 30))
+    assert (first.source, first.source_no, first.indicator, first.deadline) == (
+        "provincial",
+        1,
+        "sports_area_pp",
+        date(2025, 9, 30),
+    )
     assert {s.code for s in first.schools.all()} == {"1301230001", "1301230002"}
     assert second.indicator == "2.5"
     assert AuditEntry.objects.filter(action=AuditEntry.Action.IMPORT, county=county).count() == 1
@@ -63,14 +110,17 @@ def test_one_bad_row_rejects_the_whole_file(bureau, county, school_a, school_b):
 
 def test_a_school_of_another_county_is_an_error(bureau, county, school_a, other_school):
     with pytest.raises(services.ImportRefused) as refused:
-        services.feedback_import(user=bureau, county=county, upload=xlsx([good_row(1, 涉及学校=other_school.code)]))
+        services.feedback_import(
+            user=bureau, county=county, upload=xlsx([good_row(1, 涉及学校=other_school.code)])
+        )
     assert refused.value.errors[0].column == "涉及学校"
 
 
 def test_reimporting_updates_the_same_items(bureau, county, school_a, school_b):
     services.feedback_import(user=bureau, county=county, upload=xlsx([good_row(1), good_row(2)]))
-    summary = services.feedback_import(user=bureau, county=county,
-                                       upload=xlsx([good_row(1, 整改措施="改为新建体育馆"), good_row(3)]))
+    summary = services.feedback_import(
+        user=bureau, county=county, upload=xlsx([good_row(1, 整改措施="改为新建体育馆"), good_row(3)])
+    )
     assert (summary.created, summary.updated) == (1, 1)
     assert RectificationItem.objects.count() == 3
     assert RectificationItem.objects.get(source_no=1).measures == "改为新建体育馆"
@@ -94,8 +144,9 @@ def test_a_file_that_is_not_xlsx_is_refused_with_a_reason(bureau, county, pdf_up
 
 
 def test_the_import_page_lists_every_error(bureau, county, school_a, school_b, login):
-    response = login(bureau).post(reverse("rectification:import"),
-                                  {"file": xlsx([good_row(1, 反馈来源="国家反馈", 牵头单位="")])})
+    response = login(bureau).post(
+        reverse("rectification:import"), {"file": xlsx([good_row(1, 反馈来源="国家反馈", 牵头单位="")])}
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "文件未导入，共 2 处错误" in page
@@ -124,7 +175,9 @@ def export(client, query=""):
     assert response["Content-Disposition"].startswith("attachment;")
     wb = load_workbook(io.BytesIO(response.content), read_only=True)
     rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
-    assert rows[0][0].startswith("整改台账 · ") and rows[1][0].startswith("数据时间：")  # a report's title rows
+    assert rows[0][0].startswith("整改台账 · ") and rows[1][0].startswith(
+        "数据时间："
+    )  # a report's title rows
     return rows[2:]
 
 
@@ -158,7 +211,7 @@ def test_the_export_follows_the_list_filters_and_the_county(bureau, login, make_
 
 
 def test_formulas_in_cells_are_neutralised(bureau, login, make_item):
-    make_item(problem="=HYPERLINK(\"http://evil\")")
+    make_item(problem='=HYPERLINK("http://evil")')
     rows = export(login(bureau))
     assert rows[1][2].startswith("'=")
 

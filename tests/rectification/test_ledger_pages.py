@@ -10,25 +10,47 @@ from rectification.models import ArchivePoint, ItemStatus, PrepTask
 
 pytestmark = pytest.mark.django_db
 
-READ_PAGES = ["rectification:list", "rectification:plan", "rectification:archive", "rectification:readiness",
-              "rectification:export"]
-WRITE_PAGES = ["rectification:create", "rectification:import", "rectification:task_create",
-               "rectification:import_template"]
+READ_PAGES = [
+    "rectification:list",
+    "rectification:plan",
+    "rectification:archive",
+    "rectification:readiness",
+    "rectification:export",
+]
+WRITE_PAGES = [
+    "rectification:create",
+    "rectification:import",
+    "rectification:task_create",
+    "rectification:import_template",
+]
 
 
 @pytest.mark.parametrize("name", READ_PAGES)
-@pytest.mark.parametrize(("persona", "status"), [
-    ("bureau", 200), ("inspector", 200), ("admin_user", 200), ("township_official", 403), ("reporter", 403),
-])
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("bureau", 200),
+        ("inspector", 200),
+        ("admin_user", 200),
+        ("township_official", 403),
+        ("reporter", 403),
+    ],
+)
 def test_read_pages_by_role(name, persona, status, request, login, county):
     user = request.getfixturevalue(persona)
     assert login(user).get(reverse(name)).status_code == status
 
 
 @pytest.mark.parametrize("name", WRITE_PAGES)
-@pytest.mark.parametrize(("persona", "status"), [
-    ("bureau", 200), ("inspector", 403), ("township_official", 403), ("reporter", 403),
-])
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("bureau", 200),
+        ("inspector", 403),
+        ("township_official", 403),
+        ("reporter", 403),
+    ],
+)
 def test_write_pages_by_role(name, persona, status, request, login):
     user = request.getfixturevalue(persona)
     assert login(user).get(reverse(name)).status_code == status
@@ -40,9 +62,16 @@ def test_pages_require_login(client, item):
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-@pytest.mark.parametrize(("persona", "status"), [
-    ("bureau", 200), ("inspector", 200), ("other_bureau", 404), ("township_official", 403), ("reporter", 403),
-])
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("bureau", 200),
+        ("inspector", 200),
+        ("other_bureau", 404),
+        ("township_official", 403),
+        ("reporter", 403),
+    ],
+)
 def test_item_detail_by_role_and_area(item, persona, status, request, login):
     user = request.getfixturevalue(persona)
     assert login(user).get(reverse("rectification:detail", args=[item.pk])).status_code == status
@@ -83,19 +112,33 @@ def test_transition_views_refuse_get(item, bureau, login, name, data):
 
 
 def test_create_an_item_through_the_form(bureau, login, school_a, county):
-    response = login(bureau).post(reverse("rectification:create"), {
-        "source": "self_check", "problem": "自查发现图书陈旧", "indicator": "", "schools": [school_a.pk],
-        "lead_unit": "县教育局装备站", "deadline": "2025-08-31",
-    })
+    response = login(bureau).post(
+        reverse("rectification:create"),
+        {
+            "source": "self_check",
+            "problem": "自查发现图书陈旧",
+            "indicator": "",
+            "schools": [school_a.pk],
+            "lead_unit": "县教育局装备站",
+            "deadline": "2025-08-31",
+        },
+    )
     assert response.status_code == 302
     created = county.rectification_items.get()
     assert (created.number, created.source, list(created.schools.all())) == (1, "self_check", [school_a])
 
 
 def test_the_form_offers_only_schools_of_the_county(bureau, login, school_a, other_school):
-    response = login(bureau).post(reverse("rectification:create"), {
-        "source": "self_check", "problem": "x", "schools": [other_school.pk], "lead_unit": "y", "deadline": "2025-08-31",
-    })
+    response = login(bureau).post(
+        reverse("rectification:create"),
+        {
+            "source": "self_check",
+            "problem": "x",
+            "schools": [other_school.pk],
+            "lead_unit": "y",
+            "deadline": "2025-08-31",
+        },
+    )
     assert response.status_code == 200
     assert "schools" in response.context["form"].errors
 
@@ -103,9 +146,13 @@ def test_the_form_offers_only_schools_of_the_county(bureau, login, school_a, oth
 def test_the_workflow_through_the_pages(item, bureau, login, pdf_upload):
     client = login(bureau)
     client.post(reverse("rectification:start", args=[item.pk]))
-    client.post(reverse("rectification:progress_add", args=[item.pk]), {"date": "2025-05-01", "text": "已开工"})
+    client.post(
+        reverse("rectification:progress_add", args=[item.pk]), {"date": "2025-05-01", "text": "已开工"}
+    )
     client.post(reverse("rectification:complete", args=[item.pk]))
-    refused = client.post(reverse("rectification:close", args=[item.pk]), {"verification": "已核查"}, follow=True)
+    refused = client.post(
+        reverse("rectification:close", args=[item.pk]), {"verification": "已核查"}, follow=True
+    )
     assert "至少上传一份佐证材料" in refused.content.decode()
     client.post(reverse("rectification:evidence_upload", args=[item.pk]), {"file": pdf_upload()})
     no_note = client.post(reverse("rectification:close", args=[item.pk]), {"verification": ""}, follow=True)
@@ -118,7 +165,9 @@ def test_the_workflow_through_the_pages(item, bureau, login, pdf_upload):
 
 
 def test_admin_cannot_close_through_the_page(completed_item, admin_user, login):
-    response = login(admin_user).post(reverse("rectification:close", args=[completed_item.pk]), {"verification": "x"})
+    response = login(admin_user).post(
+        reverse("rectification:close", args=[completed_item.pk]), {"verification": "x"}
+    )
     assert response.status_code == 403
 
 
@@ -164,8 +213,9 @@ def _fill(make_item, bureau, school_a, school_b, pdf_upload, n):
         services.evidence_add(user=bureau, item=item, upload=pdf_upload())
 
 
-def test_list_query_count_does_not_grow_with_items(make_item, bureau, login, school_a, school_b, pdf_upload,
-                                                   django_assert_max_num_queries):
+def test_list_query_count_does_not_grow_with_items(
+    make_item, bureau, login, school_a, school_b, pdf_upload, django_assert_max_num_queries
+):
     _fill(make_item, bureau, school_a, school_b, pdf_upload, 3)
     client = login(bureau)
     client.get(reverse("rectification:list"))  # warm the session
@@ -176,8 +226,9 @@ def test_list_query_count_does_not_grow_with_items(make_item, bureau, login, sch
         client.get(reverse("rectification:list"))
 
 
-def test_readiness_board_query_count_is_constant(make_item, bureau, login, county, pdf_upload,
-                                                 django_assert_max_num_queries):
+def test_readiness_board_query_count_is_constant(
+    make_item, bureau, login, county, pdf_upload, django_assert_max_num_queries
+):
     services.county_set_inspection_date(user=bureau, county=county, inspection_date=date(2099, 6, 1))
     services.plan_create(user=bureau, county=county)
     for i in range(3):
@@ -193,7 +244,9 @@ def test_readiness_board_query_count_is_constant(make_item, bureau, login, count
         client.get(reverse("rectification:readiness"))
 
 
-def test_plan_and_archive_query_counts_are_constant(bureau, login, county, django_assert_max_num_queries, pdf_upload):
+def test_plan_and_archive_query_counts_are_constant(
+    bureau, login, county, django_assert_max_num_queries, pdf_upload
+):
     services.county_set_inspection_date(user=bureau, county=county, inspection_date=date(2099, 6, 1))
     services.plan_create(user=bureau, county=county)
     client = login(bureau)
@@ -243,8 +296,10 @@ def test_editing_a_task_deadline_by_hand_detaches_it(bureau, login, county):
     services.county_set_inspection_date(user=bureau, county=county, inspection_date=date(2025, 11, 20))
     services.plan_create(user=bureau, county=county)
     task = PrepTask.objects.get(county=county, template__key="drill")
-    login(bureau).post(reverse("rectification:task_edit", args=[task.pk]), {
-        "title": task.title, "owner_unit": task.owner_unit, "deadline": "2025-11-10", "description": ""})
+    login(bureau).post(
+        reverse("rectification:task_edit", args=[task.pk]),
+        {"title": task.title, "owner_unit": task.owner_unit, "deadline": "2025-11-10", "description": ""},
+    )
     task.refresh_from_db()
     assert (task.deadline, task.follows_inspection_date) == (date(2025, 11, 10), False)
 
@@ -253,5 +308,9 @@ def test_editing_a_task_deadline_by_hand_detaches_it(bureau, login, county):
 def test_archive_upload_refused_for_non_writers(persona, request, login, pdf_upload):
     user = request.getfixturevalue(persona)
     point = ArchivePoint.objects.first()
-    assert login(user).post(reverse("rectification:archive_upload", args=[point.pk]),
-                            {"file": pdf_upload()}).status_code == 403
+    assert (
+        login(user)
+        .post(reverse("rectification:archive_upload", args=[point.pk]), {"file": pdf_upload()})
+        .status_code
+        == 403
+    )

@@ -30,8 +30,12 @@ def test_create_is_audited_with_new_values(item):
 
 
 def test_update_is_audited_with_old_and_new_values(item, bureau, school_b):
-    services.item_update(user=bureau, item=item, data={"lead_unit": "县教育局基教股", "deadline": date(2025, 7, 31)},
-                         schools=[school_b])
+    services.item_update(
+        user=bureau,
+        item=item,
+        data={"lead_unit": "县教育局基教股", "deadline": date(2025, 7, 31)},
+        schools=[school_b],
+    )
     entry = audits(item, AuditEntry.Action.UPDATE).get()
     assert entry.changes["lead_unit"] == ["县教育局计财股", "县教育局基教股"]
     assert entry.changes["deadline"] == ["2025-06-30", "2025-07-31"]
@@ -44,9 +48,15 @@ def test_schools_of_another_county_are_refused(bureau, county, other_school, led
 
 
 def test_the_full_path_to_closing(completed_item, bureau, today):
-    closed = services.item_close(user=bureau, item=completed_item, verification="经实地核查，整改到位。", today=today)
+    closed = services.item_close(
+        user=bureau, item=completed_item, verification="经实地核查，整改到位。", today=today
+    )
     assert closed.status == ItemStatus.CLOSED
-    assert (closed.closed_on, closed.closed_by, closed.verification_opinion) == (today, bureau, "经实地核查，整改到位。")
+    assert (closed.closed_on, closed.closed_by, closed.verification_opinion) == (
+        today,
+        bureau,
+        "经实地核查，整改到位。",
+    )
     statuses = [e.changes["status"] for e in audits(closed, AuditEntry.Action.TRANSITION).order_by("id")]
     assert statuses == [["not_started", "in_progress"], ["in_progress", "completed"], ["completed", "closed"]]
 
@@ -77,12 +87,15 @@ def test_an_item_not_yet_completed_cannot_be_closed(item, bureau, pdf_upload):
         services.item_close(user=bureau, item=item, verification="已核查")
 
 
-@pytest.mark.parametrize(("steps", "transition"), [
-    (["start"], "start"),                       # 推进中 → 推进中
-    (["complete"], "complete"),                 # 已完成 → 已完成
-    ([], "long_term"),                          # 未启动 → 长期坚持
-    ([], "reopen"),                             # 未启动 → 推进中 by reopening
-])
+@pytest.mark.parametrize(
+    ("steps", "transition"),
+    [
+        (["start"], "start"),  # 推进中 → 推进中
+        (["complete"], "complete"),  # 已完成 → 已完成
+        ([], "long_term"),  # 未启动 → 长期坚持
+        ([], "reopen"),  # 未启动 → 推进中 by reopening
+    ],
+)
 def test_illegal_transitions_are_refused(item, bureau, steps, transition):
     calls = {
         "start": lambda: services.item_start(user=bureau, item=item),
@@ -104,7 +117,10 @@ def test_long_term_needs_a_note_and_can_then_be_closed(item, bureau, pdf_upload)
         services.item_mark_long_term(user=bureau, item=item, note="")
     services.item_mark_long_term(user=bureau, item=item, note="每学期检查")
     services.evidence_add(user=bureau, item=item, upload=pdf_upload())
-    assert services.item_close(user=bureau, item=item, verification="长效机制运行良好").status == ItemStatus.CLOSED
+    assert (
+        services.item_close(user=bureau, item=item, verification="长效机制运行良好").status
+        == ItemStatus.CLOSED
+    )
 
 
 def test_reopening_a_closed_item_clears_the_closer(completed_item, bureau):

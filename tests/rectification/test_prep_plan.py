@@ -33,9 +33,9 @@ def test_the_templates_are_seeded():
 
 
 def test_creating_the_plan_counts_deadlines_back_from_the_inspection(planned):
-    assert task(planned, "report").deadline == date(2025, 10, 21)    # T-30
-    assert task(planned, "archive").deadline == date(2025, 10, 31)   # T-20
-    assert task(planned, "drill").deadline == date(2025, 11, 13)     # T-7
+    assert task(planned, "report").deadline == date(2025, 10, 21)  # T-30
+    assert task(planned, "archive").deadline == date(2025, 10, 31)  # T-20
+    assert task(planned, "drill").deadline == date(2025, 11, 13)  # T-7
     assert task(planned, "drill").offset_label == "T-7"
 
 
@@ -55,20 +55,28 @@ def test_moving_the_inspection_date_reschedules_open_template_tasks_only(planned
     services.task_complete(user=bureau, task=done, today=date(2025, 9, 20))
     manual = task(planned, "survey")
     services.task_update(user=bureau, task=manual, data={"deadline": date(2025, 10, 1)})
-    custom = services.task_create(user=bureau, county=planned, data={"title": "接待路线踏勘", "owner_unit": "办公室",
-                                                                     "deadline": date(2025, 11, 1)})
+    custom = services.task_create(
+        user=bureau,
+        county=planned,
+        data={"title": "接待路线踏勘", "owner_unit": "办公室", "deadline": date(2025, 11, 1)},
+    )
 
-    moved = services.county_set_inspection_date(user=bureau, county=planned, inspection_date=INSPECTION + timedelta(days=10))
+    moved = services.county_set_inspection_date(
+        user=bureau, county=planned, inspection_date=INSPECTION + timedelta(days=10)
+    )
 
-    assert task(planned, "drill").deadline == date(2025, 11, 23)      # still T-7
-    assert task(planned, "report").deadline == date(2025, 10, 31)     # still T-30
-    assert task(planned, "plan").deadline == date(2025, 9, 21)        # done: left where it was
-    assert task(planned, "survey").deadline == date(2025, 10, 1)      # set by hand: left alone
+    assert task(planned, "drill").deadline == date(2025, 11, 23)  # still T-7
+    assert task(planned, "report").deadline == date(2025, 10, 31)  # still T-30
+    assert task(planned, "plan").deadline == date(2025, 9, 21)  # done: left where it was
+    assert task(planned, "survey").deadline == date(2025, 10, 1)  # set by hand: left alone
     custom.refresh_from_db()
     assert custom.deadline == date(2025, 11, 1)
     assert moved == PrepTask.objects.filter(county=planned, template__isnull=False).count() - 2
-    audit = AuditEntry.objects.filter(object_type="rectification.PrepTask", object_id=str(task(planned, "drill").pk),
-                                      action=AuditEntry.Action.UPDATE).latest("id")
+    audit = AuditEntry.objects.filter(
+        object_type="rectification.PrepTask",
+        object_id=str(task(planned, "drill").pk),
+        action=AuditEntry.Action.UPDATE,
+    ).latest("id")
     assert audit.changes["deadline"] == ["2025-11-13", "2025-11-23"]
 
 
@@ -106,12 +114,12 @@ def test_overdue_and_due_soon_lists_travel_in_time(planned, make_item, bureau):
     overdue = [r["title"] for r in lists["overdue"]]
     due_soon = [r["title"] for r in lists["due_soon"]]
     assert any("逾期事项" in t for t in overdue)
-    assert "县级自评报告定稿" in overdue                # T-30 = 10-21
-    assert "社会认可度调查完成" in overdue             # T-25 = 10-26
-    assert "迎检档案整理归档" in due_soon              # T-20 = 10-31
+    assert "县级自评报告定稿" in overdue  # T-30 = 10-21
+    assert "社会认可度调查完成" in overdue  # T-25 = 10-26
+    assert "迎检档案整理归档" in due_soon  # T-20 = 10-31
     assert any("近期事项" in t for t in due_soon)
     assert not any("远期事项" in t for t in overdue + due_soon)
-    assert "迎检演练" not in due_soon                  # 11-13 is 14 days away
+    assert "迎检演练" not in due_soon  # 11-13 is 14 days away
     assert lists["overdue"][0]["late"] > 0
 
     later = selectors.deadline_lists(planned, today=date(2025, 11, 8))
@@ -125,10 +133,22 @@ def test_due_soon_window_is_a_setting(planned, settings):
 
 
 def test_my_list_shows_only_my_units_items_and_tasks(planned, make_item, county):
-    staff = UserFactory(username="jicai", role=Role.BUREAU, county=county, unit="县教育局计财股", display_name="刘建国")
+    staff = UserFactory(
+        username="jicai", role=Role.BUREAU, county=county, unit="县教育局计财股", display_name="刘建国"
+    )
     make_item(problem="计财股的事项", lead_unit="县教育局计财股", deadline=date(2025, 10, 25))
-    make_item(problem="人事股的事项", lead_unit="县教育局人事股", responsible_person="陈红", deadline=date(2025, 10, 25))
-    make_item(problem="点名刘建国", lead_unit="县教育局基教股", responsible_person="刘建国", deadline=date(2025, 10, 26))
+    make_item(
+        problem="人事股的事项",
+        lead_unit="县教育局人事股",
+        responsible_person="陈红",
+        deadline=date(2025, 10, 25),
+    )
+    make_item(
+        problem="点名刘建国",
+        lead_unit="县教育局基教股",
+        responsible_person="刘建国",
+        deadline=date(2025, 10, 26),
+    )
     owned = task(planned, "drill")
     owned.owner_user = staff
     owned.save()
@@ -139,9 +159,9 @@ def test_my_list_shows_only_my_units_items_and_tasks(planned, make_item, county)
     assert any("计财股的事项" in t for t in titles)
     assert any("点名刘建国" in t for t in titles)
     assert not any("人事股的事项" in t for t in titles)
-    assert "迎检演练" in titles                         # owner user
-    assert "学校基础数据核查与指标测算" in titles         # owner unit 县教育局计财股
-    assert "迎检档案整理归档" not in titles              # 督导室
+    assert "迎检演练" in titles  # owner user
+    assert "学校基础数据核查与指标测算" in titles  # owner unit 县教育局计财股
+    assert "迎检档案整理归档" not in titles  # 督导室
 
 
 def test_a_task_owner_must_belong_to_the_county(planned, bureau, other_bureau):

@@ -19,8 +19,9 @@ def demo_ledger(county, bureau, school_a, school_b):
     return county
 
 
-def test_bureau_closes_a_completed_item_and_sees_the_board(demo_ledger, bureau, browser_login, live_server,
-                                                           screenshot_dir):
+def test_bureau_closes_a_completed_item_and_sees_the_board(
+    demo_ledger, bureau, browser_login, live_server, screenshot_dir
+):
     page = browser_login(bureau)
     page.goto(live_server.url + reverse("rectification:list"))
     page.screenshot(path=str(screenshot_dir / "rectification-ledger.png"), full_page=True)

@@ -14,8 +14,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_ledger_has_items_in_every_state(county, bureau, inspector, school_a, school_b):
-    seed_rectification(None, county=county, users={Role.BUREAU: bureau, Role.INSPECTOR: inspector}, year=2025,
-                       rng=random.Random(7))
+    seed_rectification(
+        None,
+        county=county,
+        users={Role.BUREAU: bureau, Role.INSPECTOR: inspector},
+        year=2025,
+        rng=random.Random(7),
+    )
     items = RectificationItem.objects.filter(county=county)
     assert items.count() == 15
     assert {i.status for i in items} == set(ItemStatus.values)

@@ -1,6 +1,5 @@
 """Reading stored assessment documents (data-contract §3 + gaps), without a database."""
 
-
 from rectification.readiness import AT_RISK, FAIL, PASS
 from rectification.results import (
     county_item_rows,
@@ -10,45 +9,132 @@ from rectification.results import (
 )
 
 QUALITY = {
-    "county": "130123", "year": 2025, "scheme": "quality-2017", "passed": False,
+    "county": "130123",
+    "year": 2025,
+    "scheme": "quality-2017",
+    "passed": False,
     "stages": {
         "primary": {
-            "units": 2, "students": 900,
+            "units": 2,
+            "students": 900,
             "indicators": {
-                "sports_area_pp": {"mean": 7.1, "std": 3.6, "cv": 0.5123, "cv_threshold": 0.5, "cv_passed": False},
-                "building_area_pp": {"mean": 5.0, "std": 1.0, "cv": 0.2, "cv_threshold": 0.5, "cv_passed": True},
+                "sports_area_pp": {
+                    "mean": 7.1,
+                    "std": 3.6,
+                    "cv": 0.5123,
+                    "cv_threshold": 0.5,
+                    "cv_passed": False,
+                },
+                "building_area_pp": {
+                    "mean": 5.0,
+                    "std": 1.0,
+                    "cv": 0.2,
+                    "cv_threshold": 0.5,
+                    "cv_passed": True,
+                },
             },
-            "composite_cv": 0.356, "passed": False,
+            "composite_cv": 0.356,
+            "passed": False,
             "classes": {"total": 30, "over_standard": 2, "large": 1, "super_large": 0},
         },
-        "junior": {"units": 0, "students": 0, "indicators": {}, "composite_cv": None, "passed": None,
-                   "classes": {"total": 0, "over_standard": 0, "large": 0, "super_large": 0}},
+        "junior": {
+            "units": 0,
+            "students": 0,
+            "indicators": {},
+            "composite_cv": None,
+            "passed": None,
+            "classes": {"total": 0, "over_standard": 0, "large": 0, "super_large": 0},
+        },
     },
     "units": [
-        {"school_code": "1301230001", "school_name": "城关小学", "stage": "primary", "students": 500,
-         "values": {"sports_area_pp": 4.2, "building_area_pp": 5.1},
-         "meets": {"sports_area_pp": False, "building_area_pp": True}, "passed": False},
-        {"school_code": "1301230002", "school_name": "河口小学", "stage": "primary", "students": 400,
-         "values": {"sports_area_pp": 10.8, "building_area_pp": 4.9},
-         "meets": {"sports_area_pp": True, "building_area_pp": True}, "passed": True},
+        {
+            "school_code": "1301230001",
+            "school_name": "城关小学",
+            "stage": "primary",
+            "students": 500,
+            "values": {"sports_area_pp": 4.2, "building_area_pp": 5.1},
+            "meets": {"sports_area_pp": False, "building_area_pp": True},
+            "passed": False,
+        },
+        {
+            "school_code": "1301230002",
+            "school_name": "河口小学",
+            "stage": "primary",
+            "students": 400,
+            "values": {"sports_area_pp": 10.8, "building_area_pp": 4.9},
+            "meets": {"sports_area_pp": True, "building_area_pp": True},
+            "passed": True,
+        },
     ],
-    "checks": {"school_size": [], "rooms": [{"code": "1301230001", "passed": True}, {"code": "1301230002", "passed": False}]},
+    "checks": {
+        "school_size": [],
+        "rooms": [{"code": "1301230001", "passed": True}, {"code": "1301230002", "passed": False}],
+    },
     "county_items": [
-        {"key": "teacher_pay", "label": "教师工资不低于公务员", "part_label": "政府保障程度", "passed": True, "detail": "是"},
-        {"key": "special_education_funding", "label": "特殊教育生均公用经费", "part_label": "政府保障程度",
-         "passed": False, "detail": "录入值 5000 元，要求 ≥ 6000 元"},
-        {"key": "social_recognition", "label": "社会认可度", "part_label": "社会认可度", "passed": None, "detail": ""},
+        {
+            "key": "teacher_pay",
+            "label": "教师工资不低于公务员",
+            "part_label": "政府保障程度",
+            "passed": True,
+            "detail": "是",
+        },
+        {
+            "key": "special_education_funding",
+            "label": "特殊教育生均公用经费",
+            "part_label": "政府保障程度",
+            "passed": False,
+            "detail": "录入值 5000 元，要求 ≥ 6000 元",
+        },
+        {
+            "key": "social_recognition",
+            "label": "社会认可度",
+            "part_label": "社会认可度",
+            "passed": None,
+            "detail": "",
+        },
     ],
     "gaps": {
-        "units": [{"school_code": "1301230001", "school_name": "城关小学", "stage": "primary",
-                   "indicator": "sports_area_pp", "label": "生均体育运动场馆面积", "unit": "㎡",
-                   "current_value": 4.2, "standard": 7.5, "current_resource": 2100, "needed_resource": 3750,
-                   "addition": 1650.0, "new_value": 7.5, "kind": "area"}],
-        "cv_plans": [{"indicator": "sports_area_pp", "label": "生均体育运动场馆面积", "stage": "primary", "kind": "area",
-                      "unit": "㎡", "current_cv": 0.5123, "threshold": 0.5, "new_cv": 0.4987, "passes": True,
-                      "floor_value": 5.0, "total_addition": 400.0,
-                      "schools": [{"school_code": "1301230001", "school_name": "城关小学", "current_value": 4.2,
-                                   "addition": 400.0, "new_value": 5.0}]}],
+        "units": [
+            {
+                "school_code": "1301230001",
+                "school_name": "城关小学",
+                "stage": "primary",
+                "indicator": "sports_area_pp",
+                "label": "生均体育运动场馆面积",
+                "unit": "㎡",
+                "current_value": 4.2,
+                "standard": 7.5,
+                "current_resource": 2100,
+                "needed_resource": 3750,
+                "addition": 1650.0,
+                "new_value": 7.5,
+                "kind": "area",
+            }
+        ],
+        "cv_plans": [
+            {
+                "indicator": "sports_area_pp",
+                "label": "生均体育运动场馆面积",
+                "stage": "primary",
+                "kind": "area",
+                "unit": "㎡",
+                "current_cv": 0.5123,
+                "threshold": 0.5,
+                "new_cv": 0.4987,
+                "passes": True,
+                "floor_value": 5.0,
+                "total_addition": 400.0,
+                "schools": [
+                    {
+                        "school_code": "1301230001",
+                        "school_name": "城关小学",
+                        "current_value": 4.2,
+                        "addition": 400.0,
+                        "new_value": 5.0,
+                    }
+                ],
+            }
+        ],
     },
 }
 
@@ -72,8 +158,18 @@ def test_standing_without_an_assessment_or_the_indicator_is_unknown():
 
 
 def test_under_basic_2012_an_indicator_shares_the_composite_verdict():
-    basic = {"scheme": "basic-2012", "stages": {"primary": {"units": 2, "passed": False, "composite_cv": 0.7,
-             "indicators": {"books_pp": {"cv": 0.52, "cv_threshold": None, "cv_passed": None}}}}, "units": []}
+    basic = {
+        "scheme": "basic-2012",
+        "stages": {
+            "primary": {
+                "units": 2,
+                "passed": False,
+                "composite_cv": 0.7,
+                "indicators": {"books_pp": {"cv": 0.52, "cv_threshold": None, "cv_passed": None}},
+            }
+        },
+        "units": [],
+    }
     assert indicator_standing(basic, "books_pp")["still_failing"] is True
     rows = resource_rows(basic)
     assert [(r["item"], r["status"]) for r in rows] == [("小学 综合差异系数", FAIL)]
@@ -87,7 +183,9 @@ def test_resource_rows_of_a_quality_document():
     assert rows["小学 生均教学及辅助用房面积"]["status"] == PASS
     assert rows["小学 班额"]["status"] == FAIL
     per_school = rows["小学 逐校达标（7 项中至少 6 项达标）"]
-    assert per_school["status"] == FAIL and "城关小学" in per_school["detail"] and "1/2" in per_school["detail"]
+    assert (
+        per_school["status"] == FAIL and "城关小学" in per_school["detail"] and "1/2" in per_school["detail"]
+    )
     assert rows["学校规模"]["status"] == PASS
     assert rows["音乐、美术专用教室"]["status"] == FAIL
     assert not any(r.startswith("初中") for r in rows)  # a stage without units is not judged
@@ -96,7 +194,10 @@ def test_resource_rows_of_a_quality_document():
 def test_county_items_map_to_pass_fail_and_not_entered_at_risk():
     rows = county_item_rows(QUALITY)
     assert [(r["key"], r["status"]) for r in rows] == [
-        ("teacher_pay", PASS), ("special_education_funding", FAIL), ("social_recognition", AT_RISK)]
+        ("teacher_pay", PASS),
+        ("special_education_funding", FAIL),
+        ("social_recognition", AT_RISK),
+    ]
     assert rows[2]["detail"] == "尚未录入"
 
 
@@ -119,10 +220,25 @@ def test_a_document_without_gaps_gives_no_proposals():
 
 
 def test_a_shared_resource_of_a_nine_year_school_is_proposed_for_the_whole_school():
-    row = {"school_code": "1301230009", "school_name": "东关学校", "stage": "junior", "indicator": "multimedia_rooms_per100",
-           "label": "每百名学生拥有网络多媒体教室数", "unit": "间", "current_value": 2.11, "standard": 2.4,
-           "addition": 3, "part_addition": 1.36, "new_value": 2.56, "kind": "rooms", "school_level": True,
-           "lifts": ["primary", "junior"], "counted": False}
+    row = {
+        "school_code": "1301230009",
+        "school_name": "东关学校",
+        "stage": "junior",
+        "indicator": "multimedia_rooms_per100",
+        "label": "每百名学生拥有网络多媒体教室数",
+        "unit": "间",
+        "current_value": 2.11,
+        "standard": 2.4,
+        "addition": 3,
+        "part_addition": 1.36,
+        "new_value": 2.56,
+        "kind": "rooms",
+        "school_level": True,
+        "lifts": ["primary", "junior"],
+        "counted": False,
+    }
     target = proposals_from_gaps({"gaps": {"units": [row]}})[0]["target"]
-    assert target == ("全校增加网络多媒体教室数 3 间（按折算学生数分摊，初中部分分得 1.36 间），"
-                      "使初中部分每百名学生拥有网络多媒体教室数达到 2.56（标准 2.4），同时使小学部分达标")
+    assert target == (
+        "全校增加网络多媒体教室数 3 间（按折算学生数分摊，初中部分分得 1.36 间），"
+        "使初中部分每百名学生拥有网络多媒体教室数达到 2.56（标准 2.4），同时使小学部分达标"
+    )

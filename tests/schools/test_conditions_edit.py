@@ -13,9 +13,17 @@ from tests.factories import ConditionsFactory, SchoolFactory
 pytestmark = pytest.mark.django_db
 
 VALID = {
-    "primary_students": "420", "junior_students": "0", "senior_students": "0",
-    "building_area": "2300.5", "sports_area": "3500", "equipment_value": "900000",
-    "computers": "60", "books": "12000", "multimedia_rooms": "12", "music_rooms": "1", "art_rooms": "1",
+    "primary_students": "420",
+    "junior_students": "0",
+    "senior_students": "0",
+    "building_area": "2300.5",
+    "sports_area": "3500",
+    "equipment_value": "900000",
+    "computers": "60",
+    "books": "12000",
+    "multimedia_rooms": "12",
+    "music_rooms": "1",
+    "art_rooms": "1",
 }
 
 
@@ -80,17 +88,22 @@ def test_a_year_without_conditions_is_a_404(login, bureau, conditions):
     assert login(bureau).get(edit_url(conditions.school, 2019)).status_code == 404
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("primary_students", "-5", "不能为负数"),
-    ("primary_students", "12.5", "请输入整数"),
-    ("primary_students", "", "请填写此项"),
-    ("building_area", "-1", "不能为负数"),
-    ("building_area", "abc", "请输入数字"),
-    ("building_area", "10.123", "最多保留 2 位小数"),
-    ("computers", "十", "请输入整数"),
-    ("junior_students", "30", "没有初中学段"),
-])
-def test_invalid_input_shows_chinese_errors_and_changes_nothing(login, bureau, conditions, field, value, message):
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("primary_students", "-5", "不能为负数"),
+        ("primary_students", "12.5", "请输入整数"),
+        ("primary_students", "", "请填写此项"),
+        ("building_area", "-1", "不能为负数"),
+        ("building_area", "abc", "请输入数字"),
+        ("building_area", "10.123", "最多保留 2 位小数"),
+        ("computers", "十", "请输入整数"),
+        ("junior_students", "30", "没有初中学段"),
+    ],
+)
+def test_invalid_input_shows_chinese_errors_and_changes_nothing(
+    login, bureau, conditions, field, value, message
+):
     response = login(bureau).post(edit_url(conditions.school), {**VALID, field: value})
     assert response.status_code == 200
     assert message in response.content.decode()

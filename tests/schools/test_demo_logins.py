@@ -15,9 +15,27 @@ def test_it_prints_the_url_and_one_login_per_role(demo):
     call_command("demo_logins", stdout=out)
     text = out.getvalue()
     assert "http://127.0.0.1:8000" in text
-    for expected in ("系统管理员", "教育局工作人员", "督学", "乡镇工作人员", "学校填报员",
-                     "admin", "bureau", "inspector", "township", "school", "Demo-pass-2025",
-                     "王科长", "赵督学", "李镇长", "陈老师", "滨河县", "城关镇", "城关小学", "全部区县"):
+    for expected in (
+        "系统管理员",
+        "教育局工作人员",
+        "督学",
+        "乡镇工作人员",
+        "学校填报员",
+        "admin",
+        "bureau",
+        "inspector",
+        "township",
+        "school",
+        "Demo-pass-2025",
+        "王科长",
+        "赵督学",
+        "李镇长",
+        "陈老师",
+        "滨河县",
+        "城关镇",
+        "城关小学",
+        "全部区县",
+    ):
         assert expected in text
 
 
@@ -27,10 +45,13 @@ def test_it_asks_to_seed_first_when_there_is_no_demo(db):
 
 
 def test_columns_align_with_wide_chinese_characters():
-    lines = format_table([("角色", "用户名"), ("督学", "inspector"), ("教育局工作人员", "bureau")]).splitlines()
+    lines = format_table(
+        [("角色", "用户名"), ("督学", "inspector"), ("教育局工作人员", "bureau")]
+    ).splitlines()
     # Every second column starts at the same display column: 14 (widest role) + 2 spaces.
-    assert [line.index(cell) for line, cell in zip(lines, ("用户名", "inspector", "bureau"), strict=True)] == [
-        len("角色") + 12, len("督学") + 12, len("教育局工作人员") + 2]
+    assert [
+        line.index(cell) for line, cell in zip(lines, ("用户名", "inspector", "bureau"), strict=True)
+    ] == [len("角色") + 12, len("督学") + 12, len("教育局工作人员") + 2]
 
 
 def test_it_prints_the_port_the_server_was_started_on(demo, monkeypatch):

@@ -70,7 +70,9 @@ def test_township_official_sees_counts_but_no_teacher_names(login, township_offi
     assert "刘珺" not in html and "音乐" in html
 
 
-def test_over_standard_classes_include_the_large_bands_and_each_class_names_its_band(login, bureau, school_data):
+def test_over_standard_classes_include_the_large_bands_and_each_class_names_its_band(
+    login, bureau, school_data
+):
     html = html_of(login(bureau), school_data)
     # 47, 58 and 67 are all above 45: one 超标准班额 figure, the bands inside it named as such.
     assert "超标准班额 3 个（其中大班额 1 个，超大班额 1 个）" in html
@@ -79,8 +81,9 @@ def test_over_standard_classes_include_the_large_bands_and_each_class_names_its_
 
 
 def test_a_central_school_lists_its_teaching_points(login, bureau, school_a, township_a):
-    point = SchoolFactory(township=township_a, code="1301230009", name="城关东沟教学点", school_type="教学点",
-                          parent=school_a)
+    point = SchoolFactory(
+        township=township_a, code="1301230009", name="城关东沟教学点", school_type="教学点", parent=school_a
+    )
     html = html_of(login(bureau), school_a)
     assert "下辖教学点" in html and "城关东沟教学点" in html
     assert "城关小学" in html_of(login(bureau), point)  # and the point links back to its parent

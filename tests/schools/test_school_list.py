@@ -81,7 +81,9 @@ def test_a_township_of_another_county_filters_nothing_in(login, bureau, schools,
 
 
 def test_it_filters_by_type_and_urban_rural(login, bureau, schools, township_a):
-    SchoolFactory(township=township_a, code="1301230003", name="城关中学", school_type="初中", urban_rural="城区")
+    SchoolFactory(
+        township=township_a, code="1301230003", name="城关中学", school_type="初中", urban_rural="城区"
+    )
     c = login(bureau)
     assert codes(c.get(URL, {"school_type": "初中"})) == ["1301230003"]
     assert codes(c.get(URL, {"urban_rural": "城区"})) == ["1301230001", "1301230003"]

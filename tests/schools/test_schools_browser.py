@@ -16,7 +16,9 @@ def live_demo(transactional_db):
 
 
 @pytest.mark.browser
-def test_bureau_filters_opens_and_corrects_a_school(live_demo, live_server, page, browser_login, screenshot_dir):
+def test_bureau_filters_opens_and_corrects_a_school(
+    live_demo, live_server, page, browser_login, screenshot_dir
+):
     browser_login(User.objects.get(username="bureau"))
     page.goto(f"{live_server.url}/schools/")
     assert page.locator("tbody tr").count() == 40

@@ -23,20 +23,67 @@ def snapshot():
     """Every demo row as plain values, without primary keys."""
     return {
         "county": list(County.objects.filter(code="130123").values_list("code", "name", "inspection_date")),
-        "schools": list(School.objects.filter(county__code="130123").order_by("code").values_list(
-            "code", "name", "township__name", "school_type", "urban_rural", "sponsor", "parent__code", "boarding")),
-        "conditions": list(SchoolConditions.objects.filter(school__county__code="130123")
-                           .order_by("school__code", "year").values_list(
-            "school__code", "year", "primary_students", "junior_students", "senior_students", "building_area",
-            "sports_area", "equipment_value", "computers", "books", "multimedia_rooms", "music_rooms", "art_rooms")),
-        "teachers": list(Teacher.objects.filter(school__county__code="130123").order_by("school__code", "year", "staff_no")
-                         .values_list("school__code", "year", "staff_no", "name", "id_number", "stage", "full_time",
-                                      "education", "title", "backbone", "subject", "joined_year")),
-        "classes": list(SchoolClass.objects.filter(school__county__code="130123").order_by("school__code", "year", "name")
-                        .values_list("school__code", "year", "stage", "grade", "name", "students")),
-        "users": list(User.objects.filter(username__in=["admin", "bureau", "inspector", "township", "school"])
-                      .order_by("username").values_list("username", "role", "display_name", "county__code",
-                                                        "township__name", "school__code")),
+        "schools": list(
+            School.objects.filter(county__code="130123")
+            .order_by("code")
+            .values_list(
+                "code",
+                "name",
+                "township__name",
+                "school_type",
+                "urban_rural",
+                "sponsor",
+                "parent__code",
+                "boarding",
+            )
+        ),
+        "conditions": list(
+            SchoolConditions.objects.filter(school__county__code="130123")
+            .order_by("school__code", "year")
+            .values_list(
+                "school__code",
+                "year",
+                "primary_students",
+                "junior_students",
+                "senior_students",
+                "building_area",
+                "sports_area",
+                "equipment_value",
+                "computers",
+                "books",
+                "multimedia_rooms",
+                "music_rooms",
+                "art_rooms",
+            )
+        ),
+        "teachers": list(
+            Teacher.objects.filter(school__county__code="130123")
+            .order_by("school__code", "year", "staff_no")
+            .values_list(
+                "school__code",
+                "year",
+                "staff_no",
+                "name",
+                "id_number",
+                "stage",
+                "full_time",
+                "education",
+                "title",
+                "backbone",
+                "subject",
+                "joined_year",
+            )
+        ),
+        "classes": list(
+            SchoolClass.objects.filter(school__county__code="130123")
+            .order_by("school__code", "year", "name")
+            .values_list("school__code", "year", "stage", "grade", "name", "students")
+        ),
+        "users": list(
+            User.objects.filter(username__in=["admin", "bureau", "inspector", "township", "school"])
+            .order_by("username")
+            .values_list("username", "role", "display_name", "county__code", "township__name", "school__code")
+        ),
     }
 
 
@@ -60,7 +107,11 @@ def test_every_teaching_point_has_a_central_school_of_its_township(demo):
         assert point.parent is not None, point.name
         assert point.parent.township_id == point.township_id
         assert point.parent.school_type != "教学点"
-    assert not School.objects.filter(county=demo.county, parent__isnull=False).exclude(school_type="教学点").exists()
+    assert (
+        not School.objects.filter(county=demo.county, parent__isnull=False)
+        .exclude(school_type="教学点")
+        .exists()
+    )
 
 
 def test_it_has_about_fifteen_thousand_compulsory_students_in_2025_and_data_for_three_years(demo):
@@ -74,8 +125,12 @@ def test_it_has_about_fifteen_thousand_compulsory_students_in_2025_and_data_for_
 
 
 def test_the_complete_middle_school_teaches_senior_students(demo):
-    conditions = SchoolConditions.objects.get(school__school_type="完全中学", school__county=demo.county, year=2025)
-    assert conditions.senior_students > 0 and conditions.junior_students > 0 and conditions.primary_students == 0
+    conditions = SchoolConditions.objects.get(
+        school__school_type="完全中学", school__county=demo.county, year=2025
+    )
+    assert (
+        conditions.senior_students > 0 and conditions.junior_students > 0 and conditions.primary_students == 0
+    )
 
 
 def test_students_only_exist_in_the_stages_a_school_has(demo):
@@ -118,7 +173,9 @@ def test_it_has_full_teacher_rosters_with_valid_identity_numbers(demo):
     assert teachers.filter(joined_year__isnull=True).count() == 0
     # Every school has staff every year.
     for year in (2023, 2024, 2025):
-        staffed = set(Teacher.objects.filter(school__county=demo.county, year=year).values_list("school", flat=True))
+        staffed = set(
+            Teacher.objects.filter(school__county=demo.county, year=year).values_list("school", flat=True)
+        )
         assert staffed == set(School.objects.filter(county=demo.county).values_list("pk", flat=True))
 
 
@@ -130,7 +187,8 @@ def test_names_include_rare_characters(demo):
 
 def test_some_rural_schools_have_no_music_or_art_teacher(demo):
     without = [
-        s for s in School.objects.filter(county=demo.county, urban_rural="乡村").exclude(school_type="教学点")
+        s
+        for s in School.objects.filter(county=demo.county, urban_rural="乡村").exclude(school_type="教学点")
         if not s.teachers.filter(year=2025, subject__in=["音乐", "美术"]).exists()
     ]
     assert 1 <= len(without) <= 5
@@ -149,31 +207,53 @@ def test_the_county_passes_basic_balance_but_fails_a_quality_coefficient(demo):
     from indicators.engine.units import ClassFacts, SchoolFacts, TeacherGroup
 
     schools = [
-        SchoolFacts(code=c.school.code, name=c.school.name, township=c.school.township.name,
-                    school_type=c.school.school_type, urban_rural=c.school.urban_rural, sponsor=c.school.sponsor,
-                    parent_code=c.school.parent.code if c.school.parent else None,
-                    primary_students=c.primary_students, junior_students=c.junior_students,
-                    senior_students=c.senior_students, building_area=float(c.building_area),
-                    sports_area=float(c.sports_area), equipment_value=float(c.equipment_value),
-                    computers=c.computers, books=c.books, multimedia_rooms=c.multimedia_rooms,
-                    music_rooms=c.music_rooms, art_rooms=c.art_rooms)
-        for c in SchoolConditions.objects.filter(school__county=demo.county, year=2025)
-        .select_related("school__township", "school__parent")
+        SchoolFacts(
+            code=c.school.code,
+            name=c.school.name,
+            township=c.school.township.name,
+            school_type=c.school.school_type,
+            urban_rural=c.school.urban_rural,
+            sponsor=c.school.sponsor,
+            parent_code=c.school.parent.code if c.school.parent else None,
+            primary_students=c.primary_students,
+            junior_students=c.junior_students,
+            senior_students=c.senior_students,
+            building_area=float(c.building_area),
+            sports_area=float(c.sports_area),
+            equipment_value=float(c.equipment_value),
+            computers=c.computers,
+            books=c.books,
+            multimedia_rooms=c.multimedia_rooms,
+            music_rooms=c.music_rooms,
+            art_rooms=c.art_rooms,
+        )
+        for c in SchoolConditions.objects.filter(school__county=demo.county, year=2025).select_related(
+            "school__township", "school__parent"
+        )
     ]
     groups = Counter(
         Teacher.objects.filter(school__county=demo.county, year=2025).values_list(
-            "school__code", "stage", "full_time", "education", "title", "backbone", "subject")
+            "school__code", "stage", "full_time", "education", "title", "backbone", "subject"
+        )
     )
     teachers = [TeacherGroup(*key, count=n) for key, n in groups.items()]
-    classes = [ClassFacts(*row) for row in SchoolClass.objects.filter(school__county=demo.county, year=2025)
-               .values_list("school__code", "stage", "grade", "students")]
+    classes = [
+        ClassFacts(*row)
+        for row in SchoolClass.objects.filter(school__county=demo.county, year=2025).values_list(
+            "school__code", "stage", "grade", "students"
+        )
+    ]
 
     basic = engine.assess(schools, teachers, classes, "basic-2012")
     quality = engine.assess(schools, teachers, classes, "quality-2017")
 
     assert basic["stages"]["primary"]["passed"] and basic["stages"]["junior"]["passed"]
-    failed_cvs = [k for stage in quality["stages"].values()
-                  for k, ind in stage["indicators"].items() if ind["cv_passed"] is False]
+    failed_cvs = [
+        k
+        for stage in quality["stages"].values()
+        for k, ind in stage["indicators"].items()
+        if ind["cv_passed"] is False
+    ]
     assert failed_cvs
     units = quality["units"]
     failing = [u for u in units if u["passed"] is False]
@@ -211,8 +291,14 @@ def test_it_is_deterministic_and_a_second_run_rebuilds_instead_of_duplicating(db
 
 def test_rebuilding_clears_rows_that_protect_the_demo_county(demo):
     school = School.objects.get(code="1301230001")
-    ImportRecord.objects.create(kind="conditions", county=demo.county, school=school, file_name="a.xlsx",
-                                sha256="0" * 64, status=ImportRecord.Status.APPLIED)
+    ImportRecord.objects.create(
+        kind="conditions",
+        county=demo.county,
+        school=school,
+        file_name="a.xlsx",
+        sha256="0" * 64,
+        status=ImportRecord.Status.APPLIED,
+    )
     UserFactory(username="extra", role=Role.BUREAU, county=demo.county)
     AuditEntry.objects.create(action=AuditEntry.Action.UPDATE, object_type="x", county=demo.county)
 

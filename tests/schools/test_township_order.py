@@ -10,8 +10,16 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_county_lists_chengguan_first_not_by_unicode(demo):
     names = list(Township.objects.filter(county__code="130123").values_list("name", flat=True))
-    assert names[0] == "城关镇" and names == ["城关镇", "东城街道", "西城街道", "柳河镇", "石桥镇", "河口乡",
-                                             "南山乡", "北坡乡"]
+    assert names[0] == "城关镇" and names == [
+        "城关镇",
+        "东城街道",
+        "西城街道",
+        "柳河镇",
+        "石桥镇",
+        "河口乡",
+        "南山乡",
+        "北坡乡",
+    ]
     assert names != sorted(names)
 
 

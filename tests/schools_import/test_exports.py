@@ -25,7 +25,9 @@ def workbook(response):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
-    return load_workbook(io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content))
+    return load_workbook(
+        io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content)
+    )
 
 
 def rows_of(sheet):
@@ -34,12 +36,13 @@ def rows_of(sheet):
 
 # --- templates ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("kind", ["schools", "conditions", "teachers", "classes"])
 def test_each_template_has_the_contract_headers_and_instructions(login, bureau, kind):
     wb = workbook(login(bureau).get(reverse("schools:import_template", args=[kind])))
     assert wb.sheetnames[1] == "填写说明"
     assert rows_of(wb.worksheets[0]) == [HEADERS[kind]]
-    described = [r[0] for r in rows_of(wb["填写说明"])[1:len(HEADERS[kind]) + 1]]
+    described = [r[0] for r in rows_of(wb["填写说明"])[1 : len(HEADERS[kind]) + 1]]
     assert described == HEADERS[kind]
 
 
@@ -79,10 +82,17 @@ def test_unknown_template_kind_is_404(login, bureau):
 
 # --- exports --------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def county_data(school_a, school_b, other_school):
-    point = SchoolFactory(township=school_a.township, code="1301230009", name="柳庄教学点", school_type="教学点",
-                          parent=school_a, boarding=True)
+    point = SchoolFactory(
+        township=school_a.township,
+        code="1301230009",
+        name="柳庄教学点",
+        school_type="教学点",
+        parent=school_a,
+        boarding=True,
+    )
     for school in (school_a, school_b, other_school):
         ConditionsFactory(school=school, year=2025, music_rooms=1, art_rooms=2, building_area="2200.55")
         ConditionsFactory(school=school, year=2024)
@@ -111,7 +121,11 @@ def test_export_of_a_yearly_table_takes_the_year(login, bureau, county_data):
 
 
 def test_conditions_export_keeps_numbers_as_numbers(login, bureau, county_data):
-    rows = rows_of(workbook(login(bureau).get(reverse("schools:export", args=["conditions"]) + "?year=2025")).worksheets[0])
+    rows = rows_of(
+        workbook(login(bureau).get(reverse("schools:export", args=["conditions"]) + "?year=2025")).worksheets[
+            0
+        ]
+    )
     assert rows[0] == CONDITIONS_HEADERS
     assert rows[1][2] == 400 and rows[1][5] == 2200.55
 
@@ -129,7 +143,9 @@ def test_bureau_exports_full_id_numbers_and_the_export_is_audited(login, bureau,
 
 
 def test_township_official_exports_own_township_only(login, township_official, county_data):
-    rows = rows_of(workbook(login(township_official).get(reverse("schools:export", args=["classes"]))).worksheets[0])
+    rows = rows_of(
+        workbook(login(township_official).get(reverse("schools:export", args=["classes"]))).worksheets[0]
+    )
     assert rows[0] == CLASS_HEADERS
     assert [r[1] for r in rows[1:]] == ["1301230001"]
 
@@ -140,7 +156,9 @@ def test_a_bad_year_is_404(login, bureau, county_data):
 
 @pytest.mark.parametrize("kind", ["schools", "conditions", "teachers", "classes"])
 def test_an_export_re_imports_cleanly_without_changes(login, bureau, county_data, run_import, snapshot, kind):
-    response = login(bureau).get(reverse("schools:export", args=[kind]) + ("" if kind == "schools" else "?year=2025"))
+    response = login(bureau).get(
+        reverse("schools:export", args=[kind]) + ("" if kind == "schools" else "?year=2025")
+    )
     before = snapshot()
     outcome = run_import(kind, None, user=bureau, data=response.content)
     assert outcome.ok, outcome.errors

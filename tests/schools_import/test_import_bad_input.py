@@ -38,14 +38,16 @@ def refused(run_import, snapshot, records):
 
 # --- the file itself ------------------------------------------------------------------------
 
+
 def test_a_pdf_named_xlsx_is_refused_by_its_content(refused, bureau):
     outcome = refused("teachers", None, user=bureau, data=b"%PDF-1.7\n...", name="教师.xlsx")
     assert has_error(outcome, None, "文件", "文件类型不被接受")
 
 
 def test_a_csv_is_refused(refused, bureau):
-    outcome = refused("teachers", None, user=bureau, data="学年,学校标识码\n2025,1301230001\n".encode(),
-                      name="教师.xlsx")
+    outcome = refused(
+        "teachers", None, user=bureau, data="学年,学校标识码\n2025,1301230001\n".encode(), name="教师.xlsx"
+    )
     assert has_error(outcome, None, "文件", "Excel")
 
 
@@ -65,7 +67,9 @@ def test_a_broken_workbook_is_refused_without_crashing(refused, bureau):
     assert has_error(outcome, None, "文件", "无法读取")
 
 
-def test_an_oversized_file_is_refused_before_parsing(refused, bureau, settings, monkeypatch, teacher_row, school_a):
+def test_an_oversized_file_is_refused_before_parsing(
+    refused, bureau, settings, monkeypatch, teacher_row, school_a
+):
     settings.UPLOAD_MAX_BYTES = 1024
 
     def must_not_parse(*args, **kwargs):
@@ -80,13 +84,17 @@ def test_an_oversized_file_is_refused_before_parsing(refused, bureau, settings, 
 
 def test_a_missing_required_column_is_named(refused, bureau, school_a, make_xlsx):
     headers = ["学年", "学校标识码", "学段", "班级名称", "学生数"]
-    outcome = refused("classes", None, user=bureau, data=make_xlsx(headers, [[2025, "1301230001", "小学", "1班", 40]]))
+    outcome = refused(
+        "classes", None, user=bureau, data=make_xlsx(headers, [[2025, "1301230001", "小学", "1班", 40]])
+    )
     assert has_error(outcome, 1, "年级", "缺少必填列")
 
 
 def test_a_classes_file_uploaded_as_schools_names_the_likely_kind(refused, bureau, school_a, make_xlsx):
     headers = ["学年", "学校标识码", "学段", "年级", "班级名称", "学生数"]
-    outcome = refused("schools", None, user=bureau, data=make_xlsx(headers, [[2025, "1301230001", "小学", 1, "1班", 40]]))
+    outcome = refused(
+        "schools", None, user=bureau, data=make_xlsx(headers, [[2025, "1301230001", "小学", 1, "1班", 40]])
+    )
     assert has_error(outcome, 1, "文件", "可能选错了数据类型：请选择“班级”")
 
 
@@ -97,15 +105,18 @@ def test_a_file_of_no_known_kind_gets_no_kind_hint(refused, bureau, school_a, ma
 
 def test_a_repeated_header_is_an_error(refused, bureau, school_a, make_xlsx):
     headers = ["学年", "学校标识码", "学段", "年级", "年级", "班级名称", "学生数"]
-    outcome = refused("classes", None, user=bureau,
-                      data=make_xlsx(headers, [[2025, "1301230001", "小学", 1, 1, "1班", 40]]))
+    outcome = refused(
+        "classes", None, user=bureau, data=make_xlsx(headers, [[2025, "1301230001", "小学", 1, 1, "1班", 40]])
+    )
     assert has_error(outcome, 1, "年级", "表头重复")
 
 
 # --- cells ----------------------------------------------------------------------------------
 
-def test_non_numeric_and_negative_numbers_are_listed_with_row_and_column(refused, bureau, school_a, school_b,
-                                                                        conditions_row):
+
+def test_non_numeric_and_negative_numbers_are_listed_with_row_and_column(
+    refused, bureau, school_a, school_b, conditions_row
+):
     rows = [conditions_row(), conditions_row(学校标识码=school_b.code, 小学在校生数="约四百", 图书册数=-3)]
     outcome = refused("conditions", rows, user=bureau)
     assert has_error(outcome, 3, "小学在校生数", "应为数字")
@@ -117,8 +128,9 @@ def test_a_school_code_that_is_not_10_digits_is_refused(refused, bureau, school_
     assert has_error(outcome, 3, "学校标识码", "应为 10 位数字")
 
 
-def test_an_unknown_township_of_a_county_with_registered_townships_is_refused(refused, bureau, township_a,
-                                                                               township_b, school_row):
+def test_an_unknown_township_of_a_county_with_registered_townships_is_refused(
+    refused, bureau, township_a, township_b, school_row
+):
     outcome = refused("schools", [school_row(乡镇名称="城关真")], user=bureau)
     assert has_error(outcome, 2, "乡镇名称", "未知乡镇“城关真”")
     assert has_error(outcome, 2, "乡镇名称", "城关镇、河口乡")
@@ -150,12 +162,17 @@ def test_an_implausible_school_year_is_refused(refused, bureau, school_a, class_
 
 
 def test_every_error_of_the_file_is_listed_in_row_order(refused, bureau, school_a, class_row):
-    rows = [class_row(学生数=-1), class_row(班级名称="2班", 学段="高中"), class_row(班级名称="3班", 学校标识码="123")]
+    rows = [
+        class_row(学生数=-1),
+        class_row(班级名称="2班", 学段="高中"),
+        class_row(班级名称="3班", 学校标识码="123"),
+    ]
     outcome = refused("classes", rows, user=bureau)
     assert [(r, c) for r, c, _ in outcome.errors] == [(2, "学生数"), (3, "学段"), (4, "学校标识码")]
 
 
 # --- rows against the data ------------------------------------------------------------------
+
 
 def test_an_unknown_school_code_is_refused(refused, bureau, school_a, teacher_row):
     outcome = refused("teachers", [teacher_row(), teacher_row(学校标识码="1301239999")], user=bureau)
@@ -183,8 +200,10 @@ def test_a_teaching_point_with_an_unknown_centre_school_is_refused(refused, bure
 
 
 def test_a_teaching_point_cannot_hang_under_another_teaching_point(refused, bureau, school_a, school_row):
-    rows = [school_row(办学类型="教学点", 所属中心校标识码=school_a.code),
-            school_row(学校标识码="1301230102", 办学类型="教学点", 所属中心校标识码="1301230101")]
+    rows = [
+        school_row(办学类型="教学点", 所属中心校标识码=school_a.code),
+        school_row(学校标识码="1301230102", 办学类型="教学点", 所属中心校标识码="1301230101"),
+    ]
     outcome = refused("schools", rows, user=bureau)
     assert has_error(outcome, 3, "所属中心校标识码", "是教学点")
 
@@ -201,19 +220,26 @@ def test_a_county_name_that_contradicts_the_code_is_refused(refused, bureau, sch
 
 # --- scope ----------------------------------------------------------------------------------
 
+
 def test_bureau_staff_cannot_import_schools_of_another_county(refused, bureau, other_county, school_row):
-    outcome = refused("schools", [school_row(), school_row(学校标识码="1301240009", 区县代码="130124",
-                                                           区县名称="山前县")], user=bureau)
+    outcome = refused(
+        "schools",
+        [school_row(), school_row(学校标识码="1301240009", 区县代码="130124", 区县名称="山前县")],
+        user=bureau,
+    )
     assert has_error(outcome, 3, "区县代码", "只能导入本区县（滨河县 130123）的学校")
 
 
-def test_bureau_staff_cannot_take_over_a_school_code_of_another_county(refused, bureau, other_school, school_row):
+def test_bureau_staff_cannot_take_over_a_school_code_of_another_county(
+    refused, bureau, other_school, school_row
+):
     outcome = refused("schools", [school_row(学校标识码=other_school.code)], user=bureau)
     assert has_error(outcome, 2, "学校标识码", "已属于其他区县")
 
 
-def test_bureau_staff_cannot_import_rows_of_another_countys_school(refused, bureau, school_a, other_school,
-                                                                  teacher_row):
+def test_bureau_staff_cannot_import_rows_of_another_countys_school(
+    refused, bureau, school_a, other_school, teacher_row
+):
     outcome = refused("teachers", [teacher_row(), teacher_row(学校标识码=other_school.code)], user=bureau)
     assert has_error(outcome, 3, "学校标识码", "不存在或不属于本区县（滨河县）")
 
@@ -223,9 +249,14 @@ def test_a_reporter_cannot_import_rows_of_another_school(refused, reporter, scho
     assert has_error(outcome, 3, "学校标识码", "只能导入本校（1301230001 城关小学）的数据")
 
 
-@pytest.mark.parametrize(("persona", "kind"), [
-    ("township_official", "classes"), ("inspector", "classes"), ("reporter", "schools"),
-])
+@pytest.mark.parametrize(
+    ("persona", "kind"),
+    [
+        ("township_official", "classes"),
+        ("inspector", "classes"),
+        ("reporter", "schools"),
+    ],
+)
 def test_the_service_refuses_roles_that_may_not_import(request, run_import, persona, kind, class_row):
     user = request.getfixturevalue(persona)
     with pytest.raises(PermissionDenied):
@@ -239,7 +270,9 @@ def test_a_bureau_account_without_a_county_cannot_import(run_import, school_row)
         run_import("schools", [school_row()], user=user)
 
 
-def test_a_database_failure_while_writing_rolls_everything_back(refused, bureau, school_a, teacher_row, monkeypatch):
+def test_a_database_failure_while_writing_rolls_everything_back(
+    refused, bureau, school_a, teacher_row, monkeypatch
+):
     from django.db import IntegrityError
     from django.db.models.query import QuerySet
 

@@ -6,8 +6,9 @@ from openpyxl import load_workbook
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_bureau_imports_a_school_through_the_browser(browser_login, live_server, bureau, school_a, screenshot_dir,
-                                                     tmp_path):
+def test_bureau_imports_a_school_through_the_browser(
+    browser_login, live_server, bureau, school_a, screenshot_dir, tmp_path
+):
     page = browser_login(bureau)
     page.goto(f"{live_server.url}/schools/import/")
     with page.expect_download() as download_info:
@@ -17,7 +18,9 @@ def test_bureau_imports_a_school_through_the_browser(browser_login, live_server,
 
     wb = load_workbook(template)
     assert wb.sheetnames == ["学校", "填写说明"]
-    wb["学校"].append(["1301230188", "滨河县实验小学", "130123", "滨河县", "城关镇", "小学", "城区", "公办", None, "否"])
+    wb["学校"].append(
+        ["1301230188", "滨河县实验小学", "130123", "滨河县", "城关镇", "小学", "城区", "公办", None, "否"]
+    )
     filled = tmp_path / "学校名录.xlsx"
     wb.save(filled)
 

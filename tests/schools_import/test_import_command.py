@@ -53,7 +53,13 @@ def test_dry_run_writes_no_data(roster, school_a, teacher_row):
 
 
 def test_invalid_rows_print_every_error_and_exit_1(roster, school_a, teacher_row):
-    path = roster([teacher_row(), teacher_row(教师编号="T2", 最高学历="大专"), teacher_row(教师编号="T3", 身份证号="110105194912310021")])
+    path = roster(
+        [
+            teacher_row(),
+            teacher_row(教师编号="T2", 最高学历="大专"),
+            teacher_row(教师编号="T3", 身份证号="110105194912310021"),
+        ]
+    )
     from io import StringIO
 
     err = StringIO()

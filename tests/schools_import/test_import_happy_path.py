@@ -14,10 +14,23 @@ pytestmark = pytest.mark.django_db
 def test_schools_template_creates_schools_townships_and_a_teaching_point(run_import, bureau, school_row):
     rows = [
         school_row(),
-        school_row(学校标识码="1301230102", 学校名称="柳庄教学点", 乡镇名称="柳庄乡", 办学类型="教学点",
-                   城乡类型="乡村", 所属中心校标识码="1301230101", 是否寄宿制=None, 举办者=None),
-        school_row(学校标识码="1301230103", 学校名称="育英学校", 办学类型="九年一贯制学校", 举办者="民办",
-                   是否寄宿制="是"),
+        school_row(
+            学校标识码="1301230102",
+            学校名称="柳庄教学点",
+            乡镇名称="柳庄乡",
+            办学类型="教学点",
+            城乡类型="乡村",
+            所属中心校标识码="1301230101",
+            是否寄宿制=None,
+            举办者=None,
+        ),
+        school_row(
+            学校标识码="1301230103",
+            学校名称="育英学校",
+            办学类型="九年一贯制学校",
+            举办者="民办",
+            是否寄宿制="是",
+        ),
     ]
     outcome = run_import("schools", rows, user=bureau)
     assert outcome.ok, outcome.errors
@@ -32,10 +45,17 @@ def test_schools_template_creates_schools_townships_and_a_teaching_point(run_imp
 
 
 def test_a_countys_first_file_registers_its_townships_in_file_order(run_import, bureau, school_row):
-    rows = [school_row(学校标识码=f"13012301{n:02d}", 乡镇名称=name)
-            for n, name in enumerate(["城关镇", "柳庄乡", "城关镇", "北坡乡", "东城街道"], start=1)]
+    rows = [
+        school_row(学校标识码=f"13012301{n:02d}", 乡镇名称=name)
+        for n, name in enumerate(["城关镇", "柳庄乡", "城关镇", "北坡乡", "东城街道"], start=1)
+    ]
     assert run_import("schools", rows, user=bureau).ok
-    assert [t.name for t in Township.objects.filter(county=bureau.county)] == ["城关镇", "柳庄乡", "北坡乡", "东城街道"]
+    assert [t.name for t in Township.objects.filter(county=bureau.county)] == [
+        "城关镇",
+        "柳庄乡",
+        "北坡乡",
+        "东城街道",
+    ]
 
 
 def test_a_teaching_point_may_come_before_its_centre_school_in_the_file(run_import, bureau, school_row):
@@ -48,14 +68,19 @@ def test_a_teaching_point_may_come_before_its_centre_school_in_the_file(run_impo
     assert School.objects.get(code="1301230102").parent.code == "1301230101"
 
 
-def test_a_teaching_point_may_name_a_centre_school_already_in_the_system(run_import, bureau, school_a, school_row):
-    outcome = run_import("schools", [school_row(办学类型="教学点", 所属中心校标识码=school_a.code)], user=bureau)
+def test_a_teaching_point_may_name_a_centre_school_already_in_the_system(
+    run_import, bureau, school_a, school_row
+):
+    outcome = run_import(
+        "schools", [school_row(办学类型="教学点", 所属中心校标识码=school_a.code)], user=bureau
+    )
     assert outcome.ok, outcome.errors
     assert School.objects.get(code="1301230101").parent == school_a
 
 
-def test_conditions_template_imports_numbers_with_blank_optionals_as_zero(run_import, bureau, school_a,
-                                                                          conditions_row):
+def test_conditions_template_imports_numbers_with_blank_optionals_as_zero(
+    run_import, bureau, school_a, conditions_row
+):
     outcome = run_import("conditions", [conditions_row()], user=bureau)
     assert outcome.ok, outcome.errors
     c = SchoolConditions.objects.get(school=school_a, year=2025)
@@ -65,13 +90,29 @@ def test_conditions_template_imports_numbers_with_blank_optionals_as_zero(run_im
 
 
 def test_teachers_template_imports_the_roster(run_import, bureau, school_a, teacher_row):
-    rows = [teacher_row(), teacher_row(教师编号="T002", 姓名="李强", 身份证号=None, 任教学段="初中",
-                                       是否专任教师="否", 骨干教师级别=None, 主要任教学科="体育")]
+    rows = [
+        teacher_row(),
+        teacher_row(
+            教师编号="T002",
+            姓名="李强",
+            身份证号=None,
+            任教学段="初中",
+            是否专任教师="否",
+            骨干教师级别=None,
+            主要任教学科="体育",
+        ),
+    ]
     outcome = run_import("teachers", rows, user=bureau)
     assert outcome.ok, outcome.errors
     zhang, li = Teacher.objects.filter(school=school_a, year=2025).order_by("staff_no")
     assert (zhang.name, zhang.id_number, zhang.full_time, zhang.backbone) == ("张敏", VALID_ID, True, "县级")
-    assert (li.id_number, li.stage, li.full_time, li.backbone, li.subject) == ("", "初中", False, "无", "体育")
+    assert (li.id_number, li.stage, li.full_time, li.backbone, li.subject) == (
+        "",
+        "初中",
+        False,
+        "无",
+        "体育",
+    )
 
 
 def test_classes_template_imports_classes(run_import, bureau, school_a, class_row):
@@ -81,8 +122,9 @@ def test_classes_template_imports_classes(run_import, bureau, school_a, class_ro
     assert SchoolClass.objects.get(school=school_a, name="七年级1班").students == 56
 
 
-def test_column_order_is_free_unknown_columns_are_ignored_and_empty_rows_skipped(run_import, bureau, school_a,
-                                                                                 make_xlsx):
+def test_column_order_is_free_unknown_columns_are_ignored_and_empty_rows_skipped(
+    run_import, bureau, school_a, make_xlsx
+):
     headers = ["  学生数 ", "备注", "班级名称", "年级", "学段", "学校标识码", "学年"]
     rows = [
         [40, "随便写", "一年级1班", 1, "小学", "1301230001", 2025],
@@ -150,7 +192,11 @@ def test_an_applied_import_is_recorded_and_audited(run_import, bureau, school_a,
     outcome = run_import("teachers", [teacher_row()], user=bureau, name="教师花名册.xlsx")
     record = outcome.record
     assert (record.status, record.user, record.county, record.file_name) == (
-        ImportRecord.Status.APPLIED, bureau, bureau.county, "教师花名册.xlsx")
+        ImportRecord.Status.APPLIED,
+        bureau,
+        bureau.county,
+        "教师花名册.xlsx",
+    )
     assert len(record.sha256) == 64 and record.created_count == 1 and record.rows == 1
     entry = AuditEntry.objects.get(action=AuditEntry.Action.IMPORT)
     assert entry.user == bureau and entry.county == bureau.county
@@ -166,8 +212,9 @@ def test_the_system_may_import_a_new_county(run_import, school_row):
     assert outcome.record.county == school.county and outcome.record.user is None
 
 
-def test_an_update_stamps_only_the_rows_that_changed(run_import, bureau, school_a, school_b, conditions_row,
-                                                      monkeypatch):
+def test_an_update_stamps_only_the_rows_that_changed(
+    run_import, bureau, school_a, school_b, conditions_row, monkeypatch
+):
     from datetime import UTC, datetime
 
     rows = [conditions_row(), conditions_row(学校标识码=school_b.code)]
@@ -195,7 +242,9 @@ def test_a_wrong_sheet_dimension_does_not_hide_rows(run_import, bureau, school_a
             content = src.read(item)
             if item.filename == "xl/worksheets/sheet1.xml":
                 # openpyxl writes "<dimension … />" or "<dimension …/>" depending on lxml being there.
-                content, replaced = re.subn(rb'<dimension ref="A1:F6"\s*/>', b'<dimension ref="A1"/>', content)
+                content, replaced = re.subn(
+                    rb'<dimension ref="A1:F6"\s*/>', b'<dimension ref="A1"/>', content
+                )
                 assert replaced == 1
             dst.writestr(item, content)
     outcome = run_import("classes", None, user=bureau, data=out.getvalue())

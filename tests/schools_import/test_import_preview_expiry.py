@@ -16,8 +16,14 @@ pytestmark = pytest.mark.django_db
 
 def _preview(bureau, teacher_row):
     data = build_xlsx(HEADERS["teachers"], [teacher_row()])
-    outcome = import_file(kind="teachers", file_obj=io.BytesIO(data), file_name="教师.xlsx", user=bureau,
-                          dry_run=True, keep_file=True)
+    outcome = import_file(
+        kind="teachers",
+        file_obj=io.BytesIO(data),
+        file_name="教师.xlsx",
+        user=bureau,
+        dry_run=True,
+        keep_file=True,
+    )
     assert outcome.ok and outcome.record.stored_file
     return outcome.record
 

@@ -37,8 +37,9 @@ def upload(login, xlsx_upload):
     return post
 
 
-def test_bureau_uploads_previews_and_confirms(login, upload, bureau, school_a, teacher_row,
-                                             django_capture_on_commit_callbacks):
+def test_bureau_uploads_previews_and_confirms(
+    login, upload, bureau, school_a, teacher_row, django_capture_on_commit_callbacks
+):
     rows = [teacher_row(教师编号=f"T{n}") for n in range(3)]
     response, record = upload(bureau, "teachers", TEACHER_HEADERS, rows)
     assert response.status_code == 302 and response["Location"] == preview_url(record)
@@ -68,15 +69,20 @@ def test_a_confirmed_import_cannot_be_confirmed_twice(login, upload, bureau, sch
     assert Teacher.objects.count() == 1
 
 
-def test_preview_lists_every_error_and_offers_no_confirmation(login, upload, bureau, school_a, other_school,
-                                                             class_row):
-    rows = [class_row(), class_row(班级名称="2班", 学校标识码=other_school.code), class_row(班级名称="3班", 年级=8)]
+def test_preview_lists_every_error_and_offers_no_confirmation(
+    login, upload, bureau, school_a, other_school, class_row
+):
+    rows = [
+        class_row(),
+        class_row(班级名称="2班", 学校标识码=other_school.code),
+        class_row(班级名称="3班", 年级=8),
+    ]
     response, record = upload(bureau, "classes", CLASS_HEADERS, rows)
     page = login(bureau).get(preview_url(record)).content.decode()
     assert record.status == ImportRecord.Status.REFUSED
     assert "发现 2 处错误" in page and "确认导入" not in page
-    assert "<td class=\"num\">3</td><td>学校标识码</td>" in page
-    assert "<td class=\"num\">4</td><td>年级</td>" in page
+    assert '<td class="num">3</td><td>学校标识码</td>' in page
+    assert '<td class="num">4</td><td>年级</td>' in page
     response = login(bureau).post(confirm_url(record), follow=True)
     assert "不能再确认" in response.content.decode()
     assert not SchoolClass.objects.exists()
@@ -109,6 +115,7 @@ def test_the_upload_page_offers_downloads_and_exports(login, bureau, school_a):
 
 
 # --- access matrix --------------------------------------------------------------------------
+
 
 def test_bureau_may_not_import_rows_of_another_county(upload, bureau, school_a, other_school, teacher_row):
     _, record = upload(bureau, "teachers", TEACHER_HEADERS, [teacher_row(学校标识码=other_school.code)])
@@ -166,8 +173,10 @@ def test_anonymous_users_are_sent_to_login(client):
 
 # --- history --------------------------------------------------------------------------------
 
-def test_history_is_scoped_to_the_county(login, upload, bureau, other_bureau, school_a, other_school,
-                                         teacher_row, django_assert_max_num_queries):
+
+def test_history_is_scoped_to_the_county(
+    login, upload, bureau, other_bureau, school_a, other_school, teacher_row, django_assert_max_num_queries
+):
     upload(bureau, "teachers", TEACHER_HEADERS, [teacher_row()])
     upload(bureau, "teachers", TEACHER_HEADERS, [teacher_row(教师编号="T9")])
     upload(other_bureau, "teachers", TEACHER_HEADERS, [teacher_row(学校标识码=other_school.code)])

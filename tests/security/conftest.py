@@ -33,6 +33,7 @@ def _fresh_state(request):
 
 # --- dropout control --------------------------------------------------------------------------
 
+
 @pytest.fixture
 def paper_b(other_township_official, township_b, school_b):
     """A case of 河口乡 / 河口小学 with a visit (attachment) and an issued notice."""
@@ -55,11 +56,13 @@ def other_case(other_bureau, other_school):
     from dropout_control import services
     from tests.dropout_control.casedata import ledger_data
 
-    return services.case_create(user=other_bureau, data=ledger_data(other_school.township, other_school,
-                                                                     name="钱小多"))
+    return services.case_create(
+        user=other_bureau, data=ledger_data(other_school.township, other_school, name="钱小多")
+    )
 
 
 # --- other county -----------------------------------------------------------------------------
+
 
 @pytest.fixture
 def other_rect(other_bureau, other_county):
@@ -95,12 +98,19 @@ def other_import(other_bureau, other_county):
 def other_proposal(other_county, other_assessment):
     from rectification.models import Proposal
 
-    return Proposal.objects.create(county=other_county, assessment=other_assessment, key="sports:primary",
-                                   indicator="sports_area_pp", stage="primary", problem="运动场不足",
-                                   target="达到 7.5 ㎡")
+    return Proposal.objects.create(
+        county=other_county,
+        assessment=other_assessment,
+        key="sports:primary",
+        indicator="sports_area_pp",
+        stage="primary",
+        problem="运动场不足",
+        target="达到 7.5 ㎡",
+    )
 
 
 # --- files ------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def media_files(settings):
@@ -108,12 +118,17 @@ def media_files(settings):
 
     def listing():
         root = Path(settings.MEDIA_ROOT)
-        return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+        return (
+            {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+            if root.exists()
+            else set()
+        )
 
     return listing
 
 
 # --- faults: the broker down, a real worker, a table lock (test_faults, test_jobs) ---------------
+
 
 @pytest.fixture
 def broker_down(settings, monkeypatch):
@@ -126,8 +141,13 @@ def broker_down(settings, monkeypatch):
     settings.CELERY_BROKER_URL = url
     # Celery reads the CELERY_BROKER_URL environment variable before its own configuration (CI sets it).
     monkeypatch.setenv("CELERY_BROKER_URL", url)
-    saved = (app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_transport_options,
-             app.conf.broker_connection_retry, app.conf.broker_connection_max_retries)
+    saved = (
+        app.conf.broker_url,
+        app.conf.task_always_eager,
+        app.conf.broker_transport_options,
+        app.conf.broker_connection_retry,
+        app.conf.broker_connection_max_retries,
+    )
     app.conf.broker_url = url
     app.conf.task_always_eager = False
     app.conf.broker_transport_options = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
@@ -135,8 +155,13 @@ def broker_down(settings, monkeypatch):
     app.amqp._producer_pool = None
     cache.clear()
     yield url
-    (app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_transport_options,
-     app.conf.broker_connection_retry, app.conf.broker_connection_max_retries) = saved
+    (
+        app.conf.broker_url,
+        app.conf.task_always_eager,
+        app.conf.broker_transport_options,
+        app.conf.broker_connection_retry,
+        app.conf.broker_connection_max_retries,
+    ) = saved
     app._pool = None
     app.amqp._producer_pool = None
     cache.clear()
@@ -160,8 +185,13 @@ def table_lock(on_postgres):
     import psycopg
 
     s = on_postgres.settings_dict
-    conn = psycopg.connect(dbname=s["NAME"], user=s["USER"] or "postgres", host=s["HOST"] or "127.0.0.1",
-                           port=s["PORT"] or 5432, password=s["PASSWORD"] or None)
+    conn = psycopg.connect(
+        dbname=s["NAME"],
+        user=s["USER"] or "postgres",
+        host=s["HOST"] or "127.0.0.1",
+        port=s["PORT"] or 5432,
+        password=s["PASSWORD"] or None,
+    )
 
     class Lock:
         def lock(self, table):
@@ -169,8 +199,10 @@ def table_lock(on_postgres):
 
         def end_waiters(self):
             """End the database sessions still waiting for the lock (their client is dead)."""
-            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
-                         "AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'")
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
+            )
 
         def release(self):
             conn.rollback()

@@ -35,6 +35,7 @@ HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"
 
 # --- hostile files ------------------------------------------------------------------------------
 
+
 def with_members(office: bytes, members: dict) -> bytes:
     buf = io.BytesIO(office)
     with zipfile.ZipFile(buf, "a" if office else "w") as zf:
@@ -48,15 +49,23 @@ def macro_workbook() -> bytes:
 
 
 def macro_document() -> bytes:
-    return with_members(b"", {"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>",
-                              "word/vbaProject.bin": b"VBA"})
+    return with_members(
+        b"",
+        {
+            "[Content_Types].xml": "<Types/>",
+            "word/document.xml": "<w:document/>",
+            "word/vbaProject.bin": b"VBA",
+        },
+    )
 
 
 def pdf_with(catalog_extra: bytes = b"", page_extra: bytes = b"") -> bytes:
     """A plain one-page PDF (classic xref) with extra keys in its catalog and page dictionaries."""
-    objects = [b"<</Type/Catalog/Pages 2 0 R" + catalog_extra + b">>",
-               b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
-               b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]" + page_extra + b">>"]
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R" + catalog_extra + b">>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]" + page_extra + b">>",
+    ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for num, body in enumerate(objects, start=1):
@@ -83,13 +92,27 @@ def pdf_with_object_stream(page: bytes) -> bytes:
 
     add(1, b"<</Type/Catalog/Pages 2 0 R>>")
     add(2, b"<</Type/Pages/Kids[3 0 R]/Count 1>>")
-    add(4, b"<</Type/ObjStm/N 1/First %d/Filter/FlateDecode/Length %d>>\nstream\n" % (len(header), len(packed))
-        + packed + b"\nendstream")
+    add(
+        4,
+        b"<</Type/ObjStm/N 1/First %d/Filter/FlateDecode/Length %d>>\nstream\n" % (len(header), len(packed))
+        + packed
+        + b"\nendstream",
+    )
     offsets[5] = len(out)
-    rows = [(0, 0, 65535), (1, offsets[1], 0), (1, offsets[2], 0), (2, 4, 0), (1, offsets[4], 0), (1, offsets[5], 0)]
+    rows = [
+        (0, 0, 65535),
+        (1, offsets[1], 0),
+        (1, offsets[2], 0),
+        (2, 4, 0),
+        (1, offsets[4], 0),
+        (1, offsets[5], 0),
+    ]
     table = b"".join(bytes([t]) + f.to_bytes(4, "big") + g.to_bytes(2, "big") for t, f, g in rows)
-    out.extend(b"5 0 obj\n<</Type/XRef/Size 6/W[1 4 2]/Root 1 0 R/Length %d>>\nstream\n" % len(table)
-               + table + b"\nendstream\nendobj\n")
+    out.extend(
+        b"5 0 obj\n<</Type/XRef/Size 6/W[1 4 2]/Root 1 0 R/Length %d>>\nstream\n" % len(table)
+        + table
+        + b"\nendstream\nendobj\n"
+    )
     out.extend(b"startxref\n%d\n%%%%EOF\n" % offsets[5])
     return bytes(out)
 
@@ -98,12 +121,23 @@ PAGE = b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]"
 HOSTILE = {
     "macro workbook": (macro_workbook(), "表格.xlsx", "宏"),
     "macro document": (macro_document(), "报告.docx", "宏"),
-    "pdf open action JavaScript": (pdf_with(b"/OpenAction<</S/JavaScript/JS(app.alert(1))>>"), "证明.pdf", "脚本"),
+    "pdf open action JavaScript": (
+        pdf_with(b"/OpenAction<</S/JavaScript/JS(app.alert(1))>>"),
+        "证明.pdf",
+        "脚本",
+    ),
     "pdf JavaScript name tree": (pdf_with(b"/Names<</JavaScript 9 0 R>>"), "证明.pdf", "脚本"),
-    "pdf page additional action": (pdf_with(page_extra=b"/AA<</O<</S/Launch/F(calc.exe)>>>>"), "证明.pdf", "脚本"),
+    "pdf page additional action": (
+        pdf_with(page_extra=b"/AA<</O<</S/Launch/F(calc.exe)>>>>"),
+        "证明.pdf",
+        "脚本",
+    ),
     "pdf escaped name": (pdf_with(b"/OpenAction<</S/J#61vaScript/J#53(app.alert(1))>>"), "证明.pdf", "脚本"),
-    "pdf action in an object stream": (pdf_with_object_stream(PAGE + b"/AA<</O<</S/Launch/F(calc.exe)>>>>>>"),
-                                       "证明.pdf", "脚本"),
+    "pdf action in an object stream": (
+        pdf_with_object_stream(PAGE + b"/AA<</O<</S/Launch/F(calc.exe)>>>>>>"),
+        "证明.pdf",
+        "脚本",
+    ),
 }
 DOCUMENT_ENDPOINTS = [e for e in ENDPOINTS if e.accepts == "document"]
 
@@ -131,9 +165,17 @@ def test_the_refusal_names_the_macro_or_script(hostile):
     assert word in exc.value.messages[0]
 
 
-@pytest.mark.parametrize("payload", [pdf_with(), pdf_with(b"/OpenAction[3 0 R/Fit]"), pdf_with_object_stream(PAGE + b">>"),
-                                     world.pdf_bytes(), world.xlsx_bytes(["a"], [[1]])],
-                         ids=["plain pdf", "open at page", "object streams", "demo pdf", "workbook"])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        pdf_with(),
+        pdf_with(b"/OpenAction[3 0 R/Fit]"),
+        pdf_with_object_stream(PAGE + b">>"),
+        world.pdf_bytes(),
+        world.xlsx_bytes(["a"], [[1]]),
+    ],
+    ids=["plain pdf", "open at page", "object streams", "demo pdf", "workbook"],
+)
 def test_ordinary_files_pass_the_active_content_check(payload):
     assert validate_upload(SimpleUploadedFile("f", payload)) in ("pdf", "xlsx")
 
@@ -147,6 +189,7 @@ def test_the_object_stream_builder_really_hides_the_action():
 
 
 # --- downloads: the sniffed type, never the uploader's name -------------------------------------
+
 
 def polyglot(name="report.html") -> SimpleUploadedFile:
     """A real PDF that is also an HTML page (the HTML hides in a PDF comment line)."""
@@ -164,21 +207,47 @@ def downloads(bureau, county, township_official, township_a, school_a):
 
     item = rectification.item_create(user=bureau, county=county, data=world.rectification_item_data())
     evidence = rectification.evidence_add(user=bureau, item=item, upload=polyglot())
-    archive = rectification.archive_file_add(user=bureau, county=county, point=ArchivePoint.objects.first(),
-                                             upload=polyglot())
-    value = indicators.county_item_save(county=county, year=2025, key="special_education_funding", value=6500,
-                                        note="拨付", files=[polyglot()], user=bureau)
+    archive = rectification.archive_file_add(
+        user=bureau, county=county, point=ArchivePoint.objects.first(), upload=polyglot()
+    )
+    value = indicators.county_item_save(
+        county=county,
+        year=2025,
+        key="special_education_funding",
+        value=6500,
+        note="拨付",
+        files=[polyglot()],
+        user=bureau,
+    )
     case = world.file_case(township_official, township_a, school_a)
     visit = dropout.persuasion_log_add(
-        user=township_official, case=case, attachment=polyglot(),
-        data={"visited_on": case.absent_since + timedelta(days=1), "method": "home_visit", "gov_people": "村干部",
-              "edu_people": "班主任", "result": "undecided", "result_detail": ""})
+        user=township_official,
+        case=case,
+        attachment=polyglot(),
+        data={
+            "visited_on": case.absent_since + timedelta(days=1),
+            "method": "home_visit",
+            "gov_people": "村干部",
+            "edu_people": "班主任",
+            "result": "undecided",
+            "result_detail": "",
+        },
+    )
     other = world.file_case(township_official, township_a, school_a, name="周小飞")
-    dropout.case_request_close(user=township_official, case=other, outcome="transferred", proof=polyglot(),
-                               outcome_note="转学")
-    letter = dropout.letter_save(user=township_official, township=township_a, school=None,
-                                 year=timezone.localdate().year, line="government",
-                                 signed_on=timezone.localdate(), party_a="县政府", party_b="城关镇", scan=polyglot())
+    dropout.case_request_close(
+        user=township_official, case=other, outcome="transferred", proof=polyglot(), outcome_note="转学"
+    )
+    letter = dropout.letter_save(
+        user=township_official,
+        township=township_a,
+        school=None,
+        year=timezone.localdate().year,
+        line="government",
+        signed_on=timezone.localdate(),
+        party_a="县政府",
+        party_b="城关镇",
+        scan=polyglot(),
+    )
     return {
         "rectification evidence": (bureau, reverse("rectification:evidence_download", args=[evidence.pk])),
         "archive file": (bureau, reverse("rectification:archive_download", args=[archive.pk])),
@@ -195,7 +264,9 @@ def test_an_html_polyglot_is_served_as_the_pdf_it_is(login, downloads):
         assert response.status_code == 200, name
         assert response["Content-Type"] == "application/pdf", (name, response["Content-Type"])
         assert response["Content-Disposition"].startswith("attachment"), name
-        assert "report.pdf" in response["Content-Disposition"] and ".html" not in response["Content-Disposition"]
+        assert (
+            "report.pdf" in response["Content-Disposition"] and ".html" not in response["Content-Disposition"]
+        )
         assert response["X-Content-Type-Options"] == "nosniff", name
 
 

@@ -46,9 +46,16 @@ def trail():
 
 def one(entries, *, user, action, object_type, object_id=None) -> AuditEntry:
     """The entry of `user` doing `action` on the object, stamped now; fails with what was written."""
-    found = [e for e in entries if e.action == action and e.object_type == object_type
-             and (object_id is None or e.object_id == str(object_id))]
-    assert found, f"no {action} of {object_type} {object_id or ''} in {[(e.action, e.object_type) for e in entries]}"
+    found = [
+        e
+        for e in entries
+        if e.action == action
+        and e.object_type == object_type
+        and (object_id is None or e.object_id == str(object_id))
+    ]
+    assert found, (
+        f"no {action} of {object_type} {object_id or ''} in {[(e.action, e.object_type) for e in entries]}"
+    )
     entry = found[-1]
     assert entry.user_id == user.pk and entry.username == user.username
     assert abs((timezone.now() - entry.at).total_seconds()) < 120
@@ -58,14 +65,29 @@ def one(entries, *, user, action, object_type, object_id=None) -> AuditEntry:
 
 # --- school data --------------------------------------------------------------------------------
 
+
 def test_conditions_edit_and_add_are_audited_with_old_and_new_values(login, bureau, school_a, trail):
     conditions = ConditionsFactory(school=school_a, year=2025, books=12000, computers=60)
     client = login(bureau)
-    data = {"primary_students": 400, "junior_students": 0, "senior_students": 0, "building_area": 2200,
-            "sports_area": 3500, "equipment_value": 900000, "computers": 61, "books": 15000, "multimedia_rooms": 12}
+    data = {
+        "primary_students": 400,
+        "junior_students": 0,
+        "senior_students": 0,
+        "building_area": 2200,
+        "sports_area": 3500,
+        "equipment_value": 900000,
+        "computers": 61,
+        "books": 15000,
+        "multimedia_rooms": 12,
+    }
     client.post(reverse("schools:conditions_edit", args=[school_a.code, 2025]), data)
-    entry = one(trail.new(), user=bureau, action=A.UPDATE, object_type="schools.SchoolConditions",
-                object_id=conditions.pk)
+    entry = one(
+        trail.new(),
+        user=bureau,
+        action=A.UPDATE,
+        object_type="schools.SchoolConditions",
+        object_id=conditions.pk,
+    )
     assert entry.changes["books"] == [12000, 15000] and entry.changes["computers"] == [60, 61]
     assert "primary_students" not in entry.changes  # only what changed
 
@@ -75,16 +97,30 @@ def test_conditions_edit_and_add_are_audited_with_old_and_new_values(login, bure
 
 
 def test_a_school_import_is_audited_when_applied(login, bureau, school_a, trail):
-    headers = ["学年", "学校标识码", "小学在校生数", "初中在校生数", "教学及辅助用房面积", "体育运动场馆面积",
-               "教学仪器设备值", "教学用计算机台数", "图书册数", "网络多媒体教室数"]
+    headers = [
+        "学年",
+        "学校标识码",
+        "小学在校生数",
+        "初中在校生数",
+        "教学及辅助用房面积",
+        "体育运动场馆面积",
+        "教学仪器设备值",
+        "教学用计算机台数",
+        "图书册数",
+        "网络多媒体教室数",
+    ]
     body = world.xlsx_bytes(headers, [[2025, school_a.code, 400, 0, 2200, 3500, 900000, 60, 12000, 12]])
     client = login(bureau)
-    response = client.post(reverse("schools:import_start"),
-                           {"kind": "conditions", "file": SimpleUploadedFile("办学条件.xlsx", body)})
+    response = client.post(
+        reverse("schools:import_start"),
+        {"kind": "conditions", "file": SimpleUploadedFile("办学条件.xlsx", body)},
+    )
     assert not [e for e in trail.new() if e.action == A.IMPORT]  # a preview changes nothing
     record_pk = int(response["Location"].rstrip("/").rsplit("/", 1)[-1])
     client.post(reverse("schools:import_confirm", args=[record_pk]))
-    entry = one(trail.new(), user=bureau, action=A.IMPORT, object_type="schools.ImportRecord", object_id=record_pk)
+    entry = one(
+        trail.new(), user=bureau, action=A.IMPORT, object_type="schools.ImportRecord", object_id=record_pk
+    )
     assert entry.changes == {"created": 1, "updated": 0, "rows": 1}
 
 
@@ -99,18 +135,34 @@ def test_approved_posts_and_workforce_imports_are_audited(login, bureau, school_
 
 # --- cases --------------------------------------------------------------------------------------
 
+
 def _case_form(township, school, **over):
-    data = {"township": township.pk, "school": school.pk, "village": "东村", "kind": "dropout", "name": "张小明",
-            "sex": "male", "ethnicity": "汉族", "birth_date": "2012-03-05", "id_number": make_id(),
-            "household_address": "滨河县城关镇东村 12 号", "grade": 7, "class_name": "2班",
-            "absent_since": (timezone.localdate() - timedelta(days=6)).isoformat(), "guardian_name": "张大山",
-            "guardian_relation": "父亲", "guardian_phone": "13800000000", "reason": "learning"}
+    data = {
+        "township": township.pk,
+        "school": school.pk,
+        "village": "东村",
+        "kind": "dropout",
+        "name": "张小明",
+        "sex": "male",
+        "ethnicity": "汉族",
+        "birth_date": "2012-03-05",
+        "id_number": make_id(),
+        "household_address": "滨河县城关镇东村 12 号",
+        "grade": 7,
+        "class_name": "2班",
+        "absent_since": (timezone.localdate() - timedelta(days=6)).isoformat(),
+        "guardian_name": "张大山",
+        "guardian_relation": "父亲",
+        "guardian_phone": "13800000000",
+        "reason": "learning",
+    }
     data.update(over)
     return data
 
 
-def test_a_case_is_audited_at_every_step_of_its_workflow(login, township_official, bureau, township_a, school_a,
-                                                         trail, monkeypatch):
+def test_a_case_is_audited_at_every_step_of_its_workflow(
+    login, township_official, bureau, township_a, school_a, trail, monkeypatch
+):
     official, staff = login(township_official), login(bureau)
     url = lambda name, pk: reverse(f"dropout_control:{name}", args=[pk])  # noqa: E731
     T = "dropout_control.DropoutCase"
@@ -121,7 +173,9 @@ def test_a_case_is_audited_at_every_step_of_its_workflow(login, township_officia
     assert entry.changes["village"] == [None, "东村"]
     assert case.id_number not in str(entry.changes) and "张小明" not in entry.object_repr  # masked
 
-    official.post(url("edit", case.pk), _case_form(township_a, school_a, village="西村", id_number=case.id_number))
+    official.post(
+        url("edit", case.pk), _case_form(township_a, school_a, village="西村", id_number=case.id_number)
+    )
     entry = one(trail.new(), user=township_official, action=A.UPDATE, object_type=T, object_id=case.pk)
     assert entry.changes["village"] == ["东村", "西村"]
 
@@ -134,39 +188,84 @@ def test_a_case_is_audited_at_every_step_of_its_workflow(login, township_officia
         return entry
 
     step(official, township_official, "confirm", {"note": "连续缺课，入户核实"}, status=CaseStatus.CONFIRMED)
-    official.post(url("visit_create", case.pk), {
-        "visited_on": case.absent_since.isoformat(), "method": "home_visit", "gov_people": "村干部",
-        "edu_people": "班主任", "result": "undecided", "result_detail": "", "attachment_file": world.pdf_upload()})
+    official.post(
+        url("visit_create", case.pk),
+        {
+            "visited_on": case.absent_since.isoformat(),
+            "method": "home_visit",
+            "gov_people": "村干部",
+            "edu_people": "班主任",
+            "result": "undecided",
+            "result_detail": "",
+            "attachment_file": world.pdf_upload(),
+        },
+    )
     one(trail.new(), user=township_official, action=A.CREATE, object_type="dropout_control.PersuasionLog")
     step(official, township_official, "start_persuasion", {"note": ""}, status=CaseStatus.PERSUADING)
     official.post(url("notice_issue", case.pk), {"school": school_a.pk})
     notice = case.notices.get()
-    one(trail.new(), user=township_official, action=A.CREATE, object_type="dropout_control.ReturnNotice",
-        object_id=notice.pk)
-    step(official, township_official, "notice_serve", {"delivered_on": timezone.localdate().isoformat(),
-                                                       "delivery_method": "in_person", "receiver": "张大山"},
-         pk=notice.pk, status=CaseStatus.NOTICE_SERVED)
+    one(
+        trail.new(),
+        user=township_official,
+        action=A.CREATE,
+        object_type="dropout_control.ReturnNotice",
+        object_id=notice.pk,
+    )
+    step(
+        official,
+        township_official,
+        "notice_serve",
+        {
+            "delivered_on": timezone.localdate().isoformat(),
+            "delivery_method": "in_person",
+            "receiver": "张大山",
+        },
+        pk=notice.pk,
+        status=CaseStatus.NOTICE_SERVED,
+    )
 
     # Past the notice's deadline. Only the calendar day moves (timezone.now drives session expiry).
     later = timezone.localdate() + timedelta(days=30)
     monkeypatch.setattr(timezone, "localdate", lambda value=None, timezone=None: later)
     step(official, township_official, "start_legal", {"note": "书面责令限期改正"}, status=CaseStatus.LEGAL)
-    official.post(url("responsible", case.pk), {"gov_village_name": "村支书王某", "gov_village_phone": "13900000000"})
+    official.post(
+        url("responsible", case.pk), {"gov_village_name": "村支书王某", "gov_village_phone": "13900000000"}
+    )
     one(trail.new(), user=township_official, action=A.UPDATE, object_type=T, object_id=case.pk)
-    step(official, township_official, "close_request",
-         {"outcome": "returned", "outcome_school": school_a.pk, "outcome_date": later.isoformat(),
-          "outcome_note": "已返校"}, action=A.UPDATE)
+    step(
+        official,
+        township_official,
+        "close_request",
+        {
+            "outcome": "returned",
+            "outcome_school": school_a.pk,
+            "outcome_date": later.isoformat(),
+            "outcome_note": "已返校",
+        },
+        action=A.UPDATE,
+    )
     step(staff, bureau, "reject_close", {"note": "缺少返校证明"}, action=A.UPDATE)
-    step(official, township_official, "close_request",
-         {"outcome": "returned", "outcome_school": school_a.pk, "outcome_date": later.isoformat(),
-          "outcome_note": "已返校，附班主任证明", "proof": world.pdf_upload()}, action=A.UPDATE)
+    step(
+        official,
+        township_official,
+        "close_request",
+        {
+            "outcome": "returned",
+            "outcome_school": school_a.pk,
+            "outcome_date": later.isoformat(),
+            "outcome_note": "已返校，附班主任证明",
+            "proof": world.pdf_upload(),
+        },
+        action=A.UPDATE,
+    )
     entry = step(staff, bureau, "close", {"note": "材料齐全"}, status=CaseStatus.CLOSED)
     assert entry.changes["reviewer"] == [None, str(bureau)]
     step(staff, bureau, "reopen", {"note": "再次辍学"})
 
 
-def test_every_view_of_a_cases_personal_data_is_audited(login, township_official, bureau, township_a, school_a,
-                                                        trail):
+def test_every_view_of_a_cases_personal_data_is_audited(
+    login, township_official, bureau, township_a, school_a, trail
+):
     paper = world.case_with_paperwork(township_official, township_a, school_a)
     proof_case = world.closed_request_case(township_official, township_a, school_a, name="赵小刚")
     trail.new()
@@ -174,41 +273,86 @@ def test_every_view_of_a_cases_personal_data_is_audited(login, township_official
     views = {
         "detail": (reverse("dropout_control:detail", args=[paper.case.pk]), A.VIEW, paper.case),
         "notice PDF": (reverse("dropout_control:notice_pdf", args=[paper.notice.pk]), A.VIEW, paper.case),
-        "visit attachment": (reverse("dropout_control:visit_attachment", args=[paper.visit.pk]), A.VIEW, paper.case),
+        "visit attachment": (
+            reverse("dropout_control:visit_attachment", args=[paper.visit.pk]),
+            A.VIEW,
+            paper.case,
+        ),
         "proof": (reverse("dropout_control:proof", args=[proof_case.pk]), A.VIEW, proof_case),
     }
     for where, (url, action, case) in views.items():
         response = client.get(url)
         assert response.status_code == 200, where
-        one(trail.new(), user=bureau, action=action, object_type="dropout_control.DropoutCase", object_id=case.pk)
+        one(
+            trail.new(),
+            user=bureau,
+            action=action,
+            object_type="dropout_control.DropoutCase",
+            object_id=case.pk,
+        )
     assert client.get(reverse("dropout_control:ledger_export")).status_code == 200
     entry = one(trail.new(), user=bureau, action=A.EXPORT, object_type="dropout_control.DropoutCase")
     assert "个人信息" in entry.note
 
 
-def test_ledger_import_letters_and_register_checks_are_audited(login, bureau, township_official, township_a,
-                                                               school_a, trail):
+def test_ledger_import_letters_and_register_checks_are_audited(
+    login, bureau, township_official, township_a, school_a, trail
+):
     letter = world.letter_with_scan(township_official, township_a)
-    one(trail.new(), user=township_official, action=A.CREATE, object_type="dropout_control.ResponsibilityLetter",
-        object_id=letter.pk)
+    one(
+        trail.new(),
+        user=township_official,
+        action=A.CREATE,
+        object_type="dropout_control.ResponsibilityLetter",
+        object_id=letter.pk,
+    )
     world.letter_with_scan(township_official, township_a)  # the same line and year again: an update
-    one(trail.new(), user=township_official, action=A.UPDATE, object_type="dropout_control.ResponsibilityLetter",
-        object_id=letter.pk)
+    one(
+        trail.new(),
+        user=township_official,
+        action=A.UPDATE,
+        object_type="dropout_control.ResponsibilityLetter",
+        object_id=letter.pk,
+    )
     client = login(bureau)
-    client.post(reverse("dropout_control:register_check_create"), {
-        "school": school_a.pk, "year": 2025, "term": 1, "done_on": timezone.localdate().isoformat(),
-        "on_register": 400, "at_school": 399, "suspected_found": 1, "note": ""})
+    client.post(
+        reverse("dropout_control:register_check_create"),
+        {
+            "school": school_a.pk,
+            "year": 2025,
+            "term": 1,
+            "done_on": timezone.localdate().isoformat(),
+            "on_register": 400,
+            "at_school": 399,
+            "suspected_found": 1,
+            "note": "",
+        },
+    )
     one(trail.new(), user=bureau, action=A.CREATE, object_type="dropout_control.RegisterCheck")
 
 
 # --- rectification ------------------------------------------------------------------------------
 
+
 def _item_form(**over):
-    data = {"source": "provincial", "source_no": 3, "source_date": "2025-03-18", "source_team": "省督导组",
-            "source_item": "", "problem": "运动场面积不足", "indicator": "sports_area_pp", "stage": "primary",
-            "year": 2025, "target": "达到 7.5 ㎡", "measures": "改扩建", "lead_unit": "计财股",
-            "cooperating_units": "", "responsible_person": "王科长",
-            "deadline": (timezone.localdate() + timedelta(days=60)).isoformat(), "remarks": ""}
+    data = {
+        "source": "provincial",
+        "source_no": 3,
+        "source_date": "2025-03-18",
+        "source_team": "省督导组",
+        "source_item": "",
+        "problem": "运动场面积不足",
+        "indicator": "sports_area_pp",
+        "stage": "primary",
+        "year": 2025,
+        "target": "达到 7.5 ㎡",
+        "measures": "改扩建",
+        "lead_unit": "计财股",
+        "cooperating_units": "",
+        "responsible_person": "王科长",
+        "deadline": (timezone.localdate() + timedelta(days=60)).isoformat(),
+        "remarks": "",
+    }
     data.update(over)
     return data
 
@@ -231,10 +375,14 @@ def test_a_rectification_item_is_audited_at_every_step(login, bureau, county, tr
         assert entry.changes["status"][1] == status, (name, entry.changes)
 
     step("start", {}, ItemStatus.IN_PROGRESS)
-    client.post(reverse("rectification:progress_add", args=[item.pk]),
-                {"date": timezone.localdate().isoformat(), "text": "已完成招标"})
+    client.post(
+        reverse("rectification:progress_add", args=[item.pk]),
+        {"date": timezone.localdate().isoformat(), "text": "已完成招标"},
+    )
     one(trail.new(), user=bureau, action=A.CREATE, object_type="rectification.ProgressEntry")
-    client.post(reverse("rectification:evidence_upload", args=[item.pk]), {"file": world.pdf_upload("验收.pdf")})
+    client.post(
+        reverse("rectification:evidence_upload", args=[item.pk]), {"file": world.pdf_upload("验收.pdf")}
+    )
     entry = one(trail.new(), user=bureau, action=A.CREATE, object_type="rectification.EvidenceFile")
     assert entry.changes["file"] == [None, "验收.pdf"]
     step("complete", {}, ItemStatus.COMPLETED)
@@ -245,25 +393,39 @@ def test_a_rectification_item_is_audited_at_every_step(login, bureau, county, tr
 
 def test_county_item_evidence_upload_and_delete_are_audited(login, bureau, county, trail):
     client = login(bureau)
-    client.post(reverse("indicators:item_save", args=[2025, "special_education_funding"]), {
-        "special_education_funding-value": "6500", "special_education_funding-note": "",
-        "special_education_funding-files": world.pdf_upload("拨付文件.pdf")})
+    client.post(
+        reverse("indicators:item_save", args=[2025, "special_education_funding"]),
+        {
+            "special_education_funding-value": "6500",
+            "special_education_funding-note": "",
+            "special_education_funding-files": world.pdf_upload("拨付文件.pdf"),
+        },
+    )
     entries = trail.new()
     one(entries, user=bureau, action=A.CREATE, object_type="indicators.CountyItemValue")
     evidence = one(entries, user=bureau, action=A.CREATE, object_type="indicators.CountyItemEvidence")
-    client.post(reverse("indicators:item_save", args=[2025, "special_education_funding"]), {
-        "special_education_funding-value": "7000", "special_education_funding-note": ""})
+    client.post(
+        reverse("indicators:item_save", args=[2025, "special_education_funding"]),
+        {"special_education_funding-value": "7000", "special_education_funding-note": ""},
+    )
     entry = one(trail.new(), user=bureau, action=A.UPDATE, object_type="indicators.CountyItemValue")
     assert [Decimal(str(v)) for v in entry.changes["value"]] == [Decimal(6500), Decimal(7000)]
     client.post(reverse("indicators:evidence_delete", args=[evidence.object_id]))
-    one(trail.new(), user=bureau, action=A.DELETE, object_type="indicators.CountyItemEvidence",
-        object_id=evidence.object_id)
+    one(
+        trail.new(),
+        user=bureau,
+        action=A.DELETE,
+        object_type="indicators.CountyItemEvidence",
+        object_id=evidence.object_id,
+    )
 
 
 # --- assessments and dossiers ---------------------------------------------------------------------
 
-def test_assessment_and_dossier_requests_and_retries_are_audited(login, bureau, county, school_a, school_b, trail,
-                                                                 django_capture_on_commit_callbacks):
+
+def test_assessment_and_dossier_requests_and_retries_are_audited(
+    login, bureau, county, school_a, school_b, trail, django_capture_on_commit_callbacks
+):
     from balance_inspect.jobs import JobStatus
     from dossiers.models import Dossier
 
@@ -277,11 +439,14 @@ def test_assessment_and_dossier_requests_and_retries_are_audited(login, bureau, 
         one(trail.new(), user=bureau, action=A.CREATE, object_type="dossiers.Dossier", object_id=dossier.pk)
         Dossier.objects.filter(pk=dossier.pk).update(status=JobStatus.FAILED, error="测试")
         client.post(reverse("dossiers:retry", args=[dossier.pk]))
-    entry = one(trail.new(), user=bureau, action=A.UPDATE, object_type="dossiers.Dossier", object_id=dossier.pk)
+    entry = one(
+        trail.new(), user=bureau, action=A.UPDATE, object_type="dossiers.Dossier", object_id=dossier.pk
+    )
     assert entry.note == "重试生成"
 
 
 # --- the trail itself cannot be changed -------------------------------------------------------------
+
 
 def test_no_url_changes_or_deletes_audit_entries():
     names = []
@@ -294,7 +459,9 @@ def test_no_url_changes_or_deletes_audit_entries():
                 names.append((prefix + str(p.pattern), p.name or ""))
 
     walk(get_resolver().url_patterns)
-    audit_urls = [(route, name) for route, name in names if "audit" in route.lower() or "audit" in name.lower()]
+    audit_urls = [
+        (route, name) for route, name in names if "audit" in route.lower() or "audit" in name.lower()
+    ]
     non_admin = [u for u in audit_urls if not u[0].startswith("admin/")]
     assert non_admin == [("accounts/audit/", "audit")]
 
@@ -320,8 +487,10 @@ def test_the_admin_shows_audit_entries_read_only(login, admin_user, bureau, coun
     client.post(change, {"note": "篡改", "username": "x", "action": "delete", "object_type": "y"})
     assert client.get(f"/admin/accounts/auditentry/{entry.pk}/delete/").status_code == 403
     client.post(f"/admin/accounts/auditentry/{entry.pk}/delete/", {"post": "yes"})
-    client.post("/admin/accounts/auditentry/", {"action": "delete_selected", "_selected_action": [entry.pk],
-                                                "post": "yes"})
+    client.post(
+        "/admin/accounts/auditentry/",
+        {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"},
+    )
     assert client.get("/admin/accounts/auditentry/add/").status_code == 403
     entry.refresh_from_db()
     assert entry.note == "原始"
@@ -344,10 +513,9 @@ def test_no_app_code_updates_or_deletes_audit_rows_in_bulk():
     assert offenders == []
 
 
-
-def test_viewing_the_case_list_with_names_is_audited_and_the_masked_one_is_not(login, township_official,
-                                                                             inspector, township_a, school_a,
-                                                                             trail):
+def test_viewing_the_case_list_with_names_is_audited_and_the_masked_one_is_not(
+    login, township_official, inspector, township_a, school_a, trail
+):
     world.file_case(township_official, township_a, school_a)
     trail.new()
     login(township_official).get("/dropout/?status=suspected")

@@ -44,9 +44,20 @@ def _rewrite(archive, out, edit):
 def _inject_admin(members):
     """The red team's edit: a superuser added to db.json, the manifest's checksum recomputed."""
     rows = json.loads(members["db.json"])
-    rows.append({"model": "accounts.user", "fields": {
-        "username": "intruder", "password": "md5$x$0", "is_superuser": True, "is_staff": True,
-        "is_active": True, "display_name": "入侵者", "role": "admin"}})
+    rows.append(
+        {
+            "model": "accounts.user",
+            "fields": {
+                "username": "intruder",
+                "password": "md5$x$0",
+                "is_superuser": True,
+                "is_staff": True,
+                "is_active": True,
+                "display_name": "入侵者",
+                "role": "admin",
+            },
+        }
+    )
     members["db.json"] = json.dumps(rows).encode()
     manifest = json.loads(members["manifest.json"])
     manifest["members"]["db.json"] = hashlib.sha256(members["db.json"]).hexdigest()

@@ -12,8 +12,14 @@ from tests.security import world
 pytestmark = pytest.mark.django_db
 
 # What a view's own code calls when it answers with a file rather than a page.
-FILE_MARKERS = ("xlsx_response(", "file_response(", "FileResponse(", "render_pdf(", "Content-Disposition",
-                "results_response(")
+FILE_MARKERS = (
+    "xlsx_response(",
+    "file_response(",
+    "FileResponse(",
+    "render_pdf(",
+    "Content-Disposition",
+    "results_response(",
+)
 
 
 def _views(patterns=None, prefix=""):
@@ -66,9 +72,15 @@ def test_downloads_with_personal_data_say_no_store(login, bureau, township_offic
     downloads = {
         "teacher export": (bureau, reverse("schools:export", args=["teachers"])),
         "dropout ledger": (township_official, reverse("dropout_control:ledger_export")),
-        "visit attachment": (township_official, reverse("dropout_control:visit_attachment", args=[case.visit.pk])),
+        "visit attachment": (
+            township_official,
+            reverse("dropout_control:visit_attachment", args=[case.visit.pk]),
+        ),
         "return notice": (township_official, reverse("dropout_control:notice_pdf", args=[case.notice.pk])),
-        "rectification evidence": (bureau, reverse("rectification:evidence_download", args=[rect.evidence.pk])),
+        "rectification evidence": (
+            bureau,
+            reverse("rectification:evidence_download", args=[rect.evidence.pk]),
+        ),
         "archive file": (bureau, reverse("rectification:archive_download", args=[rect.archive_file.pk])),
         "county item evidence": (bureau, reverse("indicators:evidence", args=[evidence.pk])),
         "dossier": (bureau, reverse("dossiers:download", args=[dossier.pk])),

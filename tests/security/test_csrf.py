@@ -43,8 +43,9 @@ def test_login_without_token_is_refused(bureau):
     assert response.status_code == 403
     assert "_auth_user_id" not in client.session
     token = token_of(client, reverse("login"))
-    response = client.post(reverse("login"), {"username": "bureau", "password": "Demo-pass-2025",
-                                              "csrfmiddlewaretoken": token})
+    response = client.post(
+        reverse("login"), {"username": "bureau", "password": "Demo-pass-2025", "csrfmiddlewaretoken": token}
+    )
     assert response.status_code == 302 and client.session["_auth_user_id"] == str(bureau.pk)
 
 
@@ -55,11 +56,25 @@ def test_the_refusal_page_is_in_chinese(bureau):
 
 
 def _case_form(township, school):
-    return {"township": township.pk, "school": school.pk, "village": "东村", "kind": "dropout", "name": "张小明",
-            "sex": "male", "ethnicity": "汉族", "birth_date": "2012-03-05", "id_number": make_id(),
-            "household_address": "滨河县城关镇东村 12 号", "grade": 7, "class_name": "2班",
-            "absent_since": "2025-01-06", "guardian_name": "张大山", "guardian_relation": "父亲",
-            "guardian_phone": "13800000000", "reason": "learning"}
+    return {
+        "township": township.pk,
+        "school": school.pk,
+        "village": "东村",
+        "kind": "dropout",
+        "name": "张小明",
+        "sex": "male",
+        "ethnicity": "汉族",
+        "birth_date": "2012-03-05",
+        "id_number": make_id(),
+        "household_address": "滨河县城关镇东村 12 号",
+        "grade": 7,
+        "class_name": "2班",
+        "absent_since": "2025-01-06",
+        "guardian_name": "张大山",
+        "guardian_relation": "父亲",
+        "guardian_phone": "13800000000",
+        "reason": "learning",
+    }
 
 
 def test_case_create_without_token_is_refused(township_official, township_a, school_a):
@@ -77,8 +92,17 @@ def test_conditions_edit_without_token_is_refused(bureau, school_a):
     conditions = ConditionsFactory(school=school_a, year=2025, books=12000)
     client = csrf_client(bureau)
     url = reverse("schools:conditions_edit", args=[school_a.code, 2025])
-    data = {"primary_students": 400, "junior_students": 0, "senior_students": 0, "building_area": 2200,
-            "sports_area": 3500, "equipment_value": 900000, "computers": 60, "books": 99999, "multimedia_rooms": 12}
+    data = {
+        "primary_students": 400,
+        "junior_students": 0,
+        "senior_students": 0,
+        "building_area": 2200,
+        "sports_area": 3500,
+        "equipment_value": 900000,
+        "computers": 60,
+        "books": 99999,
+        "multimedia_rooms": 12,
+    }
     assert client.post(url, data).status_code == 403
     conditions.refresh_from_db()
     assert conditions.books == 12000
@@ -89,8 +113,18 @@ def test_conditions_edit_without_token_is_refused(bureau, school_a):
 def test_import_upload_without_token_is_refused(bureau, school_a):
     client = csrf_client(bureau)
     url = reverse("schools:import_start")
-    headers = ["学年", "学校标识码", "小学在校生数", "初中在校生数", "教学及辅助用房面积", "体育运动场馆面积",
-               "教学仪器设备值", "教学用计算机台数", "图书册数", "网络多媒体教室数"]
+    headers = [
+        "学年",
+        "学校标识码",
+        "小学在校生数",
+        "初中在校生数",
+        "教学及辅助用房面积",
+        "体育运动场馆面积",
+        "教学仪器设备值",
+        "教学用计算机台数",
+        "图书册数",
+        "网络多媒体教室数",
+    ]
     body = world.xlsx_bytes(headers, [[2025, school_a.code, 400, 0, 2200, 3500, 900000, 60, 12000, 12]])
 
     def upload():
@@ -99,7 +133,10 @@ def test_import_upload_without_token_is_refused(bureau, school_a):
     assert client.post(url, {"kind": "conditions", "file": upload()}).status_code == 403
     assert ImportRecord.objects.count() == 0
     token = token_of(client, url)
-    assert client.post(url, {"kind": "conditions", "file": upload(), "csrfmiddlewaretoken": token}).status_code == 302
+    assert (
+        client.post(url, {"kind": "conditions", "file": upload(), "csrfmiddlewaretoken": token}).status_code
+        == 302
+    )
     assert ImportRecord.objects.count() == 1
 
 
@@ -115,7 +152,10 @@ def test_rectification_close_without_token_is_refused(bureau, county):
     rows.item.refresh_from_db()
     assert rows.item.status == ItemStatus.COMPLETED
     token = token_of(client, reverse("rectification:detail", args=[rows.item.pk]))
-    assert client.post(url, {"verification": "经核查已整改到位", "csrfmiddlewaretoken": token}).status_code == 302
+    assert (
+        client.post(url, {"verification": "经核查已整改到位", "csrfmiddlewaretoken": token}).status_code
+        == 302
+    )
     rows.item.refresh_from_db()
     assert rows.item.status == ItemStatus.CLOSED
 
@@ -134,6 +174,7 @@ def test_dossier_request_without_token_is_refused(bureau, county, django_capture
 
 def test_the_public_survey_answer_without_token_is_refused(bureau, county, school_a):
     from surveys import services
+
     rows = world.survey_rows(bureau, county, school_a)
     services.survey_open(user=bureau, survey=rows.survey)
     client = csrf_client()

@@ -31,7 +31,9 @@ def assert_shown_escaped(body: str, where: str) -> None:
 
 
 @pytest.fixture
-def hostile(county, school_a, school_b, township_a, bureau, township_official, django_capture_on_commit_callbacks):
+def hostile(
+    county, school_a, school_b, township_a, bureau, township_official, django_capture_on_commit_callbacks
+):
     """Every name the brief lists carries PAYLOAD: school_a's name, a teacher's name, a case's child
     name, a rectification problem, a survey comment. Also a finished assessment of the county."""
     from indicators.services import assessment_run_now
@@ -43,9 +45,12 @@ def hostile(county, school_a, school_b, township_a, bureau, township_official, d
     world.small_county(school_a, school_b, teacher_names=[PAYLOAD])
     assessment = assessment_run_now(county=county, year=2025, scheme="quality-2017", user=bureau)
     paper = world.case_with_paperwork(township_official, township_a, school_a, name=PAYLOAD)
-    item = rect_services.item_create(user=bureau, county=county,
-                                     data=world.rectification_item_data(problem=PAYLOAD, measures=PAYLOAD),
-                                     schools=[school_a])
+    item = rect_services.item_create(
+        user=bureau,
+        county=county,
+        data=world.rectification_item_data(problem=PAYLOAD, measures=PAYLOAD),
+        schools=[school_a],
+    )
     rows = world.survey_rows(bureau, county, school_a)
     survey_services.survey_open(user=bureau, survey=rows.survey)
     client = Client()
@@ -53,8 +58,14 @@ def hostile(county, school_a, school_b, township_a, bureau, township_official, d
     token = world.form_token(client.get(url).content.decode())
     response = client.post(url, world.survey_answer_data(rows.invitation, token, text=PAYLOAD))
     assert response.status_code == 302
-    return {"school": school_a, "assessment": assessment, "case": paper.case, "notice": paper.notice,
-            "item": item, "survey": rows.survey}
+    return {
+        "school": school_a,
+        "assessment": assessment,
+        "case": paper.case,
+        "notice": paper.notice,
+        "item": item,
+        "survey": rows.survey,
+    }
 
 
 def test_pages_of_bureau_staff_show_names_escaped(login, bureau, hostile):
@@ -83,12 +94,16 @@ def test_pages_of_bureau_staff_show_names_escaped(login, bureau, hostile):
         assert_shown_escaped(response.content.decode(), where)
 
 
-def test_pages_of_township_officials_and_reporters_show_names_escaped(login, township_official, reporter, hostile):
+def test_pages_of_township_officials_and_reporters_show_names_escaped(
+    login, township_official, reporter, hostile
+):
     for user in (township_official, reporter):
         client = login(user)
-        for where, url in {"case list": reverse("dropout_control:list"),
-                           "case detail": reverse("dropout_control:detail", args=[hostile["case"].pk]),
-                           "school list": reverse("schools:list")}.items():
+        for where, url in {
+            "case list": reverse("dropout_control:list"),
+            "case detail": reverse("dropout_control:detail", args=[hostile["case"].pk]),
+            "school list": reverse("schools:list"),
+        }.items():
             response = client.get(url)
             assert response.status_code == 200, where
             assert_shown_escaped(response.content.decode(), f"{user.username}: {where}")
@@ -96,13 +111,15 @@ def test_pages_of_township_officials_and_reporters_show_names_escaped(login, tow
 
 def test_form_errors_echo_typed_markup_escaped(login, bureau, hostile):
     """A refused form shows what was typed back in its fields: escaped too."""
-    response = login(bureau).post(reverse("rectification:edit", args=[hostile["item"].pk]),
-                                  {"problem": PAYLOAD, "lead_unit": ""})
+    response = login(bureau).post(
+        reverse("rectification:edit", args=[hostile["item"].pk]), {"problem": PAYLOAD, "lead_unit": ""}
+    )
     assert response.status_code == 200
     assert_shown_escaped(response.content.decode(), "refused rectification form")
 
 
 # --- xlsx -------------------------------------------------------------------------------------
+
 
 def _cells(body: bytes):
     wb = load_workbook(io.BytesIO(body))
@@ -130,6 +147,7 @@ def test_xlsx_exports_keep_names_as_plain_text(login, bureau, township_official,
 
 # --- PDFs -------------------------------------------------------------------------------------
 
+
 def _pdf_text(pdf: bytes) -> str:
     reader = PdfReader(io.BytesIO(pdf))
     return "".join("".join(page.extract_text().split()) for page in reader.pages)
@@ -142,7 +160,9 @@ def _assert_literal(text: str, where: str) -> None:
 
 
 def test_the_notice_pdf_shows_the_childs_name_literally(login, township_official, hostile):
-    response = login(township_official).get(reverse("dropout_control:notice_pdf", args=[hostile["notice"].pk]))
+    response = login(township_official).get(
+        reverse("dropout_control:notice_pdf", args=[hostile["notice"].pk])
+    )
     assert response.status_code == 200
     _assert_literal(_pdf_text(response.content), "notice")
 

@@ -18,8 +18,10 @@ ID_B = "130123198001010011"
 
 @pytest.fixture
 def teachers(school_a, school_b):
-    return [TeacherFactory(school=school_a, year=2025, name="张老师", id_number=ID_A),
-            TeacherFactory(school=school_b, year=2025, name="李老师", id_number=ID_B)]
+    return [
+        TeacherFactory(school=school_a, year=2025, name="张老师", id_number=ID_A),
+        TeacherFactory(school=school_b, year=2025, name="李老师", id_number=ID_B),
+    ]
 
 
 def exported(client):
@@ -31,7 +33,9 @@ def exported(client):
     return {(r[name] or "", r[id_number] or "") for r in rows[1:]}
 
 
-def test_township_official_exports_teachers_without_names_or_full_id_numbers(login, township_official, teachers):
+def test_township_official_exports_teachers_without_names_or_full_id_numbers(
+    login, township_official, teachers
+):
     assert exported(login(township_official)) == {("", mask_id_number(ID_A))}
 
 
@@ -47,9 +51,13 @@ def test_bureau_exports_names_and_full_id_numbers_for_re_import(login, bureau, t
     assert exported(login(bureau)) == {("张老师", ID_A), ("李老师", ID_B)}
 
 
-def test_exported_names_match_what_the_school_page_shows(login, township_official, reporter, teachers, school_a):
+def test_exported_names_match_what_the_school_page_shows(
+    login, township_official, reporter, teachers, school_a
+):
     """The same rule on both: the page that hides names from a role is matched by its export."""
     for user in (township_official, reporter):
-        page = login(user).get(reverse("schools:detail", args=[school_a.code]), {"year": 2025}).content.decode()
+        page = (
+            login(user).get(reverse("schools:detail", args=[school_a.code]), {"year": 2025}).content.decode()
+        )
         names_in_export = {name for name, _ in exported(login(user)) if name}
         assert ("张老师" in page) == ("张老师" in names_in_export)

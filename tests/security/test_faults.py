@@ -23,13 +23,25 @@ from schools.models import ImportRecord, School, SchoolConditions, Township
 from tests.security import world
 
 SCHOOL_HEADERS = ["学校标识码", "学校名称", "区县代码", "区县名称", "乡镇名称", "办学类型", "城乡类型"]
-CONDITION_HEADERS = ["学年", "学校标识码", "小学在校生数", "初中在校生数", "教学及辅助用房面积", "体育运动场馆面积",
-                     "教学仪器设备值", "教学用计算机台数", "图书册数", "网络多媒体教室数"]
+CONDITION_HEADERS = [
+    "学年",
+    "学校标识码",
+    "小学在校生数",
+    "初中在校生数",
+    "教学及辅助用房面积",
+    "体育运动场馆面积",
+    "教学仪器设备值",
+    "教学用计算机台数",
+    "图书册数",
+    "网络多媒体教室数",
+]
 
 
 def _upload_and_confirm(client, kind, body, *, fault):
     """Upload and preview (a clean dry run), then confirm with `fault()` in force."""
-    response = client.post(reverse("schools:import_start"), {"kind": kind, "file": SimpleUploadedFile("数据.xlsx", body)})
+    response = client.post(
+        reverse("schools:import_start"), {"kind": kind, "file": SimpleUploadedFile("数据.xlsx", body)}
+    )
     assert response.status_code == 302
     record = ImportRecord.objects.latest("pk")
     assert record.status == ImportRecord.Status.PREVIEWED, record.errors
@@ -39,9 +51,13 @@ def _upload_and_confirm(client, kind, body, *, fault):
 
 # --- a database error in the middle of an import ------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_a_database_error_on_the_third_school_leaves_none_of_the_file(login, bureau, county, monkeypatch):
-    rows = [[f"130123{900 + i:04d}", f"新建第{i}小学", "130123", "滨河县", "新设镇", "小学", "乡村"] for i in range(5)]
+    rows = [
+        [f"130123{900 + i:04d}", f"新建第{i}小学", "130123", "滨河县", "新设镇", "小学", "乡村"]
+        for i in range(5)
+    ]
     client = login(bureau)
     calls = {"n": 0}
     real_save = School.save
@@ -52,8 +68,12 @@ def test_a_database_error_on_the_third_school_leaves_none_of_the_file(login, bur
             raise DatabaseError("磁盘已满（模拟）")
         return real_save(self, *args, **kwargs)
 
-    record, page = _upload_and_confirm(client, "schools", world.xlsx_bytes(SCHOOL_HEADERS, rows),
-                                       fault=lambda: monkeypatch.setattr(School, "save", save_then_fail))
+    record, page = _upload_and_confirm(
+        client,
+        "schools",
+        world.xlsx_bytes(SCHOOL_HEADERS, rows),
+        fault=lambda: monkeypatch.setattr(School, "save", save_then_fail),
+    )
     assert calls["n"] >= 3  # the failure really came in the middle of the file
     record.refresh_from_db()
     assert record.status == ImportRecord.Status.REFUSED
@@ -64,29 +84,49 @@ def test_a_database_error_on_the_third_school_leaves_none_of_the_file(login, bur
 
 
 @pytest.mark.django_db
-def test_a_database_error_in_a_bulk_write_leaves_none_of_the_file(login, bureau, school_a, school_b, monkeypatch):
+def test_a_database_error_in_a_bulk_write_leaves_none_of_the_file(
+    login, bureau, school_a, school_b, monkeypatch
+):
     from django.db.models.query import QuerySet
 
-    SchoolConditions.objects.create(school=school_a, year=2025, primary_students=300, building_area=1,
-                                    sports_area=1, equipment_value=1, computers=1, books=1, multimedia_rooms=1)
-    rows = [[2025, school_a.code, 400, 0, 2200, 3500, 900000, 60, 12000, 12],
-            [2025, school_b.code, 180, 0, 700, 1600, 400000, 20, 3000, 5]]
+    SchoolConditions.objects.create(
+        school=school_a,
+        year=2025,
+        primary_students=300,
+        building_area=1,
+        sports_area=1,
+        equipment_value=1,
+        computers=1,
+        books=1,
+        multimedia_rooms=1,
+    )
+    rows = [
+        [2025, school_a.code, 400, 0, 2200, 3500, 900000, 60, 12000, 12],
+        [2025, school_b.code, 180, 0, 700, 1600, 400000, 20, 3000, 5],
+    ]
     client = login(bureau)
 
     def fail(*args, **kwargs):
         raise DatabaseError("连接中断（模拟）")
 
-    record, _page = _upload_and_confirm(client, "conditions", world.xlsx_bytes(CONDITION_HEADERS, rows),
-                                        fault=lambda: monkeypatch.setattr(QuerySet, "bulk_create", fail))
+    record, _page = _upload_and_confirm(
+        client,
+        "conditions",
+        world.xlsx_bytes(CONDITION_HEADERS, rows),
+        fault=lambda: monkeypatch.setattr(QuerySet, "bulk_create", fail),
+    )
     record.refresh_from_db()
     assert record.status == ImportRecord.Status.REFUSED
     # school_a's existing row was not updated either: the whole file is one transaction.
-    assert list(SchoolConditions.objects.values_list("school__code", "primary_students")) == [(school_a.code, 300)]
+    assert list(SchoolConditions.objects.values_list("school__code", "primary_students")) == [
+        (school_a.code, 300)
+    ]
 
 
 @pytest.mark.django_db
-def test_a_database_error_in_a_dropout_ledger_import_leaves_no_case(login, township_official, township_a, school_a,
-                                                                    monkeypatch):
+def test_a_database_error_in_a_dropout_ledger_import_leaves_no_case(
+    login, township_official, township_a, school_a, monkeypatch
+):
     from dropout_control import services
     from dropout_control.models import CaseEvent, DropoutCase
     from tests.dropout_control.casedata import ledger_data
@@ -132,12 +172,15 @@ def _feedback_workbook() -> bytes:
     """Three valid rows of the feedback list (columns of rectification.feedback.COLUMNS)."""
     from rectification.feedback import COLUMNS
 
-    rows = [[i + 1, "省级反馈", "2025-03-18", f"问题{i}", "", "", "达标", "新建", "计财股", "", "", "2025-12-31"]
-            for i in range(3)]
+    rows = [
+        [i + 1, "省级反馈", "2025-03-18", f"问题{i}", "", "", "达标", "新建", "计财股", "", "", "2025-12-31"]
+        for i in range(3)
+    ]
     return world.xlsx_bytes(COLUMNS, rows)
 
 
 # --- the broker is down -------------------------------------------------------------------------
+
 
 def _later(monkeypatch, minutes=2):
     later = timezone.now() + timedelta(minutes=minutes)
@@ -145,9 +188,17 @@ def _later(monkeypatch, minutes=2):
 
 
 @pytest.mark.django_db
-def test_an_assessment_asked_for_while_the_broker_is_down_waits_queued(broker_down, login, bureau, county, school_a,
-                                                                      school_b, monkeypatch, caplog,
-                                                                      django_capture_on_commit_callbacks):
+def test_an_assessment_asked_for_while_the_broker_is_down_waits_queued(
+    broker_down,
+    login,
+    bureau,
+    county,
+    school_a,
+    school_b,
+    monkeypatch,
+    caplog,
+    django_capture_on_commit_callbacks,
+):
     from indicators.models import Assessment
 
     world.small_county(school_a, school_b)
@@ -175,8 +226,9 @@ def test_an_assessment_asked_for_while_the_broker_is_down_waits_queued(broker_do
 
 
 @pytest.mark.django_db
-def test_a_dossier_asked_for_while_the_broker_is_down_waits_queued(broker_down, login, bureau, county, monkeypatch,
-                                                                  caplog, django_capture_on_commit_callbacks):
+def test_a_dossier_asked_for_while_the_broker_is_down_waits_queued(
+    broker_down, login, bureau, county, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
     from dossiers.models import Dossier
 
     client = login(bureau)
@@ -196,9 +248,11 @@ def test_a_dossier_asked_for_while_the_broker_is_down_waits_queued(broker_down, 
 
 # --- a worker killed in the middle of an assessment --------------------------------------------
 
+
 @pytest.mark.integration
 def test_a_worker_killed_mid_assessment_leaves_it_failed_and_asking_again_computes_it(
-        worker, table_lock, bureau, county, school_a, school_b, settings):
+    worker, table_lock, bureau, county, school_a, school_b, settings
+):
     from balance_inspect.celery import app
     from indicators.models import Assessment
     from indicators.services import assessment_request, input_fingerprint_for
@@ -209,8 +263,9 @@ def test_a_worker_killed_mid_assessment_leaves_it_failed_and_asking_again_comput
     # The job row as assessment_request makes it; the fingerprint is read before the lock.
     fingerprint = input_fingerprint_for(county, 2025, "quality-2017")
     table_lock.lock("schools_schoolconditions")
-    assessment = Assessment.objects.create(county=county, year=2025, scheme="quality-2017",
-                                           fingerprint=fingerprint, requested_by=bureau)
+    assessment = Assessment.objects.create(
+        county=county, year=2025, scheme="quality-2017", fingerprint=fingerprint, requested_by=bureau
+    )
     run_assessment_task.apply_async(args=[assessment.pk])
 
     def running():

@@ -66,7 +66,9 @@ def responses(login, bureau, township_official, county, school_a, township_a):
         "405": staff.post(reverse("dropout_control:list")),
         "file download": staff.get(reverse("rectification:evidence_download", args=[rows.evidence.pk])),
         "xlsx export": staff.get(reverse("rectification:export")),
-        "notice pdf": login(township_official).get(reverse("dropout_control:notice_pdf", args=[paper.notice.pk])),
+        "notice pdf": login(township_official).get(
+            reverse("dropout_control:notice_pdf", args=[paper.notice.pk])
+        ),
         "public survey page": anonymous.get(reverse("surveys:answer", args=[survey.invitation.token])),
         "health check": anonymous.get(reverse("ops:healthz")),
         "admin login": anonymous.get("/admin/login/"),
@@ -97,6 +99,7 @@ def test_session_and_csrf_cookies_are_httponly_and_samesite(bureau):
 
 # --- templates --------------------------------------------------------------------------------
 
+
 def _served_templates() -> list[Path]:
     found = []
     for base in [ROOT / "templates", *ROOT.glob("*/templates")]:
@@ -124,8 +127,11 @@ def test_no_template_has_inline_script_event_handlers_or_javascript_urls():
     problems = []
     for path in _served_templates():
         text = path.read_text()
-        for pattern, what in ((INLINE_SCRIPT, "inline <script>"), (EVENT_HANDLER, "inline event handler"),
-                              (JS_URL, "javascript: URL")):
+        for pattern, what in (
+            (INLINE_SCRIPT, "inline <script>"),
+            (EVENT_HANDLER, "inline event handler"),
+            (JS_URL, "javascript: URL"),
+        ):
             for match in pattern.finditer(text):
                 line = text.count("\n", 0, match.start()) + 1
                 problems.append(f"{path.relative_to(ROOT)}:{line}: {what}")
@@ -147,8 +153,12 @@ def test_pages_with_svg_charts_carry_no_inline_script(login, bureau, county, sch
     world.small_county(school_a, school_b)
     assessment = assessment_run_now(county=county, year=2025, scheme="quality-2017", user=bureau)
     client = login(bureau)
-    for url in (reverse("indicators:detail", args=[assessment.pk]), reverse("dashboard:overview"),
-                reverse("dashboard:trends"), reverse("accounts:otp_setup")):
+    for url in (
+        reverse("indicators:detail", args=[assessment.pk]),
+        reverse("dashboard:overview"),
+        reverse("dashboard:trends"),
+        reverse("accounts:otp_setup"),
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         body = response.content.decode()
@@ -159,29 +169,50 @@ def test_pages_with_svg_charts_carry_no_inline_script(login, bureau, county, sch
 
 # --- HTTPS --------------------------------------------------------------------------------------
 
+
 def _production_env(tmp_path, **extra) -> dict:
     # The test run's own switches (a test database, eager Celery, async-unsafe for the live server)
     # are not production's.
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("DATABASE_URL", "TEST_DATABASE", "CELERY_", "DEBUG", "DJANGO_ALLOW_ASYNC"))}
-    env.update({"HTTPS": "true", "DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(60),
-                "ALLOWED_HOSTS": "yjpt.example.gov.cn", "DATA_DIR": str(tmp_path / "data")}, **extra)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DATABASE_URL", "TEST_DATABASE", "CELERY_", "DEBUG", "DJANGO_ALLOW_ASYNC"))
+    }
+    env.update(
+        {
+            "HTTPS": "true",
+            "DEBUG": "false",
+            "SECRET_KEY": secrets.token_urlsafe(60),
+            "ALLOWED_HOSTS": "yjpt.example.gov.cn",
+            "DATA_DIR": str(tmp_path / "data"),
+        },
+        **extra,
+    )
     return env
 
 
 def test_the_deploy_check_passes_with_production_settings(tmp_path):
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            cwd=ROOT, env=_production_env(tmp_path), capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=_production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_https_turns_on_hsts_secure_cookies_and_the_redirect(tmp_path):
-    code = ("import django; django.setup(); from django.conf import settings as s; "
-            "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SESSION_COOKIE_SECURE, "
-            "s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT)")
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SESSION_COOKIE_SECURE, "
+        "s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT)"
+    )
     env = _production_env(tmp_path, DJANGO_SETTINGS_MODULE="balance_inspect.settings")
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     hsts, subdomains, session_secure, csrf_secure, redirect = result.stdout.split()
     assert int(hsts) >= 31536000 and subdomains == session_secure == csrf_secure == redirect == "True"
@@ -195,7 +226,9 @@ def test_a_secure_response_carries_hsts_and_secure_cookies(settings, bureau):
     page = client.get(reverse("login"), secure=True)
     assert page.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert client.cookies["csrftoken"]["secure"]
-    response = client.post(reverse("login"), {"username": "bureau", "password": "Demo-pass-2025"}, secure=True)
+    response = client.post(
+        reverse("login"), {"username": "bureau", "password": "Demo-pass-2025"}, secure=True
+    )
     assert response.cookies["sessionid"]["secure"]
 
 

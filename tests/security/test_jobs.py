@@ -44,9 +44,11 @@ def _at(seconds):
 
 # --- finding 2: a job asked for while the broker is down ----------------------------------------
 
+
 @pytest.mark.django_db(transaction=True)
-def test_a_dossier_asked_for_while_the_broker_is_down_can_be_retried_by_the_user(broker_down, login, bureau,
-                                                                                 small_county):
+def test_a_dossier_asked_for_while_the_broker_is_down_can_be_retried_by_the_user(
+    broker_down, login, bureau, small_county
+):
     from dossiers.models import Dossier
 
     client = login(bureau)
@@ -78,8 +80,9 @@ def test_the_reaper_sends_a_dossier_again_once_the_broker_is_back(broker_down, b
 
 
 @pytest.mark.django_db
-def test_the_reaper_sends_an_assessment_again_once_the_broker_is_back(broker_down, bureau, county, school_a,
-                                                                     school_b, django_capture_on_commit_callbacks):
+def test_the_reaper_sends_an_assessment_again_once_the_broker_is_back(
+    broker_down, bureau, county, school_a, school_b, django_capture_on_commit_callbacks
+):
     from indicators.models import Assessment
     from indicators.services import assessment_request
 
@@ -96,14 +99,16 @@ def test_the_reaper_sends_an_assessment_again_once_the_broker_is_back(broker_dow
 
 
 @pytest.mark.django_db
-def test_a_sent_job_still_queued_long_after_is_sent_again(bureau, small_county, settings,
-                                                          django_capture_on_commit_callbacks):
+def test_a_sent_job_still_queued_long_after_is_sent_again(
+    bureau, small_county, settings, django_capture_on_commit_callbacks
+):
     """The message reached the broker but was lost there (e.g. Redis flushed)."""
     from dossiers.models import Dossier
 
     sent = timezone.now()
-    dossier = Dossier.objects.create(county=small_county, year=2025, scheme="basic-2012", version=1, sent_at=sent,
-                                     queued_at=sent)
+    dossier = Dossier.objects.create(
+        county=small_county, year=2025, scheme="basic-2012", version=1, sent_at=sent, queued_at=sent
+    )
     assert reap_stale(now=sent + timedelta(seconds=settings.JOB_RESEND_AFTER_SECONDS - 5)) == 0
     assert reap_stale(now=sent + timedelta(seconds=settings.JOB_RESEND_AFTER_SECONDS + 5)) == 1
     dossier.refresh_from_db()
@@ -122,13 +127,20 @@ def test_every_job_kind_names_a_registered_task_the_reaper_can_send():
 
 # --- finding 6: a worker that died ---------------------------------------------------------------
 
+
 def _running_dossier(county, *, started_ago, beat_ago):
     from dossiers.models import Dossier
 
     now = timezone.now()
-    return Dossier.objects.create(county=county, year=2025, scheme="basic-2012", version=1, status=JobStatus.RUNNING,
-                                  started_at=now - timedelta(seconds=started_ago),
-                                  heartbeat_at=now - timedelta(seconds=beat_ago))
+    return Dossier.objects.create(
+        county=county,
+        year=2025,
+        scheme="basic-2012",
+        version=1,
+        status=JobStatus.RUNNING,
+        started_at=now - timedelta(seconds=started_ago),
+        heartbeat_at=now - timedelta(seconds=beat_ago),
+    )
 
 
 @pytest.mark.django_db
@@ -174,17 +186,26 @@ def test_a_job_that_is_alive_or_done_cannot_be_retried(login, bureau, small_coun
 
 
 @pytest.mark.django_db
-def test_asking_again_for_an_assessment_whose_worker_died_computes_a_new_one(bureau, county, school_a, school_b,
-                                                                            run_on_commit_eager):
+def test_asking_again_for_an_assessment_whose_worker_died_computes_a_new_one(
+    bureau, county, school_a, school_b, run_on_commit_eager
+):
     from indicators.models import Assessment
     from indicators.services import assessment_request, input_fingerprint_for
 
     world.small_county(school_a, school_b)
     now = timezone.now()
-    dead = Assessment.objects.create(county=county, year=2025, scheme="quality-2017", status=JobStatus.RUNNING,
-                                     fingerprint=input_fingerprint_for(county, 2025, "quality-2017"),
-                                     started_at=now - timedelta(seconds=90), heartbeat_at=now - timedelta(seconds=60))
-    fresh = run_on_commit_eager(assessment_request, county=county, year=2025, scheme="quality-2017", user=bureau)
+    dead = Assessment.objects.create(
+        county=county,
+        year=2025,
+        scheme="quality-2017",
+        status=JobStatus.RUNNING,
+        fingerprint=input_fingerprint_for(county, 2025, "quality-2017"),
+        started_at=now - timedelta(seconds=90),
+        heartbeat_at=now - timedelta(seconds=60),
+    )
+    fresh = run_on_commit_eager(
+        assessment_request, county=county, year=2025, scheme="quality-2017", user=bureau
+    )
     assert fresh.pk != dead.pk and not fresh.reused
     fresh.refresh_from_db()
     dead.refresh_from_db()
@@ -226,7 +247,8 @@ def test_the_heartbeat_beats_while_the_job_runs_and_stops_after(small_county):
 
 @pytest.mark.integration
 def test_a_killed_worker_is_seen_within_a_minute_and_the_job_can_be_retried(
-        worker, table_lock, bureau, county, school_a, school_b, settings):
+    worker, table_lock, bureau, county, school_a, school_b, settings
+):
     from balance_inspect.celery import app
     from indicators.models import Assessment
     from indicators.services import assessment_request, input_fingerprint_for
@@ -236,8 +258,9 @@ def test_a_killed_worker_is_seen_within_a_minute_and_the_job_can_be_retried(
     world.small_county(school_a, school_b)
     fingerprint = input_fingerprint_for(county, 2025, "quality-2017")
     table_lock.lock("schools_schoolconditions")
-    assessment = Assessment.objects.create(county=county, year=2025, scheme="quality-2017",
-                                           fingerprint=fingerprint, requested_by=bureau)
+    assessment = Assessment.objects.create(
+        county=county, year=2025, scheme="quality-2017", fingerprint=fingerprint, requested_by=bureau
+    )
     run_assessment_task.apply_async(args=[assessment.pk])
 
     def running():
@@ -256,8 +279,10 @@ def test_a_killed_worker_is_seen_within_a_minute_and_the_job_can_be_retried(
 
     wait_for(lambda: reap_stale() == 1, timeout=120, interval=1)  # what beat runs every 20 s
     seen_after = time.monotonic() - killed
-    print(f"dead worker seen {seen_after:.1f} s after the kill (beat adds up to "
-          f"{settings.CELERY_BEAT_SCHEDULE['reap-stale-jobs']['schedule'].total_seconds():.0f} s)")
+    print(
+        f"dead worker seen {seen_after:.1f} s after the kill (beat adds up to "
+        f"{settings.CELERY_BEAT_SCHEDULE['reap-stale-jobs']['schedule'].total_seconds():.0f} s)"
+    )
     assert seen_after <= settings.JOB_DEAD_AFTER_SECONDS + 5
     assessment.refresh_from_db()
     assert assessment.status == JobStatus.FAILED and "请重试" in assessment.error
@@ -270,6 +295,7 @@ def test_a_killed_worker_is_seen_within_a_minute_and_the_job_can_be_retried(
 
 # --- issue 13 item 10: one job shape, limits from JOB_TIME_LIMIT_SECONDS -------------------------
 
+
 def test_every_job_task_has_the_limits_of_job_time_limit_seconds(settings):
     from balance_inspect.jobs import _task
 
@@ -281,8 +307,9 @@ def test_every_job_task_has_the_limits_of_job_time_limit_seconds(settings):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("target", ["dossiers.services.dossier_layout", "indicators.services._compute"])
-def test_a_job_over_its_soft_limit_ends_failed_with_the_limit_named(target, bureau, county, school_a, school_b,
-                                                                    monkeypatch, settings, run_on_commit_eager):
+def test_a_job_over_its_soft_limit_ends_failed_with_the_limit_named(
+    target, bureau, county, school_a, school_b, monkeypatch, settings, run_on_commit_eager
+):
     from dossiers.services import dossier_request
     from indicators.services import assessment_request
 
@@ -301,8 +328,9 @@ def test_a_job_over_its_soft_limit_ends_failed_with_the_limit_named(target, bure
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("target", ["dossiers.services.dossier_layout", "indicators.services._compute"])
-def test_a_job_that_raises_ends_failed_with_the_reason_the_same_way(target, bureau, county, school_a, school_b,
-                                                                   monkeypatch, run_on_commit_eager):
+def test_a_job_that_raises_ends_failed_with_the_reason_the_same_way(
+    target, bureau, county, school_a, school_b, monkeypatch, run_on_commit_eager
+):
     from dossiers.services import dossier_request
     from indicators.services import assessment_request
 
@@ -342,30 +370,39 @@ def test_a_worker_knows_every_task_that_beat_sends_and_beat_can_send_it():
 
     from django.conf import settings
 
-    code = ("import django; django.setup()\n"
-            "from balance_inspect.celery import app\n"
-            "app.loader.import_default_modules()\n"
-            "for name, task in app.tasks.items():\n"
-            "    soft = task.soft_time_limit or app.conf.task_soft_time_limit\n"
-            "    hard = task.time_limit or app.conf.task_time_limit\n"
-            "    print(name, int(soft is None or hard is None or soft <= hard))\n")
+    code = (
+        "import django; django.setup()\n"
+        "from balance_inspect.celery import app\n"
+        "app.loader.import_default_modules()\n"
+        "for name, task in app.tasks.items():\n"
+        "    soft = task.soft_time_limit or app.conf.task_soft_time_limit\n"
+        "    hard = task.time_limit or app.conf.task_time_limit\n"
+        "    print(name, int(soft is None or hard is None or soft <= hard))\n"
+    )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "balance_inspect.settings"}
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
     sendable = dict(line.split() for line in out.stdout.splitlines())
     registered = set(sendable)
     sent_by_beat = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert sent_by_beat <= registered, sent_by_beat - registered
     assert {m.task_name for m in job_models()} <= registered
-    assert [name for name in sent_by_beat | {m.task_name for m in job_models()} if sendable[name] != "1"] == []
+    assert [
+        name for name in sent_by_beat | {m.task_name for m in job_models()} if sendable[name] != "1"
+    ] == []
 
 
 # --- a job that fans out into steps (the dossier's parts) ----------------------------------------
+
 
 @pytest.mark.django_db
 def test_a_row_whose_steps_wait_in_the_queue_is_not_taken_for_dead(small_county, settings):
     """Two dossiers at once on one worker: B's parts wait behind A's, and nobody beats for B."""
     dossier = _running_dossier(small_county, started_ago=120, beat_ago=100)
-    type(dossier).objects.filter(pk=dossier.pk).update(steps_pending=3, sent_at=timezone.now() - timedelta(seconds=100))
+    type(dossier).objects.filter(pk=dossier.pk).update(
+        steps_pending=3, sent_at=timezone.now() - timedelta(seconds=100)
+    )
     assert reap_stale() == 0
     dossier.refresh_from_db()
     assert dossier.status == JobStatus.RUNNING and not dossier.looks_dead

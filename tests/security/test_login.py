@@ -106,7 +106,9 @@ def test_an_unknown_username_locks_the_same_way(bureau):
     """Same pages for a name that does not exist: failures do not tell which accounts exist."""
     client = Client()
     unknown = _form_errors(attempt(client, "nobody-here", "wrong-password"))
-    assert unknown and unknown == _form_errors(attempt(Client(), "bureau", "wrong-password")).replace("bureau", "")
+    assert unknown and unknown == _form_errors(attempt(Client(), "bureau", "wrong-password")).replace(
+        "bureau", ""
+    )
     lock_out(client, "nobody-here")
     response = attempt(client, "nobody-here", "anything")
     assert response.status_code == 429 and "账号已暂时锁定" in response.content.decode()
@@ -133,8 +135,10 @@ def test_a_locked_out_account_cannot_reach_the_admin_login_either(admin_user):
 
 # --- redirects after login ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example",
-                                    "https:evil.example"])
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "https:evil.example"]
+)
 def test_login_never_redirects_off_site(target, bureau):
     client = Client()
     client.get(LOGIN)

@@ -23,9 +23,16 @@ from tests.security import world
 
 pytestmark = pytest.mark.django_db
 
-TRAVERSALS = ("..%2F..%2Fetc%2Fpasswd", "..%2F..%2F..%2F..%2F..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd",
-              "..%252F..%252Fetc%252Fpasswd", "....//....//etc/passwd", "%2e%2e%2f%2e%2e%2fetc%2fpasswd",
-              "..\\..\\etc\\passwd", "1%2F..%2F..%2Fetc%2Fpasswd")
+TRAVERSALS = (
+    "..%2F..%2Fetc%2Fpasswd",
+    "..%2F..%2F..%2F..%2F..%2F..%2Fetc%2Fpasswd",
+    "%2Fetc%2Fpasswd",
+    "..%252F..%252Fetc%252Fpasswd",
+    "....//....//etc/passwd",
+    "%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+    "..\\..\\etc\\passwd",
+    "1%2F..%2F..%2Fetc%2Fpasswd",
+)
 
 # Download (and file-ish) URL prefixes with the variable part left for the traversal string.
 DOWNLOAD_PATTERNS = (
@@ -73,8 +80,9 @@ def _download_urls(other_rect, other_county_item, other_dossier, other_school):
     ]
 
 
-def test_ids_of_another_county_in_download_urls_are_404(login, bureau, other_rect, other_county_item,
-                                                        other_dossier, other_school):
+def test_ids_of_another_county_in_download_urls_are_404(
+    login, bureau, other_rect, other_county_item, other_dossier, other_school
+):
     client = login(bureau)
     for url in _download_urls(other_rect, other_county_item, other_dossier, other_school):
         assert client.get(url).status_code == 404, url
@@ -86,12 +94,14 @@ def test_query_parameters_never_choose_the_file(login, bureau, county, township_
     client = login(bureau)
     for param in ("path", "file", "name", "filename", "f"):
         for attack in ("../../../../etc/passwd", "/etc/passwd"):
-            response = client.get(reverse("rectification:evidence_download", args=[rows.evidence.pk]),
-                                  {param: attack})
+            response = client.get(
+                reverse("rectification:evidence_download", args=[rows.evidence.pk]), {param: attack}
+            )
             assert response.status_code == 200
             assert b"".join(response.streaming_content) == stored
-    response = login(township_official).get(reverse("dropout_control:visit_attachment", args=[paper_a.visit.pk]),
-                                            {"path": "/etc/passwd"})
+    response = login(township_official).get(
+        reverse("dropout_control:visit_attachment", args=[paper_a.visit.pk]), {"path": "/etc/passwd"}
+    )
     assert response.status_code == 200 and _no_passwd(response)
 
 
@@ -101,8 +111,9 @@ def paper_a(township_official, township_a, school_a):
 
 
 @pytest.mark.parametrize("poison", ["../../../../../../etc/passwd", "/etc/passwd"])
-def test_a_poisoned_stored_path_is_refused_by_the_storage(poison, login, bureau, county, township_official,
-                                                          paper_a):
+def test_a_poisoned_stored_path_is_refused_by_the_storage(
+    poison, login, bureau, county, township_official, paper_a
+):
     """Defence in depth: even a row whose path was tampered with in the database cannot reach
     outside the storage directory."""
     rows = world.rectification_rows(bureau, county)
@@ -110,7 +121,9 @@ def test_a_poisoned_stored_path_is_refused_by_the_storage(poison, login, bureau,
     response = login(bureau).get(reverse("rectification:evidence_download", args=[rows.evidence.pk]))
     assert response.status_code in (400, 404) and _no_passwd(response)
     PersuasionLog.objects.filter(pk=paper_a.visit.pk).update(attachment=poison)
-    response = login(township_official).get(reverse("dropout_control:visit_attachment", args=[paper_a.visit.pk]))
+    response = login(township_official).get(
+        reverse("dropout_control:visit_attachment", args=[paper_a.visit.pk])
+    )
     assert response.status_code in (400, 404) and _no_passwd(response)
 
 
@@ -135,14 +148,19 @@ def test_uploaded_file_names_never_become_paths(login, bureau, county, settings,
 
 # --- backup restore ---------------------------------------------------------------------------
 
+
 def _archive(path: Path, members: dict[str, bytes], *, manifest_members=None) -> Path:
     """A backup-shaped tar.gz whose manifest lists (correct) checksums of `members`, signed with
     the backup key (as if made by someone holding it: the paths are what is checked here)."""
     from ops.backup import _mac, backup_key
 
     checksums = {name: hashlib.sha256(data).hexdigest() for name, data in members.items()}
-    manifest = {"format": FORMAT, "created": "2025-01-01T00:00:00", "database": "sqlite",
-                "members": manifest_members if manifest_members is not None else checksums}
+    manifest = {
+        "format": FORMAT,
+        "created": "2025-01-01T00:00:00",
+        "database": "sqlite",
+        "members": manifest_members if manifest_members is not None else checksums,
+    }
     manifest_bytes = json.dumps(manifest).encode()
     signed = {"manifest.json": manifest_bytes, "manifest.hmac": _mac(backup_key(), manifest_bytes).encode()}
     with tarfile.open(path, "w:gz") as tar:
@@ -153,8 +171,16 @@ def _archive(path: Path, members: dict[str, bytes], *, manifest_members=None) ->
     return path
 
 
-@pytest.mark.parametrize("evil", ["files/../../escaped.txt", "../escaped.txt", "/tmp/escaped-restore.txt",
-                                  "files/a/../../../escaped.txt", "./files/../../escaped.txt"])
+@pytest.mark.parametrize(
+    "evil",
+    [
+        "files/../../escaped.txt",
+        "../escaped.txt",
+        "/tmp/escaped-restore.txt",
+        "files/a/../../../escaped.txt",
+        "./files/../../escaped.txt",
+    ],
+)
 def test_restore_refuses_archive_members_that_leave_the_directory(evil, tmp_path, school_a, settings):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     archive = _archive(tmp_path / "evil.tar.gz", {"db.json": b"[]", evil: b"owned"})
@@ -192,9 +218,17 @@ def test_stored_files_have_no_public_url(login, bureau, county, settings):
     stored = rows.evidence.file.name
     assert settings.MEDIA_URL is None
     client = login(bureau)
-    for url in (f"/media/{stored}", f"/files/{stored}", f"/{stored}", f"/static/../var/files/{stored}",
-                "/static/..%2F..%2Fbalance_inspect%2Fsettings.py", "/static/%2e%2e/%2e%2e/manage.py",
-                "/media/imports/1.xlsx", "/var/secret_key", "/static/../var/secret_key"):
+    for url in (
+        f"/media/{stored}",
+        f"/files/{stored}",
+        f"/{stored}",
+        f"/static/../var/files/{stored}",
+        "/static/..%2F..%2Fbalance_inspect%2Fsettings.py",
+        "/static/%2e%2e/%2e%2e/manage.py",
+        "/media/imports/1.xlsx",
+        "/var/secret_key",
+        "/static/../var/secret_key",
+    ):
         response = client.get(url)
         assert response.status_code == 404, url
         body = b"".join(response.streaming_content) if response.streaming else response.content

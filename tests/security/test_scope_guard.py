@@ -20,8 +20,9 @@ def guarded():
     unguard_requests(token)
 
 
-def test_a_selector_that_forgets_scope_breaks_the_page_instead_of_leaking(monkeypatch, login, township_official,
-                                                                          other_case):
+def test_a_selector_that_forgets_scope_breaks_the_page_instead_of_leaking(
+    monkeypatch, login, township_official, other_case
+):
     monkeypatch.setattr(selectors, "cases_visible_to", lambda user: DropoutCase.objects.all())
     with pytest.raises(ScopeError):
         login(township_official).get("/dropout/")
@@ -29,8 +30,14 @@ def test_a_selector_that_forgets_scope_breaks_the_page_instead_of_leaking(monkey
 
 def test_inside_a_request_every_kind_of_unscoped_read_raises(guarded, other_case):
     qs = DropoutCase.objects.filter(status=other_case.status)
-    for read in (list, lambda q: q.count(), lambda q: q.exists(), lambda q: q.first(),
-                 lambda q: next(iter(q.values_list("name"))), lambda q: q.update(outcome_note="x")):
+    for read in (
+        list,
+        lambda q: q.count(),
+        lambda q: q.exists(),
+        lambda q: q.first(),
+        lambda q: next(iter(q.values_list("name"))),
+        lambda q: q.update(outcome_note="x"),
+    ):
         with pytest.raises(ScopeError):
             read(qs)
 

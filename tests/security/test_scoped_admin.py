@@ -23,14 +23,22 @@ def county_admin(county):
 
 
 def _edit_data(user, **overrides):
-    data = {"username": user.username, "display_name": user.display_name, "role": user.role,
-            "county": user.county_id or "", "township": user.township_id or "", "school": user.school_id or "",
-            "is_active": "on"}
+    data = {
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "county": user.county_id or "",
+        "township": user.township_id or "",
+        "school": user.school_id or "",
+        "is_active": "on",
+    }
     data.update(overrides)
     return data
 
 
-def test_county_admin_lists_only_its_own_countys_accounts(login, county_admin, bureau, other_bureau, admin_user):
+def test_county_admin_lists_only_its_own_countys_accounts(
+    login, county_admin, bureau, other_bureau, admin_user
+):
     body = login(county_admin).get("/accounts/users/").content.decode()
     assert "bureau" in body
     assert "other_bureau" not in body and "孙科长" not in body
@@ -48,8 +56,9 @@ def test_county_admin_cannot_open_or_change_another_countys_account(login, count
 
 
 def test_county_admin_cannot_unlock_another_countys_lockout(login, county_admin, other_bureau):
-    AccessAttempt.objects.create(username=other_bureau.username, ip_address="10.0.0.9", user_agent="x",
-                                 failures_since_start=10)
+    AccessAttempt.objects.create(
+        username=other_bureau.username, ip_address="10.0.0.9", user_agent="x", failures_since_start=10
+    )
     response = login(county_admin).post(f"/accounts/users/{other_bureau.pk}/unlock/")
     assert response.status_code == 404
     assert AccessAttempt.objects.filter(username=other_bureau.username).exists()
@@ -64,8 +73,10 @@ def test_county_admin_cannot_open_its_own_account_to_widen_it(login, county_admi
 
 
 def test_global_admin_cannot_change_its_own_role_or_area(login, admin_user, county):
-    response = login(admin_user).post(f"/accounts/users/{admin_user.pk}/",
-                                      _edit_data(admin_user, role=Role.BUREAU, county=county.pk, is_active=""))
+    response = login(admin_user).post(
+        f"/accounts/users/{admin_user.pk}/",
+        _edit_data(admin_user, role=Role.BUREAU, county=county.pk, is_active=""),
+    )
     assert response.status_code == 302
     admin_user.refresh_from_db()
     assert admin_user.role == Role.ADMIN and admin_user.county_id is None and admin_user.is_active
@@ -74,15 +85,23 @@ def test_global_admin_cannot_change_its_own_role_or_area(login, admin_user, coun
 def test_county_admin_cannot_create_an_admin(login, county_admin, county):
     client = login(county_admin)
     for area in (county.pk, ""):
-        response = client.post("/accounts/users/new/", {
-            "username": "second_admin", "role": Role.ADMIN, "county": area, "password": PASSWORD, "is_active": "on",
-        })
+        response = client.post(
+            "/accounts/users/new/",
+            {
+                "username": "second_admin",
+                "role": Role.ADMIN,
+                "county": area,
+                "password": PASSWORD,
+                "is_active": "on",
+            },
+        )
         assert response.status_code == 200
     assert not User.objects.filter(username="second_admin").exists()
 
 
 def test_county_admin_cannot_promote_a_colleague_to_admin_or_move_it_to_another_county(
-        login, county_admin, bureau, other_county):
+    login, county_admin, bureau, other_county
+):
     client = login(county_admin)
     url = f"/accounts/users/{bureau.pk}/"
     assert client.post(url, _edit_data(bureau, role=Role.ADMIN)).status_code == 200
@@ -92,10 +111,16 @@ def test_county_admin_cannot_promote_a_colleague_to_admin_or_move_it_to_another_
 
 
 def test_county_admin_cannot_create_an_account_in_another_county(login, county_admin, other_county):
-    response = login(county_admin).post("/accounts/users/new/", {
-        "username": "planted", "role": Role.BUREAU, "county": other_county.pk, "password": PASSWORD,
-        "is_active": "on",
-    })
+    response = login(county_admin).post(
+        "/accounts/users/new/",
+        {
+            "username": "planted",
+            "role": Role.BUREAU,
+            "county": other_county.pk,
+            "password": PASSWORD,
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 200
     assert not User.objects.filter(username="planted").exists()
 
@@ -112,22 +137,32 @@ def test_county_admin_manages_its_own_county_and_sees_its_trail(login, county_ad
 
 
 def test_county_admin_does_not_see_another_countys_audit_trail(login, county_admin, admin_user, other_bureau):
-    login(admin_user).post(f"/accounts/users/{other_bureau.pk}/", _edit_data(other_bureau, display_name="改名"))
+    login(admin_user).post(
+        f"/accounts/users/{other_bureau.pk}/", _edit_data(other_bureau, display_name="改名")
+    )
     assert AuditEntry.objects.filter(object_id=str(other_bureau.pk)).exists()
     assert "改名" in login(admin_user).get("/accounts/audit/").content.decode()
     assert "改名" not in login(county_admin).get("/accounts/audit/").content.decode()
 
 
 def test_global_admin_still_creates_a_county_admin(login, admin_user, county):
-    response = login(admin_user).post("/accounts/users/new/", {
-        "username": "new_county_admin", "role": Role.ADMIN, "county": county.pk, "password": PASSWORD,
-        "is_active": "on",
-    })
+    response = login(admin_user).post(
+        "/accounts/users/new/",
+        {
+            "username": "new_county_admin",
+            "role": Role.ADMIN,
+            "county": county.pk,
+            "password": PASSWORD,
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302
     assert User.objects.get(username="new_county_admin").county == county
 
 
-def test_county_admin_is_offered_only_its_own_countys_areas_and_no_admin_role(login, county_admin, other_school):
+def test_county_admin_is_offered_only_its_own_countys_areas_and_no_admin_role(
+    login, county_admin, other_school
+):
     body = login(county_admin).get("/accounts/users/new/").content.decode()
     assert "山前县" not in body and "山前镇" not in body and other_school.name not in body
     assert 'value="admin"' not in body

@@ -16,14 +16,31 @@ from dropout_control.models import CaseEvent, DropoutCase, PersuasionLog, Return
 
 pytestmark = pytest.mark.django_db
 
-CASE_URLS = ("detail", "edit", "confirm", "start_persuasion", "start_legal", "close_request", "close",
-             "reject_close", "reopen", "proof", "visit_create", "responsible", "notice_issue")
+CASE_URLS = (
+    "detail",
+    "edit",
+    "confirm",
+    "start_persuasion",
+    "start_legal",
+    "close_request",
+    "close",
+    "reject_close",
+    "reopen",
+    "proof",
+    "visit_create",
+    "responsible",
+    "notice_issue",
+)
 NOTICE_URLS = ("notice_pdf", "notice_serve")
 
 
 def _dropout_state():
-    return (list(DropoutCase.objects.order_by("pk").values()), PersuasionLog.objects.count(),
-            ReturnNotice.objects.count(), CaseEvent.objects.count())
+    return (
+        list(DropoutCase.objects.order_by("pk").values()),
+        PersuasionLog.objects.count(),
+        ReturnNotice.objects.count(),
+        CaseEvent.objects.count(),
+    )
 
 
 GET_ONLY = {"detail", "proof", "notice_pdf"}
@@ -37,13 +54,16 @@ def _assert_404_both_ways(client, url, post_data=None, *, get_only=False):
 
 # --- same county, other township / school -------------------------------------------------------
 
+
 @pytest.mark.parametrize("persona", ["township_official", "reporter"])
 @pytest.mark.parametrize("name", CASE_URLS)
 def test_it_refuses_another_townships_case_by_id(name, persona, request, login, paper_b, proof_case_b):
     client = login(request.getfixturevalue(persona))
     before = _dropout_state()
     for case in (paper_b.case, proof_case_b):
-        _assert_404_both_ways(client, reverse(f"dropout_control:{name}", args=[case.pk]), get_only=name in GET_ONLY)
+        _assert_404_both_ways(
+            client, reverse(f"dropout_control:{name}", args=[case.pk]), get_only=name in GET_ONLY
+        )
     assert _dropout_state() == before
 
 
@@ -52,14 +72,19 @@ def test_it_refuses_another_townships_case_by_id(name, persona, request, login, 
 def test_it_refuses_another_townships_notice_by_id(name, persona, request, login, paper_b):
     client = login(request.getfixturevalue(persona))
     before = _dropout_state()
-    _assert_404_both_ways(client, reverse(f"dropout_control:{name}", args=[paper_b.notice.pk]),
-                          {"delivered_on": "2025-05-01", "delivery_method": "in_person", "receiver": "某人"},
-                          get_only=name in GET_ONLY)
+    _assert_404_both_ways(
+        client,
+        reverse(f"dropout_control:{name}", args=[paper_b.notice.pk]),
+        {"delivered_on": "2025-05-01", "delivery_method": "in_person", "receiver": "某人"},
+        get_only=name in GET_ONLY,
+    )
     assert _dropout_state() == before
 
 
 @pytest.mark.parametrize("persona", ["township_official", "reporter"])
-def test_it_refuses_another_townships_visit_attachment_and_letter_scan(persona, request, login, paper_b, letter_b):
+def test_it_refuses_another_townships_visit_attachment_and_letter_scan(
+    persona, request, login, paper_b, letter_b
+):
     client = login(request.getfixturevalue(persona))
     assert client.get(reverse("dropout_control:visit_attachment", args=[paper_b.visit.pk])).status_code == 404
     assert client.get(reverse("dropout_control:letter_scan", args=[letter_b.pk])).status_code == 404
@@ -82,8 +107,9 @@ def test_the_owner_of_the_area_does_reach_the_same_urls(login, other_township_of
     assert client.get(reverse("dropout_control:notice_serve", args=[paper_b.notice.pk])).status_code == 200
 
 
-def test_the_case_list_and_exports_of_a_township_hold_no_other_townships_case(login, township_official,
-                                                                               paper_b):
+def test_the_case_list_and_exports_of_a_township_hold_no_other_townships_case(
+    login, township_official, paper_b
+):
     client = login(township_official)
     assert paper_b.case.number not in client.get(reverse("dropout_control:list")).content.decode()
     body = client.get(reverse("dropout_control:ledger_export")).content
@@ -92,6 +118,7 @@ def test_the_case_list_and_exports_of_a_township_hold_no_other_townships_case(lo
 
 
 # --- another county ---------------------------------------------------------------------------
+
 
 def _county_urls(s):
     """(url, method) of every id-taking URL aimed at 山前县's rows."""
@@ -174,14 +201,31 @@ def _county_urls(s):
 
 
 @pytest.fixture
-def other_county_rows(other_school, other_rect, other_county_item, other_assessment, other_dossier, other_survey,
-                      other_import, other_proposal, other_case):
+def other_county_rows(
+    other_school,
+    other_rect,
+    other_county_item,
+    other_assessment,
+    other_dossier,
+    other_survey,
+    other_import,
+    other_proposal,
+    other_case,
+):
     from tests.factories import ConditionsFactory
 
     ConditionsFactory(school=other_school, year=2025)
-    return {"school": other_school, "rect": other_rect, "county_item": other_county_item,
-            "assessment": other_assessment, "dossier": other_dossier, "survey": other_survey,
-            "import": other_import, "proposal": other_proposal, "case": other_case}
+    return {
+        "school": other_school,
+        "rect": other_rect,
+        "county_item": other_county_item,
+        "assessment": other_assessment,
+        "dossier": other_dossier,
+        "survey": other_survey,
+        "import": other_import,
+        "proposal": other_proposal,
+        "case": other_case,
+    }
 
 
 def _everything():
@@ -189,10 +233,22 @@ def _everything():
     from django.apps import apps
 
     counts = {}
-    for label in ("schools.SchoolConditions", "schools.ImportRecord", "rectification.RectificationItem",
-                  "rectification.ProgressEntry", "rectification.EvidenceFile", "rectification.PrepTask",
-                  "rectification.Proposal", "indicators.CountyItemEvidence", "dossiers.Dossier", "surveys.Survey",
-                  "surveys.Question", "surveys.Invitation", "dropout_control.DropoutCase", "workforce.ApprovedPosts"):
+    for label in (
+        "schools.SchoolConditions",
+        "schools.ImportRecord",
+        "rectification.RectificationItem",
+        "rectification.ProgressEntry",
+        "rectification.EvidenceFile",
+        "rectification.PrepTask",
+        "rectification.Proposal",
+        "indicators.CountyItemEvidence",
+        "dossiers.Dossier",
+        "surveys.Survey",
+        "surveys.Question",
+        "surveys.Invitation",
+        "dropout_control.DropoutCase",
+        "workforce.ApprovedPosts",
+    ):
         model = apps.get_model(label)
         counts[label] = list(model.objects.order_by("pk").values())
     return counts
@@ -203,10 +259,22 @@ def test_bureau_staff_get_404_for_every_row_of_another_county(login, bureau, oth
     before, files = _everything(), media_files()
     refused = []
     for url, method in _county_urls(other_county_rows):
-        response = client.get(url) if method == "get" else client.post(url, {"note": "越权", "verification": "x",
-                                                                             "reason": "x", "text": "x",
-                                                                             "date": "2025-05-01", "posts": 3,
-                                                                             "year": 2025})
+        response = (
+            client.get(url)
+            if method == "get"
+            else client.post(
+                url,
+                {
+                    "note": "越权",
+                    "verification": "x",
+                    "reason": "x",
+                    "text": "x",
+                    "date": "2025-05-01",
+                    "posts": 3,
+                    "year": 2025,
+                },
+            )
+        )
         if response.status_code != 404:
             refused.append((method, url, response.status_code))
     assert refused == []
@@ -218,27 +286,31 @@ def test_the_other_countys_own_staff_reach_the_same_rows(login, other_bureau, ot
     """Control: the ids are real and the pages work for their owner."""
     client = login(other_bureau)
     s = other_county_rows
-    for url in (reverse("schools:detail", args=[s["school"].code]),
-                reverse("rectification:detail", args=[s["rect"].item.pk]),
-                reverse("rectification:evidence_download", args=[s["rect"].evidence.pk]),
-                reverse("rectification:archive_download", args=[s["rect"].archive_file.pk]),
-                reverse("indicators:evidence", args=[s["county_item"][1].pk]),
-                reverse("dossiers:download", args=[s["dossier"].pk]),
-                reverse("surveys:detail", args=[s["survey"].survey.pk]),
-                reverse("dropout_control:detail", args=[s["case"].pk])):
+    for url in (
+        reverse("schools:detail", args=[s["school"].code]),
+        reverse("rectification:detail", args=[s["rect"].item.pk]),
+        reverse("rectification:evidence_download", args=[s["rect"].evidence.pk]),
+        reverse("rectification:archive_download", args=[s["rect"].archive_file.pk]),
+        reverse("indicators:evidence", args=[s["county_item"][1].pk]),
+        reverse("dossiers:download", args=[s["dossier"].pk]),
+        reverse("surveys:detail", args=[s["survey"].survey.pk]),
+        reverse("dropout_control:detail", args=[s["case"].pk]),
+    ):
         assert client.get(url).status_code == 200, url
 
 
 def test_inspectors_and_admins_with_a_county_are_scoped_the_same_way(login, inspector, other_county_rows):
     client = login(inspector)
     s = other_county_rows
-    for url in (reverse("schools:detail", args=[s["school"].code]),
-                reverse("rectification:detail", args=[s["rect"].item.pk]),
-                reverse("rectification:evidence_download", args=[s["rect"].evidence.pk]),
-                reverse("indicators:evidence", args=[s["county_item"][1].pk]),
-                reverse("indicators:detail", args=[s["assessment"].pk]),
-                reverse("dossiers:download", args=[s["dossier"].pk]),
-                reverse("surveys:results", args=[s["survey"].survey.pk])):
+    for url in (
+        reverse("schools:detail", args=[s["school"].code]),
+        reverse("rectification:detail", args=[s["rect"].item.pk]),
+        reverse("rectification:evidence_download", args=[s["rect"].evidence.pk]),
+        reverse("indicators:evidence", args=[s["county_item"][1].pk]),
+        reverse("indicators:detail", args=[s["assessment"].pk]),
+        reverse("dossiers:download", args=[s["dossier"].pk]),
+        reverse("surveys:results", args=[s["survey"].survey.pk]),
+    ):
         assert client.get(url).status_code == 404, url
 
 

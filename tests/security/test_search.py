@@ -13,14 +13,45 @@ from tests.security import world
 
 pytestmark = pytest.mark.django_db
 
-ATTACKS = ("' OR 1=1 --", "%", "_", "\\", '"; DROP TABLE schools_school; --', "%' OR '1'='1", "1; SELECT pg_sleep(5)",
-           "\x00", "城关\x00小学", "' UNION SELECT username, password FROM accounts_user --", "a" * 5000, "%%%%",
-           "[a-z]*", "*", "1e999", "-1", "9" * 40, "2025-13-45", "²", "١٢", "２０２５")
+ATTACKS = (
+    "' OR 1=1 --",
+    "%",
+    "_",
+    "\\",
+    '"; DROP TABLE schools_school; --',
+    "%' OR '1'='1",
+    "1; SELECT pg_sleep(5)",
+    "\x00",
+    "城关\x00小学",
+    "' UNION SELECT username, password FROM accounts_user --",
+    "a" * 5000,
+    "%%%%",
+    "[a-z]*",
+    "*",
+    "1e999",
+    "-1",
+    "9" * 40,
+    "2025-13-45",
+    "²",
+    "١٢",
+    "２０２５",
+)
 
 
 @pytest.fixture
-def areas(bureau, county, school_a, school_b, township_official, other_township_official, township_a, township_b,
-          other_bureau, other_county, other_school):
+def areas(
+    bureau,
+    county,
+    school_a,
+    school_b,
+    township_official,
+    other_township_official,
+    township_a,
+    township_b,
+    other_bureau,
+    other_county,
+    other_school,
+):
     """Rows on both sides: 滨河县 (own) and 山前县 (foreign), 城关镇 and 河口乡."""
     for school in (school_a, school_b, other_school):
         ConditionsFactory(school=school, year=2025)
@@ -29,22 +60,44 @@ def areas(bureau, county, school_a, school_b, township_official, other_township_
     world.file_case(other_township_official, township_b, school_b, name="李小红", male=False)
     world.rectification_rows(bureau, county, problem="城关小学运动场不足", lead_unit="县教育局计财股")
     world.rectification_rows(other_bureau, other_county, problem="山前县的问题", lead_unit="山前县教育局")
-    audit_record(user=other_bureau, action="update", object_type="x", object_repr="山前县的记录", county=other_county)
+    audit_record(
+        user=other_bureau, action="update", object_type="x", object_repr="山前县的记录", county=other_county
+    )
     audit_record(user=bureau, action="update", object_type="x", object_repr="滨河县的记录", county=county)
 
 
 # (persona, url name, the GET parameters it reads, text that must never appear)
 BOXES = [
-    ("bureau", "schools:list", ("q", "township", "school_type", "urban_rural", "sort", "year", "page"), "山前"),
+    (
+        "bureau",
+        "schools:list",
+        ("q", "township", "school_type", "urban_rural", "sort", "year", "page"),
+        "山前",
+    ),
     ("township_official", "schools:list", ("q", "township", "sort"), "河口小学"),
     ("bureau", "dropout_control:list", ("q", "status", "township", "school", "overdue", "page"), "钱小多"),
     ("township_official", "dropout_control:list", ("q", "status", "township", "school", "overdue"), "李小红"),
     ("reporter", "dropout_control:list", ("q", "school"), "李小红"),
-    ("bureau", "accounts:audit", ("username", "action", "object_type", "q", "since", "until", "page"), "山前县的记录"),
-    ("bureau", "rectification:list", ("status", "source", "lead_unit", "overdue", "mine", "page"), "山前县的问题"),
+    (
+        "bureau",
+        "accounts:audit",
+        ("username", "action", "object_type", "q", "since", "until", "page"),
+        "山前县的记录",
+    ),
+    (
+        "bureau",
+        "rectification:list",
+        ("status", "source", "lead_unit", "overdue", "mine", "page"),
+        "山前县的问题",
+    ),
     ("bureau", "rectification:export", ("status", "source", "lead_unit"), "山前县的问题"),
     ("bureau", "schools:import_history", ("page",), "山前"),
-    ("bureau", "dashboard:schools", ("stage", "township", "urban_rural", "scheme", "sort", "dir", "page"), "山前"),
+    (
+        "bureau",
+        "dashboard:schools",
+        ("stage", "township", "urban_rural", "scheme", "sort", "dir", "page"),
+        "山前",
+    ),
     ("bureau", "dashboard:overview", ("stage", "township", "urban_rural"), "山前"),
     ("bureau", "dashboard:trends", ("stage", "township", "urban_rural"), "山前"),
     ("bureau", "dropout_control:letters", ("year",), "山前"),
@@ -60,10 +113,12 @@ BOXES = [
 ]
 
 
-@pytest.mark.parametrize(("persona", "name", "params", "foreign"), BOXES,
-                         ids=[f"{p}-{n}" for p, n, _, _ in BOXES])
-def test_hostile_search_strings_give_a_normal_page_of_the_own_area(persona, name, params, foreign, request, login,
-                                                                     areas):
+@pytest.mark.parametrize(
+    ("persona", "name", "params", "foreign"), BOXES, ids=[f"{p}-{n}" for p, n, _, _ in BOXES]
+)
+def test_hostile_search_strings_give_a_normal_page_of_the_own_area(
+    persona, name, params, foreign, request, login, areas
+):
     client = login(request.getfixturevalue(persona))
     url = reverse(name)
     problems = []
@@ -102,10 +157,19 @@ def test_a_case_search_by_sql_does_not_widen_the_result(login, township_official
 YEARISH = ("9" * 40, "²", "-2025", "2025.5", "1e3", "\x00", "", "2099", "1999")
 
 
-@pytest.mark.parametrize("url", ["/schools/export/conditions/", "/schools/export/teachers/",
-                                 "/schools/export/classes/", "/workforce/export/", "/workforce/coverage/",
-                                 "/schools/1301230001/", "/workforce/school/1301230001/",
-                                 "/dossiers/school/1301230001/brief.pdf"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/schools/export/conditions/",
+        "/schools/export/teachers/",
+        "/schools/export/classes/",
+        "/workforce/export/",
+        "/workforce/coverage/",
+        "/schools/1301230001/",
+        "/workforce/school/1301230001/",
+        "/dossiers/school/1301230001/brief.pdf",
+    ],
+)
 def test_year_parameters_out_of_any_range_give_a_page_or_a_404(url, login, bureau, areas):
     from indicators.services import assessment_run_now
 

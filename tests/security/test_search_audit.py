@@ -10,8 +10,9 @@ pytestmark = pytest.mark.django_db
 
 def search_notes(client, q):
     client.get(reverse("dropout_control:list"), {"q": q})
-    entry = AuditEntry.objects.filter(object_type="dropout_control.DropoutCase",
-                                      action=AuditEntry.Action.VIEW).latest("id")
+    entry = AuditEntry.objects.filter(
+        object_type="dropout_control.DropoutCase", action=AuditEntry.Action.VIEW
+    ).latest("id")
     return entry.note
 
 

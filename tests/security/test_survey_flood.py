@@ -49,7 +49,9 @@ def _answer(client, invitation, *, keep_cookie=True):
     return client.post(url, world.survey_answer_data(invitation, token)).status_code
 
 
-def test_a_script_on_one_address_loading_the_page_afresh_each_time_gets_a_handful(link, settings, login, bureau):
+def test_a_script_on_one_address_loading_the_page_afresh_each_time_gets_a_handful(
+    link, settings, login, bureau
+):
     started = time.monotonic()
     statuses = [_answer(Client(REMOTE_ADDR="203.0.113.66"), link) for _ in range(150)]
     assert time.monotonic() - started < 120
@@ -69,7 +71,9 @@ def test_one_device_gets_three_answers_an_hour_whatever_its_address(link, settin
     for i in range(6):
         device.defaults["REMOTE_ADDR"] = f"198.51.100.{i}"  # a phone moving between networks
         statuses.append(_answer(device, link))
-    assert statuses == [302] * settings.SURVEY_RATE_PER_DEVICE_PER_HOUR + [429] * (6 - settings.SURVEY_RATE_PER_DEVICE_PER_HOUR)
+    assert statuses == [302] * settings.SURVEY_RATE_PER_DEVICE_PER_HOUR + [429] * (
+        6 - settings.SURVEY_RATE_PER_DEVICE_PER_HOUR
+    )
     link.refresh_from_db()
     assert "同一设备" in link.flag_reason
 
@@ -111,4 +115,7 @@ def test_a_burst_on_one_link_from_many_addresses_is_accepted_but_flagged(link, s
 
 def test_the_review_list_is_shown_only_to_readers_of_the_survey(link, login, other_bureau):
     Invitation.objects.filter(pk=link.pk).update(flag_reason="测试", refused_count=1)
-    assert login(other_bureau).get(reverse("surveys:results", args=[link.survey_id])).status_code in (403, 404)
+    assert login(other_bureau).get(reverse("surveys:results", args=[link.survey_id])).status_code in (
+        403,
+        404,
+    )

@@ -36,8 +36,9 @@ def _big_pdf() -> bytes:
 
 
 def _big_xlsx() -> bytes:
-    return world.xlsx_bytes(["学年", "学校标识码", "说明"],
-                            [[2025, "1301230001", f"第{i}行" * 30] for i in range(300)])
+    return world.xlsx_bytes(
+        ["学年", "学校标识码", "说明"], [[2025, "1301230001", f"第{i}行" * 30] for i in range(300)]
+    )
 
 
 def _zip_of(members: dict) -> bytes:
@@ -74,50 +75,132 @@ def _case_a(request):
 
 
 ENDPOINTS = [
-    Endpoint("school import", "bureau", "xlsx", lambda r: reverse("schools:import_start"),
-             lambda f, r: {"kind": "conditions", "file": f}, follow=True,
-             plain=lambda r: reverse("schools:import_start")),
-    Endpoint("dropout ledger import", "bureau", "xlsx", lambda r: reverse("dropout_control:ledger_import"),
-             lambda f, r: {"file": f}),
-    Endpoint("retention figures import", "bureau", "xlsx", lambda r: reverse("dropout_control:cohort_import"),
-             lambda f, r: {"file": f}),
-    Endpoint("rectification feedback import", "bureau", "xlsx", lambda r: reverse("rectification:import"),
-             lambda f, r: {"file": f}),
-    Endpoint("rectification evidence", "bureau", "document",
-             lambda r: reverse("rectification:evidence_upload", args=[r.getfixturevalue("rect_item").pk]),
-             lambda f, r: {"file": f, "description": "佐证"}, follow=True),
-    Endpoint("archive file", "bureau", "document",
-             lambda r: reverse("rectification:archive_upload", args=[r.getfixturevalue("archive_point").pk]),
-             lambda f, r: {"file": f, "description": "档案"}, follow=True),
-    Endpoint("county item evidence", "bureau", "document",
-             lambda r: reverse("indicators:item_save", args=[2025, "special_education_funding"]),
-             lambda f, r: {"special_education_funding-value": "6500", "special_education_funding-note": "拨付文件",
-                           "special_education_funding-files": f}, follow=True),
-    Endpoint("persuasion attachment", "township_official", "document",
-             lambda r: reverse("dropout_control:visit_create", args=[_case_a(r).pk]),
-             lambda f, r: {"visited_on": _case_a(r).absent_since.isoformat(), "method": "home_visit",
-                           "gov_people": "村干部", "edu_people": "班主任", "result": "undecided",
-                           "result_detail": "", "attachment_file": f}),
-    Endpoint("close request proof", "township_official", "document",
-             lambda r: reverse("dropout_control:close_request", args=[_case_a(r).pk]),
-             lambda f, r: {"outcome": "transferred", "outcome_note": "", "proof": f}),
-    Endpoint("letter scan", "township_official", "document", lambda r: reverse("dropout_control:letter_create"),
-             lambda f, r: {"year": timezone.localdate().year, "line": "government",
-                           "township": r.getfixturevalue("township_a").pk, "party_a": "县政府", "party_b": "城关镇",
-                           "signed_on": timezone.localdate().isoformat(), "scan": f}),
+    Endpoint(
+        "school import",
+        "bureau",
+        "xlsx",
+        lambda r: reverse("schools:import_start"),
+        lambda f, r: {"kind": "conditions", "file": f},
+        follow=True,
+        plain=lambda r: reverse("schools:import_start"),
+    ),
+    Endpoint(
+        "dropout ledger import",
+        "bureau",
+        "xlsx",
+        lambda r: reverse("dropout_control:ledger_import"),
+        lambda f, r: {"file": f},
+    ),
+    Endpoint(
+        "retention figures import",
+        "bureau",
+        "xlsx",
+        lambda r: reverse("dropout_control:cohort_import"),
+        lambda f, r: {"file": f},
+    ),
+    Endpoint(
+        "rectification feedback import",
+        "bureau",
+        "xlsx",
+        lambda r: reverse("rectification:import"),
+        lambda f, r: {"file": f},
+    ),
+    Endpoint(
+        "rectification evidence",
+        "bureau",
+        "document",
+        lambda r: reverse("rectification:evidence_upload", args=[r.getfixturevalue("rect_item").pk]),
+        lambda f, r: {"file": f, "description": "佐证"},
+        follow=True,
+    ),
+    Endpoint(
+        "archive file",
+        "bureau",
+        "document",
+        lambda r: reverse("rectification:archive_upload", args=[r.getfixturevalue("archive_point").pk]),
+        lambda f, r: {"file": f, "description": "档案"},
+        follow=True,
+    ),
+    Endpoint(
+        "county item evidence",
+        "bureau",
+        "document",
+        lambda r: reverse("indicators:item_save", args=[2025, "special_education_funding"]),
+        lambda f, r: {
+            "special_education_funding-value": "6500",
+            "special_education_funding-note": "拨付文件",
+            "special_education_funding-files": f,
+        },
+        follow=True,
+    ),
+    Endpoint(
+        "persuasion attachment",
+        "township_official",
+        "document",
+        lambda r: reverse("dropout_control:visit_create", args=[_case_a(r).pk]),
+        lambda f, r: {
+            "visited_on": _case_a(r).absent_since.isoformat(),
+            "method": "home_visit",
+            "gov_people": "村干部",
+            "edu_people": "班主任",
+            "result": "undecided",
+            "result_detail": "",
+            "attachment_file": f,
+        },
+    ),
+    Endpoint(
+        "close request proof",
+        "township_official",
+        "document",
+        lambda r: reverse("dropout_control:close_request", args=[_case_a(r).pk]),
+        lambda f, r: {"outcome": "transferred", "outcome_note": "", "proof": f},
+    ),
+    Endpoint(
+        "letter scan",
+        "township_official",
+        "document",
+        lambda r: reverse("dropout_control:letter_create"),
+        lambda f, r: {
+            "year": timezone.localdate().year,
+            "line": "government",
+            "township": r.getfixturevalue("township_a").pk,
+            "party_a": "县政府",
+            "party_b": "城关镇",
+            "signed_on": timezone.localdate().isoformat(),
+            "scan": f,
+        },
+    ),
 ] + [
-    Endpoint(f"workforce import {kind}", "bureau", "xlsx",
-             lambda r, kind=kind: reverse("workforce:import_upload", args=[kind]), lambda f, r: {"file": f})
+    Endpoint(
+        f"workforce import {kind}",
+        "bureau",
+        "xlsx",
+        lambda r, kind=kind: reverse("workforce:import_upload", args=[kind]),
+        lambda f, r: {"file": f},
+    )
     for kind in ("posts", "exchanges", "training", "joined")
 ]
 IDS = [e.name for e in ENDPOINTS]
 
-WATCHED = ("schools.School", "schools.SchoolConditions", "schools.Teacher", "schools.SchoolClass",
-           "dropout_control.DropoutCase", "dropout_control.PersuasionLog", "dropout_control.CohortFigure",
-           "dropout_control.ResponsibilityLetter", "rectification.RectificationItem", "rectification.EvidenceFile",
-           "rectification.ArchiveFile", "indicators.CountyItemValue", "indicators.CountyItemEvidence",
-           "workforce.ApprovedPosts", "workforce.ExchangeRecord", "workforce.TrainingRecord",
-           "accounts.AuditEntry")
+WATCHED = (
+    "schools.School",
+    "schools.SchoolConditions",
+    "schools.Teacher",
+    "schools.SchoolClass",
+    "dropout_control.DropoutCase",
+    "dropout_control.PersuasionLog",
+    "dropout_control.CohortFigure",
+    "dropout_control.ResponsibilityLetter",
+    "rectification.RectificationItem",
+    "rectification.EvidenceFile",
+    "rectification.ArchiveFile",
+    "indicators.CountyItemValue",
+    "indicators.CountyItemEvidence",
+    "workforce.ApprovedPosts",
+    "workforce.ExchangeRecord",
+    "workforce.TrainingRecord",
+    "accounts.AuditEntry",
+)
 
 
 def _rows():
@@ -179,7 +262,9 @@ def test_malformed_uploads_are_refused_and_nothing_is_written(endpoint, kind, re
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=IDS)
-def test_oversized_uploads_are_refused_and_nothing_is_written(endpoint, request, login, media_files, settings):
+def test_oversized_uploads_are_refused_and_nothing_is_written(
+    endpoint, request, login, media_files, settings
+):
     settings.UPLOAD_MAX_BYTES = LIMIT
     for fixture in ("case_a", "rect_item", "archive_point"):
         request.getfixturevalue(fixture)
@@ -190,8 +275,11 @@ def test_oversized_uploads_are_refused_and_nothing_is_written(endpoint, request,
     _assert_refused(response, rows, files, _rows(), media_files(), words=("文件过大",))
 
 
-@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.accepts == "document"],
-                         ids=[e.name for e in ENDPOINTS if e.accepts == "document"])
+@pytest.mark.parametrize(
+    "endpoint",
+    [e for e in ENDPOINTS if e.accepts == "document"],
+    ids=[e.name for e in ENDPOINTS if e.accepts == "document"],
+)
 def test_a_valid_document_of_the_same_size_class_is_accepted(endpoint, request, login, media_files):
     """Control: the endpoints above do store a real PDF, so their refusals are about the content."""
     for fixture in ("case_a", "rect_item", "archive_point"):
@@ -202,28 +290,52 @@ def test_a_valid_document_of_the_same_size_class_is_accepted(endpoint, request, 
     assert len(media_files() - files) == 1, response.content.decode()[:2000]
 
 
-@pytest.mark.parametrize("payload", [MALFORMED["windows executable"], MALFORMED["linux executable"]],
-                         ids=["MZ", "ELF"])
-def test_an_executable_named_like_a_pdf_image_or_word_file_is_refused(payload, login, bureau, rect_item, media_files):
+@pytest.mark.parametrize(
+    "payload", [MALFORMED["windows executable"], MALFORMED["linux executable"]], ids=["MZ", "ELF"]
+)
+def test_an_executable_named_like_a_pdf_image_or_word_file_is_refused(
+    payload, login, bureau, rect_item, media_files
+):
     client = login(bureau)
     for name in ("scan.pdf", "photo.jpg", "photo.png", "report.docx", "table.xlsx"):
         files = media_files()
-        response = client.post(reverse("rectification:evidence_upload", args=[rect_item.pk]),
-                               {"file": SimpleUploadedFile(name, payload)}, follow=True)
+        response = client.post(
+            reverse("rectification:evidence_upload", args=[rect_item.pk]),
+            {"file": SimpleUploadedFile(name, payload)},
+            follow=True,
+        )
         assert "文件类型不被接受" in response.content.decode()
         assert media_files() == files
 
 
 def test_a_missing_file_is_named_as_such(login, bureau, rect_item):
-    response = login(bureau).post(reverse("rectification:evidence_upload", args=[rect_item.pk]),
-                                  {"description": "忘了选文件"}, follow=True)
+    response = login(bureau).post(
+        reverse("rectification:evidence_upload", args=[rect_item.pk]),
+        {"description": "忘了选文件"},
+        follow=True,
+    )
     assert "请选择要上传的文件" in response.content.decode()
 
 
 # --- odd cell values inside a well-formed workbook ------------------------------------------------
 
-ODD_CELLS = ("²", "٣", "9" * 40, "-1", "1e999", "nan", "inf", "\u200b", "  ", "<b>x</b>", "' OR 1=1 --",
-             "2025-13-45", "0x10", "1_000", "１２３")
+ODD_CELLS = (
+    "²",
+    "٣",
+    "9" * 40,
+    "-1",
+    "1e999",
+    "nan",
+    "inf",
+    "\u200b",
+    "  ",
+    "<b>x</b>",
+    "' OR 1=1 --",
+    "2025-13-45",
+    "0x10",
+    "1_000",
+    "１２３",
+)
 
 
 def _headers_of(name: str) -> list[str]:
@@ -258,13 +370,16 @@ def test_odd_cell_values_are_refused_row_by_row_never_a_crash(endpoint, request,
     body = world.xlsx_bytes(headers, rows)
     before, files = _rows(), media_files()
     client = login(request.getfixturevalue(endpoint.persona))
-    response = client.post(endpoint.url(request), endpoint.data(SimpleUploadedFile("数据.xlsx", body), request),
-                           follow=endpoint.follow)
+    response = client.post(
+        endpoint.url(request),
+        endpoint.data(SimpleUploadedFile("数据.xlsx", body), request),
+        follow=endpoint.follow,
+    )
     assert response.status_code == 200
     assert "第" in response.content.decode() or "行" in response.content.decode()
     after = _rows()
     # A refused import may be recorded as such in the audit trail (workforce audits every attempt).
-    logged = after.pop("accounts.AuditEntry")[len(before.pop("accounts.AuditEntry")):]
+    logged = after.pop("accounts.AuditEntry")[len(before.pop("accounts.AuditEntry")) :]
     assert all(e["action"] == "import" and e["note"].startswith("被拒绝") for e in logged), logged
     assert after == before and media_files() == files
     assert not ImportRecord.objects.exclude(status=ImportRecord.Status.REFUSED).exists()
@@ -272,7 +387,10 @@ def test_odd_cell_values_are_refused_row_by_row_never_a_crash(endpoint, request,
 
 # --- a good file with a refused form is not kept ---------------------------------------------------
 
-def test_a_refused_form_keeps_none_of_its_valid_files(login, township_official, township_a, case_a, media_files):
+
+def test_a_refused_form_keeps_none_of_its_valid_files(
+    login, township_official, township_a, case_a, media_files
+):
     """Personal documents (proofs, visit records, letters) are stored only with the row they belong
     to; a form refused for another reason leaves no orphan file behind."""
     client = login(township_official)
@@ -280,15 +398,32 @@ def test_a_refused_form_keeps_none_of_its_valid_files(login, township_official, 
     attempts = {
         "close request without a return date": (
             reverse("dropout_control:close_request", args=[case_a.pk]),
-            {"outcome": "returned", "outcome_school": case_a.school_id, "outcome_note": "", "proof": None}),
+            {"outcome": "returned", "outcome_school": case_a.school_id, "outcome_note": "", "proof": None},
+        ),
         "visit dated in the future": (
             reverse("dropout_control:visit_create", args=[case_a.pk]),
-            {"visited_on": future, "method": "home_visit", "gov_people": "村干部", "edu_people": "",
-             "result": "undecided", "result_detail": "", "attachment_file": None}),
+            {
+                "visited_on": future,
+                "method": "home_visit",
+                "gov_people": "村干部",
+                "edu_people": "",
+                "result": "undecided",
+                "result_detail": "",
+                "attachment_file": None,
+            },
+        ),
         "letter signed in the future": (
             reverse("dropout_control:letter_create"),
-            {"year": timezone.localdate().year, "line": "government", "township": township_a.pk, "party_a": "县政府",
-             "party_b": "城关镇", "signed_on": future, "scan": None}),
+            {
+                "year": timezone.localdate().year,
+                "line": "government",
+                "township": township_a.pk,
+                "party_a": "县政府",
+                "party_b": "城关镇",
+                "signed_on": future,
+                "scan": None,
+            },
+        ),
     }
     for where, (url, data) in attempts.items():
         files = media_files()

@@ -50,7 +50,9 @@ def shared_strings_bomb(unpacked_mb: int) -> bytes:
     base = world.xlsx_bytes(SCHOOL_HEADERS, [SCHOOL_ROW])
     with zipfile.ZipFile(io.BytesIO(base)) as zf:
         types = zf.read("[Content_Types].xml").decode()
-    types = types.replace("</Types>", f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SST}"/></Types>')
+    types = types.replace(
+        "</Types>", f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SST}"/></Types>'
+    )
 
     def strings(part):
         part.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>')
@@ -59,8 +61,10 @@ def shared_strings_bomb(unpacked_mb: int) -> bytes:
             part.write(chunk)
         part.write(b"</t></si></sst>")
 
-    return _rewrite(base, {"[Content_Types].xml": lambda part: part.write(types.encode()),
-                           "xl/sharedStrings.xml": strings})
+    return _rewrite(
+        base,
+        {"[Content_Types].xml": lambda part: part.write(types.encode()), "xl/sharedStrings.xml": strings},
+    )
 
 
 def sheet_file(rows_xml) -> bytes:
@@ -83,19 +87,25 @@ def sheet_file(rows_xml) -> bytes:
 
 
 def header_row() -> str:
-    cells = "".join(f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{h}</t></is></c>' for i, h in enumerate(SCHOOL_HEADERS))
+    cells = "".join(
+        f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{h}</t></is></c>' for i, h in enumerate(SCHOOL_HEADERS)
+    )
     return f'<row r="1">{cells}</row>'
 
 
 def school_row(r: int, *, extra: str = "") -> str:
-    cells = "".join(f'<c r="{chr(65 + i)}{r}" t="inlineStr"><is><t>{v}</t></is></c>'
-                    for i, v in enumerate([f"13012309{r:02d}", f"新建第{r}小学", *SCHOOL_ROW[2:]]))
+    cells = "".join(
+        f'<c r="{chr(65 + i)}{r}" t="inlineStr"><is><t>{v}</t></is></c>'
+        for i, v in enumerate([f"13012309{r:02d}", f"新建第{r}小学", *SCHOOL_ROW[2:]])
+    )
     return f'<row r="{r}">{cells}{extra}</row>'
 
 
 def xfd_file(rows: int = 3000) -> bytes:
     """One cell in column XFD (16,384) per row: 126 KB of tuple per row in today's reader."""
-    return sheet_file([header_row()] + [f'<row r="{r}"><c r="XFD{r}"><v>1</v></c></row>' for r in range(2, rows + 2)])
+    return sheet_file(
+        [header_row()] + [f'<row r="{r}"><c r="XFD{r}"><v>1</v></c></row>' for r in range(2, rows + 2)]
+    )
 
 
 @pytest.fixture
@@ -115,8 +125,11 @@ def parser_spy(monkeypatch):
 
 
 def _import(client, body, kind="schools"):
-    response = client.post(reverse("schools:import_start"), {"kind": kind, "file": SimpleUploadedFile("台账.xlsx", body)},
-                           follow=True)
+    response = client.post(
+        reverse("schools:import_start"),
+        {"kind": kind, "file": SimpleUploadedFile("台账.xlsx", body)},
+        follow=True,
+    )
     assert response.status_code == 200
     return ImportRecord.objects.latest("pk"), response.content.decode()
 

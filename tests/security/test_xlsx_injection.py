@@ -39,12 +39,31 @@ def hostile(county, school_a, school_b, township_a, bureau, township_official):
     township_a.refresh_from_db()
     assessment = assessment_run_now(county=county, year=2025, scheme="quality-2017", user=bureau)
 
-    world.file_case(township_official, township_a, school_a, name=FORMULAS[0], village=FORMULAS[1],
-                    household_address=FORMULAS[2], guardian_name=FORMULAS[3], guardian_relation="=父亲",
-                    reason_detail=FORMULAS[0], class_name="-1班")
-    rect_services.item_create(user=bureau, county=county, schools=[school_a], data=world.rectification_item_data(
-        problem=FORMULAS[0], measures=FORMULAS[1], target=FORMULAS[2], lead_unit=FORMULAS[3],
-        responsible_person="-王科长", cooperating_units="+县财政局"))
+    world.file_case(
+        township_official,
+        township_a,
+        school_a,
+        name=FORMULAS[0],
+        village=FORMULAS[1],
+        household_address=FORMULAS[2],
+        guardian_name=FORMULAS[3],
+        guardian_relation="=父亲",
+        reason_detail=FORMULAS[0],
+        class_name="-1班",
+    )
+    rect_services.item_create(
+        user=bureau,
+        county=county,
+        schools=[school_a],
+        data=world.rectification_item_data(
+            problem=FORMULAS[0],
+            measures=FORMULAS[1],
+            target=FORMULAS[2],
+            lead_unit=FORMULAS[3],
+            responsible_person="-王科长",
+            cooperating_units="+县财政局",
+        ),
+    )
 
     rows = world.survey_rows(bureau, county, school_a)
     Survey.objects.filter(pk=rows.survey.pk).update(title=FORMULAS[0])
@@ -53,7 +72,9 @@ def hostile(county, school_a, school_b, township_a, bureau, township_official):
     for text in FORMULAS:
         client = Client()
         token = world.form_token(client.get(url).content.decode())
-        assert client.post(url, world.survey_answer_data(rows.invitation, token, text=text)).status_code == 302
+        assert (
+            client.post(url, world.survey_answer_data(rows.invitation, token, text=text)).status_code == 302
+        )
     return {"assessment": assessment, "survey": rows.survey}
 
 
@@ -74,13 +95,19 @@ def _exports(h):
         ("workforce", "bureau", reverse("workforce:export"), {"year": 2025}, True),
         ("survey results", "bureau", reverse("surveys:results_export", args=[s]), {}, True),
     ]
-    templates = [(f"school template {k}", "bureau", reverse("schools:import_template", args=[k]), {}, False)
-                 for k in ("schools", "conditions", "teachers", "classes")]
-    templates += [(f"workforce template {k}", "bureau", reverse("workforce:import_template", args=[k]), {}, False)
-                  for k in ("posts", "exchanges", "training", "joined")]
-    templates += [("dropout ledger template", "bureau", reverse("dropout_control:ledger_template"), {}, False),
-                  ("retention template", "bureau", reverse("dropout_control:cohort_template"), {}, False),
-                  ("feedback template", "bureau", reverse("rectification:import_template"), {}, False)]
+    templates = [
+        (f"school template {k}", "bureau", reverse("schools:import_template", args=[k]), {}, False)
+        for k in ("schools", "conditions", "teachers", "classes")
+    ]
+    templates += [
+        (f"workforce template {k}", "bureau", reverse("workforce:import_template", args=[k]), {}, False)
+        for k in ("posts", "exchanges", "training", "joined")
+    ]
+    templates += [
+        ("dropout ledger template", "bureau", reverse("dropout_control:ledger_template"), {}, False),
+        ("retention template", "bureau", reverse("dropout_control:cohort_template"), {}, False),
+        ("feedback template", "bureau", reverse("rectification:import_template"), {}, False),
+    ]
     return rows + templates
 
 
@@ -108,7 +135,9 @@ def test_every_xlsx_export_neutralises_formulas(request, login, hostile):
 
 def test_the_neutralised_text_keeps_what_was_typed_after_the_apostrophe(login, bureau, hostile):
     body = login(bureau).get(reverse("rectification:export")).content
-    values = {c.value for ws in load_workbook(io.BytesIO(body)).worksheets for row in ws.iter_rows() for c in row}
+    values = {
+        c.value for ws in load_workbook(io.BytesIO(body)).worksheets for row in ws.iter_rows() for c in row
+    }
     assert "'" + FORMULAS[0] in values and "'" + FORMULAS[3] in values
 
 
@@ -126,7 +155,9 @@ def test_numbers_stay_numbers_even_when_negative():
 CMD = "=cmd|' /C calc'!A0"
 
 
-def test_a_school_named_like_a_formula_survives_export_and_re_import(login, bureau, county, school_a, school_b):
+def test_a_school_named_like_a_formula_survives_export_and_re_import(
+    login, bureau, county, school_a, school_b
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from schools.models import ImportRecord
@@ -141,7 +172,9 @@ def test_a_school_named_like_a_formula_survives_export_and_re_import(login, bure
 
     School.objects.filter(pk=school_a.pk).update(name="改过的名字")
     upload = SimpleUploadedFile("学校.xlsx", body)
-    assert client.post(reverse("schools:import_start"), {"kind": "schools", "file": upload}).status_code == 302
+    assert (
+        client.post(reverse("schools:import_start"), {"kind": "schools", "file": upload}).status_code == 302
+    )
     record = ImportRecord.objects.latest("pk")
     assert record.status == ImportRecord.Status.PREVIEWED, record.errors
     client.post(reverse("schools:import_confirm", args=[record.pk]))

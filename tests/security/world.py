@@ -23,6 +23,7 @@ FORMULAS = ('=HYPERLINK("http://x","y")', "+1+1", "-1", "@SUM(A1)")
 
 # --- files ------------------------------------------------------------------------------------
 
+
 def pdf_bytes(title: str = "Evidence") -> bytes:
     from rectification.demo import tiny_pdf
 
@@ -46,6 +47,7 @@ def pdf_upload(name: str = "证明.pdf", title: str = "Evidence") -> SimpleUploa
 
 # --- dropout control --------------------------------------------------------------------------
 
+
 def file_case(user, township, school=None, **overrides):
     from dropout_control import services
 
@@ -62,10 +64,18 @@ def case_with_paperwork(user, township, school, **overrides):
     case = file_case(user, township, school, **overrides)
     services.case_confirm(user=user, case=case, note="缺课超过 30 天，入户核实")
     visit = services.persuasion_log_add(
-        user=user, case=case,
-        data={"visited_on": case.absent_since + timedelta(days=1), "method": "home_visit", "gov_people": "村干部",
-              "edu_people": "班主任", "result": "undecided", "result_detail": "监护人同意考虑"},
-        attachment=pdf_upload("走访记录.pdf"))
+        user=user,
+        case=case,
+        data={
+            "visited_on": case.absent_since + timedelta(days=1),
+            "method": "home_visit",
+            "gov_people": "村干部",
+            "edu_people": "班主任",
+            "result": "undecided",
+            "result_detail": "监护人同意考虑",
+        },
+        attachment=pdf_upload("走访记录.pdf"),
+    )
     case = services.case_start_persuasion(user=user, case=case)
     notice = services.notice_issue(user=user, case=case, school=school)
     case.refresh_from_db()
@@ -78,29 +88,51 @@ def closed_request_case(user, township, school, **overrides):
 
     case = file_case(user, township, school, **overrides)
     add_visit(user, case)
-    return services.case_request_close(user=user, case=case, outcome="returned", outcome_school=school,
-                                       outcome_date=timezone.localdate(), proof=pdf_upload("复学证明.pdf"))
+    return services.case_request_close(
+        user=user,
+        case=case,
+        outcome="returned",
+        outcome_school=school,
+        outcome_date=timezone.localdate(),
+        proof=pdf_upload("复学证明.pdf"),
+    )
 
 
 def letter_with_scan(user, township, school=None):
     from dropout_control import services
 
-    return services.letter_save(user=user, township=township, school=school, year=timezone.localdate().year,
-                                line="education" if school else "government",
-                                signed_on=timezone.localdate() - timedelta(days=3), party_a="县政府",
-                                party_b=township.name, scan=pdf_upload("责任书.pdf"))
+    return services.letter_save(
+        user=user,
+        township=township,
+        school=school,
+        year=timezone.localdate().year,
+        line="education" if school else "government",
+        signed_on=timezone.localdate() - timedelta(days=3),
+        party_a="县政府",
+        party_b=township.name,
+        scan=pdf_upload("责任书.pdf"),
+    )
 
 
 # --- rectification ----------------------------------------------------------------------------
+
 
 def rectification_item_data(**overrides) -> dict:
     from rectification.models import Source
 
     data = {
-        "source": Source.PROVINCIAL, "source_no": 1, "source_date": date(2025, 3, 18), "source_team": "省督导组第二组",
-        "problem": "生均体育运动场馆面积不足", "indicator": "sports_area_pp", "stage": "primary",
-        "target": "达到 7.5 ㎡", "measures": "改扩建运动场", "lead_unit": "县教育局计财股",
-        "cooperating_units": "县财政局", "responsible_person": "王科长",
+        "source": Source.PROVINCIAL,
+        "source_no": 1,
+        "source_date": date(2025, 3, 18),
+        "source_team": "省督导组第二组",
+        "problem": "生均体育运动场馆面积不足",
+        "indicator": "sports_area_pp",
+        "stage": "primary",
+        "target": "达到 7.5 ㎡",
+        "measures": "改扩建运动场",
+        "lead_unit": "县教育局计财股",
+        "cooperating_units": "县财政局",
+        "responsible_person": "王科长",
         "deadline": timezone.localdate() + timedelta(days=60),
     }
     data.update(overrides)
@@ -117,45 +149,73 @@ def rectification_rows(user, county, **item_overrides):
     item = services.item_create(user=user, county=county, data=rectification_item_data(**item_overrides))
     evidence = services.evidence_add(user=user, item=item, upload=pdf_upload("整改佐证.pdf"))
     point = ArchivePoint.objects.order_by("pk").first()
-    archive_file = services.archive_file_add(user=user, county=county, point=point, upload=pdf_upload("档案.pdf"))
-    task = PrepTask.objects.create(county=county, title="整理档案", owner_unit="督导室",
-                                   deadline=timezone.localdate() + timedelta(days=20))
+    archive_file = services.archive_file_add(
+        user=user, county=county, point=point, upload=pdf_upload("档案.pdf")
+    )
+    task = PrepTask.objects.create(
+        county=county,
+        title="整理档案",
+        owner_unit="督导室",
+        deadline=timezone.localdate() + timedelta(days=20),
+    )
     return SimpleNamespace(item=item, evidence=evidence, archive_file=archive_file, point=point, task=task)
 
 
 # --- indicators -------------------------------------------------------------------------------
+
 
 def county_item_with_evidence(user, county, year=2025):
     from decimal import Decimal
 
     from indicators import services
 
-    value = services.county_item_save(county=county, year=year, key="special_education_funding",
-                                      value=Decimal(6500), note="财政拨付文件", files=[pdf_upload("拨付文件.pdf")],
-                                      user=user)
+    value = services.county_item_save(
+        county=county,
+        year=year,
+        key="special_education_funding",
+        value=Decimal(6500),
+        note="财政拨付文件",
+        files=[pdf_upload("拨付文件.pdf")],
+        user=user,
+    )
     return value, value.evidence.get()
 
 
 def done_assessment(county, result=None, year=2025, scheme="quality-2017"):
     from indicators.models import Assessment
 
-    return Assessment.objects.create(county=county, year=year, scheme=scheme, status=JobStatus.DONE,
-                                     result=result or {"stages": {}, "units": []}, passed=False,
-                                     finished_at=timezone.now())
+    return Assessment.objects.create(
+        county=county,
+        year=year,
+        scheme=scheme,
+        status=JobStatus.DONE,
+        result=result or {"stages": {}, "units": []},
+        passed=False,
+        finished_at=timezone.now(),
+    )
 
 
 # --- dossiers ---------------------------------------------------------------------------------
 
+
 def done_dossier(county, user, year=2025):
     from dossiers.models import Dossier
 
-    dossier = Dossier.objects.create(county=county, year=year, scheme="quality-2017", version=1, requested_by=user,
-                                     status=JobStatus.DONE, finished_at=timezone.now())
+    dossier = Dossier.objects.create(
+        county=county,
+        year=year,
+        scheme="quality-2017",
+        version=1,
+        requested_by=user,
+        status=JobStatus.DONE,
+        finished_at=timezone.now(),
+    )
     dossier.file.save(f"{county.code}-dossier.pdf", ContentFile(pdf_bytes("Dossier")), save=True)
     return dossier
 
 
 # --- surveys ----------------------------------------------------------------------------------
+
 
 def survey_rows(user, county, school=None):
     from surveys import services
@@ -164,18 +224,26 @@ def survey_rows(user, county, school=None):
     today = timezone.localdate()
     survey = services.survey_create_from_template(user=user, county=county, today=today - timedelta(days=1))
     question = survey.questions.order_by("order").first()
-    invitation = services.invitation_create(user=user, survey=survey, school=school, group=RespondentGroup.PARENT,
-                                            target=3, quota=50)
+    invitation = services.invitation_create(
+        user=user, survey=survey, school=school, group=RespondentGroup.PARENT, target=3, quota=50
+    )
     return SimpleNamespace(survey=survey, question=question, invitation=invitation)
 
 
 # --- schools import ---------------------------------------------------------------------------
 
+
 def import_record(user, county):
     from schools.models import ImportRecord
 
-    record = ImportRecord.objects.create(kind="conditions", county=county, user=user, file_name="办学条件.xlsx",
-                                         sha256="0" * 64, status=ImportRecord.Status.PREVIEWED)
+    record = ImportRecord.objects.create(
+        kind="conditions",
+        county=county,
+        user=user,
+        file_name="办学条件.xlsx",
+        sha256="0" * 64,
+        status=ImportRecord.Status.PREVIEWED,
+    )
     return record
 
 
@@ -206,21 +274,41 @@ def form_token(html: str) -> str:
 
 # --- a small county with data to assess -------------------------------------------------------
 
+
 def fill_school(school, *, primary=0, junior=0, books=10000, area=2000, year=2025, teacher_names=()):
     """Conditions, 20 full-time teachers and a class per grade of `school` in `year`; the first
     teachers take `teacher_names`."""
     from tests.factories import ClassFactory, ConditionsFactory, TeacherFactory
 
     students = primary + junior
-    ConditionsFactory(school=school, year=year, primary_students=primary, junior_students=junior, books=books,
-                      building_area=area, sports_area=students * 9, equipment_value=students * 2600,
-                      computers=students // 8, multimedia_rooms=students // 40 + 1, music_rooms=1, art_rooms=1)
+    ConditionsFactory(
+        school=school,
+        year=year,
+        primary_students=primary,
+        junior_students=junior,
+        books=books,
+        building_area=area,
+        sports_area=students * 9,
+        equipment_value=students * 2600,
+        computers=students // 8,
+        multimedia_rooms=students // 40 + 1,
+        music_rooms=1,
+        art_rooms=1,
+    )
     stage = "小学" if primary else "初中"
     subjects = ["语文", "数学", "英语", "体育", "音乐", "美术", "科学", "语文", "数学", "语文"] * 2
     for i, subject in enumerate(subjects):
         name = teacher_names[i] if i < len(teacher_names) else f"教师{school.code[-3:]}{i}"
-        TeacherFactory(school=school, year=year, stage=stage, subject=subject, staff_no=f"{school.code[-3:]}{i:03d}",
-                       name=name, backbone="县级" if i % 4 == 0 else "无", education="本科")
+        TeacherFactory(
+            school=school,
+            year=year,
+            stage=stage,
+            subject=subject,
+            staff_no=f"{school.code[-3:]}{i:03d}",
+            name=name,
+            backbone="县级" if i % 4 == 0 else "无",
+            education="本科",
+        )
     for grade in range(1, 7) if primary else range(7, 10):
         ClassFactory(school=school, year=year, stage=stage, grade=grade, name=f"{grade}年级1班", students=40)
 
@@ -229,8 +317,9 @@ def small_county(school_a, school_b, *, teacher_names=()):
     """滨河县 2025 with the two persona schools and a junior school, ready to assess."""
     from tests.factories import SchoolFactory
 
-    junior = SchoolFactory(township=school_a.township, code="1301230004", name="城关中学", school_type="初中",
-                           urban_rural="城区")
+    junior = SchoolFactory(
+        township=school_a.township, code="1301230004", name="城关中学", school_type="初中", urban_rural="城区"
+    )
     fill_school(school_a, primary=420, books=14000, area=2300, teacher_names=teacher_names)
     fill_school(school_b, primary=180, books=3000, area=700)
     fill_school(junior, junior=450, books=20000, area=3000)

@@ -37,8 +37,9 @@ def survey(draft_survey, bureau, today):
 
 @pytest.fixture
 def parent_invitation(survey, bureau, school_a):
-    return services.invitation_create(user=bureau, survey=survey, school=school_a, group=RespondentGroup.PARENT,
-                                      target=3, quota=5)
+    return services.invitation_create(
+        user=bureau, survey=survey, school=school_a, group=RespondentGroup.PARENT, target=3, quota=5
+    )
 
 
 @pytest.fixture
@@ -54,7 +55,9 @@ def form_token(html: str) -> str:
     return re.search(r'name="form_token" value="([^"]+)"', html).group(1)
 
 
-def answer_data(invitation: Invitation, token: str, *, scale: int = 5, aware: int = 1, text: str = "") -> dict:
+def answer_data(
+    invitation: Invitation, token: str, *, scale: int = 5, aware: int = 1, text: str = ""
+) -> dict:
     data = {"form_token": token}
     for q in questions_for(invitation):
         if q.kind == Question.Kind.SCALE:
@@ -86,5 +89,3 @@ def make_open(survey: Survey) -> Survey:
     Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.OPEN)
     survey.refresh_from_db()
     return survey
-
-

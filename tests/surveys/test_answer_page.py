@@ -15,8 +15,8 @@ def test_it_shows_the_questions_of_the_invited_group_without_login(parent_invita
     html = page.content.decode()
     assert page.status_code == 200
     assert "家长" in html and "城关小学" in html
-    assert "您对学校提供的课后服务" in html          # a parent question
-    assert "教师工资待遇" not in html                  # a teachers-only question
+    assert "您对学校提供的课后服务" in html  # a parent question
+    assert "教师工资待遇" not in html  # a teachers-only question
     assert page["Cache-Control"].startswith("max-age=0")
 
 
@@ -27,7 +27,9 @@ def test_it_answers_404_for_an_unknown_token(survey):
 
 
 def test_tokens_are_unguessable_and_distinct(parent_invitation, survey, bureau, school_b):
-    other = services.invitation_create(user=bureau, survey=survey, school=school_b, group="parent", target=1, quota=1)
+    other = services.invitation_create(
+        user=bureau, survey=survey, school=school_b, group="parent", target=1, quota=1
+    )
     assert len(parent_invitation.token) >= 22
     assert parent_invitation.token != other.token
 
@@ -72,7 +74,9 @@ def test_two_page_loads_are_two_answers(parent_invitation, respond):
 
 
 def test_a_forged_or_foreign_form_token_is_not_accepted(parent_invitation, survey, bureau, school_b):
-    other = services.invitation_create(user=bureau, survey=survey, school=school_b, group="parent", target=1, quota=2)
+    other = services.invitation_create(
+        user=bureau, survey=survey, school=school_b, group="parent", target=1, quota=2
+    )
     client = Client()
     foreign = form_token(client.get(f"/surveys/a/{other.token}/").content.decode())
     url = f"/surveys/a/{parent_invitation.token}/"
@@ -143,8 +147,9 @@ def test_a_closed_survey_shows_a_clear_page_and_takes_no_answer(parent_invitatio
 
 
 def test_a_survey_past_its_end_date_is_closed_for_answers(parent_invitation, today):
-    Survey.objects.filter(pk=parent_invitation.survey_id).update(closes_on=today - timedelta(days=1),
-                                                                  opens_on=today - timedelta(days=9))
+    Survey.objects.filter(pk=parent_invitation.survey_id).update(
+        closes_on=today - timedelta(days=1), opens_on=today - timedelta(days=9)
+    )
     page = Client().get(f"/surveys/a/{parent_invitation.token}/")
     assert page.status_code == 410 and "问卷已结束" in page.content.decode()
 
@@ -154,8 +159,9 @@ def test_a_survey_not_yet_open_says_when_it_opens(parent_invitation, today, how)
     if how == "draft":
         Survey.objects.filter(pk=parent_invitation.survey_id).update(status=Survey.Status.DRAFT)
     else:
-        Survey.objects.filter(pk=parent_invitation.survey_id).update(opens_on=today + timedelta(days=3),
-                                                                      closes_on=today + timedelta(days=30))
+        Survey.objects.filter(pk=parent_invitation.survey_id).update(
+            opens_on=today + timedelta(days=3), closes_on=today + timedelta(days=30)
+        )
     page = Client().get(f"/surveys/a/{parent_invitation.token}/")
     assert page.status_code == 200
     assert "问卷尚未开放" in page.content.decode()
@@ -171,7 +177,9 @@ def test_a_deactivated_link_takes_no_answer(parent_invitation, bureau):
 def test_the_per_invitation_rate_limit_refuses_a_flood(parent_invitation, settings, respond):
     settings.SURVEY_RATE_PER_INVITATION_PER_MINUTE = 2
     Invitation.objects.filter(pk=parent_invitation.pk).update(quota=100)
-    statuses = [respond(parent_invitation, client=Client(REMOTE_ADDR=f"10.0.0.{i}")).status_code for i in range(4)]
+    statuses = [
+        respond(parent_invitation, client=Client(REMOTE_ADDR=f"10.0.0.{i}")).status_code for i in range(4)
+    ]
     assert statuses == [302, 302, 429, 429]
     assert Response.objects.count() == 2
 
@@ -179,7 +187,9 @@ def test_the_per_invitation_rate_limit_refuses_a_flood(parent_invitation, settin
 def test_the_per_address_rate_limit_refuses_one_address_but_not_another(parent_invitation, settings, respond):
     settings.SURVEY_RATE_PER_IP_PER_HOUR = 2
     Invitation.objects.filter(pk=parent_invitation.pk).update(quota=100)
-    same = [respond(parent_invitation, client=Client(REMOTE_ADDR="203.0.113.7")).status_code for _ in range(3)]
+    same = [
+        respond(parent_invitation, client=Client(REMOTE_ADDR="203.0.113.7")).status_code for _ in range(3)
+    ]
     assert same == [302, 302, 429]
     busy = respond(parent_invitation, client=Client(REMOTE_ADDR="203.0.113.7"))
     assert "提交过于频繁" in busy.content.decode()
@@ -236,8 +246,9 @@ def test_free_text_is_escaped_on_the_staff_pages(parent_invitation, respond, log
 
 
 def test_an_invitation_for_deputies_has_no_school(survey, bureau, respond):
-    inv = services.invitation_create(user=bureau, survey=survey, group=RespondentGroup.DEPUTY, label="县人大代表",
-                                     target=5, quota=10)
+    inv = services.invitation_create(
+        user=bureau, survey=survey, group=RespondentGroup.DEPUTY, label="县人大代表", target=5, quota=10
+    )
     assert respond(inv).status_code == 302
     assert Response.objects.get().school_id is None
 

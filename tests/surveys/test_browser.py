@@ -33,8 +33,9 @@ def test_a_parent_answers_on_a_phone(transactional_db, live_server, page, parent
 
 
 @pytest.mark.browser
-def test_bureau_staff_read_the_results(transactional_db, live_server, page, parent_invitation, bureau, browser_login,
-                                       respond, screenshot_dir):
+def test_bureau_staff_read_the_results(
+    transactional_db, live_server, page, parent_invitation, bureau, browser_login, respond, screenshot_dir
+):
     for _ in range(3):
         respond(parent_invitation, scale=4)
     browser_login(bureau)

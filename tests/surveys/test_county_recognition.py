@@ -12,17 +12,26 @@ from surveys.selectors import county_recognition
 
 def answer_all(invitation, scale_values, today):
     """One response per value in scale_values, every scale question answered with that value."""
-    scale = [q for q in invitation.survey.questions.all() if q.kind == Question.Kind.SCALE and invitation.group in q.groups]
+    scale = [
+        q
+        for q in invitation.survey.questions.all()
+        if q.kind == Question.Kind.SCALE and invitation.group in q.groups
+    ]
     for v in scale_values:
-        services.response_submit(invitation=invitation, answers={q.pk: (v, "") for q in scale},
-                                 nonce=secrets.token_hex(16), today=today)
+        services.response_submit(
+            invitation=invitation,
+            answers={q.pk: (v, "") for q in scale},
+            nonce=secrets.token_hex(16),
+            today=today,
+        )
     return len(scale)
 
 
 @pytest.fixture
 def big_invitation(survey, bureau, school_a):
-    return services.invitation_create(user=bureau, survey=survey, school=school_a, group="parent", target=20,
-                                      quota=10000)
+    return services.invitation_create(
+        user=bureau, survey=survey, school=school_a, group="parent", target=20, quota=10000
+    )
 
 
 # 17/20 is exactly 85 % (passes); the 84.99 % boundary is in test_engine.py.
@@ -41,8 +50,13 @@ def test_it_reports_the_rate_against_the_85_percent_line(big_invitation, today, 
 
 
 def test_no_survey_or_no_answers_is_undefined_not_an_error(county, survey):
-    assert county_recognition(county, 1999) == {**county_recognition(county, 1999), "rate": None, "passed": None,
-                                                "answers": 0, "survey_id": None}
+    assert county_recognition(county, 1999) == {
+        **county_recognition(county, 1999),
+        "rate": None,
+        "passed": None,
+        "answers": 0,
+        "survey_id": None,
+    }
     r = county_recognition(county, survey.year)
     assert (r["survey_id"], r["rate"], r["passed"], r["answers"]) == (survey.pk, None, None, 0)
     assert r["rate_display"] == "—"
@@ -57,7 +71,9 @@ def test_drafts_do_not_count_and_a_period_text_selects_the_survey(county, bureau
 
 def test_the_latest_survey_of_the_year_counts(county, bureau, survey, today):
     later = services.survey_create_from_template(user=bureau, county=county, today=today)
-    Survey.objects.filter(pk=later.pk).update(closes_on=survey.closes_on + timedelta(days=5), year=survey.year)
+    Survey.objects.filter(pk=later.pk).update(
+        closes_on=survey.closes_on + timedelta(days=5), year=survey.year
+    )
     services.survey_open(user=bureau, survey=later, today=today)
     assert county_recognition(county, survey.year)["survey_id"] == later.pk
 
@@ -84,7 +100,9 @@ def test_weakest_items_are_listed(big_invitation, today):
     for i in range(10):
         answers = {q.pk: (5, "") for q in scale}
         answers[weak.pk] = (5 if i < 5 else 1, "")
-        services.response_submit(invitation=big_invitation, answers=answers, nonce=secrets.token_hex(16), today=today)
+        services.response_submit(
+            invitation=big_invitation, answers=answers, nonce=secrets.token_hex(16), today=today
+        )
     r = county_recognition(survey.county, survey.year)
     assert r["weakest"][0]["item"] == weak.item
     assert r["weakest"][0]["passed"] is False

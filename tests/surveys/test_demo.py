@@ -11,8 +11,11 @@ from tests.factories import SchoolFactory, TownshipFactory
 
 def run_demo(county, bureau, school_a, school_b, seed=7):
     for i in range(6):
-        SchoolFactory(township=TownshipFactory(county=county, name=f"第{i % 3}镇"), code=f"13012301{i:02d}",
-                      name=f"演示{i}小学")
+        SchoolFactory(
+            township=TownshipFactory(county=county, name=f"第{i % 3}镇"),
+            code=f"13012301{i:02d}",
+            name=f"演示{i}小学",
+        )
     seed_surveys(None, county=county, users={"bureau": bureau}, year=2025, rng=random.Random(seed))
 
 
@@ -20,7 +23,9 @@ def test_the_receiver_is_connected_to_the_demo_signal():
     assert any(r[0][0] == "surveys.demo.seed_surveys" for r in demo_seeded.receivers)
 
 
-def test_the_demo_survey_is_open_with_600_answers_near_088_and_one_weak_item(county, bureau, school_a, school_b):
+def test_the_demo_survey_is_open_with_600_answers_near_088_and_one_weak_item(
+    county, bureau, school_a, school_b
+):
     run_demo(county, bureau, school_a, school_b)
     survey = Survey.objects.get(county=county)
     assert survey.status == Survey.Status.OPEN and survey.year == 2025

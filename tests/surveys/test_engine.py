@@ -9,22 +9,25 @@ from surveys import engine
 from surveys.engine import Rate, Tally, awareness_rate, progress, satisfaction_rate, summarise
 
 
-@pytest.mark.parametrize(("counts", "formula", "rate", "passed"), [
-    # exactly 85 % passes: 17 of 20 said 满意 or 比较满意
-    ({5: 10, 4: 7, 3: 3}, "top2", Fraction(17, 20), True),
-    # 84.99 % fails
-    ({5: 8499, 2: 1501}, "top2", Fraction(8499, 10000), False),
-    # 85.01 % passes
-    ({4: 8501, 1: 1499}, "top2", Fraction(8501, 10000), True),
-    ({5: 1}, "top2", Fraction(1), True),
-    ({1: 3, 2: 1}, "top2", Fraction(0), False),
-    # weighted: scores 100/80/60/40/0 averaged, divided by 100
-    ({5: 1, 4: 1}, "weighted", Fraction(9, 10), True),
-    ({4: 1}, "weighted", Fraction(4, 5), False),             # 全部“比较满意” = 80 分, below the line
-    ({5: 3, 3: 1}, "weighted", Fraction(360, 400), True),    # (300 + 60) / 4 = 90
-    ({5: 1, 4: 2, 3: 1}, "weighted", Fraction(320, 400), False),
-    ({5: 17, 1: 3}, "weighted", Fraction(85, 100), True),    # exactly 85 points passes
-])
+@pytest.mark.parametrize(
+    ("counts", "formula", "rate", "passed"),
+    [
+        # exactly 85 % passes: 17 of 20 said 满意 or 比较满意
+        ({5: 10, 4: 7, 3: 3}, "top2", Fraction(17, 20), True),
+        # 84.99 % fails
+        ({5: 8499, 2: 1501}, "top2", Fraction(8499, 10000), False),
+        # 85.01 % passes
+        ({4: 8501, 1: 1499}, "top2", Fraction(8501, 10000), True),
+        ({5: 1}, "top2", Fraction(1), True),
+        ({1: 3, 2: 1}, "top2", Fraction(0), False),
+        # weighted: scores 100/80/60/40/0 averaged, divided by 100
+        ({5: 1, 4: 1}, "weighted", Fraction(9, 10), True),
+        ({4: 1}, "weighted", Fraction(4, 5), False),  # 全部“比较满意” = 80 分, below the line
+        ({5: 3, 3: 1}, "weighted", Fraction(360, 400), True),  # (300 + 60) / 4 = 90
+        ({5: 1, 4: 2, 3: 1}, "weighted", Fraction(320, 400), False),
+        ({5: 17, 1: 3}, "weighted", Fraction(85, 100), True),  # exactly 85 points passes
+    ],
+)
 def test_satisfaction_rate_at_the_boundaries(counts, formula, rate, passed):
     result = satisfaction_rate(counts, formula)
     assert result.rate == rate
@@ -51,40 +54,53 @@ def test_an_unknown_formula_is_refused():
         satisfaction_rate({5: 1}, "average")
 
 
-@pytest.mark.parametrize(("counts", "rate"), [
-    ({1: 17, 0: 3}, Fraction(17, 20)),
-    ({1: 0, 0: 4}, Fraction(0)),
-    ({}, None),
-    ({5: 3}, None),  # scale values are not awareness answers
-])
+@pytest.mark.parametrize(
+    ("counts", "rate"),
+    [
+        ({1: 17, 0: 3}, Fraction(17, 20)),
+        ({1: 0, 0: 4}, Fraction(0)),
+        ({}, None),
+        ({5: 3}, None),  # scale values are not awareness answers
+    ],
+)
 def test_awareness_rate(counts, rate):
     assert awareness_rate(counts).rate == rate
 
 
-@pytest.mark.parametrize(("rate", "text"), [
-    (Fraction(17, 20), "85.0%"),
-    (Fraction(8499, 10000), "84.99%"),
-    (Fraction(84999, 100000), "84.999%"),   # failing: more places, never "85.0%"
-    (Fraction(1), "100.0%"),
-    (Fraction(0), "0.0%"),
-    (Fraction(2, 3), "66.7%"),   # half up, 1 place like every rate
-    (None, "—"),
-])
+@pytest.mark.parametrize(
+    ("rate", "text"),
+    [
+        (Fraction(17, 20), "85.0%"),
+        (Fraction(8499, 10000), "84.99%"),
+        (Fraction(84999, 100000), "84.999%"),  # failing: more places, never "85.0%"
+        (Fraction(1), "100.0%"),
+        (Fraction(0), "0.0%"),
+        (Fraction(2, 3), "66.7%"),  # half up, 1 place like every rate
+        (None, "—"),
+    ],
+)
 def test_a_rate_prints_one_place_and_never_as_the_line_when_it_fails(rate, text):
     r = Rate(rate=rate, valid=1 if rate is not None else 0)
     assert engines["django"].from_string("{{ r|pct }}").render({"r": r}) == text
 
 
 def T(question, group, school, township, value, count, kind="scale"):  # noqa: N802 - reads like a table row
-    return Tally(question=question, kind=kind, group=group, school=school, township=township, value=value, count=count)
+    return Tally(
+        question=question, kind=kind, group=group, school=school, township=township, value=value, count=count
+    )
 
 
 SAMPLE = [
-    T(1, "parent", 10, 100, 5, 6), T(1, "parent", 10, 100, 4, 2), T(1, "parent", 10, 100, 2, 2),
+    T(1, "parent", 10, 100, 5, 6),
+    T(1, "parent", 10, 100, 4, 2),
+    T(1, "parent", 10, 100, 2, 2),
     T(1, "teacher", 11, 101, 5, 5),
-    T(2, "parent", 10, 100, 3, 4), T(2, "parent", 10, 100, 4, 6),
-    T(2, "deputy", None, None, 5, 2), T(2, "deputy", None, None, 1, 1),
-    T(3, "parent", 10, 100, 1, 9, kind="awareness"), T(3, "parent", 10, 100, 0, 1, kind="awareness"),
+    T(2, "parent", 10, 100, 3, 4),
+    T(2, "parent", 10, 100, 4, 6),
+    T(2, "deputy", None, None, 5, 2),
+    T(2, "deputy", None, None, 1, 1),
+    T(3, "parent", 10, 100, 1, 9, kind="awareness"),
+    T(3, "parent", 10, 100, 0, 1, kind="awareness"),
     T(3, "deputy", None, None, 1, 3, kind="awareness"),
     T(4, "parent", 10, 100, 2, 7, kind="choice"),
 ]
@@ -97,20 +113,23 @@ def test_summarise_pools_every_scale_answer_once():
     assert res.awareness.rate == Fraction(12, 13)
 
 
-@pytest.mark.parametrize(("attr", "key", "rate", "valid"), [
-    ("by_question", 1, Fraction(13, 15), 15),
-    ("by_question", 2, Fraction(8, 13), 13),
-    ("by_question", 3, Fraction(12, 13), 13),
-    ("by_group", "parent", Fraction(14, 20), 20),
-    ("by_group", "teacher", Fraction(1), 5),
-    ("by_group", "deputy", Fraction(2, 3), 3),
-    ("awareness_by_group", "parent", Fraction(9, 10), 10),
-    ("by_school", 10, Fraction(14, 20), 20),
-    ("by_school", 11, Fraction(1), 5),
-    ("by_township", 100, Fraction(14, 20), 20),
-    ("by_question_group", (1, "parent"), Fraction(8, 10), 10),
-    ("by_question_group", (3, "deputy"), Fraction(1), 3),
-])
+@pytest.mark.parametrize(
+    ("attr", "key", "rate", "valid"),
+    [
+        ("by_question", 1, Fraction(13, 15), 15),
+        ("by_question", 2, Fraction(8, 13), 13),
+        ("by_question", 3, Fraction(12, 13), 13),
+        ("by_group", "parent", Fraction(14, 20), 20),
+        ("by_group", "teacher", Fraction(1), 5),
+        ("by_group", "deputy", Fraction(2, 3), 3),
+        ("awareness_by_group", "parent", Fraction(9, 10), 10),
+        ("by_school", 10, Fraction(14, 20), 20),
+        ("by_school", 11, Fraction(1), 5),
+        ("by_township", 100, Fraction(14, 20), 20),
+        ("by_question_group", (1, "parent"), Fraction(8, 10), 10),
+        ("by_question_group", (3, "deputy"), Fraction(1), 3),
+    ],
+)
 def test_summarise_splits_by_question_group_school_and_township(attr, key, rate, valid):
     res = summarise(SAMPLE, "top2")
     got = getattr(res, attr)[key]
@@ -148,12 +167,15 @@ def test_an_empty_survey_summarises_to_undefined_rates():
     assert res.weakest == [] and res.by_group == {}
 
 
-@pytest.mark.parametrize(("targets", "answers", "key", "share", "reached"), [
-    ({"a": 10}, {"a": 5}, "a", Fraction(1, 2), False),
-    ({"a": 10}, {"a": 12}, "a", Fraction(6, 5), True),
-    ({}, {"b": 3}, "b", None, True),
-    ({"c": 4}, {}, "c", Fraction(0), False),
-])
+@pytest.mark.parametrize(
+    ("targets", "answers", "key", "share", "reached"),
+    [
+        ({"a": 10}, {"a": 5}, "a", Fraction(1, 2), False),
+        ({"a": 10}, {"a": 12}, "a", Fraction(6, 5), True),
+        ({}, {"b": 3}, "b", None, True),
+        ({"c": 4}, {}, "c", Fraction(0), False),
+    ],
+)
 def test_progress_against_sample_targets(targets, answers, key, share, reached):
     p = progress(targets, answers)[key]
     assert (p.share, p.reached) == (share, reached)

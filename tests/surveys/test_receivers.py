@@ -19,8 +19,9 @@ def item(county, year):
 def invitation(survey, bureau, school_a):
     from surveys import services
 
-    return services.invitation_create(user=bureau, survey=survey, school=school_a, group="parent", target=20,
-                                      quota=10000)
+    return services.invitation_create(
+        user=bureau, survey=survey, school=school_a, group="parent", target=20, quota=10000
+    )
 
 
 # 17 / 20 is exactly the 85 % line.
@@ -45,8 +46,9 @@ def test_a_published_survey_without_answers_is_no_data_not_passed(survey):
 def test_without_a_survey_of_the_year_an_entered_figure_counts(county, bureau, survey):
     assert receivers.county_items(None, county=county, year=1999) == []
     assert item(county, 1999)["source"] == "none" and item(county, 1999)["passed"] is None
-    CountyItemValue.objects.create(county=county, year=1999, key="social_recognition", value=91, passed=True,
-                                   entered_by=bureau)
+    CountyItemValue.objects.create(
+        county=county, year=1999, key="social_recognition", value=91, passed=True, entered_by=bureau
+    )
     row = item(county, 1999)
     assert (row["source"], row["passed"]) == ("entered", True)
 
@@ -63,7 +65,11 @@ def test_the_readiness_row_follows_the_sample(invitation, today):
     answer_all(invitation, [5] * 20, today)
     assert row()[0] == "pass"
     assert receivers.readiness_rows(None, county=county, year=1999)[0] == {
-        "area": "社会认可度", "item": "满意度调查样本", "status": "at_risk", "detail": "1999—2000学年尚未发布满意度调查"}
+        "area": "社会认可度",
+        "item": "满意度调查样本",
+        "status": "at_risk",
+        "detail": "1999—2000学年尚未发布满意度调查",
+    }
 
 
 def test_a_closed_survey_below_its_sample_is_at_risk(invitation, today):
@@ -71,4 +77,7 @@ def test_a_closed_survey_below_its_sample_is_at_risk(invitation, today):
     survey = invitation.survey
     Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.CLOSED)
     (row,) = receivers.readiness_rows(None, county=survey.county, year=survey.year)
-    assert (row["status"], row["detail"]) == ("at_risk", f"“{survey.title}”已截止：回收 5 份，未达到样本目标 20 份")
+    assert (row["status"], row["detail"]) == (
+        "at_risk",
+        f"“{survey.title}”已截止：回收 5 份，未达到样本目标 20 份",
+    )

@@ -19,12 +19,21 @@ from tests.factories import SchoolFactory, TownshipFactory
 def sample(survey, bureau, school_a, school_b, county, today):
     """~300 random answers from 3 schools (2 townships) and county-wide deputies."""
     rng = random.Random(20250601)
-    school_c = SchoolFactory(township=TownshipFactory(county=county, name="河口乡"), code="1301230003", name="河口中学",
-                             school_type="初中")
+    school_c = SchoolFactory(
+        township=TownshipFactory(county=county, name="河口乡"),
+        code="1301230003",
+        name="河口中学",
+        school_type="初中",
+    )
     invitations = [
         services.invitation_create(user=bureau, survey=survey, school=s, group=g, target=20, quota=200)
-        for s in (school_a, school_b, school_c) for g in ("parent", "teacher", "student")
-    ] + [services.invitation_create(user=bureau, survey=survey, group="deputy", label="代表", target=10, quota=50)]
+        for s in (school_a, school_b, school_c)
+        for g in ("parent", "teacher", "student")
+    ] + [
+        services.invitation_create(
+            user=bureau, survey=survey, group="deputy", label="代表", target=10, quota=50
+        )
+    ]
     questions = list(survey.questions.all())
     for _ in range(300):
         inv = rng.choice(invitations)
@@ -51,8 +60,11 @@ def direct_rate(answers):
 
 def test_every_breakdown_matches_a_direct_count(sample):
     res = selectors.survey_results(sample, formula="top2")
-    scale = list(Answer.objects.filter(question__survey=sample, question__kind="scale")
-                 .select_related("response", "response__school"))
+    scale = list(
+        Answer.objects.filter(question__survey=sample, question__kind="scale").select_related(
+            "response", "response__school"
+        )
+    )
     assert res.satisfaction.rate == direct_rate(scale)
     assert res.satisfaction.valid == len(scale)
     for line in res.questions:
@@ -66,7 +78,8 @@ def test_every_breakdown_matches_a_direct_count(sample):
         assert line.rate.rate == direct_rate([a for a in scale if a.response.school_id == line.key.pk])
     for line in res.townships:
         assert line.rate.rate == direct_rate(
-            [a for a in scale if a.response.school_id and a.response.school.township_id == line.key.pk])
+            [a for a in scale if a.response.school_id and a.response.school.township_id == line.key.pk]
+        )
     aware = list(Answer.objects.filter(question__survey=sample, question__kind="awareness"))
     assert res.awareness.rate == Fraction(sum(a.value == 1 for a in aware), len(aware))
     assert res.responses == Response.objects.filter(survey=sample).count() == 300
@@ -75,7 +88,9 @@ def test_every_breakdown_matches_a_direct_count(sample):
 def test_the_weighted_formula_matches_a_direct_average(sample):
     res = selectors.survey_results(sample, formula="weighted")
     scores = {5: 100, 4: 80, 3: 60, 2: 40, 1: 0}
-    values = Answer.objects.filter(question__survey=sample, question__kind="scale").values_list("value", flat=True)
+    values = Answer.objects.filter(question__survey=sample, question__kind="scale").values_list(
+        "value", flat=True
+    )
     assert res.satisfaction.rate == Fraction(sum(scores[v] for v in values), 100 * len(values))
 
 
@@ -89,7 +104,9 @@ def test_the_counter_agrees_with_the_rows(sample):
         assert inv.answers_count == inv.responses.count()
 
 
-def test_the_results_page_runs_a_constant_number_of_queries(sample, login, bureau, django_assert_max_num_queries):
+def test_the_results_page_runs_a_constant_number_of_queries(
+    sample, login, bureau, django_assert_max_num_queries
+):
     client = login(bureau)
     with django_assert_max_num_queries(15):
         page = client.get(f"/surveys/{sample.pk}/results/")
@@ -107,7 +124,15 @@ def test_the_xlsx_export_has_every_breakdown_and_is_audited(sample, login, inspe
     response = login(inspector).get(f"/surveys/{sample.pk}/results.xlsx")
     assert response["Content-Disposition"].startswith("attachment;")
     wb = load_workbook(io.BytesIO(response.content), read_only=True)
-    assert wb.sheetnames == ["总体", "按题目（薄弱项在前）", "按调查对象", "按学校", "按乡镇", "样本进度", "文字意见"]
+    assert wb.sheetnames == [
+        "总体",
+        "按题目（薄弱项在前）",
+        "按调查对象",
+        "按学校",
+        "按乡镇",
+        "样本进度",
+        "文字意见",
+    ]
     assert next(wb["总体"].iter_rows(values_only=True))[0].endswith("结果 · 总体")  # title, data time, header
     summary = {row[0]: row[1:] for row in wb["总体"].iter_rows(min_row=4, values_only=True)}
     res = selectors.survey_results(sample)
@@ -119,10 +144,13 @@ def test_the_xlsx_export_has_every_breakdown_and_is_audited(sample, login, inspe
 
 
 def test_free_text_in_the_export_cannot_become_a_formula(survey, bureau, school_a, today):
-    inv = services.invitation_create(user=bureau, survey=survey, school=school_a, group="parent", target=1, quota=1)
+    inv = services.invitation_create(
+        user=bureau, survey=survey, school=school_a, group="parent", target=1, quota=1
+    )
     text_q = survey.questions.get(kind="text")
-    services.response_submit(invitation=inv, answers={text_q.pk: (None, '=HYPERLINK("http://x")')}, nonce="n" * 20,
-                             today=today)
+    services.response_submit(
+        invitation=inv, answers={text_q.pk: (None, '=HYPERLINK("http://x")')}, nonce="n" * 20, today=today
+    )
     from surveys.exports import result_sheets
 
     sheets = result_sheets(selectors.survey_results(survey), selectors.comments_of(survey))

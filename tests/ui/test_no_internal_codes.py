@@ -16,8 +16,17 @@ from tests.dashboard.test_read_only import build_path, demo, value_for, walk  # 
 
 ROLES = ("admin", "bureau", "inspector", "township", "school")
 SKIPPED_PREFIXES = ("admin/", "accounts/login", "accounts/logout", "healthz/")
-APPS = ("accounts", "schools", "indicators", "workforce", "dropout_control", "rectification", "surveys",
-        "dossiers", "dashboard")
+APPS = (
+    "accounts",
+    "schools",
+    "indicators",
+    "workforce",
+    "dropout_control",
+    "rectification",
+    "surveys",
+    "dossiers",
+    "dashboard",
+)
 
 
 class VisibleText(HTMLParser):
@@ -82,4 +91,6 @@ def test_no_page_shows_an_internal_code(demo, role):  # noqa: F811
         hits = sorted({m.group(0) for m in pattern.finditer(text)})
         if hits:
             found[path] = hits
-    assert not found, "internal codes shown to " + role + ":\n" + "\n".join(f"{p}: {h}" for p, h in found.items())
+    assert not found, (
+        "internal codes shown to " + role + ":\n" + "\n".join(f"{p}: {h}" for p, h in found.items())
+    )

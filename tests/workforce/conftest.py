@@ -22,7 +22,10 @@ from workforce.models import ApprovedPosts, ExchangeRecord, TrainingRecord
 YEAR = 2025
 
 SCHOOL_A_TEACHERS = (
-    ["语文"] * 4 + ["数学"] * 3 + ["英语"] * 2 + ["科学", "体育", "体育", "音乐", "美术", "信息技术", "心理健康", "道德与法治"]
+    ["语文"] * 4
+    + ["数学"] * 3
+    + ["英语"] * 2
+    + ["科学", "体育", "体育", "音乐", "美术", "信息技术", "心理健康", "道德与法治"]
 )
 SCHOOL_B_TEACHERS = ["语文", "语文", "数学", "数学", "英语", "科学"]
 
@@ -30,15 +33,26 @@ SCHOOL_B_TEACHERS = ["语文", "语文", "数学", "数学", "英语", "科学"]
 def staff_school(school, subjects, *, prefix, joined_years, backbone=(), hours=Decimal(80), uncertified=()):
     teachers = []
     for i, subject in enumerate(subjects):
-        teachers.append(TeacherFactory(
-            school=school, year=YEAR, staff_no=f"{prefix}{i:03d}", name=f"{school.name[:2]}教师{i}", subject=subject,
-            joined_year=joined_years[i] if i < len(joined_years) else None,
-            backbone="县级" if i in backbone else "无",
-        ))
+        teachers.append(
+            TeacherFactory(
+                school=school,
+                year=YEAR,
+                staff_no=f"{prefix}{i:03d}",
+                name=f"{school.name[:2]}教师{i}",
+                subject=subject,
+                joined_year=joined_years[i] if i < len(joined_years) else None,
+                backbone="县级" if i in backbone else "无",
+            )
+        )
     for t in teachers:
         for y in range(YEAR - 4, YEAR + 1):
-            TrainingRecord.objects.create(school=school, year=y, staff_no=t.staff_no, hours=hours,
-                                          has_certificate=None if t.staff_no in uncertified else True)
+            TrainingRecord.objects.create(
+                school=school,
+                year=y,
+                staff_no=t.staff_no,
+                hours=hours,
+                has_certificate=None if t.staff_no in uncertified else True,
+            )
     return teachers
 
 
@@ -50,15 +64,29 @@ def staffed(school_a, school_b):
         for n in range(2):
             ClassFactory(school=school_a, year=YEAR, grade=grade, name=f"{grade}年级{n + 1}班", students=32)
         ClassFactory(school=school_b, year=YEAR, grade=grade, name=f"{grade}年级", students=13)
-    a = staff_school(school_a, SCHOOL_A_TEACHERS, prefix="A", joined_years=[2010] * 10 + [2022] * 7,
-                     backbone={0, 5})
-    b = staff_school(school_b, SCHOOL_B_TEACHERS, prefix="B", joined_years=[2015] * 6, hours=Decimal(60),
-                     uncertified={"B005"})
+    a = staff_school(
+        school_a, SCHOOL_A_TEACHERS, prefix="A", joined_years=[2010] * 10 + [2022] * 7, backbone={0, 5}
+    )
+    b = staff_school(
+        school_b,
+        SCHOOL_B_TEACHERS,
+        prefix="B",
+        joined_years=[2015] * 6,
+        hours=Decimal(60),
+        uncertified={"B005"},
+    )
     ApprovedPosts.objects.create(school=school_a, year=YEAR, posts=22)
     for t in a[:2]:
-        ExchangeRecord.objects.create(year=YEAR, staff_no=t.staff_no, teacher_name=t.name, from_school=school_a,
-                                      to_school=school_b, start_date=date(YEAR, 9, 1), end_date=date(YEAR + 1, 7, 31),
-                                      backbone=t.backbone != "无")
+        ExchangeRecord.objects.create(
+            year=YEAR,
+            staff_no=t.staff_no,
+            teacher_name=t.name,
+            from_school=school_a,
+            to_school=school_b,
+            start_date=date(YEAR, 9, 1),
+            end_date=date(YEAR + 1, 7, 31),
+            backbone=t.backbone != "无",
+        )
     return {"a": a, "b": b}
 
 

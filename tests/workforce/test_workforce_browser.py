@@ -5,7 +5,9 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_bureau_walks_through_the_workforce_pages(browser_login, live_server, bureau, staffed, screenshot_dir):
+def test_bureau_walks_through_the_workforce_pages(
+    browser_login, live_server, bureau, staffed, screenshot_dir
+):
     page = browser_login(bureau)
     page.goto(f"{live_server.url}/workforce/")
     assert page.locator("h1").inner_text().startswith("师资队伍")

@@ -25,11 +25,19 @@ from workforce.engine import (
     school_exchange,
 )
 
-RULES = Rules(small_school_under=100, class_post_ratio=Fraction(17, 10), weekly_periods_per_teacher=16,
-              travel_max_schools=3, travel_max_periods=16, travel_max_classes=6, exchange_eligible_years=6)
+RULES = Rules(
+    small_school_under=100,
+    class_post_ratio=Fraction(17, 10),
+    weekly_periods_per_teacher=16,
+    travel_max_schools=3,
+    travel_max_periods=16,
+    travel_max_classes=6,
+    exchange_eligible_years=6,
+)
 
 
 # --- posts -----------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("primary", "junior", "rural", "classes", "required", "rule"),
@@ -87,18 +95,23 @@ def test_a_county_above_the_standard_in_total_still_names_its_schools_short_of_s
     ]
     result = county_posts(schools, {"A": 15, "B": 30}, RULES)
     assert result.in_post - result.required == result.surplus - result.short == 14
-    assert result.balance_note == ("公办学校按标准应配 31 人，在岗教职工 45 人，全县合计超出 14 人；编制不能跨校相抵："
-                                   "1 所学校低于标准共缺 5 人，其余学校超出标准 19 人。")
+    assert result.balance_note == (
+        "公办学校按标准应配 31 人，在岗教职工 45 人，全县合计超出 14 人；编制不能跨校相抵："
+        "1 所学校低于标准共缺 5 人，其余学校超出标准 19 人。"
+    )
 
 
 # --- coverage --------------------------------------------------------------------------------------
+
 
 def _primary_school(code, classes_per_grade=1, township="甲镇", **kw):
     classes = {("小学", g): classes_per_grade for g in range(1, 7)} if classes_per_grade else None
     return SchoolFacts(code=code, name=code, township=township, classes=classes, **kw)
 
 
-FULL_PRIMARY = {("小学", s): 1 for s in ("语文", "数学", "英语", "科学", "体育", "音乐", "美术", "信息技术", "心理健康")}
+FULL_PRIMARY = {
+    ("小学", s): 1 for s in ("语文", "数学", "英语", "科学", "体育", "音乐", "美术", "信息技术", "心理健康")
+}
 
 
 def test_a_school_with_every_required_teacher_has_no_gap():
@@ -153,8 +166,12 @@ def test_periods_table_has_english_from_grade_three():
 
 def test_schools_without_pe_music_art_or_psychology_teachers_are_listed_first():
     full = school_coverage(_primary_school("A"), FULL_PRIMARY, RULES)
-    no_science = school_coverage(_primary_school("B"), {k: v for k, v in FULL_PRIMARY.items() if k[1] != "科学"}, RULES)
-    no_music = school_coverage(_primary_school("C"), {k: v for k, v in FULL_PRIMARY.items() if k[1] != "音乐"}, RULES)
+    no_science = school_coverage(
+        _primary_school("B"), {k: v for k, v in FULL_PRIMARY.items() if k[1] != "科学"}, RULES
+    )
+    no_music = school_coverage(
+        _primary_school("C"), {k: v for k, v in FULL_PRIMARY.items() if k[1] != "音乐"}, RULES
+    )
     assert [c.school.code for c in coverage_order([full, no_science, no_music])] == ["C", "B", "A"]
 
 
@@ -167,6 +184,7 @@ def test_a_nine_year_school_is_checked_for_both_stages():
 
 # --- recruitment plan ------------------------------------------------------------------------------
 
+
 def _without(subjects):
     return {k: v for k, v in FULL_PRIMARY.items() if k[1] not in subjects}
 
@@ -177,7 +195,9 @@ def _plan_invariants(coverages, plan, rules=RULES):
     # covers every school, each gap exactly once
     assert sorted(planned) == sorted(gaps)
     # never more teachers than the gaps need on their own
-    own_need = sum(g.teachers_needed(rules.weekly_periods_per_teacher) for a in plan.assignments for g in a.gaps)
+    own_need = sum(
+        g.teachers_needed(rules.weekly_periods_per_teacher) for a in plan.assignments for g in a.gaps
+    )
     assert plan.teachers <= own_need
     for a in plan.assignments:
         assert a.teachers >= 1
@@ -193,7 +213,9 @@ def _plan_invariants(coverages, plan, rules=RULES):
 def test_three_small_schools_of_one_township_share_one_travelling_music_teacher():
     # 3 schools × 4 classes (grades 1–4) → 8 music periods each; max 16 periods → two per teacher
     def small(code):
-        return SchoolFacts(code=code, name=code, township="甲镇", classes={("小学", g): 1 for g in range(1, 5)})
+        return SchoolFacts(
+            code=code, name=code, township="甲镇", classes={("小学", g): 1 for g in range(1, 5)}
+        )
 
     covs = [school_coverage(small(c), _without({"音乐"}), RULES) for c in ("S1", "S2", "S3")]
     plan = recruitment_plan(covs, RULES)
@@ -204,8 +226,10 @@ def test_three_small_schools_of_one_township_share_one_travelling_music_teacher(
 
 
 def test_schools_of_different_townships_never_share_a_teacher():
-    covs = [school_coverage(_primary_school(c, township=t), _without({"美术"}), RULES)
-            for c, t in (("A", "甲镇"), ("B", "乙乡"))]
+    covs = [
+        school_coverage(_primary_school(c, township=t), _without({"美术"}), RULES)
+        for c, t in (("A", "甲镇"), ("B", "乙乡"))
+    ]
     plan = recruitment_plan(covs, RULES)
     _plan_invariants(covs, plan)
     assert plan.travelling == 0 and plan.teachers == 2
@@ -220,7 +244,9 @@ def test_a_big_school_without_pe_teacher_gets_the_teachers_its_classes_need():
 
 def test_gaps_are_filled_by_moving_spare_teachers_before_hiring():
     gap = school_coverage(_primary_school("A", township="甲镇"), _without({"音乐"}), RULES)
-    rich = school_coverage(_primary_school("R", township="乙乡"), {**FULL_PRIMARY, ("小学", "音乐"): 3}, RULES)
+    rich = school_coverage(
+        _primary_school("R", township="乙乡"), {**FULL_PRIMARY, ("小学", "音乐"): 3}, RULES
+    )
     plan = recruitment_plan([gap, rich], RULES)
     _plan_invariants([gap, rich], plan)
     need = plan.subjects[0]
@@ -249,16 +275,22 @@ def test_the_plan_covers_every_gap_and_never_proposes_more_teachers_than_needed(
         school = SchoolFacts(code=f"S{i:02d}", name=f"S{i}", township=rng.choice("甲乙丙"), classes=classes)
         teachers = {("小学", s): rng.choice([0, 0, 1, 2, 4]) for s in subjects}
         covs.append(school_coverage(school, teachers, RULES))
-    rules = Rules(travel_max_schools=rng.randint(1, 4), travel_max_periods=rng.choice([8, 12, 16, 20]),
-                  travel_max_classes=rng.choice([3, 6, 12]))
+    rules = Rules(
+        travel_max_schools=rng.randint(1, 4),
+        travel_max_periods=rng.choice([8, 12, 16, 20]),
+        travel_max_classes=rng.choice([3, 6, 12]),
+    )
     _plan_invariants(covs, recruitment_plan(covs, rules), rules)
 
 
 # --- exchange --------------------------------------------------------------------------------------
 
+
 def _roster(school, joined_years, backbone=()):
-    return [TeacherFacts(school=school, staff_no=f"{school}-{i}", joined_year=y, backbone=i in backbone)
-            for i, y in enumerate(joined_years)]
+    return [
+        TeacherFacts(school=school, staff_no=f"{school}-{i}", joined_year=y, backbone=i in backbone)
+        for i, y in enumerate(joined_years)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -277,14 +309,22 @@ def _roster(school, joined_years, backbone=()):
 def test_school_exchange_rates(joined, exchanged, backbone, eligible, rate, share, passed):
     school = SchoolFacts(code="U", urban_rural="城区")
     roster = _roster("U", joined)
-    exchanges = [ExchangeFacts(staff_no=f"U-{i}", from_school="U", backbone=i < backbone) for i in range(exchanged)]
+    exchanges = [
+        ExchangeFacts(staff_no=f"U-{i}", from_school="U", backbone=i < backbone) for i in range(exchanged)
+    ]
     result = school_exchange(school, roster, exchanges, year=2025, rules=RULES)
-    assert (result.eligible, result.rate, result.backbone_share, result.passed) == (eligible, rate, share, passed)
+    assert (result.eligible, result.rate, result.backbone_share, result.passed) == (
+        eligible,
+        rate,
+        share,
+        passed,
+    )
 
 
 def test_a_school_with_no_eligible_teachers_is_not_applicable():
-    result = school_exchange(SchoolFacts(code="U", urban_rural="城区"), _roster("U", [2024, 2023]), [],
-                             year=2025, rules=RULES)
+    result = school_exchange(
+        SchoolFacts(code="U", urban_rural="城区"), _roster("U", [2024, 2023]), [], year=2025, rules=RULES
+    )
     assert result.status == "not_applicable"
     assert result.rate is None and result.passed is None
 
@@ -297,8 +337,9 @@ def test_the_per_school_rule_does_not_apply_to_rural_schools_but_they_count_for_
 
 def test_an_exchanged_teacher_no_longer_on_the_roster_counts_as_eligible():
     school = SchoolFacts(code="U", urban_rural="城区")
-    result = school_exchange(school, _roster("U", [2020] * 9), [ExchangeFacts("GONE", "U", backbone=True)],
-                             year=2025, rules=RULES)
+    result = school_exchange(
+        school, _roster("U", [2020] * 9), [ExchangeFacts("GONE", "U", backbone=True)], year=2025, rules=RULES
+    )
     assert (result.eligible, result.exchanged, result.off_roster) == (1, 1, 1)
 
 
@@ -307,8 +348,12 @@ def test_county_exchange_adds_every_school_and_lists_failing_schools_first():
     b = SchoolFacts(code="B", urban_rural="城区")
     c = SchoolFacts(code="C", urban_rural="城区")
     roster = _roster("A", [2010] * 20) + _roster("B", [2010] * 10) + _roster("C", [2024] * 5)
-    exchanges = [ExchangeFacts("A-0", "A", backbone=True), ExchangeFacts("A-1", "A"),
-                 ExchangeFacts("B-0", "B"), ExchangeFacts("B-1", "B")]
+    exchanges = [
+        ExchangeFacts("A-0", "A", backbone=True),
+        ExchangeFacts("A-1", "A"),
+        ExchangeFacts("B-0", "B"),
+        ExchangeFacts("B-1", "B"),
+    ]
     result = county_exchange([a, b, c], roster, exchanges, year=2025, rules=RULES)
     assert (result.eligible, result.exchanged, result.backbone) == (30, 4, 1)
     assert (result.rate, result.backbone_share, result.passed) == (Fraction(4, 30), Fraction(1, 4), True)
@@ -323,6 +368,7 @@ def test_county_exchange_without_eligible_teachers_is_undetermined():
 
 # --- training and certificates ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("hours", "certified", "complete", "cert", "unknown"),
     [
@@ -334,8 +380,10 @@ def test_county_exchange_without_eligible_teachers_is_undetermined():
 )
 def test_training_completion_and_certificates(hours, certified, complete, cert, unknown):
     school = SchoolFacts(code="A")
-    roster = [TeacherFacts(school="A", staff_no=str(i), training_hours=h, certified=c)
-              for i, (h, c) in enumerate(zip(hours, certified, strict=True))]
+    roster = [
+        TeacherFacts(school="A", staff_no=str(i), training_hours=h, certified=c)
+        for i, (h, c) in enumerate(zip(hours, certified, strict=True))
+    ]
     result = county_training([school], roster)
     assert (result.complete, result.certified, result.cert_unknown) == (complete, cert, unknown)
     assert result.completion_rate == (Fraction(complete, len(hours)) if hours else None)
@@ -343,10 +391,12 @@ def test_training_completion_and_certificates(hours, certified, complete, cert, 
 
 def test_certificates_count_full_time_teachers_only_while_training_counts_everyone():
     school = SchoolFacts(code="A")
-    roster = [TeacherFacts(school="A", staff_no="1", training_hours=360, certified=True),
-              TeacherFacts(school="A", staff_no="2", training_hours=360, certified=True),
-              # 教辅 / 行政 on the roster: no teacher's certificate needed, but 360 hours still are
-              TeacherFacts(school="A", staff_no="3", full_time=False, training_hours=100, certified=False)]
+    roster = [
+        TeacherFacts(school="A", staff_no="1", training_hours=360, certified=True),
+        TeacherFacts(school="A", staff_no="2", training_hours=360, certified=True),
+        # 教辅 / 行政 on the roster: no teacher's certificate needed, but 360 hours still are
+        TeacherFacts(school="A", staff_no="3", full_time=False, training_hours=100, certified=False),
+    ]
     result = county_training([school], roster)
     assert (result.full_time, result.certified, result.uncertified) == (2, 2, 0)
     assert result.certified_rate == 1
@@ -355,8 +405,14 @@ def test_certificates_count_full_time_teachers_only_while_training_counts_everyo
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(Fraction(1, 8), "12.5%"), (Fraction(1, 3), "33.3%"), (Fraction(2, 3), "66.7%"), (Fraction(1, 2000), "0.1%"),
-     (Fraction(1), "100.0%"), (None, "—")],
+    [
+        (Fraction(1, 8), "12.5%"),
+        (Fraction(1, 3), "33.3%"),
+        (Fraction(2, 3), "66.7%"),
+        (Fraction(1, 2000), "0.1%"),
+        (Fraction(1), "100.0%"),
+        (None, "—"),
+    ],
 )
 def test_rates_print_half_up_through_the_one_formatter(value, text):
     assert numbers.pct(value) == text
@@ -371,7 +427,8 @@ def test_private_schools_are_neither_required_nor_counted_for_exchange():
     private = SchoolFacts(code="P", urban_rural="城区", public=False)
     public = SchoolFacts(code="U", urban_rural="城区")
     roster = _roster("P", [2000] * 10) + _roster("U", [2000] * 10)
-    result = county_exchange([private, public], roster, [ExchangeFacts("U-0", "U", backbone=True)],
-                             year=2025, rules=RULES)
+    result = county_exchange(
+        [private, public], roster, [ExchangeFacts("U-0", "U", backbone=True)], year=2025, rules=RULES
+    )
     assert (result.eligible, result.exchanged, result.rate) == (10, 1, Fraction(1, 10))
     assert {s.school.code: s.status for s in result.schools} == {"P": "not_required", "U": "passed"}

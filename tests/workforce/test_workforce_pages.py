@@ -11,8 +11,14 @@ from workforce.models import ApprovedPosts
 
 pytestmark = pytest.mark.django_db
 
-COUNTY_PAGES = ("workforce:overview", "workforce:coverage", "workforce:plan", "workforce:exchange",
-                "workforce:training", "workforce:export")
+COUNTY_PAGES = (
+    "workforce:overview",
+    "workforce:coverage",
+    "workforce:plan",
+    "workforce:exchange",
+    "workforce:training",
+    "workforce:export",
+)
 
 
 @pytest.mark.parametrize("name", COUNTY_PAGES)
@@ -60,7 +66,13 @@ def test_school_page_for_bureau_shows_posts_coverage_and_names(login, bureau, st
     body = response.content.decode()
     assert response.context["posts"].required == 11
     assert "班师比" in body
-    assert [g.subject for g in response.context["coverage"].gaps] == ["体育", "音乐", "美术", "信息技术", "心理健康"]
+    assert [g.subject for g in response.context["coverage"].gaps] == [
+        "体育",
+        "音乐",
+        "美术",
+        "信息技术",
+        "心理健康",
+    ]
     assert "城关教师0" in body  # exchanged in from 城关小学, shown by name to bureau staff
 
 
@@ -84,8 +96,11 @@ def test_other_county_bureau_gets_404_for_our_school(login, other_bureau, staffe
 
 def test_inspector_sees_counts_but_no_teacher_names(login, inspector, staffed, school_a):
     client = login(inspector)
-    for url in (reverse("workforce:exchange"), reverse("workforce:training"),
-                reverse("workforce:school", args=[school_a.code])):
+    for url in (
+        reverse("workforce:exchange"),
+        reverse("workforce:training"),
+        reverse("workforce:school", args=[school_a.code]),
+    ):
         body = client.get(url, {"year": 2025}).content.decode()
         assert "城关教师0" not in body and "河口教师5" not in body
         assert "督学账号只显示人数" in body
@@ -106,7 +121,9 @@ def test_bureau_sets_approved_posts_and_the_change_is_audited(login, bureau, sta
     entry = AuditEntry.objects.filter(object_type="workforce.ApprovedPosts").get()
     assert entry.action == "create" and entry.changes["posts"] == [None, 12]
     login(bureau).post(url, {"year": 2025, "posts": 13})
-    assert AuditEntry.objects.filter(object_type="workforce.ApprovedPosts", action="update").get().changes["posts"] == [12, 13]
+    assert AuditEntry.objects.filter(object_type="workforce.ApprovedPosts", action="update").get().changes[
+        "posts"
+    ] == [12, 13]
 
 
 def test_approved_posts_must_be_a_whole_non_negative_number(login, bureau, staffed, school_b):
@@ -117,14 +134,16 @@ def test_approved_posts_must_be_a_whole_non_negative_number(login, bureau, staff
 @pytest.mark.parametrize("user", ["inspector", "reporter", "township_official"])
 def test_only_bureau_staff_may_set_approved_posts(login, request, staffed, school_a, user):
     response = login(request.getfixturevalue(user)).post(
-        reverse("workforce:posts_set", args=[school_a.code]), {"year": 2025, "posts": 1})
+        reverse("workforce:posts_set", args=[school_a.code]), {"year": 2025, "posts": 1}
+    )
     assert response.status_code == 403
     assert ApprovedPosts.objects.get(school=school_a, year=2025).posts == 22
 
 
 def test_other_county_bureau_cannot_set_our_posts(login, other_bureau, staffed, school_a):
-    response = login(other_bureau).post(reverse("workforce:posts_set", args=[school_a.code]),
-                                        {"year": 2025, "posts": 1})
+    response = login(other_bureau).post(
+        reverse("workforce:posts_set", args=[school_a.code]), {"year": 2025, "posts": 1}
+    )
     assert response.status_code == 404
 
 
@@ -137,7 +156,9 @@ def test_export_is_an_xlsx_without_teacher_names_and_is_audited(login, inspector
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     wb = load_workbook(BytesIO(response.content), read_only=True)
     assert wb.sheetnames[:3] == ["编制 2025", "学科配备", "补充计划汇总"]
-    text = " ".join(str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c)
+    text = " ".join(
+        str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c
+    )
     assert "河口小学" in text and "教师0" not in text
     assert AuditEntry.objects.filter(action="export", object_type="workforce.export").exists()
 
@@ -156,29 +177,71 @@ def _county_with(schools: int, teachers_per_school: int):
     from tests.factories import CountyFactory, TownshipFactory, UserFactory
     from workforce.models import ExchangeRecord, TrainingRecord
 
-    county = CountyFactory(code=f"{140000 + schools * 10 + teachers_per_school % 7:06d}", name=f"规模{schools}县")
+    county = CountyFactory(
+        code=f"{140000 + schools * 10 + teachers_per_school % 7:06d}", name=f"规模{schools}县"
+    )
     townships = [TownshipFactory(county=county, name=f"第{i}镇") for i in range(5)]
-    created = School.objects.bulk_create([
-        School(code=f"{county.code}{i:04d}", name=f"测试学校{i}", county=county, township=townships[i % 5],
-               school_type="小学", urban_rural="城区" if i % 2 else "乡村")
-        for i in range(schools)
-    ])
-    SchoolConditions.objects.bulk_create([SchoolConditions(school=s, year=2025, primary_students=300) for s in created])
-    SchoolClass.objects.bulk_create([SchoolClass(school=s, year=2025, stage="小学", grade=g, name=f"{g}班", students=40)
-                                     for s in created for g in range(1, 7)])
+    created = School.objects.bulk_create(
+        [
+            School(
+                code=f"{county.code}{i:04d}",
+                name=f"测试学校{i}",
+                county=county,
+                township=townships[i % 5],
+                school_type="小学",
+                urban_rural="城区" if i % 2 else "乡村",
+            )
+            for i in range(schools)
+        ]
+    )
+    SchoolConditions.objects.bulk_create(
+        [SchoolConditions(school=s, year=2025, primary_students=300) for s in created]
+    )
+    SchoolClass.objects.bulk_create(
+        [
+            SchoolClass(school=s, year=2025, stage="小学", grade=g, name=f"{g}班", students=40)
+            for s in created
+            for g in range(1, 7)
+        ]
+    )
     subjects = ["语文", "数学", "英语", "体育", "音乐"]
-    Teacher.objects.bulk_create([
-        Teacher(school=s, year=2025, staff_no=f"T{n}", name=f"教师{n}", stage="小学", education="本科", title="一级",
-                subject=subjects[n % 5], joined_year=2010 + n % 15)
-        for s in created for n in range(teachers_per_school)
-    ])
-    TrainingRecord.objects.bulk_create([TrainingRecord(school=s, year=2025, staff_no=f"T{n}", hours=80,
-                                                       has_certificate=True)
-                                        for s in created for n in range(teachers_per_school)])
-    ExchangeRecord.objects.bulk_create([
-        ExchangeRecord(year=2025, staff_no="T0", teacher_name="教师0", from_school=s, to_school=created[0],
-                       start_date="2025-09-01") for s in created[1:]
-    ])
+    Teacher.objects.bulk_create(
+        [
+            Teacher(
+                school=s,
+                year=2025,
+                staff_no=f"T{n}",
+                name=f"教师{n}",
+                stage="小学",
+                education="本科",
+                title="一级",
+                subject=subjects[n % 5],
+                joined_year=2010 + n % 15,
+            )
+            for s in created
+            for n in range(teachers_per_school)
+        ]
+    )
+    TrainingRecord.objects.bulk_create(
+        [
+            TrainingRecord(school=s, year=2025, staff_no=f"T{n}", hours=80, has_certificate=True)
+            for s in created
+            for n in range(teachers_per_school)
+        ]
+    )
+    ExchangeRecord.objects.bulk_create(
+        [
+            ExchangeRecord(
+                year=2025,
+                staff_no="T0",
+                teacher_name="教师0",
+                from_school=s,
+                to_school=created[0],
+                start_date="2025-09-01",
+            )
+            for s in created[1:]
+        ]
+    )
     user = UserFactory(username=f"bureau{county.code}", role=Role.BUREAU, county=county)
     return user, created[0].code
 
@@ -195,8 +258,13 @@ def _queries(client, url) -> int:
 def test_county_pages_need_the_same_few_queries_for_10_or_300_schools(login, db):
     small = login(_county_with(10, 10)[0])  # 100 teachers
     large = login(_county_with(300, 10)[0])  # 3000 teachers
-    for name in ("workforce:overview", "workforce:coverage", "workforce:plan", "workforce:exchange",
-                 "workforce:training"):
+    for name in (
+        "workforce:overview",
+        "workforce:coverage",
+        "workforce:plan",
+        "workforce:exchange",
+        "workforce:training",
+    ):
         url = reverse(name)
         queries = _queries(small, url)
         assert queries == _queries(large, url), name
@@ -206,5 +274,6 @@ def test_county_pages_need_the_same_few_queries_for_10_or_300_schools(login, db)
 def test_school_page_needs_the_same_queries_for_100_or_3000_teachers(login, db):
     small, small_code = _county_with(2, 100)
     large, large_code = _county_with(2, 3000)
-    assert (_queries(login(small), reverse("workforce:school", args=[small_code]))
-            == _queries(login(large), reverse("workforce:school", args=[large_code])))
+    assert _queries(login(small), reverse("workforce:school", args=[small_code])) == _queries(
+        login(large), reverse("workforce:school", args=[large_code])
+    )

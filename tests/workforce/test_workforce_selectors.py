@@ -80,8 +80,11 @@ def test_certificates_divide_by_full_time_teachers_in_post_not_by_every_roster_r
     teachers.append(TeacherFactory.build(school=school_a, year=2025, full_time=False, subject="其他"))
     Teacher.objects.bulk_create(teachers)
     TrainingRecord.objects.bulk_create(
-        TrainingRecord(school=school_a, year=2025, staff_no=t.staff_no, hours=Decimal(360),
-                       has_certificate=t.full_time) for t in teachers)
+        TrainingRecord(
+            school=school_a, year=2025, staff_no=t.staff_no, hours=Decimal(360), has_certificate=t.full_time
+        )
+        for t in teachers
+    )
 
     item = by_key(selectors.guarantee_items(county, 2025))["certified_teachers"]
 
@@ -119,8 +122,12 @@ def test_county_items_use_the_assessment_catalogue_keys(county, staffed):
 
     sent = dict(county_items_requested.send(sender=type(county), county=county, year=2025))
     items = collect_provided([("workforce", sent[receivers.county_items])])
-    assert {i["key"] for i in items} == {"teacher_exchange", "backbone_exchange", "teacher_training",
-                                         "teacher_certificates"}
+    assert {i["key"] for i in items} == {
+        "teacher_exchange",
+        "backbone_exchange",
+        "teacher_training",
+        "teacher_certificates",
+    }
     assert all(i["key"] in BY_KEY for i in items)
     assert by_key(items)["backbone_exchange"]["passed"] is True
 
@@ -137,8 +144,12 @@ def test_readiness_rows_follow_the_board_contract(county, staffed):
 
 def test_staffing_summary_calls_out_pe_and_arts_gaps(county, staffed):
     summary = selectors.staffing_summary(county, 2025)
-    assert summary["pe_arts_gaps"] == {"体育": ["河口小学"], "音乐": ["河口小学"], "美术": ["河口小学"],
-                                       "心理健康": ["河口小学"]}
+    assert summary["pe_arts_gaps"] == {
+        "体育": ["河口小学"],
+        "音乐": ["河口小学"],
+        "美术": ["河口小学"],
+        "心理健康": ["河口小学"],
+    }
     assert summary["posts"]["required"] == 31 and summary["posts"]["in_post"] == 23
     assert summary["stages"]["小学"]["students"] == 460
     assert summary["stages"]["初中"]["schools"] == 0
@@ -170,13 +181,20 @@ def test_demo_receiver_adds_workforce_records_deterministically(county, school_a
     ConditionsFactory(school=school_a, year=2025, primary_students=600)
     ConditionsFactory(school=school_b, year=2025, primary_students=90)
     for i in range(30):
-        TeacherFactory(school=school_a, year=2025, staff_no=f"A{i}", joined_year=2005 if i < 20 else None,
-                       backbone="县级" if i < 4 else "无")
+        TeacherFactory(
+            school=school_a,
+            year=2025,
+            staff_no=f"A{i}",
+            joined_year=2005 if i < 20 else None,
+            backbone="县级" if i < 4 else "无",
+        )
 
     def snapshot():
-        return (sorted(ApprovedPosts.objects.values_list("school__code", "year", "posts")),
-                sorted(ExchangeRecord.objects.values_list("staff_no", "backbone")),
-                sorted(TrainingRecord.objects.values_list("staff_no", "year", "hours")))
+        return (
+            sorted(ApprovedPosts.objects.values_list("school__code", "year", "posts")),
+            sorted(ExchangeRecord.objects.values_list("staff_no", "backbone")),
+            sorted(TrainingRecord.objects.values_list("staff_no", "year", "hours")),
+        )
 
     seed_workforce(sender=None, county=county, users={"bureau": bureau}, year=2025, rng=random.Random(1))
     first = snapshot()
@@ -197,9 +215,15 @@ def test_a_required_subject_missing_from_the_roster_list_stops_the_start(setting
     assert [e.id for e in check_workforce_settings(None)] == ["workforce.E001"]
 
 
-@pytest.mark.parametrize(("requested", "years", "expected"), [
-    ("2024", [2025, 2024], 2024), ("abc", [2025, 2024], 2025), (None, [], 2025), ("1800", [2023], 2023),
-])
+@pytest.mark.parametrize(
+    ("requested", "years", "expected"),
+    [
+        ("2024", [2025, 2024], 2024),
+        ("abc", [2025, 2024], 2025),
+        (None, [], 2025),
+        ("1800", [2023], 2023),
+    ],
+)
 def test_the_year_shown_is_the_requested_one_or_the_latest_with_data(requested, years, expected):
     from datetime import date
 

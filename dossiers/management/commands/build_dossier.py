@@ -25,5 +25,7 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc
         Path(options["out"]).write_bytes(built.pdf)
-        self.stdout.write(f"已生成 {options['out']}：{built.pages} 页，{len(built.pdf)} 字节，"
-                          f"{built.seconds:.1f} 秒，数据指纹 {built.input_fingerprint}")
+        self.stdout.write(
+            f"已生成 {options['out']}：{built.pages} 页，{len(built.pdf)} 字节，"
+            f"{built.seconds:.1f} 秒，数据指纹 {built.input_fingerprint}"
+        )

@@ -66,7 +66,9 @@ def summary_text(result: dict, county_name: str) -> str:
         if not s["units"]:
             lines.append(f"【{STAGE_LABELS[stage]}】无学校单元")
             continue
-        lines.append(f"【{STAGE_LABELS[stage]}】{s['units']} 个单元，在校生 {numbers.count(s['students'])} 人")
+        lines.append(
+            f"【{STAGE_LABELS[stage]}】{s['units']} 个单元，在校生 {numbers.count(s['students'])} 人"
+        )
         for ind in rs.indicators:
             row = s["indicators"][ind.key]
             mark = "" if row["cv_passed"] is None else ("  达标" if row["cv_passed"] else "  未达标")
@@ -75,7 +77,9 @@ def summary_text(result: dict, county_name: str) -> str:
         limit = numbers.cv_limit(s.get("cv_threshold"))
         lines.append(f"  综合差异系数：{numbers.cv(s['composite_cv'])}（标准 ≤ {limit}）")
         c = s["classes"]
-        lines.append(f"  班级 {c['total']} 个，超标准班额 {c['over_standard']}（其中大班额 {c['large']}，超大班额 {c['super_large']}）")
+        lines.append(
+            f"  班级 {c['total']} 个，超标准班额 {c['over_standard']}（其中大班额 {c['large']}，超大班额 {c['super_large']}）"
+        )
     if result["reasons"]:
         lines.append("未达标原因：")
         lines.extend(f"  - {r}" for r in result["reasons"])

@@ -15,4 +15,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         out = Path(options["out"] or f"backup-{timezone.localtime():%Y%m%d-%H%M%S}.tar.gz")
         manifest = create_backup(out)
-        self.stdout.write(f"备份完成：{out}（{len(manifest['members'])} 个成员，数据库 {manifest['database']}）")
+        self.stdout.write(
+            f"备份完成：{out}（{len(manifest['members'])} 个成员，数据库 {manifest['database']}）"
+        )

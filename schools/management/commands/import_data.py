@@ -16,7 +16,11 @@ class Command(BaseCommand):
     help = "导入数据模板（学校 / 办学条件 / 教师 / 班级）的 .xlsx 文件；全部通过才写入。"
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=list(TEMPLATES), help="schools=学校 conditions=办学条件 teachers=教师 classes=班级")
+        parser.add_argument(
+            "kind",
+            choices=list(TEMPLATES),
+            help="schools=学校 conditions=办学条件 teachers=教师 classes=班级",
+        )
         parser.add_argument("file", help=".xlsx 文件路径")
         parser.add_argument("--dry-run", action="store_true", help="只检查并统计，不写入")
 

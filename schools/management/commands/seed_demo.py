@@ -13,11 +13,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--no-apps", action="store_true",
+            "--no-apps",
+            action="store_true",
             help="只生成学校基础数据，不通知各功能模块补充演示数据（不发送 demo_seeded 信号）",
         )
         parser.add_argument(
-            "--if-missing", action="store_true",
+            "--if-missing",
+            action="store_true",
             help="演示县已存在时不重建（make run 使用，重启不会丢失演示中的修改）",
         )
 
@@ -30,10 +32,12 @@ class Command(BaseCommand):
         started = time.perf_counter()
         result = seed_demo_county(rng=random.Random(SEED), notify_apps=not options["no_apps"])
         county = result.county
-        self.stdout.write(self.style.SUCCESS(
-            f"演示县 {county.name}（{county.code}）已重建：{result.schools} 所学校，"
-            f"{DEMO_YEARS[-1]} 学年义务教育在校生 {result.students} 人、教职工（花名册全部）{result.teachers} 人、"
-            f"班级 {result.classes} 个；学年 {'、'.join(map(str, DEMO_YEARS))}；"
-            f"国检日期 {county.inspection_date:%Y-%m-%d}；用时 {time.perf_counter() - started:.1f} 秒。"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"演示县 {county.name}（{county.code}）已重建：{result.schools} 所学校，"
+                f"{DEMO_YEARS[-1]} 学年义务教育在校生 {result.students} 人、教职工（花名册全部）{result.teachers} 人、"
+                f"班级 {result.classes} 个；学年 {'、'.join(map(str, DEMO_YEARS))}；"
+                f"国检日期 {county.inspection_date:%Y-%m-%d}；用时 {time.perf_counter() - started:.1f} 秒。"
+            )
+        )
         self.stdout.write("查看演示账号：python manage.py demo_logins")

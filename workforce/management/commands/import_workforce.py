@@ -31,7 +31,9 @@ class Command(BaseCommand):
             raise CommandError(f"无法读取文件：{exc}") from None
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from None
-        result = workforce_import(kind=kind, data=data, file_name=file, user=None, county=scope, dry_run=dry_run)
+        result = workforce_import(
+            kind=kind, data=data, file_name=file, user=None, county=scope, dry_run=dry_run
+        )
         if not result.ok:
             for row, column, reason in result.errors:
                 self.stderr.write(f"第 {row} 行 {column}：{reason}" if row else f"{column}：{reason}")
