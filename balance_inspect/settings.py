@@ -378,7 +378,6 @@ SURVEY_FORM_MAX_AGE_HOURS = env_int("SURVEY_FORM_MAX_AGE_HOURS", 12, minimum=1)
 # Links printed on QR cards use this origin (e.g. https://yjpt.example.gov.cn); empty = the request's.
 SURVEY_PUBLIC_BASE_URL = env_str("SURVEY_PUBLIC_BASE_URL", "").rstrip("/")
 # Behind a reverse proxy the respondent's address is the last X-Forwarded-For entry.
-SURVEY_TRUST_X_FORWARDED_FOR = env_bool("SURVEY_TRUST_X_FORWARDED_FOR", env_bool("BEHIND_PROXY", False))
 
 # Cache: survey rate limits count here. locmem counts per process; with several gunicorn
 # workers set CACHE_URL=redis://host:6379/1 so limits hold across workers.

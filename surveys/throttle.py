@@ -22,6 +22,8 @@ from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 from redis.exceptions import RedisError  # redis-py comes with celery[redis]; Django's RedisCache raises it
 
+from balance_inspect.client_ip import client_ip
+
 log = logging.getLogger(__name__)
 
 DEVICE_COOKIE = "survey_device"
@@ -30,12 +32,9 @@ DEVICE_MAX_AGE = 365 * 24 * 3600
 
 
 def client_address(request) -> str:
-    if settings.SURVEY_TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded.strip():
-            # Our proxy appends the address it saw last; earlier entries are client-supplied.
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    """The respondent's address, read exactly as the login lockout reads it (BEHIND_PROXY,
+    TRUSTED_PROXY_COUNT): one rule for which X-Forwarded-For entry is trusted."""
+    return client_ip(request)
 
 
 def address_key(address: str) -> str:

@@ -227,7 +227,8 @@ def test_the_address_is_kept_only_as_a_keyed_hash_in_the_cache(parent_invitation
 
 
 def test_behind_a_proxy_the_last_forwarded_address_counts(parent_invitation, settings, respond):
-    settings.SURVEY_TRUST_X_FORWARDED_FOR = True
+    settings.BEHIND_PROXY = True
+    settings.TRUSTED_PROXY_COUNT = 1
     settings.SURVEY_RATE_PER_IP_PER_HOUR = 1
     Invitation.objects.filter(pk=parent_invitation.pk).update(quota=100)
     proxy = "10.0.0.1"
@@ -236,6 +237,18 @@ def test_behind_a_proxy_the_last_forwarded_address_counts(parent_invitation, set
     assert respond(parent_invitation, client=a).status_code == 302
     assert respond(parent_invitation, client=b).status_code == 302
     assert respond(parent_invitation, client=a).status_code == 429
+
+
+def test_without_the_proxy_setting_a_forged_forwarded_address_changes_nothing(
+    parent_invitation, settings, respond
+):
+    settings.BEHIND_PROXY = False
+    settings.SURVEY_RATE_PER_IP_PER_HOUR = 1
+    Invitation.objects.filter(pk=parent_invitation.pk).update(quota=100)
+    a = Client(REMOTE_ADDR="192.0.2.8", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    b = Client(REMOTE_ADDR="192.0.2.8", HTTP_X_FORWARDED_FOR="203.0.113.10")
+    assert respond(parent_invitation, client=a).status_code == 302
+    assert respond(parent_invitation, client=b).status_code == 429  # same address: the header is ignored
 
 
 def test_free_text_is_escaped_on_the_staff_pages(parent_invitation, respond, login, bureau):
