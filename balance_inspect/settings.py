@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "surveys",
     "dataquality",
     "dossiers",
+    "applications",
     "dashboard",
     "ops",
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("surveys/", include("surveys.urls")),
     path("dataquality/", include("dataquality.urls")),
     path("dossiers/", include("dossiers.urls")),
+    path("applications/", include("applications.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("healthz/", include("ops.urls")),
     path("admin/", admin.site.urls),
