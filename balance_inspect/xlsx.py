@@ -16,8 +16,8 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from domain import numbers
 
@@ -145,10 +145,144 @@ def as_report(sheets: Sequence[Sheet], title: str, *, data_time=None) -> list[Sh
     return list(sheets)
 
 
-def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
+class FormGrid:
+    """A worksheet laid out as a printed form (the national application form's tables):
+    a title row, header rows whose cells span rows/columns (``header``: (row, col, rowspan,
+    colspan, text), rows from 0), the row of column codes (L1 … Ln) directly above the data,
+    the data rows (items as in `Sheet`: plain values, `Num`, `Flagged`), then the notes.
+    ``body_merges`` merge data cells ((row, col, rowspan, colspan) from the first data row);
+    ``section_rows`` are data rows whose first cell spans the whole width. Printed on A4
+    landscape, fitted to the page width, the title, header and code rows repeated on every page.
+    """
+
+    def __init__(
+        self,
+        title: str,
+        caption: str,
+        columns: int,
+        header: Sequence[tuple[int, int, int, int, str]],
+        header_rows: int,
+        codes: Sequence[str],
+        rows: Sequence[Sequence],
+        *,
+        notes: Sequence[str] = (),
+        widths=None,
+        body_merges: Sequence[tuple[int, int, int, int]] = (),
+        section_rows: Sequence[int] = (),
+    ):
+        self.title = title[:31]
+        self.caption = caption
+        self.columns = columns
+        self.header = header
+        self.header_rows = header_rows
+        self.codes = codes
+        self.rows = rows
+        self.notes = notes
+        self.widths = widths
+        self.body_merges = body_merges
+        self.section_rows = frozenset(section_rows)
+
+
+_THIN = Side(style="thin", color="000000")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+_NOTE = Alignment(horizontal="left", vertical="top", wrap_text=True)
+
+
+def _range(row: int, col: int, rowspan: int = 1, colspan: int = 1) -> str:
+    return f"{_column_letter(col)}{row}:{_column_letter(col + colspan - 1)}{row + rowspan - 1}"
+
+
+def _write_grid(wb, grid: FormGrid) -> None:
+    ws = wb.create_sheet(grid.title)
+    n = grid.columns
+    for i, width in enumerate(grid.widths or [], start=1):
+        ws.column_dimensions[_column_letter(i)].width = width
+    first_header = 2
+    codes_row = first_header + grid.header_rows
+    first_data = codes_row + (1 if grid.codes else 0)
+    ws.freeze_panes = f"A{first_data}"
+    ws.print_title_rows = f"1:{first_data - 1}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    merges = [_range(1, 1, 1, n)]
+    # Header: every grid position gets a boxed cell (covered ones too, so merged borders print).
+    grid_cells = [[None] * n for _ in range(grid.header_rows)]
+    for row, col, rowspan, colspan, text in grid.header:
+        if rowspan > 1 or colspan > 1:
+            merges.append(_range(first_header + row, col + 1, rowspan, colspan))
+        grid_cells[row][col] = text
+    title = WriteOnlyCell(ws, value=safe_cell_value(grid.caption))
+    title.font = Font(bold=True, size=14)
+    title.alignment = _CENTER
+    ws.row_dimensions[1].height = 26
+    ws.append([title])
+    bold = Font(bold=True)
+    for r, cells in enumerate(grid_cells):
+        out = []
+        for text in cells:
+            cell = WriteOnlyCell(ws, value=safe_cell_value(text))
+            cell.font = bold
+            cell.alignment = _CENTER
+            cell.border = _BOX
+            out.append(cell)
+        ws.row_dimensions[first_header + r].height = 30
+        ws.append(out)
+    if grid.codes:
+        out = []
+        for code in list(grid.codes) + [""] * (n - len(grid.codes)):
+            cell = WriteOnlyCell(ws, value=safe_cell_value(code or None))
+            cell.alignment = _CENTER
+            cell.border = _BOX
+            out.append(cell)
+        ws.append(out)
+    for row, col, rowspan, colspan in grid.body_merges:
+        merges.append(_range(first_data + row, col + 1, rowspan, colspan))
+    for r, row in enumerate(grid.rows):
+        if r in grid.section_rows:
+            merges.append(_range(first_data + r, 1, 1, n))
+            cell = WriteOnlyCell(ws, value=safe_cell_value(row[0]))
+            cell.font = bold
+            cell.alignment = _LEFT
+            cell.border = _BOX
+            ws.append([cell] + [_boxed(ws, None) for _ in range(n - 1)])
+            continue
+        ws.append([_boxed(ws, item) for item in row])
+    note_row = first_data + len(grid.rows)
+    total_width = sum(grid.widths or [10] * n)
+    for i, note in enumerate(grid.notes):
+        merges.append(_range(note_row + i, 1, 1, n))
+        cell = WriteOnlyCell(ws, value=safe_cell_value(note))
+        cell.alignment = _NOTE
+        # A merged cell does not grow with its text: give it the lines it needs (≈ 2 width units a character).
+        lines = max(1, -(-len(note) * 2 // max(int(total_width), 1)))
+        ws.row_dimensions[note_row + i].height = 15 * lines + 3
+        ws.append([cell])
+    for ref in merges:
+        ws.merged_cells.add(ref)
+
+
+def _boxed(ws, item):
+    cell = _cell(ws, item)
+    if not isinstance(cell, Cell):
+        cell = WriteOnlyCell(ws, value=cell)
+    cell.border = _BOX
+    cell.alignment = _LEFT if isinstance(cell.value, str) and len(cell.value) > 6 else _CENTER
+    return cell
+
+
+def write_xlsx(sheets: Sequence[Sheet | FormGrid]) -> bytes:
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
     for sheet in sheets:
+        if isinstance(sheet, FormGrid):
+            _write_grid(wb, sheet)
+            continue
         ws = wb.create_sheet(sheet.title)
         for i, width in enumerate(sheet.widths or [], start=1):
             ws.column_dimensions[_column_letter(i)].width = width

@@ -404,3 +404,37 @@ def survey_counts(survey: Survey) -> dict:
         answers=Sum("answers_count"),
     )
     return {k: v or 0 for k, v in agg.items()}
+
+
+def questionnaire_verdicts(survey_id: int | None) -> dict[str, dict[str, int]]:
+    """Per respondent group, the questionnaires of a survey judged one by one (表Ⅵ L2, L4):
+    ``{group: {"questionnaires", "valid", "satisfied"}}``.
+
+    A questionnaire is valid when it has at least one valid satisfaction answer (a scale value
+    1–5), and satisfied when more than half of those answers are 满意 or 比较满意. The county's
+    rate itself (county_recognition) pools the answers; this only counts questionnaires.
+    Two queries whatever the sample size.
+    """
+    if survey_id is None:
+        return {}
+    per_response = (
+        Answer.objects.filter(
+            response__survey_id=survey_id,
+            question__kind=Question.Kind.SCALE,
+            value__in=tuple(engine.SCALE_LABELS),
+        )
+        .values("response_id", "response__group")
+        .annotate(valid=Count("id"), satisfied=Count("id", filter=Q(value__gte=4)))
+        .order_by()
+    )
+    out: dict[str, dict[str, int]] = {}
+    counts = dict(
+        Response.objects.filter(survey_id=survey_id).values_list("group").annotate(n=Count("id")).order_by()
+    )
+    for group, n in counts.items():
+        out[group] = {"questionnaires": n, "valid": 0, "satisfied": 0}
+    for row in per_response:
+        g = out.setdefault(row["response__group"], {"questionnaires": 0, "valid": 0, "satisfied": 0})
+        g["valid"] += 1
+        g["satisfied"] += 2 * row["satisfied"] > row["valid"]
+    return out

@@ -1,0 +1,319 @@
+"""The application package: the facts bureau staff enter, the form's tables, the blanks still to
+fill, and the package job (build in the worker or the CLI, versions immutable)."""
+
+import hashlib
+import json
+import time
+from dataclasses import asdict, dataclass, field, is_dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.models import AuditEntry
+from accounts.services import audit_record, diff, model_snapshot
+from balance_inspect.pdf import render_pdf
+from dataquality.selectors import blocking_open_count
+from indicators.selectors import STALE_TEXT, current_assessment
+
+from . import selectors, tables
+from .exports import forms_xlsx
+from .models import CountyFacts, Eligibility, FieldVisits
+
+# Bumped when the layout of a part changes: the same data then builds new files, not old ones.
+FORMAT_VERSION = 1
+
+BUREAU = "县教育局"
+
+
+# --- the facts bureau staff enter (audited) ------------------------------------------------------
+
+
+def _save(model, lookup: dict, values: dict, *, user, county, label: str):
+    """Create or update the one row of ``model`` at ``lookup`` with ``values``; audited with the
+    changed fields. Returns the row."""
+    fields = list(values)
+    with transaction.atomic():
+        row = model.objects.select_for_update().filter(**lookup).first()
+        created = row is None
+        old = {} if created else model_snapshot(row, fields)
+        if created:
+            row = model(**lookup)
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.entered_by = user
+        row.full_clean()
+        row.save()
+        changes = diff(old, model_snapshot(row, fields))
+        if created or changes:
+            audit_record(
+                user=user,
+                action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
+                obj=row,
+                county=county,
+                changes=changes,
+                note=label,
+            )
+    return row
+
+
+def facts_save(*, county, year: int, values: dict, user) -> CountyFacts:
+    """表Ⅰ's county facts of ``year`` (CountyFacts fields), with their source. Audited."""
+    return _save(
+        CountyFacts,
+        {"county": county, "year": year},
+        values,
+        user=user,
+        county=county,
+        label="表Ⅰ县域基本情况",
+    )
+
+
+def eligibility_save(*, county, values: dict, user) -> Eligibility:
+    """The year of 基本均衡 recognition and its document. Audited."""
+    return _save(Eligibility, {"county": county}, values, user=user, county=county, label="申报资格")
+
+
+def visits_save(*, county, year: int, values: dict, user) -> FieldVisits:
+    """表Ⅵ's field-visit tallies of ``year``. Satisfied never exceeds visited. Audited."""
+    for part, whole, who in (
+        ("satisfied", "visited", "计"),
+        ("parents_satisfied", "parents_visited", "家长"),
+    ):
+        if values.get(part) is not None and values.get(whole) is not None and values[part] > values[whole]:
+            raise ValidationError(f"实地走访（{who}）：满意人数不能多于走访人数")
+    if (
+        values.get("parents_visited") is not None
+        and values.get("visited") is not None
+        and values["parents_visited"] > values["visited"]
+    ):
+        raise ValidationError("实地走访：家长人数不能多于走访总人数")
+    return _save(
+        FieldVisits, {"county": county, "year": year}, values, user=user, county=county, label="表Ⅵ实地走访"
+    )
+
+
+# --- the form's tables ----------------------------------------------------------------------------
+
+
+def _form_rows(result: dict) -> tuple[list[dict], list[dict], list[dict]]:
+    """表Ⅳ, 表Ⅴ and the veto rows of the assessment.
+
+    Interim: rows of the stored county items until indicators.form_items (the form's own rows,
+    with each item's fill-in sentence) is available."""
+    parts = {"government": [], "quality": [], "veto": []}
+    for item in result.get("county_items") or []:
+        if item["part"] not in parts:
+            continue
+        rows = parts[item["part"]]
+        passed = item.get("passed")
+        entered = item.get("value") is not None or item.get("source") == "provider"
+        row = {
+            "no": len(rows) + 1,
+            "key": item["key"],
+            "name": item["label"],
+            "text": item.get("value_text") if entered else tables.BLANK,
+            "passed": passed,
+            "passed_text": "是" if passed is True else "否" if passed is False else "未录入",
+            "blanks": [] if entered else ["录入值"],
+            "who": BUREAU,
+            "evidence": item.get("evidence") or [],
+        }
+        if item["part"] == "veto":
+            row["fails_application"] = passed is False
+        rows.append(row)
+    return parts["government"], parts["quality"], parts["veto"]
+
+
+@dataclass
+class ApplicationData:
+    """Everything the package shows for one county and school year, as plain data."""
+
+    county: object
+    year: int
+    assessment: object
+    result: dict
+    tables: list  # FormTable, in SHEETS order
+    eligibility: dict
+    table4: list[dict]
+    table5: list[dict]
+    vetoes: list[dict]
+    survey: str
+    blocking_findings: int
+    checklist: list[dict] = field(default_factory=list)
+    fingerprint: str = ""
+
+    @property
+    def vetoed(self) -> list[dict]:
+        return [v for v in self.vetoes if v.get("fails_application")]
+
+
+def current_or_error(county, year: int | None = None):
+    """The county's current assessment of ``year``; ValidationError (Chinese) when there is none
+    or it is not of the current data — the forms must show the figures of the data filed."""
+    current = current_assessment(county, year)
+    if current.assessment is None or (year is not None and current.year != year):
+        raise ValidationError(
+            f"{county.name}{'' if year is None else f' {year} 学年'}还没有当前评估，请先在“指标评估”中完成评估"
+        )
+    if current.stale:
+        raise ValidationError(
+            f"{county.name}的当前评估不是最新数据的评估（{STALE_TEXT}），请先重新评估后再生成申报材料"
+        )
+    return current
+
+
+def application_data(county, year: int) -> ApplicationData:
+    """The tables, vetoes, eligibility and checklist of ``county``'s application from school year
+    ``year``, read from its current assessment (ValidationError without one)."""
+    current = current_or_error(county, year)
+    result = current.assessment.result
+    unit_codes = {u["school_code"] for u in result["units"]}
+    schools = selectors.school_infos(county, year, unit_codes)
+    facts = selectors.facts_of(county, year)
+    survey = selectors.survey_groups(county, year)
+    visits = selectors.visits_of(county, year)
+    row4, row5, vetoes = _form_rows(result)
+    elig_row = selectors.eligibility_row(county)
+    elig = tables.eligibility(elig_row.basic_recognition_year if elig_row else None, year)
+    built = [
+        tables.table_1(selectors.county_counts(county, year), facts),
+        tables.table_2_1(result),
+        tables.table_2_2(result, schools),
+        tables.table_3(result),
+        tables.items_table("表Ⅳ", "表Ⅳ 政府保障程度评估指标", row4, "注：比例保留一位小数，其他数值取整数。"),
+        tables.items_table("表Ⅴ", "表Ⅴ 教育质量评估指标", row5, "注：比例保留一位小数，其他数值取整数。"),
+        tables.table_6(survey["all"], survey["parents"], visits),
+    ]
+    data = ApplicationData(
+        county=county,
+        year=year,
+        assessment=current.assessment,
+        result=result,
+        tables=built,
+        eligibility=elig,
+        table4=row4,
+        table5=row5,
+        vetoes=vetoes,
+        survey=survey["survey"],
+        blocking_findings=blocking_open_count(county, year),
+    )
+    data.checklist = checklist(data, facts, visits)
+    data.fingerprint = fingerprint(data)
+    return data
+
+
+FACT_LABELS = {
+    "population": ("人口总数（万人）", "L1"),
+    "agricultural_population": ("农业人口数（万人）", "L2"),
+    "villages": ("行政村数（个）", "L4"),
+    "gdp_per_capita": ("年人均国内生产总值（元）", "L5"),
+    "fiscal_revenue_per_capita": ("年人均地方财政收入（元）", "L6"),
+    "farmer_income": ("农民年人均纯收入（元）", "L7"),
+    "urban_income": ("城镇居民年人均可支配收入（元）", "L8"),
+    "special_schools": ("特殊教育学校数（所）", "L14"),
+}
+
+
+def checklist(data: ApplicationData, facts: dict, visits) -> list[dict]:
+    """Every blank the forms still need: ``{item, table, who, blocking}`` in the form's order.
+    ``blocking``: the application cannot be filed as it stands (a veto, no eligibility, open
+    blocking data-quality findings)."""
+    out = []
+
+    def add(item, table, who, blocking=False):
+        out.append({"item": item, "table": table, "who": who, "blocking": blocking})
+
+    if data.eligibility["eligible"] is None:
+        add("基本均衡认定年份（申报资格）", "申报资格", BUREAU, True)
+    elif not data.eligibility["eligible"]:
+        add(data.eligibility["text"], "申报资格", BUREAU, True)
+    for name, (label, code) in FACT_LABELS.items():
+        if facts.get(name) is None:
+            add(f"{label} {code}", "表Ⅰ", f"{BUREAU}（统计、财政部门数据）")
+    if not facts.get("source"):
+        add("县域基本情况的数据来源", "表Ⅰ", BUREAU)
+    for no, rows in (("表Ⅳ", data.table4), ("表Ⅴ", data.table5)):
+        for r in rows:
+            for blank in r.get("blanks") or []:
+                add(f"{r['no']}. {r['name']}：{blank}", no, r.get("who") or BUREAU)
+    for r in data.vetoes:
+        for blank in r.get("blanks") or []:
+            add(f"一票否决 {r['name']}：{blank}", "一票否决", r.get("who") or BUREAU)
+        if r.get("fails_application"):
+            add(f"一票否决：{r['name']}（存在此情形，不能申报）", "一票否决", BUREAU, True)
+    if not data.survey:
+        add("社会认可度问卷调查（L1—L4）", "表Ⅵ", f"{BUREAU}（满意度调查）")
+    for attr, label in (
+        ("visited", "实地走访人数（计）L5"),
+        ("satisfied", "实地走访满意人数（计）L6"),
+        ("parents_visited", "实地走访人数（家长）L5"),
+        ("parents_satisfied", "实地走访满意人数（家长）L6"),
+    ):
+        if getattr(visits, attr) is None:
+            add(label, "表Ⅵ", BUREAU)
+    if data.blocking_findings:
+        add(f"数据质量：{data.blocking_findings} 条阻断性问题尚未处理", "全部", f"{BUREAU}（数据核查）", True)
+    return out
+
+
+def _plain(value):
+    if is_dataclass(value):
+        return asdict(value)
+    if hasattr(value, "pk"):
+        return f"{type(value).__name__}:{value.pk}"
+    return str(value)
+
+
+def fingerprint(data: ApplicationData) -> str:
+    """sha256 of everything the package is built from (the tables hold every figure it prints)."""
+    payload = {
+        "format": FORMAT_VERSION,
+        "county": [data.county.code, data.county.name],
+        "year": data.year,
+        "assessment": data.assessment.fingerprint,
+        "tables": [asdict(t) for t in data.tables],
+        "eligibility": data.eligibility,
+        "vetoes": data.vetoes,
+        "table4": data.table4,
+        "table5": data.table5,
+        "checklist": data.checklist,
+    }
+    return hashlib.sha256(
+        json.dumps(payload, sort_keys=True, default=_plain, ensure_ascii=False).encode()
+    ).hexdigest()
+
+
+# --- the parts ------------------------------------------------------------------------------------
+
+
+def form_xlsx(data: ApplicationData) -> bytes:
+    return forms_xlsx(data.tables)
+
+
+def form_context(data: ApplicationData, generated_at=None) -> dict:
+    return {
+        "county": data.county,
+        "year": data.year,
+        "application_year": data.eligibility["application_year"],
+        "tables": data.tables,
+        "eligibility": data.eligibility,
+        "vetoes": data.vetoes,
+        "generated_at": generated_at or timezone.localtime(),
+    }
+
+
+def form_pdf(data: ApplicationData, generated_at=None) -> bytes:
+    """申报表.pdf: the same tables as the workbook (never inside a transaction: it takes seconds)."""
+    return render_pdf("applications/pdf/forms.html", form_context(data, generated_at))
+
+
+def form_html(data: ApplicationData) -> str:
+    return render_to_string("applications/pdf/forms.html", form_context(data))
+
+
+def timed(fn, *args, **kwargs):
+    started = time.perf_counter()
+    out = fn(*args, **kwargs)
+    return out, time.perf_counter() - started
