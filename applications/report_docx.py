@@ -40,6 +40,7 @@ from schools.selectors import county_school_summary
 from workforce.selectors import staffing_summary
 
 from .school_forms import NoAssessment
+from .tables import Figure, table_2_1
 
 BODY_FONT = "仿宋"
 HEADING_FONT = "黑体"
@@ -248,17 +249,12 @@ def report_context(county, year: int | None = None) -> dict:
     reach = []
     for stage in STAGES:
         rows = [r for r in compliance["rows"] if r["stage"] == stage]
-        per_indicator = [
-            sum(1 for r in rows if r["cells"][i]["state"] == "" and r["cells"][i]["standard"] is not None)
-            for i in range(len(rs.indicators))
-        ]
         reach.append(
             {
                 "stage": stage,
                 "label": STAGE_LABELS[stage],
                 "units": len(rows),
                 "passed": sum(1 for r in rows if r["passed"]),
-                "per_indicator": per_indicator,
                 "failing": [r for r in rows if r["passed"] is False],
             }
         )
@@ -277,6 +273,7 @@ def report_context(county, year: int | None = None) -> dict:
         "townships": county.townships.count(),
         "table3": stages,
         "reach": reach,
+        "table_2_1": table_2_1(result),
         "forms": forms,
         "recognition": _recognition(result),
         "staffing": staffing_summary(county, year),
@@ -464,23 +461,12 @@ def _results(w: _Writer, ctx: dict) -> None:
         caption="表1 县域义务教育校际均衡情况（表Ⅲ）",
         widths=[5.2, 1.9, 1.7, 1.5, 1.9, 1.7, 1.5],
     )
-    reach_rows = []
-    for stage in ctx["reach"]:
-        units = stage["units"]
-        reach_rows.append(
-            [
-                stage["label"],
-                *(
-                    f"{numbers.count(n)}（{numbers.pct(n / units) if units else numbers.UNDEFINED}）"
-                    for n in stage["per_indicator"]
-                ),
-                f"{numbers.count(stage['passed'])}（{numbers.pct(stage['passed'] / units) if units else numbers.UNDEFINED}）",
-            ]
-        )
+    # 表Ⅱ-1 exactly as the 申报表 prints it (applications.tables.table_2_1).
+    t21 = ctx["table_2_1"]
     w.table(
-        ["学段", *(ind.short_label for ind in rs.indicators), "综合评估达标"],
-        reach_rows,
-        caption="表2 达标学校数（比例）（表Ⅱ-1）",
+        [span.text for span in sorted(t21.header, key=lambda s: s.col)],
+        [[c.text if isinstance(c, Figure) else c for c in row] for row in t21.rows],
+        caption=f"表2 {t21.title.split(' ', 1)[-1]}（{t21.sheet}）",
     )
 
     for title, part in (("（二）政府保障程度", "government"), ("（三）教育质量", "quality")):

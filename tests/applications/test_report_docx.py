@@ -138,3 +138,13 @@ def test_the_document_is_a4_with_east_asian_fonts_set(county_data):
 def test_no_assessment_is_refused(county, school_a):
     with pytest.raises(NoAssessment):
         build_report_docx(county)
+
+
+def test_the_reach_table_is_table_2_1_of_the_application_form(county_data):
+    from applications.tables import table_2_1
+
+    doc = Document(io.BytesIO(_docx(county_data["county"])))
+    form = table_2_1(county_data["result"])
+    printed = next(t for t in doc.tables if t.rows[0].cells[0].text == "学段")
+    body = [[cell.text for cell in row.cells] for row in printed.rows[1:]]
+    assert body == [[str(c) for c in row] for row in form.rows]
