@@ -1,5 +1,7 @@
 from django import forms
 
+from dataquality import reconcile
+
 
 class AcceptForm(forms.Form):
     reason = forms.CharField(
@@ -33,4 +35,22 @@ class MatchUploadForm(forms.Form):
     )
     family = forms.FileField(
         label="脱贫户名单", required=False, help_text="列：户主姓名、姓名、身份证号、乡镇、村"
+    )
+
+
+class ReconcileUploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="名单",
+        choices=[(k.key, f"{k.label}（{k.system}导出）") for k in reconcile.LIST_KINDS.values()],
+        widget=forms.RadioSelect,
+    )
+    year = forms.IntegerField(
+        label="学年（起始年份）",
+        min_value=2000,
+        max_value=2100,
+        help_text="与本平台哪一学年的办学条件、班级和教师花名册比对，例如 2025 表示 2025—2026 学年",
+    )
+    file = forms.FileField(
+        label="名单文件（.xlsx）",
+        help_text="可直接上传国家系统导出的文件：表头与模板不同时，下一步选择各列的对应关系（本县只需设置一次）",
     )

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from dataquality import matching, rules
+from dataquality import matching, reconcile, rules
 from schools.models import County, School
 
 RULE_CHOICES = [(key, rule.label) for key, rule in rules.RULES.items()]
@@ -157,3 +157,85 @@ class MatchBatch(models.Model):
             (label, sum(kinds.get(kind, 0) for kinds in (self.counts or {}).values()))
             for kind, label in matching.RESULT_LABELS.items()
         ]
+
+
+RECONCILE_KIND_CHOICES = [(key, kind.label) for key, kind in reconcile.LIST_KINDS.items()]
+
+
+class ColumnMapping(models.Model):
+    """Which column of a national system's export holds each field of a 对账 list, remembered per
+    county and list kind: applied again without asking while the export's headers match."""
+
+    county = models.ForeignKey(
+        County, on_delete=models.CASCADE, related_name="column_mappings", verbose_name="区县"
+    )
+    kind = models.CharField("名单", max_length=10, choices=RECONCILE_KIND_CHOICES)
+    mapping = models.JSONField("列对应关系", default=dict)  # {our header: the export's header}
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="设置人",
+    )
+    updated_at = models.DateTimeField("设置时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "名单列对应关系"
+        verbose_name_plural = "名单列对应关系"
+        constraints = [models.UniqueConstraint(fields=["county", "kind"], name="column_mapping_unique_kind")]
+
+    def __str__(self):
+        return f"{self.county} {self.get_kind_display()}列对应关系"
+
+
+class ReconcileRun(models.Model):
+    """One uploaded 学籍名单 or 教师名单 compared with the county's figures of a school year.
+
+    Only counts are kept (``counts``: reconcile.ListCounts as a dict — students per school and
+    grade, teachers per school and stage, problem row numbers); names and ID numbers are never
+    stored. While the user still has to say which column holds what (status PENDING) the upload
+    waits in default_storage under dataquality/reconcile/; it is deleted as soon as the mapping is
+    applied or the upload cancelled, at the latest after DATAQUALITY_LIST_RETENTION_DAYS (the
+    workbench's purge task). The differences are computed when read, against the current data.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待选择列对应关系"
+        DONE = "done", "已比对"
+        CANCELLED = "cancelled", "已取消"
+
+    county = models.ForeignKey(
+        County, on_delete=models.CASCADE, related_name="reconcile_runs", verbose_name="区县"
+    )
+    kind = models.CharField("名单", max_length=10, choices=RECONCILE_KIND_CHOICES)
+    year = models.PositiveSmallIntegerField("学年")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    file_name = models.CharField("文件名", max_length=120)
+    headers = models.JSONField("表头", default=list)  # the export's column names (no personal data)
+    mapping = models.JSONField("列对应关系", default=dict, blank=True)
+    pending_path = models.CharField("待读取文件", max_length=200, blank=True)
+    expires_at = models.DateTimeField("文件删除期限")
+    counts = models.JSONField("人数统计", default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="上传人",
+    )
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    compared_at = models.DateTimeField("比对时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "国家系统名单对账"
+        verbose_name_plural = "国家系统名单对账"
+        ordering = ["county", "-created_at"]
+        indexes = [models.Index(fields=["status", "expires_at"])]
+
+    def __str__(self):
+        return f"{self.county} {self.year} {self.get_kind_display()}对账 #{self.pk}"
+
+    @property
+    def list_kind(self) -> reconcile.ListKind:
+        return reconcile.LIST_KINDS[self.kind]

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from django.db.models import Count, Sum
 from django.urls import reverse
 
-from dataquality import rules
-from dataquality.models import Check, Finding
-from schools.models import SCHOOL_ORDER, SchoolClass, SchoolConditions, Teacher
+from dataquality import reconcile, rules
+from dataquality.models import Check, Finding, ReconcileRun
+from domain import vocabulary as vocab
+from schools.models import SCHOOL_ORDER, School, SchoolClass, SchoolConditions, Teacher
 
 
 def available_years(county) -> list[int]:
@@ -146,3 +148,45 @@ def readiness(county, year: int) -> dict | None:
         "blocking_schools": blocking.values("school_id").distinct().count(),
         "warning": open_.filter(severity=rules.WARNING).count(),
     }
+
+
+# --- 对账 with the national systems' lists ---------------------------------------------------------
+
+
+def reconcile_figures(county, year: int) -> reconcile.Ours:
+    """Our side of the 对账 for a county and year, in four queries whatever the number of schools:
+    the conditions' students per stage, the classes' students per grade, the roster's 专任教师 per stage."""
+    schools = dict(School.objects.filter(county=county).values_list("code", "name"))
+    conditions = {
+        code: {vocab.PRIMARY: primary, vocab.JUNIOR: junior}
+        for code, primary, junior in SchoolConditions.objects.filter(
+            school__county=county, year=year
+        ).values_list("school__code", "primary_students", "junior_students")
+    }
+    classes: dict[str, dict[int, int]] = {}
+    for code, grade, students in (
+        SchoolClass.objects.filter(school__county=county, year=year)
+        .values_list("school__code", "grade")
+        .annotate(n=Sum("students"))
+        .order_by()
+    ):
+        classes.setdefault(code, {})[grade] = students
+    teachers: dict[str, dict[str, int]] = {}
+    for code, stage, full_time, n in (
+        Teacher.objects.filter(school__county=county, year=year)
+        .values_list("school__code", "stage", "full_time")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        # A school whose roster has no 专任教师 still has a roster: its figure is 0, not 未导入.
+        school = teachers.setdefault(code, {})
+        if full_time:
+            school[stage] = school.get(stage, 0) + n
+    return reconcile.Ours(schools, conditions, classes, teachers)
+
+
+def reconciliation(run: ReconcileRun) -> reconcile.Reconciliation:
+    """The differences of a finished run against the county's current figures of its year."""
+    return reconcile.reconcile(
+        reconcile.ListCounts.from_dict(run.counts), reconcile_figures(run.county, run.year)
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dataquality import match_views, views
+from dataquality import match_views, reconcile_views, views
 
 app_name = "dataquality"
 
@@ -13,4 +13,10 @@ urlpatterns = [
     path("match/<int:pk>/", match_views.batch, name="match_batch"),
     path("match/<int:pk>/confirm/", match_views.confirm, name="match_confirm"),
     path("match/<int:pk>/file/", match_views.file_cases, name="match_file"),
+    path("reconcile/", reconcile_views.index, name="reconcile"),
+    path("reconcile/template/<str:kind>/", reconcile_views.template, name="reconcile_template"),
+    path("reconcile/<int:pk>/", reconcile_views.run_detail, name="reconcile_run"),
+    path("reconcile/<int:pk>/mapping/", reconcile_views.mapping, name="reconcile_mapping"),
+    path("reconcile/<int:pk>/cancel/", reconcile_views.cancel, name="reconcile_cancel"),
+    path("reconcile/<int:pk>/xlsx/", reconcile_views.export, name="reconcile_export"),
 ]

@@ -68,6 +68,10 @@ PK_BY_NAME = {
     "surveys:invitation_deactivate": "surveys.Invitation",
     "surveys:invitation_qr_png": "surveys.Invitation",
     "surveys:invitation_qr_svg": "surveys.Invitation",
+    "dataquality:reconcile_run": "dataquality.ReconcileRun",
+    "dataquality:reconcile_mapping": "dataquality.ReconcileRun",
+    "dataquality:reconcile_cancel": "dataquality.ReconcileRun",
+    "dataquality:reconcile_export": "dataquality.ReconcileRun",
 }
 PK_BY_NAMESPACE = {
     "accounts": "accounts.User",
@@ -169,6 +173,7 @@ def demo(db, django_capture_on_commit_callbacks):
     dossier.file.save("dossier.pdf", ContentFile(b"%PDF-1.4"), save=True)
     school = School.objects.filter(county=county).order_by("code").first()
     invitation = Invitation.objects.filter(survey__county=county).first()
+    reconcile_run(bureau, county, school)
 
     def first(label, **lookup):
         model = apps.get_model(label)
@@ -190,6 +195,37 @@ def demo(db, django_capture_on_commit_callbacks):
         "county_item": key,
         "inspector": User.objects.get(username="inspector"),
     }
+
+
+def reconcile_run(bureau, county, school):
+    """A finished 对账 of the demo county (the demo data have none) and one waiting for its mapping."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dataquality.models import ReconcileRun
+
+    common = {
+        "county": county,
+        "kind": "register",
+        "year": 2025,
+        "file_name": "学籍.xlsx",
+        "created_by": bureau,
+        "expires_at": timezone.now() + timedelta(days=7),
+    }
+    ReconcileRun.objects.create(
+        **common,
+        status=ReconcileRun.Status.DONE,
+        headers=["学校标识码", "身份证号", "年级", "学籍状态"],
+        counts={
+            "kind": "register",
+            "rows_read": 3,
+            "counted": 3,
+            "by_school": {school.code: {"1": 2, "7": 1}},
+        },
+        compared_at=timezone.now(),
+    )
+    ReconcileRun.objects.create(**common, headers=["学校代码", "证件号码", "年级名称", "学籍状态"])
 
 
 def value_for(demo, name: str):
@@ -266,6 +302,8 @@ def test_the_walk_reaches_the_objects_it_names(demo):
         "rectification:task_edit",
         "surveys:invitation_qr_svg",
         "workforce:school",
+        "dataquality:reconcile_run",
+        "dataquality:reconcile_export",
     }
     found = {name: route for route, name in walk(get_resolver().url_patterns) if name in names}
     assert set(found) == names

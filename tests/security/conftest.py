@@ -109,6 +109,34 @@ def other_proposal(other_county, other_assessment):
     )
 
 
+@pytest.fixture
+def other_reconcile(other_bureau, other_county):
+    """A finished and a waiting 对账 upload of 山前县 (counts only; the waiting one has no file)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dataquality.models import ReconcileRun
+
+    common = {
+        "county": other_county,
+        "kind": "register",
+        "year": 2025,
+        "file_name": "山前县学籍.xlsx",
+        "created_by": other_bureau,
+        "expires_at": timezone.now() + timedelta(days=7),
+    }
+    done = ReconcileRun.objects.create(
+        **common,
+        status=ReconcileRun.Status.DONE,
+        headers=["学校标识码", "身份证号", "年级", "学籍状态"],
+        counts={"kind": "register", "rows_read": 1, "counted": 1, "by_school": {"1301240001": {"1": 1}}},
+        compared_at=timezone.now(),
+    )
+    pending = ReconcileRun.objects.create(**common, headers=["学校代码", "证件号码", "年级名称", "学籍状态"])
+    return done, pending
+
+
 # --- files ------------------------------------------------------------------------------------
 
 

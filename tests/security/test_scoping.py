@@ -161,6 +161,9 @@ def _county_urls(s):
         reverse("surveys:results_export", args=[sv.survey.pk]),
         reverse("surveys:comments", args=[sv.survey.pk]),
         reverse("dropout_control:detail", args=[s["case"].pk]),
+        reverse("dataquality:reconcile_run", args=[s["reconcile"][0].pk]),
+        reverse("dataquality:reconcile_export", args=[s["reconcile"][0].pk]),
+        reverse("dataquality:reconcile_mapping", args=[s["reconcile"][1].pk]),
     ]
     post = [
         reverse("schools:conditions_edit", args=[code, 2025]),
@@ -195,6 +198,8 @@ def _county_urls(s):
         reverse("surveys:invitation_deactivate", args=[sv.invitation.pk]),
         reverse("dropout_control:edit", args=[s["case"].pk]),
         reverse("dropout_control:confirm", args=[s["case"].pk]),
+        reverse("dataquality:reconcile_mapping", args=[s["reconcile"][1].pk]),
+        reverse("dataquality:reconcile_cancel", args=[s["reconcile"][1].pk]),
     ]
     assert item_value.county_id == s["school"].county_id
     return [(u, "get") for u in get] + [(u, "post") for u in post]
@@ -211,6 +216,7 @@ def other_county_rows(
     other_import,
     other_proposal,
     other_case,
+    other_reconcile,
 ):
     from tests.factories import ConditionsFactory
 
@@ -225,6 +231,7 @@ def other_county_rows(
         "import": other_import,
         "proposal": other_proposal,
         "case": other_case,
+        "reconcile": other_reconcile,
     }
 
 
@@ -248,6 +255,8 @@ def _everything():
         "surveys.Invitation",
         "dropout_control.DropoutCase",
         "workforce.ApprovedPosts",
+        "dataquality.ReconcileRun",
+        "dataquality.ColumnMapping",
     ):
         model = apps.get_model(label)
         counts[label] = list(model.objects.order_by("pk").values())
@@ -295,6 +304,8 @@ def test_the_other_countys_own_staff_reach_the_same_rows(login, other_bureau, ot
         reverse("dossiers:download", args=[s["dossier"].pk]),
         reverse("surveys:detail", args=[s["survey"].survey.pk]),
         reverse("dropout_control:detail", args=[s["case"].pk]),
+        reverse("dataquality:reconcile_run", args=[s["reconcile"][0].pk]),
+        reverse("dataquality:reconcile_export", args=[s["reconcile"][0].pk]),
     ):
         assert client.get(url).status_code == 200, url
 
@@ -310,6 +321,8 @@ def test_inspectors_and_admins_with_a_county_are_scoped_the_same_way(login, insp
         reverse("indicators:detail", args=[s["assessment"].pk]),
         reverse("dossiers:download", args=[s["dossier"].pk]),
         reverse("surveys:results", args=[s["survey"].survey.pk]),
+        reverse("dataquality:reconcile_run", args=[s["reconcile"][0].pk]),
+        reverse("dataquality:reconcile_export", args=[s["reconcile"][0].pk]),
     ):
         assert client.get(url).status_code == 404, url
 

@@ -1,0 +1,279 @@
+"""The 对账 pages (issue 16 item 2): the national systems' 学籍 and teacher lists against our figures.
+
+Bureau staff and admins upload, pick the columns and cancel; inspectors read the results and
+download them (read-only: no upload, no mapping); township officials and school reporters are
+refused (403); a run of another county is a 404. Only counts are stored, yet every read of a
+run is audited like the workbench's.
+"""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.access import county_for_reader, county_for_writer, get_scoped_or_404
+from accounts.models import AuditEntry
+from accounts.services import audit_record
+from balance_inspect.xlsx import XLSX_CONTENT_TYPE, Sheet, as_report, write_xlsx, xlsx_response
+from dataquality import reconcile, reconcile_services, selectors
+from dataquality.forms import ReconcileUploadForm
+from dataquality.models import ReconcileRun
+
+RUN_SCOPE = {"county": "county", "township": None, "school": None}
+TEMPLATE_NOTES = (
+    "第一行为表头，每行一名学生（教师）；列的顺序不限，模板以外的列（姓名、班级等）可保留，系统不读取。",
+    "可直接上传国家系统导出的文件：表头不同时，上传后逐项选择对应的列（如“证件号码”对应“身份证号”），本县下次自动沿用。",
+    "只保存各校、各学段、各年级的人数和有问题的行号；姓名和身份证号只用于校验，不保存。",
+    "身份证号按 GB 11643 校验：校验不通过的仍计入人数并列出行号；同一身份证号重复出现只计一次。",
+    "学校标识码、身份证号请设为文本格式，以免丢失前导零或末几位。",
+)
+
+
+def _run(request, pk) -> ReconcileRun:
+    return get_scoped_or_404(
+        request.user,
+        ReconcileRun.objects.select_related("county", "created_by"),
+        scope_kwargs=RUN_SCOPE,
+        pk=pk,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def index(request):
+    county = county_for_reader(request.user)
+    years = selectors.available_years(county)
+    form = ReconcileUploadForm(initial={"kind": reconcile.REGISTER, "year": years[0] if years else None})
+    if request.method == "POST":
+        county = county_for_writer(request.user)
+        form = ReconcileUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                run = reconcile_services.upload_list(
+                    user=request.user,
+                    county=county,
+                    kind_key=form.cleaned_data["kind"],
+                    year=form.cleaned_data["year"],
+                    upload=form.cleaned_data["file"],
+                )
+            except ValidationError as exc:
+                for message in exc.messages[:20]:
+                    messages.error(request, message)
+            else:
+                if run.status == ReconcileRun.Status.PENDING:
+                    messages.info(request, "上传文件的表头与模板不同，请为每一项选择对应的列")
+                    return redirect("dataquality:reconcile_mapping", pk=run.pk)
+                messages.success(request, "比对完成")
+                return redirect("dataquality:reconcile_run", pk=run.pk)
+    runs = ReconcileRun.objects.filter(county=county).select_related("created_by")[:50]
+    return render(
+        request,
+        "dataquality/reconcile.html",
+        {
+            "county": county,
+            "form": form,
+            "runs": runs,
+            "kinds": reconcile.LIST_KINDS.values(),
+            "statuses": sorted(reconcile.COUNTED_REGISTER_STATUSES),
+        },
+    )
+
+
+def _mapping_rows(kind: reconcile.ListKind, headers: list, chosen: dict) -> list[dict]:
+    return [
+        {
+            "field": f,
+            "name": f"col{i}",
+            "options": [(j, h) for j, h in enumerate(headers) if h],
+            "selected": chosen.get(f.header),
+        }
+        for i, f in enumerate(kind.fields)
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def mapping(request, pk):
+    county_for_writer(request.user)
+    run = _run(request, pk)
+    if run.status != ReconcileRun.Status.PENDING:
+        return redirect("dataquality:reconcile_run", pk=run.pk)
+    kind = run.list_kind
+    chosen = reconcile.guess_mapping(kind, run.headers)
+    if request.method == "POST":
+        chosen = {}
+        for i, f in enumerate(kind.fields):
+            value = request.POST.get(f"col{i}", "")
+            chosen[f.header] = int(value) if value.isdigit() else None
+        try:
+            reconcile_services.apply_mapping(user=request.user, run=run, chosen=chosen)
+        except ValidationError as exc:
+            for message in exc.messages[:20]:
+                messages.error(request, message)
+        else:
+            messages.success(request, "已保存列对应关系并完成比对；本县下次上传相同表头的文件时自动沿用")
+            return redirect("dataquality:reconcile_run", pk=run.pk)
+    return render(
+        request,
+        "dataquality/reconcile_mapping.html",
+        {"run": run, "kind": kind, "rows": _mapping_rows(kind, run.headers, chosen)},
+    )
+
+
+@login_required
+@require_POST
+def cancel(request, pk):
+    county_for_writer(request.user)
+    run = _run(request, pk)
+    try:
+        reconcile_services.cancel(user=request.user, run=run)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已取消，上传的名单文件已删除")
+    return redirect("dataquality:reconcile")
+
+
+@login_required
+@require_GET
+def run_detail(request, pk):
+    county_for_reader(request.user)
+    run = _run(request, pk)
+    if run.status == ReconcileRun.Status.PENDING and request.user.writes_county:
+        return redirect("dataquality:reconcile_mapping", pk=run.pk)
+    result = counts = None
+    if run.status == ReconcileRun.Status.DONE:
+        audit_record(user=request.user, action=AuditEntry.Action.VIEW, obj=run, note="查看对账结果")
+        result = selectors.reconciliation(run)
+        counts = reconcile.ListCounts.from_dict(run.counts)
+    return render(
+        request,
+        "dataquality/reconcile_run.html",
+        {"run": run, "result": result, "counts": counts, "statuses": _statuses(run, counts)},
+    )
+
+
+def _statuses(run, counts) -> list[tuple[str, int, bool]]:
+    if counts is None:
+        return []
+    if run.kind == reconcile.REGISTER:
+        counted = reconcile.COUNTED_REGISTER_STATUSES
+    else:
+        counted = reconcile.FULL_TIME_VALUES
+    return sorted(((s, n, s in counted) for s, n in counts.statuses.items()), key=lambda r: (not r[2], -r[1]))
+
+
+def _ours(value):
+    return "未导入" if value is None else value
+
+
+def result_sheets(run: ReconcileRun, result: reconcile.Reconciliation, counts) -> list[Sheet]:
+    """The result page as a workbook: school totals, every difference, unknown schools, problems."""
+    sources = result.kind.sources
+    totals = [
+        (
+            s.code,
+            s.name,
+            s.system,
+            *[x for _, ours, diff in s.ours for x in (_ours(ours), diff)],
+            s.differences,
+        )
+        for s in result.schools
+    ]
+    diffs = [
+        (
+            d.school_code,
+            d.school_name,
+            d.stage,
+            d.grade or "",
+            d.source,
+            _ours(d.ours),
+            d.system,
+            d.difference,
+        )
+        for d in result.differences
+    ]
+    return as_report(
+        [
+            Sheet(
+                "各校合计",
+                ["学校标识码", "学校名称", f"{result.kind.label}人数"]
+                + [h for source in sources for h in (f"本平台{source}", "差（本平台−系统）")]
+                + ["差异项数"],
+                totals,
+                widths=[14, 24, 12] + [16, 12] * len(sources) + [10],
+            ),
+            Sheet(
+                "差异明细",
+                [
+                    "学校标识码",
+                    "学校名称",
+                    "学段",
+                    "年级",
+                    "本平台数据",
+                    "本平台人数",
+                    "系统人数",
+                    "差（本平台−系统）",
+                ],
+                diffs,
+                widths=[14, 24, 8, 6, 20, 12, 12, 16],
+            ),
+            Sheet(
+                "本县以外的学校",
+                ["学校标识码", "学校名称（名单所填）", "人数"],
+                [(u.code, u.name, u.count) for u in result.unknown],
+                widths=[14, 30, 10],
+            ),
+            Sheet("有问题的行", ["行号", "问题"], counts.problems, widths=[8, 80]),
+        ],
+        f"{run.county.name} {run.year}—{run.year + 1}学年 {result.kind.label}对账",
+        data_time=run.compared_at,
+    )
+
+
+@login_required
+@require_GET
+def export(request, pk):
+    county_for_reader(request.user)
+    run = _run(request, pk)
+    if run.status != ReconcileRun.Status.DONE:
+        raise Http404("该名单尚未比对")
+    result = selectors.reconciliation(run)
+    counts = reconcile.ListCounts.from_dict(run.counts)
+    audit_record(user=request.user, action=AuditEntry.Action.EXPORT, obj=run, note="下载对账结果")
+    return xlsx_response(
+        f"{run.county.name}{run.year}学年{result.kind.label}对账结果.xlsx", result_sheets(run, result, counts)
+    )
+
+
+@login_required
+@require_GET
+def template(request, kind):
+    county_for_reader(request.user)
+    list_kind = reconcile.LIST_KINDS.get(kind)
+    if list_kind is None:
+        raise Http404("没有该名单模板")
+    instructions = [
+        (f.header, "是" if f.required else "否", f.values, "、".join(f.synonyms)) for f in list_kind.fields
+    ]
+    instructions += [("",), ("说明",)] + [(note,) for note in TEMPLATE_NOTES]
+    body = write_xlsx(
+        [
+            Sheet(list_kind.label, list_kind.headers, [], widths=[16] * len(list_kind.headers)),
+            Sheet(
+                "填写说明",
+                ["列名", "必填", "填写内容", "国家系统导出文件中的常见列名"],
+                instructions,
+                widths=[14, 6, 60, 50],
+            ),
+        ]
+    )
+    response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{quote(list_kind.label + '对账模板.xlsx')}"
+    )
+    return response
