@@ -247,3 +247,17 @@ def test_a_school_name_with_a_slash_gives_a_safe_file_name():
 def test_forms_are_plain_json_so_a_job_can_pass_them_between_steps(county_data):
     forms = build_school_forms(county_data["county"])
     assert json.loads(json.dumps(forms, ensure_ascii=False)) == forms
+
+
+def test_an_assessment_stored_without_inputs_takes_its_counts_from_the_loader(county_data):
+    from indicators.models import Assessment
+
+    before = build_school_forms(county_data["county"])
+    Assessment.objects.filter(pk=county_data["assessment"].pk).update(inputs=None)
+    after = build_school_forms(county_data["county"])
+    assert [f["code"] for f in after] == [f["code"] for f in before]
+    for a, b in zip(after, before, strict=True):
+        assert [[line["count"] for line in s["rows"]] for s in a["stages"]] == [
+            [line["count"] for line in s["rows"]] for s in b["stages"]
+        ]
+        assert a["other_rows"] == b["other_rows"]
