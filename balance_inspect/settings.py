@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "dataquality",
     "dossiers",
     "applications",
+    "reviews",
     "dashboard",
     "ops",
 ]
@@ -295,6 +296,13 @@ RETENTION_FORMULA = env_str("RETENTION_FORMULA", "transfers-adjusted")
 
 # Rectification items and prep tasks whose deadline is this many days away or fewer are "due soon".
 RECTIFICATION_DUE_SOON_DAYS = env_int("RECTIFICATION_DUE_SOON_DAYS", 7, minimum=1)
+
+# Site-visit rehearsal (reviews): an inspection team announces 8–12 schools; the weakest units by
+# the current assessment are always among them; a 不符合 finding is due within this many days
+# (or by the inspection date, when that comes first).
+SITE_VISIT_SCHOOLS = env_int("SITE_VISIT_SCHOOLS", 10, minimum=8, maximum=12)
+SITE_VISIT_WEAKEST = env_int("SITE_VISIT_WEAKEST", 2, minimum=0, maximum=SITE_VISIT_SCHOOLS)
+SITE_VISIT_FINDING_DEADLINE_DAYS = env_int("SITE_VISIT_FINDING_DEADLINE_DAYS", 30, minimum=1)
 
 # Dashboards (dashboard app): county figures are kept this many seconds in the cache and shared
 # by every reader of the county (0 = recompute on every request). Finished assessments never

@@ -17,6 +17,7 @@ urlpatterns = [
     path("dataquality/", include("dataquality.urls")),
     path("dossiers/", include("dossiers.urls")),
     path("applications/", include("applications.urls")),
+    path("reviews/", include("reviews.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("healthz/", include("ops.urls")),
     path("admin/", admin.site.urls),

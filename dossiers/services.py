@@ -385,4 +385,8 @@ def school_brief_context(school, year: int | None, scheme: str | None = None) ->
         "year_label": school_year_label(year),
         "scheme_label": RULESETS[scheme].label,
         "generated_at": timezone.localtime(),
+        # The document the page was built from: the site-visit brief lists its failing checks.
+        "result": result,
+        "year": year,
+        "scheme": scheme,
     }

@@ -34,6 +34,11 @@
     if (msg && !window.confirm(msg)) event.preventDefault();
   });
 
+  // Buttons marked data-print print the page (the site-visit brief).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
+
   // Auto-submit filter selects marked data-autosubmit.
   document.addEventListener("change", function (event) {
     if (event.target.matches("[data-autosubmit]")) event.target.form.requestSubmit();

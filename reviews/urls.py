@@ -1,0 +1,18 @@
+from django.urls import path
+
+from reviews import views
+
+app_name = "reviews"
+
+urlpatterns = [
+    path("", views.draw_list, name="list"),
+    path("draw/", views.draw_create, name="create"),
+    path("<int:pk>/", views.draw_detail, name="detail"),
+    path("<int:pk>/briefs.pdf", views.draw_briefs_pdf, name="briefs_pdf"),
+    path("visit/<int:pk>/brief/", views.visit_brief, name="brief"),
+    path("visit/<int:pk>/brief.pdf", views.visit_brief_pdf, name="brief_pdf"),
+    path("visit/<int:pk>/", views.visit_checklist, name="checklist"),
+    path("visit/<int:pk>/save/", views.visit_save, name="checklist_save"),
+    path("visit/<int:pk>/photo/", views.photo_upload, name="photo_upload"),
+    path("photo/<int:pk>/", views.photo_download, name="photo"),
+]
