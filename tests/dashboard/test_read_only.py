@@ -72,6 +72,12 @@ PK_BY_NAME = {
     "dataquality:reconcile_mapping": "dataquality.ReconcileRun",
     "dataquality:reconcile_cancel": "dataquality.ReconcileRun",
     "dataquality:reconcile_export": "dataquality.ReconcileRun",
+    "reviews:brief": "reviews.DrawnSchool",
+    "reviews:brief_pdf": "reviews.DrawnSchool",
+    "reviews:checklist": "reviews.DrawnSchool",
+    "reviews:checklist_save": "reviews.DrawnSchool",
+    "reviews:photo_upload": "reviews.DrawnSchool",
+    "reviews:photo": "reviews.VisitPhoto",
 }
 PK_BY_NAMESPACE = {
     "accounts": "accounts.User",
@@ -82,6 +88,7 @@ PK_BY_NAMESPACE = {
     "surveys": "surveys.Survey",
     "dossiers": "dossiers.Dossier",
     "workforce": "schools.School",
+    "reviews": "reviews.SiteVisitDraw",
 }
 ROUTE_PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
 REGEX_PARAM = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)")
@@ -304,6 +311,9 @@ def test_the_walk_reaches_the_objects_it_names(demo):
         "workforce:school",
         "dataquality:reconcile_run",
         "dataquality:reconcile_export",
+        "reviews:detail",
+        "reviews:checklist",
+        "reviews:photo",
     }
     found = {name: route for route, name in walk(get_resolver().url_patterns) if name in names}
     assert set(found) == names

@@ -25,6 +25,7 @@ APPS = (
     "rectification",
     "surveys",
     "dossiers",
+    "reviews",
     "dashboard",
 )
 
