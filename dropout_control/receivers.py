@@ -15,6 +15,9 @@ def county_items(sender, *, county, year, **kwargs) -> list[dict]:
             "passed": r["passed"],
             "value": None if r["junior"] is None else r["junior"] * 100,
             "value_text": r["junior_text"],
+            # 表Ⅴ-1's sentence: graduates, grade-7 entrants three years before, transfers in,
+            # deaths and transfers out of the cohort (the rate itself is ``value``, by the formula).
+            "inputs": r["inputs"],
             "detail": r["detail"],
             "evidence": [f"{r['year']} 年巩固率基础数据（控辍保学 › 巩固率；{r['formula_label']}）"],
         }

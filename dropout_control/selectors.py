@@ -425,7 +425,9 @@ def county_retention(county, year: int) -> dict:
     Keys: ``year`` (graduation year = school year), ``junior``, ``nine_year`` (fractions or
     None), ``junior_text``, ``nine_year_text`` (domain.numbers, consistent with the verdict),
     ``graduates``, ``grade7_entrants``, ``denominator``, ``formula``, ``formula_label``,
-    ``target``, ``passed`` (True/False/None) and ``detail`` (the figures, in Chinese).
+    ``target``, ``passed`` (True/False/None), ``detail`` (the figures, in Chinese) and
+    ``inputs`` (the figures of 表Ⅴ-1's sentence: graduates, entrants, transfers_in, deaths,
+    transfers_out; empty when the rate is undefined).
     """
     formula = retention_formula()
     county_years, _ = _cohort_years(CohortFigure.objects.filter(school__county=county))
@@ -444,10 +446,21 @@ def county_retention(county, year: int) -> dict:
         detail = f"尚未填报 {year} 年初中毕业生数（控辍保学 › 巩固率）"
     else:
         detail = f"尚未填报 {year - 3} 年初一入学人数（控辍保学 › 巩固率）"
+    current = county_years.get(year)
+    inputs = {}
+    if junior is not None:
+        inputs = {
+            "graduates": rates.graduates,
+            "entrants": rates.grade7_entrants,
+            "transfers_in": current.transfers_in if current else 0,
+            "deaths": current.deaths if current else 0,
+            "transfers_out": current.transfers_out if current else 0,
+        }
     return {
         "year": year,
         "junior": junior,
         "nine_year": nine_year,
+        "inputs": inputs,
         "junior_text": junior_text,
         "nine_year_text": numbers.pct(nine_year),
         "graduates": rates.graduates,

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
-from .county_items import ItemSpec, parse_value
+from .county_items import LEVEL, LEVEL_TEXT, NUMBER, YESNO, ItemSpec, check_inputs, parse_field
 from .engine import SCHOOL, STAGE_LABELS
 from .engine.units import PHYSICAL_FIELDS
 from .models import Scheme
@@ -66,37 +66,84 @@ class MultipleFileField(forms.FileField):
 
 
 class CountyItemForm(forms.Form):
-    """The value of one county item: 是/否 for yes/no items, a number otherwise (empty clears it)."""
-
-    value = forms.CharField(label="录入值", required=False)
-    note = forms.CharField(
-        label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
-    )
-    files = MultipleFileField(
-        label="佐证材料", required=False, help_text="PDF、图片、Word 或 Excel，可多选；按文件内容识别类型"
-    )
+    """The structured inputs of one county item (indicators.county_items ItemSpec.fields): one
+    input per field of its fill-in sentence (是/否 as a choice, monitoring levels Ⅰ–Ⅳ, numbers
+    with their unit), the brief conclusion where the form asks for one, a note and evidence files.
+    Empty fields are allowed: they stay blanks of the form (and the item 未录入) until entered."""
 
     def __init__(self, *args, spec: ItemSpec, **kwargs):
         self.spec = spec
         super().__init__(*args, **kwargs)
-        if spec.is_boolean:
-            self.fields["value"] = forms.ChoiceField(
-                label="录入值", required=False, choices=[("", "未录入"), ("是", "是"), ("否", "否")]
+        for f in spec.fields:
+            label = f"{f.label}（{f.unit}）" if f.unit and f.kind == NUMBER else f.label
+            if f.kind == YESNO:
+                field = forms.ChoiceField(choices=[("", "未录入"), ("是", "是"), ("否", "否")])
+            elif f.kind == LEVEL:
+                field = forms.ChoiceField(
+                    choices=[("", "未录入")] + [(t, f"{t}级") for t in LEVEL_TEXT.values()]
+                )
+            else:
+                field = forms.CharField(max_length=40)
+                field.widget.attrs["inputmode"] = "numeric" if f.integer else "decimal"
+                if f.integer:
+                    field.help_text = "整数"
+            field.label = label
+            field.required = False
+            self.fields[f.name] = field
+        if spec.fields and len(spec.fields) == 1 and spec.fields[0].kind == NUMBER:
+            self.fields[spec.fields[0].name].help_text = f"要求 {spec.threshold_text}"
+        if spec.conclusion:
+            self.fields["conclusion"] = forms.CharField(
+                label="简要结论",
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="填入申报表“指标值或简要结论”栏",
             )
-        else:
-            self.fields["value"].help_text = f"要求 {spec.threshold_text}" + (
-                f"，单位：{spec.unit}" if spec.unit else ""
-            )
-            self.fields["value"].widget.attrs["inputmode"] = "decimal"
+        self.fields["note"] = forms.CharField(
+            label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+        )
+        self.fields["files"] = MultipleFileField(
+            label="佐证材料", required=False, help_text="PDF、图片、Word 或 Excel，可多选；按文件内容识别类型"
+        )
 
-    def clean_value(self) -> Decimal | None:
-        raw = self.cleaned_data["value"]
-        if raw in ("", None):
-            return None
-        try:
-            return parse_value(self.spec, raw)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from None
+    def clean(self):
+        data = super().clean()
+        inputs = {}
+        for f in self.spec.fields:
+            if f.name in self.errors:
+                continue
+            try:
+                inputs[f.name] = parse_field(self.spec, f, data.get(f.name))
+            except ValueError as exc:
+                self.add_error(f.name, str(exc))
+        if not self.errors:
+            for message in check_inputs(self.spec, {k: v for k, v in inputs.items() if v is not None}):
+                self.add_error(None, message)
+        data["inputs"] = inputs
+        data.setdefault("conclusion", "")
+        return data
+
+
+def initial_for(spec: ItemSpec, stored) -> dict:
+    """Initial form data of a stored CountyItemValue (inputs printed as typed)."""
+    if stored is None:
+        return {}
+    initial = {"note": stored.note, "conclusion": stored.conclusion}
+    inputs = dict(stored.inputs or {})
+    if not inputs and stored.value is not None and spec.field("value") is not None:
+        inputs = {"value": format(stored.value.normalize(), "f")}
+    for f in spec.fields:
+        raw = inputs.get(f.name)
+        if raw in (None, ""):
+            continue
+        if f.kind == YESNO:
+            initial[f.name] = "是" if Decimal(raw) == 1 else "否"
+        elif f.kind == LEVEL:
+            initial[f.name] = LEVEL_TEXT.get(int(Decimal(raw)), "")
+        else:
+            initial[f.name] = raw
+    return initial
 
 
 class WhatIfForm(forms.Form):

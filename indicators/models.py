@@ -62,8 +62,10 @@ class Assessment(BackgroundJob):
 class CountyItemValue(models.Model):
     """What bureau staff entered for one county-level item (indicators.county_items) in one year.
 
-    ``passed`` is computed by the service from the catalogue when the value is saved.
-    ``value`` is a number; 是/否 items store 1/0.
+    ``inputs`` holds the item's structured fields (field name → decimal string, 是/否 as "1"/"0",
+    monitoring levels 1–4) and ``conclusion`` its brief conclusion; ``value`` is the judged
+    figure computed from them (e.g. 特殊教育生均公用经费; 1/0 for 是/否 items and items judged on
+    several conditions) and ``passed`` the verdict, both computed by the service when saved.
     """
 
     county = models.ForeignKey(
@@ -72,6 +74,8 @@ class CountyItemValue(models.Model):
     year = models.PositiveSmallIntegerField("学年")
     key = models.CharField("项目", max_length=40)
     value = models.DecimalField("录入值", max_digits=14, decimal_places=4, null=True, blank=True)
+    inputs = models.JSONField("填报数据", default=dict, blank=True)
+    conclusion = models.TextField("简要结论", blank=True)
     passed = models.BooleanField("是否达标", null=True, blank=True)
     note = models.TextField("说明", blank=True)
     entered_by = models.ForeignKey(

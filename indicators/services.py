@@ -11,6 +11,7 @@ import json
 import logging
 from collections import defaultdict
 from dataclasses import asdict, dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -25,7 +26,7 @@ from domain.schemes import SCHEMES, TARGET_NAMES
 from domain.vocabulary import BAND_LABELS, CLASS_SIZE_STANDARD, SCHOOL_SIZE_LIMITS, STAGE_BY_LABEL, class_band
 from schools.models import County
 
-from .county_items import BY_KEY, Entered, collect_provided, judge, merge_items
+from .county_items import BY_KEY, Entered, check_inputs, collect_provided, evaluate, merge_items
 from .engine import (
     CountyItem,
     EngineSettings,
@@ -45,49 +46,97 @@ log = logging.getLogger(__name__)
 # --- county items -------------------------------------------------------------------------------
 
 
+def item_limits() -> dict:
+    """Lines of county items set by settings (indicators.county_items ``threshold_setting``)."""
+    from django.conf import settings
+
+    return {
+        spec.key: getattr(settings, spec.threshold_setting)
+        for spec in BY_KEY.values()
+        if spec.threshold_setting
+    }
+
+
 def county_item_rows(county, year: int, scheme: str) -> list[dict]:
-    """The county items of ``scheme`` for ``county``/``year``: entered values merged with the items
+    """The county items of ``scheme`` for ``county``/``year``: entered inputs merged with the items
     the other apps send back on ``county_items_requested`` (see indicators.county_items for the
     contract and merge_items for the row shape). A receiver that raises fails the caller."""
     entered = {}
     for value in CountyItemValue.objects.filter(county=county, year=year).prefetch_related("evidence"):
         names = tuple(e.original_name for e in value.evidence.all())
-        entered[value.key] = Entered(value=value.value, note=value.note, evidence=names)
+        entered[value.key] = Entered(
+            value=value.value,
+            note=value.note,
+            evidence=names,
+            inputs=value.inputs or {},
+            conclusion=value.conclusion,
+        )
     responses = county_items_requested.send(sender=type(county), county=county, year=year)
     provided = collect_provided((receiver_name(receiver), items) for receiver, items in responses)
-    return merge_items(scheme, entered, provided)
+    return merge_items(scheme, entered, provided, item_limits())
 
 
 def _engine_items(rows: list[dict]) -> list[CountyItem]:
     return [CountyItem(key=r["key"], label=r["label"], passed=r["passed"], detail=r["detail"]) for r in rows]
 
 
+_AUDITED = ["value", "inputs", "conclusion", "note", "passed"]
+
+
 def county_item_save(
-    *, county, year: int, key: str, value, note: str = "", files=(), user
+    *,
+    county,
+    year: int,
+    key: str,
+    value=None,
+    inputs=None,
+    conclusion: str = "",
+    note: str = "",
+    files=(),
+    user,
 ) -> CountyItemValue:
     """Create or update what was entered for one county item and attach evidence files.
 
-    ``value`` is a Decimal (是/否 items: 1/0) or None to clear it; ``passed`` is recomputed from the
-    catalogue. Every file is validated by content before anything is written. Audited.
+    ``inputs``: the item's fields (name → Decimal or None; indicators.county_items ItemSpec.fields);
+    ``value`` alone is a shortcut for the field ``value`` of single-value items (是/否 as 1/0).
+    The judged ``value`` and ``passed`` are recomputed from the catalogue (lines of settings
+    included). Fields that contradict each other are refused (ValidationError in Chinese).
+    Every file is validated by content before anything is written. Audited.
     """
     spec = BY_KEY.get(key)
     if spec is None:
         raise ValidationError(f"未知的县级评估项目：{key}")
     if not spec.entry:
         raise ValidationError(f"“{spec.label}”由系统根据数据自动计算（{spec.provider_hint}），无需录入")
+    given = dict(inputs or {})
+    if value is not None and not given:
+        given = {"value": value}
+    names = {f.name for f in spec.fields}
+    unknown = sorted(set(given) - names)
+    if unknown:
+        raise ValidationError(f"“{spec.label}”没有这些填报项：{'、'.join(unknown)}")
+    stored = {k: format(Decimal(v).normalize(), "f") for k, v in given.items() if v is not None}
+    errors = check_inputs(spec, stored)
+    if errors:
+        raise ValidationError(errors)
+    judged = evaluate(spec, stored, item_limits())
+    if judged.value is not None and abs(judged.value) >= 10**10:
+        raise ValidationError(f"“{spec.label}”计算结果过大，请检查填报数据")
     kinds = [validate_upload(f) for f in files]
     with transaction.atomic():
         item = CountyItemValue.objects.select_for_update().filter(county=county, year=year, key=key).first()
         created = item is None
-        old = {} if created else model_snapshot(item, ["value", "note", "passed"])
+        old = {} if created else model_snapshot(item, _AUDITED)
         if created:
             item = CountyItemValue(county=county, year=year, key=key)
-        item.value = value
-        item.passed = judge(spec, value)
+        item.inputs = stored
+        item.conclusion = conclusion or ""
+        item.value = None if judged.value is None else _decimal(judged.value)
+        item.passed = judged.passed
         item.note = note
         item.entered_by = user
         item.save()
-        new = model_snapshot(item, ["value", "note", "passed"])
+        new = model_snapshot(item, _AUDITED)
         changes = diff(old, new)
         if created or changes:
             audit_record(
@@ -99,6 +148,11 @@ def county_item_save(
         for upload, kind in zip(files, kinds, strict=True):
             _evidence_add(item=item, upload=upload, kind=kind, user=user)
     return item
+
+
+def _decimal(x) -> Decimal:
+    """A judged figure as the stored Decimal (4 places, half up; the verdict was judged unrounded)."""
+    return (Decimal(x.numerator) / Decimal(x.denominator)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
 def _evidence_add(*, item, upload, kind: str, user) -> CountyItemEvidence:

@@ -26,7 +26,7 @@ from domain.vocabulary import CLASS_BAND_NOTE
 
 from . import selectors, services
 from .charts import cv_chart_svg
-from .county_items import BY_KEY, PART_LABELS, items_for, value_text
+from .county_items import BY_KEY, PART_LABELS, fill_sentence, items_for, value_text
 from .engine import RULESETS, SCHOOL, STAGE_LABELS, STAGES, get_ruleset
 from .exports import table2_sheet, table3_sheet
 from .forms import (
@@ -36,6 +36,7 @@ from .forms import (
     TargetSchemeForm,
     WhatIfForm,
     YearForm,
+    initial_for,
 )
 from .tables import addition_text, drilldown, fmt, table2, table3, value_digits, what_if_diff
 
@@ -363,16 +364,16 @@ def county_items(request):
             if spec.key in rows:
                 continue
             value = entered.get(spec.key)
-            initial = {}
-            if value is not None:
-                initial = {"value": _initial_value(spec, value.value), "note": value.note}
+            sentence, blanks = fill_sentence(spec, row) if spec.sentence else ("", [])
             rows[spec.key] = {
                 "spec": spec,
                 "row": row,
                 "entered": value,
                 "schemes": spec.schemes,
-                "entered_text": value_text(spec, value.value) if value is not None else "",
-                "form": CountyItemForm(spec=spec, initial=initial, prefix=spec.key)
+                "sentence": sentence,
+                "blanks": blanks,
+                "entered_text": _entered_text(spec, value),
+                "form": CountyItemForm(spec=spec, initial=initial_for(spec, value), prefix=spec.key)
                 if can_write and spec.entry
                 else None,
             }
@@ -380,6 +381,7 @@ def county_items(request):
     for part, label in PART_LABELS.items():
         members = [r for r in rows.values() if r["spec"].part == part]
         if members:
+            members.sort(key=lambda r: (r["spec"].table == "veto", r["spec"].table, r["spec"].no))
             parts.append({"label": label, "rows": members})
     return render(
         request,
@@ -393,12 +395,12 @@ def county_items(request):
     )
 
 
-def _initial_value(spec, value):
+def _entered_text(spec, value) -> str:
     if value is None:
         return ""
-    if spec.is_boolean:
-        return "是" if value == 1 else "否"
-    return f"{value.normalize():f}"
+    if value.value is None:
+        return "部分填写（未完成）" if value.inputs or value.conclusion else "未录入"
+    return value_text(spec, value.value, services.item_limits())
 
 
 @login_required
@@ -420,7 +422,8 @@ def county_item_save(request, year, key):
             county=county,
             year=year,
             key=key,
-            value=form.cleaned_data["value"],
+            inputs=form.cleaned_data["inputs"],
+            conclusion=form.cleaned_data.get("conclusion", ""),
             note=form.cleaned_data["note"],
             files=form.cleaned_data["files"],
             user=request.user,

@@ -36,6 +36,8 @@ def county_items(sender, *, county, year, **kwargs) -> list[dict]:
             "passed": rec["passed"],
             "value": rec["rate"] * 100,
             "value_text": rec["rate_display"],
+            # The item's one field (社会认可度 %), so every reader fills it from the same row.
+            "inputs": {"value": rec["rate"] * 100},
             "evidence": evidence,
             "detail": f"“{rec['title']}”（{rec['period']}）满意度 {rec['rate_display']}，答卷 {rec['questionnaires']} 份（要求 ≥ 85%）",
         }

@@ -5,7 +5,7 @@ from workforce import selectors
 
 
 def county_items(sender, *, county, year, **kwargs) -> list[dict]:
-    """teacher_exchange, backbone_exchange, teacher_training, teacher_certificates."""
+    """teacher_exchange (with the backbone share), teacher_training, teacher_certificates."""
     return selectors.county_items(county, year)
 
 

@@ -510,37 +510,32 @@ _CATALOGUE_KEYS = (
 
 
 def county_items(county, year: int) -> list[dict]:
-    """Provider for indicators.county_items: the guarantee items under the catalogue's keys, with
-    the backbone share as its own item ``backbone_exchange``."""
+    """Provider for indicators.county_items: the guarantee items under the catalogue's keys, each
+    with the numbers of its 表Ⅳ sentence (``inputs``); the assessment computes the rates from them
+    exactly. The exchange item carries the backbone count too (表Ⅳ-11 judges both shares)."""
     wf = county_workforce(_county(county), year)
     by_key = {i["key"]: i for i in _guarantee_items(wf)}
+    ex, tr = wf.exchange, wf.training
+    # Only decided items carry figures: an empty roster fills no blank with 0.
+    inputs = {
+        "teacher_exchange": {"eligible": ex.eligible, "exchanged": ex.exchanged, "backbone": ex.backbone},
+        "teacher_training": {"complete": tr.complete, "teachers": tr.teachers},
+        "teacher_certificates": {"certified": tr.certified, "full_time": tr.full_time},
+    }
     out = []
     for catalogue_key, key in _CATALOGUE_KEYS:
         item = by_key[key]
+        decided = item["passed"] is not None
         out.append(
             {
                 "key": catalogue_key,
                 "label": item["label"],
                 "passed": item["passed"],
+                "inputs": inputs[catalogue_key] if decided else {},
                 "detail": item["detail"],
                 "evidence": [item["evidence"]],
             }
         )
-    ex = wf.exchange
-    share = ex.backbone_share
-    out.append(
-        {
-            "key": "backbone_exchange",
-            "label": "骨干教师占交流轮岗教师的比例 ≥ 20%",
-            "passed": None if share is None else share >= engine.EXCHANGE_BACKBONE_MIN_SHARE,
-            "detail": (
-                f"骨干教师 {ex.backbone} 人 / 交流轮岗 {ex.exchanged} 人 = {numbers.pct_against(share, engine.EXCHANGE_BACKBONE_MIN_SHARE)}（要求 ≥ 20%）"
-                if share is not None
-                else f"{wf.year_label}无交流轮岗记录"
-            ),
-            "evidence": [by_key["teacher_exchange"]["evidence"]],
-        }
-    )
     return out
 
 

@@ -67,7 +67,7 @@ from .units import (
 # assessments keyed by input_fingerprint are recomputed instead of reused.
 # 2: gap plans add to the whole multi-stage school; 3: verdict / missing (incomplete county
 # items no longer pass).
-ENGINE_VERSION = "4"  # 4: reason texts print figures through domain.numbers (grouped counts)
+ENGINE_VERSION = "5"  # 5: county items carry their structured inputs (表Ⅳ/表Ⅴ sentences), 29 items
 
 
 def _fmt_threshold(limit: float) -> str:

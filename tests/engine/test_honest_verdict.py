@@ -41,18 +41,20 @@ def test_basic_2012_with_its_three_county_parts_missing_is_incomplete():
     assert result["reasons"] == []
 
 
-def test_quality_2017_with_all_23_county_items_missing_is_incomplete():
+def test_quality_2017_with_all_29_county_items_missing_is_incomplete():
     result = assess_units(good_quality_units(), [], "quality-2017", county_items=items("quality-2017"))
     assert result["stages"]["primary"]["passed"] is True and all(u["passed"] for u in result["units"])
     assert result["verdict"] == "incomplete" and result["passed"] is None
-    assert len(result["missing"]) == 23 and result["missing"][0] == "social_recognition"
+    # 社会认可度, the 12 entered or provided items of 表Ⅳ (3 more are judged from the school
+    # data), the 9 of 表Ⅴ and the 7 vetoes.
+    assert len(result["missing"]) == 29 and result["missing"][0] == "social_recognition"
 
 
 def test_one_failing_item_fails_even_with_others_missing():
     given = items("quality-2017", teacher_pay=False)
     result = assess_units(good_quality_units(), [], "quality-2017", county_items=given)
     assert result["verdict"] == "failed" and result["passed"] is False
-    assert len(result["missing"]) == 22  # still listed, so staff see what else to enter
+    assert len(result["missing"]) == 28  # still listed, so staff see what else to enter
     assert [r for r in result["reasons"] if "未达标" in r] == [
         "教师平均工资收入水平不低于当地公务员平均工资收入水平 未达标"
     ]

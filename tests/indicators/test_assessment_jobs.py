@@ -75,7 +75,7 @@ def test_changed_school_data_makes_a_new_run(county_data, bureau, run_on_commit)
 
 def test_a_changed_county_item_makes_a_new_run(county_data, bureau, run_on_commit):
     first = request(county_data, bureau, run_on_commit)
-    county_item_save(county=county_data.county, year=2025, key="teacher_pay", value=1, user=bureau)
+    county_item_save(county=county_data.county, year=2025, key="school_layout", value=1, user=bureau)
     assert request(county_data, bureau, run_on_commit).pk != first.pk
 
 

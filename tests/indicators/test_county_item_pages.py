@@ -56,7 +56,7 @@ def test_a_file_that_is_not_what_it_claims_is_refused(county_data, bureau, login
 
 def test_an_invalid_value_is_refused_in_chinese(county_data, bureau, login):
     html = save(login(bureau), "social_recognition", "很好", follow=True).content.decode()
-    assert "社会认可度（公众满意度）：社会认可度（公众满意度）：“很好”不是数字" in html
+    assert "社会认可度（公众满意度）：社会认可度：“很好”不是数字" in html
     assert not CountyItemValue.objects.exists()
 
 

@@ -22,14 +22,10 @@ from indicators.county_items import (
     [
         ("social_recognition", Decimal("85"), True),  # exactly at the line passes
         ("social_recognition", Decimal("84.99"), False),
-        ("special_education_funding", Decimal("6000"), True),
-        ("special_education_funding", Decimal("5999.5"), False),
-        ("nearby_enrolment_junior", Decimal("95"), True),
-        ("teacher_training", Decimal("99.9"), False),
-        ("monitoring_difference", Decimal("0.15"), False),  # "< 0.15": the line itself fails
-        ("monitoring_difference", Decimal("0.149"), True),
-        ("teacher_pay", Decimal(1), True),
-        ("teacher_pay", Decimal(0), False),
+        ("training_funds", Decimal("5"), True),  # the lowest school's share
+        ("training_funds", Decimal("4.99"), False),
+        ("school_layout", Decimal(1), True),
+        ("school_layout", Decimal(0), False),
         ("veto_key_schools", Decimal(0), True),  # a veto passes when 否 is entered
         ("veto_key_schools", Decimal(1), False),
         ("government_work_score", None, None),
@@ -50,13 +46,13 @@ def test_each_scheme_has_its_own_items_and_shares_satisfaction():
 
 
 def test_parse_value_reads_yes_no_and_numbers_in_chinese():
-    assert parse_value(BY_KEY["teacher_pay"], "是") == 1
+    assert parse_value(BY_KEY["school_layout"], "是") == 1
     assert parse_value(BY_KEY["veto_safety_accident"], "否") == 0
     assert parse_value(BY_KEY["social_recognition"], "92.5%") == Decimal("92.5")
     with pytest.raises(ValueError, match="不是数字"):
         parse_value(BY_KEY["social_recognition"], "很高")
     with pytest.raises(ValueError, match="是”或“否"):
-        parse_value(BY_KEY["teacher_pay"], "也许")
+        parse_value(BY_KEY["school_layout"], "也许")
 
 
 def test_value_text_shows_units():
@@ -69,7 +65,7 @@ def test_value_text_shows_units():
 @pytest.mark.parametrize(
     ("key", "entered", "text"),
     [
-        ("teacher_pay", Decimal("1.0000"), "是"),  # a yes/no item never reads 1.0000
+        ("school_layout", Decimal("1.0000"), "是"),  # a yes/no item never reads 1.0000
         ("social_recognition", Decimal("84.9998"), "84.9998%"),  # fails ≥ 85%: never "85.0%"
         ("social_recognition", Decimal("85.04"), "85.0%"),
         ("special_education_funding", Decimal("5999.6"), "5,999.6 元"),  # fails ≥ 6000: never "6,000 元"

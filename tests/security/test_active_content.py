@@ -214,7 +214,7 @@ def downloads(bureau, county, township_official, township_a, school_a):
         county=county,
         year=2025,
         key="special_education_funding",
-        value=6500,
+        inputs={"funds_wan": 65, "students": 100},
         note="拨付",
         files=[polyglot()],
         user=bureau,

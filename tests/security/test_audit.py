@@ -396,7 +396,8 @@ def test_county_item_evidence_upload_and_delete_are_audited(login, bureau, count
     client.post(
         reverse("indicators:item_save", args=[2025, "special_education_funding"]),
         {
-            "special_education_funding-value": "6500",
+            "special_education_funding-funds_wan": "65",
+            "special_education_funding-students": "100",
             "special_education_funding-note": "",
             "special_education_funding-files": world.pdf_upload("拨付文件.pdf"),
         },
@@ -406,10 +407,18 @@ def test_county_item_evidence_upload_and_delete_are_audited(login, bureau, count
     evidence = one(entries, user=bureau, action=A.CREATE, object_type="indicators.CountyItemEvidence")
     client.post(
         reverse("indicators:item_save", args=[2025, "special_education_funding"]),
-        {"special_education_funding-value": "7000", "special_education_funding-note": ""},
+        {
+            "special_education_funding-funds_wan": "70",
+            "special_education_funding-students": "100",
+            "special_education_funding-note": "",
+        },
     )
     entry = one(trail.new(), user=bureau, action=A.UPDATE, object_type="indicators.CountyItemValue")
     assert [Decimal(str(v)) for v in entry.changes["value"]] == [Decimal(6500), Decimal(7000)]
+    assert entry.changes["inputs"] == [
+        {"funds_wan": "65", "students": "100"},
+        {"funds_wan": "70", "students": "100"},
+    ]
     client.post(reverse("indicators:evidence_delete", args=[evidence.object_id]))
     one(
         trail.new(),

@@ -127,7 +127,8 @@ ENDPOINTS = [
         "document",
         lambda r: reverse("indicators:item_save", args=[2025, "special_education_funding"]),
         lambda f, r: {
-            "special_education_funding-value": "6500",
+            "special_education_funding-funds_wan": "65",
+            "special_education_funding-students": "100",
             "special_education_funding-note": "拨付文件",
             "special_education_funding-files": f,
         },

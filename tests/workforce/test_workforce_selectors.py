@@ -122,14 +122,12 @@ def test_county_items_use_the_assessment_catalogue_keys(county, staffed):
 
     sent = dict(county_items_requested.send(sender=type(county), county=county, year=2025))
     items = collect_provided([("workforce", sent[receivers.county_items])])
-    assert {i["key"] for i in items} == {
-        "teacher_exchange",
-        "backbone_exchange",
-        "teacher_training",
-        "teacher_certificates",
-    }
+    assert {i["key"] for i in items} == {"teacher_exchange", "teacher_training", "teacher_certificates"}
     assert all(i["key"] in BY_KEY for i in items)
-    assert by_key(items)["backbone_exchange"]["passed"] is True
+    # 表Ⅳ-11's sentence: eligible, exchanged and backbone teachers; the rates follow from them.
+    exchange = by_key(items)["teacher_exchange"]
+    assert set(exchange["inputs"]) == {"eligible", "exchanged", "backbone"}
+    assert set(by_key(items)["teacher_certificates"]["inputs"]) == {"certified", "full_time"}
 
 
 def test_readiness_rows_follow_the_board_contract(county, staffed):
