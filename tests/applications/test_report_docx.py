@@ -29,7 +29,11 @@ def county_data(county, township_a, township_b, school_a, school_b, bureau):
     build_county(county, township_a, township_b, school_a, school_b)
     # One entered county item that fails (特殊教育学校生均公用经费 5000 < 6000).
     county_item_save(
-        county=county, year=YEAR, key="special_education_funding", value=Decimal(5000), user=bureau
+        county=county,
+        year=YEAR,
+        key="special_education_funding",
+        inputs={"funds_wan": Decimal(50), "students": Decimal(100)},  # 5000 元 per student
+        user=bureau,
     )
     deadline = timezone.localdate() + timedelta(days=30)
     RectificationItem.objects.create(
@@ -97,7 +101,8 @@ def test_every_failing_item_is_named(county_data):
     ctx = report_context(county_data["county"])
     names = failing_names(ctx)
     assert "河口小学（小学）" in names  # the small school fails the per-school rule
-    assert "特殊教育学校生均公用经费" in names  # the entered item below 6000 元
+    # the entered item below 6000 元, by its 表Ⅳ name (indicators.form_items)
+    assert "特殊教育学校生均公用经费不低于 6000 元" in names
     text = _text(_docx(county_data["county"]))
     for name in names:
         assert name in text, name
