@@ -26,9 +26,9 @@ from docx.shared import Cm, Mm, Pt
 
 from accounts.access import county_reader
 from domain import numbers
-from domain import vocabulary as vocab
 from domain.schemes import TARGET_NAMES
 from dropout_control.selectors import case_summary
+from indicators import form_items
 from indicators.engine import STAGE_LABELS, STAGES, get_ruleset
 from indicators.selectors import current_assessment
 from indicators.tables import table2, table3
@@ -179,42 +179,14 @@ class _Writer:
 
 
 def _form_rows(result: dict) -> dict:
-    """Rows of 表Ⅳ (15 政府保障), 表Ⅴ (9 教育质量) and the vetoes as ``{no, name, text,
-    passed, passed_text}``: indicators.form_items once it exists, else the assessment's county
-    items by part (the engine's room, school-size and class-size checks joining 政府保障)."""
-    try:
-        from indicators import form_items
-    except ImportError:
-        form_items = None
-    if form_items is not None:
-        return {
-            "government": form_items.table4_rows(result),
-            "quality": form_items.table5_rows(result),
-            "veto": form_items.veto_rows(result),
-            "with_checks": True,
-        }
-    out = {"government": [], "quality": [], "veto": [], "with_checks": False}
-    for item in result.get("county_items", []):
-        part = item.get("part")
-        if part not in ("government", "quality", "veto"):
-            continue
-        passed = item.get("passed")
-        if passed is None:
-            passed_text = "未录入"
-        elif part == "veto":  # a veto passes when the situation does not exist: 是否存在 否
-            passed_text = numbers.yes_no(not passed)
-        else:
-            passed_text = numbers.yes_no(passed)
-        out[part].append(
-            {
-                "no": len(out[part]) + 1,
-                "name": item["label"],
-                "text": item.get("detail") or item.get("value_text") or "",
-                "passed": passed,
-                "passed_text": passed_text,
-            }
-        )
-    return out
+    """Rows of 表Ⅳ (15 政府保障, the engine's room, school-size and class-size checks among
+    them), 表Ⅴ (9 教育质量) and the vetoes, as the 申报表 prints them (indicators.form_items):
+    ``{no, key, name, text, passed, passed_text, blanks, who, evidence}``."""
+    return {
+        "government": form_items.table4_rows(result),
+        "quality": form_items.table5_rows(result),
+        "veto": form_items.veto_rows(result),
+    }
 
 
 def _recognition(result: dict) -> dict | None:
@@ -499,9 +471,11 @@ def _results(w: _Writer, ctx: dict) -> None:
     if vetoes:
         w.heading("（五）一票否决事项", 2)
         hit = [r["name"] for r in vetoes if r["passed"] is False]
+        unknown = sum(1 for r in vetoes if r["passed"] is None)
         w.para(
             f"自查{len(vetoes)}项一票否决事项，"
-            + (f"存在：{_joined(hit)}。" if hit else "未发现存在情形的事项（尚未录入的以表中为准）。")
+            + (f"存在：{_joined(hit)}。" if hit else "未发现存在以上情形。")
+            + (f"尚未录入{unknown}项，请补充。" if unknown else "")
         )
         w.table(
             ["序号", "事项", "是否存在"],
@@ -539,8 +513,6 @@ def _problems(w: _Writer, ctx: dict) -> None:
                 )
     if ctx["missing"]:
         problems.append(f"尚未录入数据的县级评估项目：{_joined(ctx['missing'])}。")
-    if not ctx["forms"]["with_checks"]:
-        problems += _check_problems(ctx["result"])
     if not problems:
         problems.append("对照评估标准，本次自评未发现未达标项目。")
     w.heading("（一）存在问题", 2)
@@ -579,27 +551,6 @@ _KIND_MEASURES = {
     "computers": "补充配备教学用计算机",
     "books": "补充配备图书",
 }
-
-
-def _check_problems(result: dict) -> list[str]:
-    """Class size, school size and music/art rooms from the assessment's checks (when the
-    政府保障 rows do not carry them)."""
-    out = []
-    for stage in STAGES:
-        over = result["stages"][stage]["classes"].get("over_standard", 0)
-        if over:
-            limit = vocab.CLASS_SIZE_STANDARD[stage]
-            out.append(f"{STAGE_LABELS[stage]}有{numbers.count(over)}个班级学生数超过{limit}人。")
-    for r in result.get("checks", {}).get("school_size", []):
-        out.append(
-            f"{r['name']}义务教育在校生{numbers.count(r['students'])}人，超过{numbers.count(r['limit'])}人。"
-        )
-    for r in result.get("checks", {}).get("rooms", []):
-        if not r.get("passed"):
-            out.append(
-                f"{r['name']}{numbers.count(r['classes'])}个班，音乐、美术专用教室未达到每12个班1间以上。"
-            )
-    return out
 
 
 def _next_steps(w: _Writer, ctx: dict) -> None:
