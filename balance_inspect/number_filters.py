@@ -4,12 +4,14 @@
     {{ x|num }} 2 places, grouped · {{ x|num:0 }} a count · {{ cv|cv }} 3 places
     {{ limit|cv_limit }} 0.50 · {{ standard|line }} 4.5, 2,000
     {{ rate|pct }} 0.9618 → 96.2% · {{ yuan|wan }} 295.31 万元 · {{ flag|yes_no }} 是/否
-    {{ d|signed }} +3
+    {{ d|signed }} +3 · {{ c.music_room_areas|room_areas:"music" }} 96.00、88.50（不足）
 """
 
 from django import template
+from django.utils.html import format_html, format_html_join
 
 from domain import numbers
+from domain.vocabulary import ROOM_MIN_AREAS
 
 register = template.Library()
 
@@ -77,3 +79,25 @@ def yes_no(value) -> str:
 @register.filter
 def signed(value, digits=None) -> str:
     return numbers.signed(value, _places(digits, 0))
+
+
+@register.filter
+def room_areas(values, kind) -> str:
+    """Each room's area ("music" or "art"), a room below the line marked 不足; — when not entered."""
+    if not values:
+        return numbers.UNDEFINED
+    bound = ROOM_MIN_AREAS[kind]
+    return format_html_join(
+        "、",
+        "{}",
+        (
+            (
+                numbers.num(v)
+                if numbers.exact(v) >= bound
+                else format_html(
+                    '<span class="area-short" title="不足 {} ㎡">{}（不足）</span>', bound, numbers.num(v)
+                ),
+            )
+            for v in values
+        ),
+    )

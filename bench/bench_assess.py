@@ -35,6 +35,8 @@ import django  # noqa: E402
 
 django.setup()
 
+# Room areas as the engine bench draws them (one generator per school, the other draws unchanged).
+from bench_engine import room_areas, with_room_areas  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -61,6 +63,10 @@ def best_of(fn, n=3):
         value = fn()
         times.append(time.perf_counter() - t)
     return min(times), value
+
+
+def stored_areas(code: str, kind: str, n: int) -> list[str]:
+    return [f"{a:.2f}" for a in room_areas(code, kind, n) or ()]
 
 
 def province_facts(n_units=15_000, seed=7):
@@ -90,6 +96,7 @@ def province_facts(n_units=15_000, seed=7):
                 art_rooms=rng.randint(0, 3),
             )
         )
+        schools[-1] = with_room_areas(schools[-1])
         stage = "初中" if junior else "小学"
         staff = max(4, int(n / rng.uniform(12, 20)))
         for subject in SUBJECTS:
@@ -195,6 +202,8 @@ def make_county(n_schools: int = 300, code: str = "139999", seed: int = 3):
                 multimedia_rooms=n // 35,
                 music_rooms=2,
                 art_rooms=2,
+                music_room_areas=stored_areas(s.code, "music", 2),
+                art_room_areas=stored_areas(s.code, "art", 2),
             )
         )
         stage = "初中" if junior else "小学"

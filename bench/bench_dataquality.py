@@ -83,6 +83,8 @@ def build_county(code: str, n_schools: int, n_teachers: int, n_classes: int, rng
                 multimedia_rooms=10,
                 music_rooms=1,
                 art_rooms=1,
+                music_room_areas=["98.00"],
+                art_room_areas=["92.50"],
             )
         )
         conditions.append(
@@ -97,6 +99,8 @@ def build_county(code: str, n_schools: int, n_teachers: int, n_classes: int, rng
                 multimedia_rooms=10,
                 music_rooms=1,
                 art_rooms=1,
+                music_room_areas=["98.00"],
+                art_room_areas=["92.50"],
             )
         )
     SchoolConditions.objects.bulk_create(conditions, batch_size=2000)

@@ -161,6 +161,14 @@ def signed(x, digits: int = 0) -> str:
     return f"+{text}" if rounded > 0 else text
 
 
+def areas(values, sep: str = "、") -> str:
+    """The area of each room, 2 places each: ["96", 102.5] → "96.00、102.50"; ``UNDEFINED`` when
+    not entered (None or an empty list)."""
+    if not values:
+        return UNDEFINED
+    return sep.join(num(v, MEAN) for v in values)
+
+
 def line(x) -> str:
     """A standard or limit as it is written in the rules, without trailing zeros: 85, 0.45,
     2,000, 4.5."""

@@ -294,6 +294,14 @@ def required_rooms(classes: int) -> int:
     return math.ceil(classes / CLASSES_PER_ART_ROOM)
 
 
+# The smallest room that counts as a music / art room (教督〔2017〕6号: 每间音乐专用教室面积不小于
+# 96 平方米，每间美术专用教室面积不小于 90 平方米). A smaller room exists but does not count toward
+# ⌈classes / 12⌉. The engine, the pages and the forms read these two numbers from here only.
+MUSIC_ROOM_MIN_AREA = 96
+ART_ROOM_MIN_AREA = 90
+ROOM_MIN_AREAS: Mapping[str, int] = MappingProxyType({"music": MUSIC_ROOM_MIN_AREA, "art": ART_ROOM_MIN_AREA})
+
+
 # --- evaluation schemes -------------------------------------------------------------------------
 
 BASIC_2012 = "basic-2012"

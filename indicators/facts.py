@@ -57,6 +57,11 @@ def _number(value) -> float:
     return float(value) if value is not None else 0.0
 
 
+def _areas(values) -> tuple[float, ...] | None:
+    # Stored as Decimal strings ("96.00"); an empty list means not entered.
+    return tuple(float(v) for v in values) if values else None
+
+
 def load_facts(county, year: int) -> CountyFacts:
     """Facts of every school of ``county`` (a County) for school year ``year``."""
     schools = list(
@@ -81,6 +86,8 @@ def load_facts(county, year: int) -> CountyFacts:
             "multimedia_rooms",
             "music_rooms",
             "art_rooms",
+            "music_room_areas",
+            "art_room_areas",
         )
     }
     facts: list[SchoolFacts] = []
@@ -110,6 +117,8 @@ def load_facts(county, year: int) -> CountyFacts:
                 multimedia_rooms=c.get("multimedia_rooms", 0),
                 music_rooms=c.get("music_rooms"),
                 art_rooms=c.get("art_rooms"),
+                music_areas=_areas(c.get("music_room_areas")),
+                art_areas=_areas(c.get("art_room_areas")),
             )
         )
     warnings = []

@@ -22,7 +22,7 @@ from accounts.services import audit_record
 from balance_inspect.downloads import private_download, stored_file_response
 from balance_inspect.jobs import JobStatus
 from balance_inspect.xlsx import xlsx_response
-from domain.vocabulary import CLASS_BAND_NOTE
+from domain.vocabulary import CLASS_BAND_NOTE, ROOM_MIN_AREAS
 
 from . import selectors, services
 from .charts import cv_chart_svg
@@ -264,6 +264,7 @@ def assessment_sizes(request, pk):
             "checks": checks,
             "classes": assessment.result["stages"],
             "class_band_note": CLASS_BAND_NOTE,
+            "room_lines": ROOM_MIN_AREAS,
         },
     )
 

@@ -22,6 +22,7 @@ DECIMAL = "decimal"
 CHOICE = "choice"
 YES_NO = "yes_no"
 YEAR = "year"
+AREAS = "areas"  # the area of each room of a kind, several numbers in one cell
 
 MIN_YEAR = 2000
 INT_MAX = 2147483647  # PositiveIntegerField on PostgreSQL
@@ -68,6 +69,7 @@ class Column:
     max_length: int = 0
     note: str = ""
     required_note: str = ""
+    count_header: str = ""  # AREAS: the column whose count the number of areas must equal
 
     @property
     def allowed_values(self) -> str:
@@ -88,6 +90,8 @@ class Column:
             return "不小于 0 的整数"
         if self.type == DECIMAL:
             return "不小于 0 的数，最多两位小数"
+        if self.type == AREAS:
+            return "每间教室的面积（大于 0 的数，最多两位小数），多间用“；”分隔（也可用“;”“、”“,”）"
         return "文本" + (f"，不超过 {self.max_length} 个字符" if self.max_length else "")
 
     @property
@@ -135,6 +139,20 @@ def _count(header, attribute, unit, required=True, max_value=INT_MAX):
 
 def _amount(header, attribute, unit, digits):
     return Column(header, attribute, DECIMAL, unit=unit, default=Decimal(0), max_value=Decimal(10) ** digits)
+
+
+def _areas(header, attribute, count_header, line):
+    return Column(
+        header,
+        attribute,
+        AREAS,
+        required=False,
+        unit="㎡",
+        default=(),
+        count_header=count_header,
+        note=f"如 96；102.5。填写时个数须与{count_header}相同；"
+        f"面积不小于 {line} ㎡ 的教室才计入每 12 个班 1 间的要求",
+    )
 
 
 SCHOOLS = Template(
@@ -189,6 +207,8 @@ CONDITIONS = Template(
         _count("网络多媒体教室数", "multimedia_rooms", "间"),
         _count("音乐专用教室数", "music_rooms", "间", required=False),
         _count("美术专用教室数", "art_rooms", "间", required=False),
+        _areas("音乐专用教室面积", "music_room_areas", "音乐专用教室数", vocab.MUSIC_ROOM_MIN_AREA),
+        _areas("美术专用教室面积", "art_room_areas", "美术专用教室数", vocab.ART_ROOM_MIN_AREA),
     ),
 )
 
@@ -357,6 +377,61 @@ def _parse_year(column, value, max_year):
     return int(number)
 
 
+# Room areas: one number per room. "," separates rooms here, never thousands (no music or art
+# room is that large; a "1,200" meant as one room is two areas and fails the count check).
+AREA_SEPARATORS = re.compile(r"[；;、,，]")
+AREA_MAX = Decimal(10000)
+AREA_PLACES = Decimal("0.01")
+AREA_SEPARATOR_OUT = "；"
+
+
+def parse_areas(value) -> tuple[Decimal, ...]:
+    """The areas of a cell such as "96；102.5" (also ";", "、", ","), each > 0 with at most two
+    decimals; a number cell is one room. CellError (Chinese) names the room at fault."""
+    if isinstance(value, bool):
+        raise CellError("应为数字")
+    if isinstance(value, int | float):
+        pieces = [str(value)]
+    else:
+        pieces = [p.strip() for p in AREA_SEPARATORS.split(str(value).strip())]
+        if len(pieces) > 1 and pieces[-1] == "":
+            pieces.pop()  # "96；" — a trailing separator is harmless
+    areas = []
+    for n, piece in enumerate(pieces, start=1):
+        which = f"第 {n} 间" if len(pieces) > 1 else ""
+        if piece == "":
+            raise CellError(f"{which}面积为空（分隔符之间没有数字）")
+        try:
+            area = Decimal(piece)
+        except InvalidOperation:
+            raise CellError(f"{which}面积应为数字，实际为“{piece}”") from None
+        if not area.is_finite():
+            raise CellError(f"{which}面积应为数字，实际为“{piece}”")
+        if area <= 0:
+            raise CellError(f"{which}面积应大于 0，实际为 {piece}")
+        if area >= AREA_MAX:
+            raise CellError(f"{which}面积过大：{piece} ㎡")
+        if area != area.quantize(AREA_PLACES, rounding=ROUND_HALF_UP):
+            # Not rounded: 95.995 must not become 96.00 and reach the line.
+            raise CellError(f"{which}面积最多两位小数，实际为 {piece}")
+        areas.append(area.quantize(AREA_PLACES))
+    return tuple(areas)
+
+
+def areas_stored(areas) -> list[str]:
+    """Areas as the model stores them: Decimal strings with two places (["96.00", "102.50"])."""
+    return [str(Decimal(a).quantize(AREA_PLACES)) for a in areas]
+
+
+def areas_text(stored) -> str:
+    """The cell text of stored areas, as the import reads it back: ["96.00", "102.50"] → "96；102.5"."""
+    return AREA_SEPARATOR_OUT.join(format(Decimal(a).normalize(), "f") for a in stored or ())
+
+
+def _parse_areas(column, value, _max_year):
+    return parse_areas(value)
+
+
 _PARSERS = {
     TEXT: _parse_text,
     CODE: _parse_code,
@@ -366,6 +441,7 @@ _PARSERS = {
     CHOICE: _parse_choice,
     YES_NO: _parse_yes_no,
     YEAR: _parse_year,
+    AREAS: _parse_areas,
 }
 
 

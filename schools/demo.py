@@ -25,6 +25,8 @@ from django.db.models import ProtectedError, RestrictedError
 
 from accounts.models import Role, User
 from balance_inspect.signals import demo_seeded
+from domain.vocabulary import ART_ROOM_MIN_AREA, MUSIC_ROOM_MIN_AREA
+from schools.columns import areas_stored
 from schools.idcard import id_check_digit
 from schools.models import (
     County,
@@ -65,6 +67,10 @@ class PlannedSchool:
     ``crowded``: (grade, n) — n classes of that grade are 大班额 (56–65); ``super_large_grade``: a
     grade with one 超大班额 class (≥ 66). ``no_arts``: no 音乐/美术/心理健康 teacher.
     ``low_backbone``: almost no county-level backbone teachers.
+    ``rooms``: how its music/art rooms measure up (every other school's rooms reach 96 / 90 ㎡):
+    "short_music" / "short_art" — its one room of that kind is below the line (the school fails
+    the room rule); "extra_small_art" — an extra art room below the line beside enough good ones
+    (shown as 不足, the school still passes); "unmeasured" — no areas reported (面积未填报).
     """
 
     name: str
@@ -82,13 +88,14 @@ class PlannedSchool:
     super_large_grade: int | None = None
     no_arts: bool = False
     low_backbone: bool = False
+    rooms: str = ""
 
 
 # Codes are assigned in this order: 1301230001 = 城关小学, the demo reporter's school.
 PLAN: tuple[PlannedSchool, ...] = (
     # 城关镇: the county seat.
     PlannedSchool("城关小学", "城关镇", P, URBAN, primary=1380, crowded=(6, 3)),
-    PlannedSchool("城关第二小学", "城关镇", P, URBAN, primary=860),
+    PlannedSchool("城关第二小学", "城关镇", P, URBAN, primary=860, rooms="extra_small_art"),
     PlannedSchool("城关第三小学", "城关镇", P, URBAN, primary=620),
     PlannedSchool("城关中学", "城关镇", J, URBAN, junior=980, super_large_grade=9),
     PlannedSchool("滨河县第一中学", "城关镇", COMPLETE, URBAN, junior=560, senior=1200, boarding=True),
@@ -115,7 +122,7 @@ PLAN: tuple[PlannedSchool, ...] = (
     # 石桥镇
     PlannedSchool("石桥镇中心小学", "石桥镇", P, TOWN, primary=420),
     PlannedSchool("石桥镇中学", "石桥镇", J, TOWN, junior=360, boarding=True),
-    PlannedSchool("石桥镇王庄小学", "石桥镇", P, RURAL, primary=150),
+    PlannedSchool("石桥镇王庄小学", "石桥镇", P, RURAL, primary=150, rooms="short_music"),
     PlannedSchool("石桥镇马庄学校", "石桥镇", NINE, RURAL, primary=210, junior=150, boarding=True),
     PlannedSchool("石桥镇李家沟教学点", "石桥镇", TP, RURAL, primary=32, parent="石桥镇中心小学"),
     # 河口乡
@@ -133,7 +140,7 @@ PLAN: tuple[PlannedSchool, ...] = (
     PlannedSchool("河口乡张湾教学点", "河口乡", TP, RURAL, primary=24, parent="河口乡中心小学"),
     PlannedSchool("河口乡柳树沟教学点", "河口乡", TP, RURAL, primary=18, parent="河口乡中心小学"),
     # 南山乡
-    PlannedSchool("南山乡中心小学", "南山乡", P, RURAL, primary=230),
+    PlannedSchool("南山乡中心小学", "南山乡", P, RURAL, primary=230, rooms="unmeasured"),
     PlannedSchool(
         "南山乡南山学校", "南山乡", NINE, RURAL, primary=150, junior=160, boarding=True, low_backbone=True
     ),
@@ -141,7 +148,7 @@ PLAN: tuple[PlannedSchool, ...] = (
     PlannedSchool("南山乡石门教学点", "南山乡", TP, RURAL, primary=22, parent="南山乡中心小学"),
     PlannedSchool("南山乡高岭教学点", "南山乡", TP, RURAL, primary=15, parent="南山乡中心小学"),
     # 北坡乡
-    PlannedSchool("北坡乡中心小学", "北坡乡", P, RURAL, primary=210),
+    PlannedSchool("北坡乡中心小学", "北坡乡", P, RURAL, primary=210, rooms="short_art"),
     PlannedSchool(
         "北坡乡中学",
         "北坡乡",
@@ -488,10 +495,36 @@ def plan_resources(plan: PlannedSchool, students: dict[str, int], classes: int, 
     else:
         rooms = classes + round(classes * 0.3) + 1 + math.ceil(students["高中"] / 40)
     out["multimedia_rooms"] = max(1, rooms)
-    required = max(1, math.ceil(classes / 12))
-    out["music_rooms"] = required
-    out["art_rooms"] = required
+    out.update(plan_rooms(plan, max(1, math.ceil(classes / 12))))
     return out
+
+
+def plan_rooms(plan: PlannedSchool, required: int) -> dict:
+    """Music and art rooms with the area of each (see PlannedSchool.rooms).
+
+    Areas come from a generator of their own, seeded by the school's name, so that adding them
+    did not shift the draws of everything generated after (rosters, classes of later schools).
+    """
+    rng = random.Random(f"{SEED}:rooms:{plan.name}")
+
+    def area(lo: float, hi: float) -> Decimal:
+        return Decimal(round(rng.uniform(lo, hi) * 2)) / 2  # measured to half a square metre
+
+    music = [area(MUSIC_ROOM_MIN_AREA, 126) for _ in range(required)]
+    art = [area(ART_ROOM_MIN_AREA, 118) for _ in range(required)]
+    if plan.rooms == "short_music":
+        music[0] = area(72, 88)
+    elif plan.rooms == "short_art":
+        art[0] = area(66, 84)
+    elif plan.rooms == "extra_small_art":
+        art.append(area(60, 76))
+    measured = plan.rooms != "unmeasured"
+    return {
+        "music_rooms": len(music),
+        "art_rooms": len(art),
+        "music_room_areas": areas_stored(music) if measured else [],
+        "art_room_areas": areas_stored(art) if measured else [],
+    }
 
 
 def resources_for_year(base: dict, year: int) -> dict:

@@ -13,7 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.access import scope
 from balance_inspect.xlsx import Sheet, write_xlsx
-from schools.columns import CODE, ID_NUMBER, TEMPLATES, TEXT, YES_NO
+from schools.columns import AREAS, CODE, ID_NUMBER, TEMPLATES, TEXT, YES_NO
 from schools.models import SchoolClass, SchoolConditions, Teacher
 from schools.resources import RESOURCES
 from schools.selectors import schools_visible_to, teacher_names_visible
@@ -60,8 +60,9 @@ def template_xlsx(kind: str) -> bytes:
             )
             validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS}")
             sheet.add_data_validation(validation)
-        if column.type in (CODE, ID_NUMBER, TEXT):
-            # Text format for the whole column keeps leading zeros and all 18 ID digits.
+        if column.type in (CODE, ID_NUMBER, TEXT, AREAS):
+            # Text format for the whole column keeps leading zeros and all 18 ID digits, and
+            # keeps "96,102" two rooms instead of the number 96102.
             sheet.column_dimensions[letter].number_format = "@"
     out = BytesIO()
     workbook.save(out)

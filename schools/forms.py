@@ -3,7 +3,7 @@
 from django import forms
 
 from domain import vocabulary as vocab
-from schools.columns import TEMPLATES
+from schools.columns import AREAS, CONDITIONS, TEMPLATES, CellError, areas_stored, areas_text, parse_areas
 from schools.models import SchoolConditions, school_year_label
 
 # --- conditions of one school year (schools.services.conditions_update / conditions_create) ----
@@ -19,6 +19,14 @@ CONDITION_FIELDS = (
     "multimedia_rooms",
     "music_rooms",
     "art_rooms",
+    "music_room_areas",
+    "art_room_areas",
+)
+# (areas field, the count it must match, its template column): one declaration, schools.columns.
+AREA_FIELDS = tuple(
+    (c.attribute, CONDITIONS.column(c.count_header).attribute, c)
+    for c in CONDITIONS.columns
+    if c.type == AREAS
 )
 _INTEGER_MESSAGES = {"invalid": "请输入整数", "min_value": "不能为负数", "required": "请填写此项"}
 _DECIMAL_MESSAGES = {
@@ -47,9 +55,39 @@ class ConditionsForm(forms.ModelForm):
         self.school = school
         for name in ("music_rooms", "art_rooms"):
             self.fields[name].help_text = "未统计可留空"
+        for name, _count, column in AREA_FIELDS:
+            # The areas are edited as the template's cell text ("96；102.5"), not as JSON.
+            self.fields[name] = forms.CharField(
+                label=f"{column.header}(㎡)",
+                required=False,
+                help_text=f"每间一个数，用“；”分隔；{column.note}",
+            )
+            if self.instance.pk:
+                self.initial[name] = areas_text(getattr(self.instance, name))
+
+    def _clean_areas(self, name):
+        text = self.cleaned_data.get(name) or ""
+        if not text.strip():
+            return []
+        try:
+            return areas_stored(parse_areas(text))
+        except CellError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def clean_music_room_areas(self):
+        return self._clean_areas("music_room_areas")
+
+    def clean_art_room_areas(self):
+        return self._clean_areas("art_room_areas")
 
     def clean(self):
         cleaned = super().clean()
+        for name, count_name, column in AREA_FIELDS:
+            areas, count = cleaned.get(name), cleaned.get(count_name)
+            if areas and len(areas) != (count or 0):
+                self.add_error(
+                    name, f"填写了 {len(areas)} 间教室的面积，与{column.count_header}（{count or 0}）不一致"
+                )
         school = self.school
         stages = (
             ("primary_students", vocab.PRIMARY),

@@ -328,6 +328,23 @@ class _YearlyValidator(_Validator):
 class _ConditionsValidator(_YearlyValidator):
     model = SchoolConditions
 
+    def check_row(self, rownum, values):
+        super().check_row(rownum, values)
+        # The areas are those of each room: as many as the rooms counted in the same row.
+        for column in self.template.columns:
+            if not column.count_header:
+                continue
+            areas, count = values[column.header], values[column.count_header]
+            if areas is INVALID or count is INVALID or not areas:
+                continue
+            if len(areas) != (count or 0):
+                self.error(
+                    rownum,
+                    column.header,
+                    f"填写了 {len(areas)} 间教室的面积，与{column.count_header}（{count or 0}）不一致："
+                    "每间教室填一个面积",
+                )
+
 
 class _TeachersValidator(_YearlyValidator):
     model = Teacher

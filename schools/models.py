@@ -146,6 +146,11 @@ class SchoolConditions(models.Model):
     multimedia_rooms = models.PositiveIntegerField("网络多媒体教室数", default=0)
     music_rooms = models.PositiveIntegerField("音乐专用教室数", null=True, blank=True)
     art_rooms = models.PositiveIntegerField("美术专用教室数", null=True, blank=True)
+    # The floor area of each room, as Decimal strings with two places (["96.00", "102.50"]); an
+    # empty list means not reported. A list, not a number, because the 2017 rule judges every
+    # room on its own (≥ 96 ㎡ music, ≥ 90 ㎡ art); schools.columns parses and writes them.
+    music_room_areas = models.JSONField("音乐专用教室面积(㎡)", default=list, blank=True)
+    art_room_areas = models.JSONField("美术专用教室面积(㎡)", default=list, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:

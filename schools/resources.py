@@ -13,6 +13,7 @@ from collections import defaultdict
 from django.utils import timezone
 from import_export import fields, resources, widgets
 
+from schools.columns import areas_stored, areas_text, parse_areas
 from schools.idcard import mask_id_number
 from schools.models import County, School, SchoolClass, SchoolConditions, Teacher, Township
 
@@ -32,6 +33,21 @@ class YesNoWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return "是" if value else "否"
+
+
+class AreasWidget(widgets.Widget):
+    """The area of each room: parsed areas (or a cell's text) in, Decimal strings stored, the
+    cell text "96；102.5" out — the export re-imports as it was read."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return []
+        if not isinstance(value, tuple | list):
+            value = parse_areas(value)
+        return areas_stored(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return areas_text(value)
 
 
 class CachedRowWidget(widgets.ForeignKeyWidget):
@@ -145,9 +161,12 @@ class _CachedResource(resources.ModelResource):
                 for name, before in zip(fields, old, strict=True):
                     after = getattr(instance, name)
                     if after != before:
-                        groups[(name, after)].append(instance.pk)
+                        # A list (room areas) is grouped by its tuple: dict keys must be hashable.
+                        groups[(name, tuple(after) if isinstance(after, list) else after)].append(instance.pk)
             manager = self._meta.model.objects
             for (name, value), pks in groups.items():
+                if isinstance(value, tuple):
+                    value = list(value)
                 for start in range(0, len(pks), UPDATE_CHUNK):
                     manager.filter(pk__in=pks[start : start + UPDATE_CHUNK]).update(**{name: value})
             # QuerySet.update() skips auto_now fields; stamp the rows that really changed.
@@ -235,6 +254,12 @@ class ConditionsResource(_CachedResource):
     multimedia_rooms = _int("multimedia_rooms", "网络多媒体教室数")
     music_rooms = _int("music_rooms", "音乐专用教室数")
     art_rooms = _int("art_rooms", "美术专用教室数")
+    music_room_areas = fields.Field(
+        attribute="music_room_areas", column_name="音乐专用教室面积", widget=AreasWidget()
+    )
+    art_room_areas = fields.Field(
+        attribute="art_room_areas", column_name="美术专用教室面积", widget=AreasWidget()
+    )
 
     class Meta:
         model = SchoolConditions
@@ -252,6 +277,8 @@ class ConditionsResource(_CachedResource):
             "multimedia_rooms",
             "music_rooms",
             "art_rooms",
+            "music_room_areas",
+            "art_room_areas",
         )
         import_id_fields = ("year", "school")
         use_bulk = True

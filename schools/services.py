@@ -21,6 +21,8 @@ EDITABLE_CONDITION_FIELDS = (
     "multimedia_rooms",
     "music_rooms",
     "art_rooms",
+    "music_room_areas",
+    "art_room_areas",
 )
 
 

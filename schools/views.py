@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from domain.vocabulary import ROOM_MIN_AREAS
 from schools import selectors
 from schools.filters import SchoolFilter
 from schools.forms import ConditionsCreateForm, ConditionsForm
@@ -64,6 +65,7 @@ def school_list(request):
             "year": year,
             "headers": _sort_headers(request, request.GET.get("sort", "")),
             "class_band_note": selectors.CLASS_BAND_NOTE,
+            "room_lines": ROOM_MIN_AREAS,
             "over_band_label": selectors.OVER_BAND_LABEL,
         },
     )
@@ -90,6 +92,7 @@ def school_detail(request, code):
             "classes": classes,
             "class_bands": selectors.class_band_counts(classes),
             "class_band_note": selectors.CLASS_BAND_NOTE,
+            "room_lines": ROOM_MIN_AREAS,
             "teaching_points": selectors.teaching_points_of(school),
             "can_edit": selectors.can_edit_school(request.user, school) and not request.user.is_read_only,
         },

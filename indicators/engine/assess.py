@@ -8,7 +8,8 @@ caller adds them), plus these documented extra keys:
 - ``checks.school_size``: schools whose compulsory-education students exceed the limit,
   ``{code, name, students, limit}``.
 - ``checks.rooms``: every school with class and music/art room data,
-  ``{code, name, classes, required, music_rooms, art_rooms, passed}``.
+  ``{code, name, classes, required, music_rooms, art_rooms, music_areas, art_areas, music_ok,
+  art_ok, areas_missing, passed}`` (see :func:`room_checks`).
 - per unit: ``school_name`` and ``township``.
 
 ``stages.<stage>.passed`` is the stage's coefficient rule only (2012: composite; 2017: every CV);
@@ -42,6 +43,8 @@ from domain.vocabulary import (
 )
 
 from .rules import (
+    ART_ROOM_MIN_AREA,
+    MUSIC_ROOM_MIN_AREA,
     SCHOOL_SIZE_LIMITS,
     STAGE_LABELS,
     STAGES,
@@ -49,6 +52,7 @@ from .rules import (
     RuleSet,
     floor_line,
     get_ruleset,
+    reaches,
     required_rooms,
     within,
 )
@@ -67,7 +71,9 @@ from .units import (
 # assessments keyed by input_fingerprint are recomputed instead of reused.
 # 2: gap plans add to the whole multi-stage school; 3: verdict / missing (incomplete county
 # items no longer pass).
-ENGINE_VERSION = "5"  # 5: county items carry their structured inputs (表Ⅳ/表Ⅴ sentences), 29 items
+# 4: reason texts print figures through domain.numbers (grouped counts).
+# 5: county items carry their structured inputs (表Ⅳ/表Ⅴ sentences), 29 items.
+ENGINE_VERSION = "6"  # 6: music/art rooms count only when their area reaches the line
 
 
 def _fmt_threshold(limit: float) -> str:
@@ -257,32 +263,72 @@ def school_size_checks(units: Iterable[Unit]) -> list[dict]:
     return over
 
 
+def _room_areas(count: int | None, areas: tuple[float, ...] | None) -> list[float] | None:
+    """The recorded areas as floats; None when rooms exist but no area was entered. A school
+    with 0 rooms has nothing to measure: its (empty) list of areas is complete."""
+    if areas:
+        return [float(a) for a in areas]
+    return [] if count == 0 else None
+
+
 def room_checks(schools: Iterable[SchoolFacts], classes: Iterable[ClassFacts]) -> list[dict]:
     """Music/art rooms against ⌈classes / 12⌉ for every school with classes and room data.
 
     A school with neither count recorded is skipped; with one recorded, only that one is judged
-    (the other is reported as None; :func:`assess` adds a warning).
+    (the other is reported as None; :func:`assess` adds a warning). When the areas of a recorded
+    kind are entered, only rooms reaching the line count (music ≥ MUSIC_ROOM_MIN_AREA, art ≥
+    ART_ROOM_MIN_AREA): ``music_ok``/``art_ok`` are those rooms. When they are not entered the kind
+    is judged on its count, ``*_ok`` is None and ``areas_missing`` is True (the pages say 面积未填报),
+    because a county that has not yet measured its rooms must still see the count rule.
     """
     per_school = Counter(map(attrgetter("school_code"), classes))
     rows = []
     for school in sorted(schools, key=lambda s: s.code):
         n = per_school.get(school.code, 0)
-        recorded = [r for r in (school.music_rooms, school.art_rooms) if r is not None]
-        if not n or not recorded:
+        if not n or (school.music_rooms is None and school.art_rooms is None):
             continue
         need = required_rooms(n)
-        rows.append(
-            {
-                "code": school.code,
-                "name": school.name,
-                "classes": n,
-                "required": need,
-                "music_rooms": school.music_rooms,
-                "art_rooms": school.art_rooms,
-                "passed": all(r >= need for r in recorded),
-            }
-        )
+        row = {
+            "code": school.code,
+            "name": school.name,
+            "classes": n,
+            "required": need,
+            "music_rooms": school.music_rooms,
+            "art_rooms": school.art_rooms,
+        }
+        passed, missing = True, False
+        for kind, count, areas, line in (
+            ("music", school.music_rooms, school.music_areas, MUSIC_ROOM_MIN_AREA),
+            ("art", school.art_rooms, school.art_areas, ART_ROOM_MIN_AREA),
+        ):
+            listed = _room_areas(count, areas)
+            ok = None if listed is None else sum(1 for a in listed if reaches(a, line))
+            row[f"{kind}_areas"] = listed
+            row[f"{kind}_ok"] = ok
+            if count is None:
+                continue
+            missing = missing or listed is None
+            passed = passed and (count if ok is None else ok) >= need
+        row["areas_missing"] = missing
+        row["passed"] = passed
+        rows.append(row)
     return rows
+
+
+# (key prefix in the rows of room_checks, label, the area a room must reach)
+ROOM_KINDS = (("music", "音乐", MUSIC_ROOM_MIN_AREA), ("art", "美术", ART_ROOM_MIN_AREA))
+
+
+def _rooms_have(row: Mapping, kind: tuple) -> str:
+    """What a school has of one kind of room, for a reason line: 音乐 2 间（其中达 96 ㎡ 的 1 间）."""
+    key, label, line = kind
+    count = row[f"{key}_rooms"]
+    if count is None:
+        return f"{label}未填"
+    ok = row.get(f"{key}_ok")
+    if ok is None or ok == count:
+        return f"{label} {numbers.count(count)} 间"
+    return f"{label} {numbers.count(count)} 间（其中达 {numbers.line(line)} ㎡ 的 {numbers.count(ok)} 间）"
 
 
 def _empty_stage(rs: RuleSet, stage: str, classes: Mapping[str, int]) -> dict:
@@ -424,10 +470,7 @@ def assess_units(
     if failing_rooms and rs.enforce_rooms:
         passed = False
         for r in failing_rooms:
-            have = "、".join(
-                f"{label}未填" if n is None else f"{label} {n} 间"
-                for label, n in (("音乐", r["music_rooms"]), ("美术", r["art_rooms"]))
-            )
+            have = "、".join(_rooms_have(r, kind) for kind in ROOM_KINDS)
             reasons.append(
                 f"{r['name']}（{r['code']}）{r['classes']} 个班，音乐、美术专用教室各需 {r['required']} 间，现有{have}"
             )
@@ -487,6 +530,11 @@ def assess(
         for label, n in (("音乐", row["music_rooms"]), ("美术", row["art_rooms"])):
             if n is None:
                 warnings.append(f"{row['name']}（{row['code']}）未填报{label}专用教室数")
+    unmeasured = [f"{r['name']}（{r['code']}）" for r in rooms if r["areas_missing"]]
+    if unmeasured:
+        warnings.append(
+            f"未填报音乐、美术专用教室面积的学校 {len(unmeasured)} 所（按教室间数判断）：{'、'.join(unmeasured)}"
+        )
     return assess_units(
         built.units,
         scoped,
@@ -528,6 +576,8 @@ def _rows(items: Iterable, cls: type) -> list[tuple]:
         if isinstance(sample, int | float | Decimal) and not isinstance(sample, bool):
             # One spelling per number: 5, 5.0 and Decimal("5.00") hash alike.
             columns[i] = [None if v is None else float(v) for v in column]
+        elif isinstance(sample, tuple | list):  # room areas: a list of numbers per school
+            columns[i] = [None if v is None else [float(x) for x in v] for v in column]
     return list(zip(*columns, strict=True))
 
 
@@ -538,6 +588,7 @@ def _ruleset_data(rs: RuleSet) -> dict:
         "cv_thresholds": dict(rs.cv_thresholds),
         "per_school_rule": rs.per_school_rule,
         "enforce": [rs.enforce_class_size, rs.enforce_school_size, rs.enforce_rooms],
+        "room_areas": [MUSIC_ROOM_MIN_AREA, ART_ROOM_MIN_AREA],
         "indicators": [
             [i.key, i.resource, i.per, None if i.standard is None else dict(i.standard)]
             for i in rs.indicators

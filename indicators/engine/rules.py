@@ -15,9 +15,11 @@ from typing import Literal
 # Stages, class sizes, school sizes and rooms live in the shared vocabulary; they are re-exported
 # here so that engine callers keep importing them from the rules.
 from domain.vocabulary import (  # noqa: F401  (re-exports)
+    ART_ROOM_MIN_AREA,
     CLASS_SIZE_STANDARD,
     CLASSES_PER_ART_ROOM,
     LARGE_CLASS_MIN,
+    MUSIC_ROOM_MIN_AREA,
     SCHOOL_SIZE_LIMITS,
     SINGLE_STAGE_SCHOOL_SIZE_LIMIT,
     STAGE_BY_LABEL,

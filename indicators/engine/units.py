@@ -83,6 +83,8 @@ class SchoolFacts:
 
     Numbers are ints or floats (convert Decimal in the selector; the engine also coerces).
     ``music_rooms``/``art_rooms`` are None when not reported: the room check then skips the school.
+    ``music_areas``/``art_areas`` hold the floor area (㎡) of each room, None when not reported
+    (the room check then judges on the counts alone and says the areas are missing).
     """
 
     code: str
@@ -103,6 +105,8 @@ class SchoolFacts:
     multimedia_rooms: float = 0
     music_rooms: int | None = None
     art_rooms: int | None = None
+    music_areas: tuple[float, ...] | None = None
+    art_areas: tuple[float, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)

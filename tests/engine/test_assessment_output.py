@@ -1,7 +1,9 @@
 """The assessment document (data-contract §3) and its input fingerprint."""
 
+import dataclasses
 import json
 import math
+from decimal import Decimal
 
 import pytest
 
@@ -213,3 +215,15 @@ def test_settings_round_trip_through_a_plain_dict():
     assert EngineSettings.from_dict(stored) == settings
     with pytest.raises(ValueError, match="未知的引擎设置"):
         EngineSettings.from_dict({"merge_teaching_point": True})
+
+
+def test_fingerprint_changes_when_a_room_area_changes_and_not_with_its_spelling():
+    schools, roster, classes = county()
+
+    def with_areas(music):
+        first = dataclasses.replace(schools[0], music_rooms=len(music), music_areas=music)
+        return input_fingerprint([first, *schools[1:]], roster, classes, "quality-2017")
+
+    assert with_areas((96.0, 100.0)) != with_areas((95.99, 100.0))
+    assert with_areas((96.0, 100.0)) == with_areas((96, Decimal("100.00")))
+    assert with_areas((96.0,)) != input_fingerprint(schools, roster, classes, "quality-2017")

@@ -74,6 +74,11 @@ def test_music_and_art_rooms_are_checked_per_twelve_classes(n_classes, music, ar
             "required": required,
             "music_rooms": music,
             "art_rooms": art,
+            "music_areas": None,
+            "art_areas": None,
+            "music_ok": None,
+            "art_ok": None,
+            "areas_missing": True,
             "passed": passes,
         }
     ]
@@ -91,6 +96,65 @@ def test_half_reported_rooms_are_judged_on_what_exists_and_warned_about():
     result = assess(schools, [], classes("1", "小学", [40] * 12), "quality-2017")
     assert result["checks"]["rooms"][0]["passed"] is True
     assert "实验小学（1）未填报美术专用教室数" in result["warnings"]
+
+
+def room_row(music_areas=None, art_areas=None, *, n_classes=12, music=1, art=1):
+    schools = [
+        school(
+            "1",
+            primary=40 * n_classes,
+            music_rooms=music,
+            art_rooms=art,
+            music_areas=music_areas,
+            art_areas=art_areas,
+            name="实验小学",
+        )
+    ]
+    result = assess(schools, [], classes("1", "小学", [40] * n_classes), "quality-2017")
+    return result, result["checks"]["rooms"][0]
+
+
+@pytest.mark.parametrize(
+    ("music_area", "art_area", "passes"),
+    [(96, 90, True), (95.99, 90, False), (96, 89.99, False), (120.5, 90.0, True)],
+)
+def test_a_room_counts_only_when_its_area_reaches_96_music_or_90_art(music_area, art_area, passes):
+    result, row = room_row((music_area,), (art_area,))
+    assert row["music_areas"] == [float(music_area)] and row["art_areas"] == [float(art_area)]
+    assert row["music_ok"] == (1 if music_area >= 96 else 0)
+    assert row["art_ok"] == (1 if art_area >= 90 else 0)
+    assert row["areas_missing"] is False
+    assert row["passed"] is passes
+    room_reasons = [r for r in result["reasons"] if "专用教室" in r]
+    assert bool(room_reasons) is not passes
+
+
+def test_an_extra_small_room_does_not_matter_when_enough_rooms_reach_the_line():
+    _result, row = room_row((100, 80), (92, 70), music=2, art=2)
+    assert (row["music_ok"], row["art_ok"], row["passed"]) == (1, 1, True)
+
+
+def test_a_small_room_is_named_in_the_reason_with_the_rooms_that_reach_the_line():
+    result, row = room_row((100, 80), (92, 95), n_classes=24, music=2, art=2)
+    assert row["passed"] is False
+    assert (
+        "实验小学（1）24 个班，音乐、美术专用教室各需 2 间，现有音乐 2 间（其中达 96 ㎡ 的 1 间）、美术 2 间"
+        in result["reasons"]
+    )
+
+
+def test_without_areas_the_rooms_are_judged_on_counts_and_the_areas_are_said_missing():
+    result, row = room_row(None, (91,))
+    assert row["music_areas"] is None and row["music_ok"] is None
+    assert row["art_ok"] == 1
+    assert row["areas_missing"] is True and row["passed"] is True
+    assert any("未填报音乐、美术专用教室面积的学校 1 所" in w for w in result["warnings"])
+
+
+def test_zero_rooms_need_no_areas():
+    _result, row = room_row(None, None, music=0, art=0)
+    assert row["music_areas"] == [] and row["music_ok"] == 0
+    assert row["areas_missing"] is False and row["passed"] is False
 
 
 def county_with_big_classes(ruleset_key):

@@ -95,3 +95,14 @@ def test_engine_settings_follow_the_django_settings(settings):
     assert s.unit_rule_margin == 0.9
     settings.INDICATOR_EXCLUDE_TEACHING_POINTS_UNDER = 50
     assert engine_settings().exclude_teaching_points_under == 50
+
+
+def test_room_areas_are_loaded_as_floats_and_none_when_not_reported(county_data):
+    from schools.models import SchoolConditions
+
+    SchoolConditions.objects.filter(school__code="1301230001", year=2025).update(
+        music_room_areas=["96.00", "95.99"]
+    )
+    by_code = {s.code: s for s in load_facts(county_data.county, 2025).schools}
+    assert by_code["1301230001"].music_areas == (96.0, 95.99)
+    assert by_code["1301230001"].art_areas is None

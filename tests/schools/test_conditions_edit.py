@@ -155,3 +155,29 @@ def test_the_service_refuses_readers(request, who, conditions):
         conditions_update(user=request.getfixturevalue(who), conditions=conditions, data={"books": 1})
     with pytest.raises(PermissionDenied):
         conditions_create(user=request.getfixturevalue(who), school=conditions.school, year=2026, data={})
+
+
+def test_room_areas_are_edited_as_text_and_audited(login, bureau, conditions):
+    data = {**VALID, "music_rooms": "2", "music_room_areas": "96；88.5", "art_room_areas": "90"}
+    response = login(bureau).post(edit_url(conditions.school), data)
+    assert response.status_code == 302
+    conditions.refresh_from_db()
+    assert conditions.music_room_areas == ["96.00", "88.50"] and conditions.art_room_areas == ["90.00"]
+    assert AuditEntry.objects.get().changes["music_room_areas"] == [[], ["96.00", "88.50"]]
+    form = login(bureau).get(edit_url(conditions.school)).content.decode()
+    assert 'value="96；88.5"' in form
+
+
+def test_room_areas_that_do_not_match_the_count_are_refused(login, bureau, conditions):
+    response = login(bureau).post(edit_url(conditions.school), {**VALID, "art_room_areas": "90；92"})
+    assert response.status_code == 200
+    assert "填写了 2 间教室的面积，与美术专用教室数（1）不一致" in response.content.decode()
+    conditions.refresh_from_db()
+    assert conditions.art_room_areas == []
+
+
+def test_the_school_page_shows_each_room_area_and_marks_the_small_ones(login, bureau, conditions):
+    conditions.music_rooms, conditions.music_room_areas = 2, ["96.00", "95.99"]
+    conditions.save()
+    page = login(bureau).get(f"/schools/{conditions.school.code}/").content.decode()
+    assert "96.00" in page and "95.99（不足）" in page

@@ -202,6 +202,23 @@ def test_music_and_art_rooms_are_filled(demo):
     assert not rows.filter(art_rooms__isnull=True).exists()
 
 
+def test_rooms_have_areas_and_a_few_fall_below_the_line(demo):
+    from indicators.engine import assess
+    from indicators.facts import load_facts
+
+    facts = load_facts(demo.county, 2025)
+    result = assess(facts.schools, facts.teachers, facts.classes, "quality-2017")
+    rooms = {r["name"]: r for r in result["checks"]["rooms"]}
+    assert rooms["石桥镇王庄小学"]["passed"] is False and rooms["石桥镇王庄小学"]["music_ok"] == 0
+    assert rooms["北坡乡中心小学"]["passed"] is False and rooms["北坡乡中心小学"]["art_ok"] == 0
+    extra = rooms["城关第二小学"]
+    assert extra["passed"] is True and extra["art_ok"] == extra["art_rooms"] - 1
+    assert rooms["南山乡中心小学"]["areas_missing"] is True
+    measured = [r for r in rooms.values() if not r["areas_missing"]]
+    assert len(measured) == len(rooms) - 1
+    assert all(len(r["music_areas"]) == r["music_rooms"] for r in measured)
+
+
 def test_the_county_passes_basic_balance_but_fails_a_quality_coefficient(demo):
     engine = pytest.importorskip("indicators.engine.assess")
     from indicators.engine.units import ClassFacts, SchoolFacts, TeacherGroup

@@ -7,6 +7,7 @@ import pytest
 
 from schools import models
 from schools.columns import TEMPLATES, CellError, grade_matches_stage, parse_cell
+from tests.schools_import.helpers import CONDITIONS_HEADERS
 
 MAX_YEAR = 2026
 
@@ -124,7 +125,7 @@ def test_templates_have_the_contract_headers_in_order():
         "是否寄宿制",
     )
     assert TEMPLATES["classes"].headers == ("学年", "学校标识码", "学段", "年级", "班级名称", "学生数")
-    assert len(TEMPLATES["conditions"].headers) == 13
+    assert TEMPLATES["conditions"].headers == tuple(CONDITIONS_HEADERS)
     assert len(TEMPLATES["teachers"].headers) == 11
 
 

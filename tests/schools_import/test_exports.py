@@ -94,7 +94,15 @@ def county_data(school_a, school_b, other_school):
         boarding=True,
     )
     for school in (school_a, school_b, other_school):
-        ConditionsFactory(school=school, year=2025, music_rooms=1, art_rooms=2, building_area="2200.55")
+        ConditionsFactory(
+            school=school,
+            year=2025,
+            music_rooms=1,
+            art_rooms=2,
+            building_area="2200.55",
+            music_room_areas=["96.00"],
+            art_room_areas=["90.00", "88.50"],
+        )
         ConditionsFactory(school=school, year=2024)
         TeacherFactory(school=school, year=2025, id_number=VALID_ID)
         ClassFactory(school=school, year=2025)
@@ -128,6 +136,8 @@ def test_conditions_export_keeps_numbers_as_numbers(login, bureau, county_data):
     )
     assert rows[0] == CONDITIONS_HEADERS
     assert rows[1][2] == 400 and rows[1][5] == 2200.55
+    # Room areas are the cell text the import reads: one area per room, "；" between rooms.
+    assert rows[1][13:15] == ["96", "90；88.5"]
 
 
 def test_inspectors_export_masked_id_numbers(login, inspector, county_data):
