@@ -30,6 +30,7 @@ from balance_inspect.xlsx import FAIL_FILL, WARN_FILL, Num, safe_cell_value
 from domain import numbers
 from domain import vocabulary as vocab
 from indicators.engine import STAGE_LABELS, STAGES, get_ruleset
+from indicators.engine.rules import reaches
 from indicators.selectors import current_assessment
 from indicators.tables import table2, value_digits
 from schools.models import SCHOOL_ORDER, School, school_year_label
@@ -301,7 +302,8 @@ def _other_rows(code, facts, room, size, large, funding, *, prefix: str = "") ->
             }
         )
     else:
-        for kind, label, line in _room_kinds():
+        for kind, label in (("music", "音乐"), ("art", "美术")):
+            line = vocab.ROOM_MIN_AREAS[kind]
             rooms_n = room.get(f"{kind}_rooms")
             areas = room.get(f"{kind}_areas")
             ok = room.get(f"{kind}_ok")
@@ -310,13 +312,21 @@ def _other_rows(code, facts, room, size, large, funding, *, prefix: str = "") ->
                 passed = None
             else:
                 parts = [
-                    f"班级 {numbers.count(room['classes'])} 个，应配 {numbers.count(room['required'])} 间，现有 {numbers.count(rooms_n)} 间"
+                    f"班级 {numbers.count(room['classes'])} 个，应配 {numbers.count(room['required'])} 间，"
+                    f"现有 {numbers.count(rooms_n)} 间"
                 ]
                 if areas:
-                    parts.append("每间面积 " + "、".join(numbers.num(a, 2) for a in areas) + " ㎡")
+                    # Each room's area; one below the line does not count (the engine's ``*_ok``).
+                    parts.append(
+                        "每间面积 "
+                        + "、".join(
+                            numbers.num(a, 2) + ("" if reaches(a, line) else "（不足）") for a in areas
+                        )
+                        + " ㎡"
+                    )
                     if ok is not None and ok != rooms_n:
                         parts.append(f"达到 {numbers.line(line)} ㎡ 的 {numbers.count(ok)} 间")
-                elif rooms_n and room.get("areas_missing", True):
+                elif rooms_n and areas is None:
                     parts.append("面积未填报（按间数判断）")
                 have = rooms_n if ok is None else ok
                 content = "，".join(parts)
@@ -325,9 +335,7 @@ def _other_rows(code, facts, room, size, large, funding, *, prefix: str = "") ->
                 {
                     "label": f"{label}专用教室",
                     "content": content,
-                    "standard": f"每 12 个班 1 间以上，每间 ≥ {numbers.line(line)} ㎡"
-                    if line
-                    else "每 12 个班 1 间以上",
+                    "standard": f"每 12 个班 1 间以上，每间 ≥ {numbers.line(line)} ㎡",
                     "passed": passed,
                     "areas": list(areas or []),
                     "rooms": rooms_n,
@@ -395,15 +403,6 @@ def _other_rows(code, facts, room, size, large, funding, *, prefix: str = "") ->
         for row in out:
             row["label"] = f"{prefix}{row['label']}"
     return out
-
-
-def _room_kinds():
-    """(key, label, area line) of the two kinds of rooms; the line is None until the vocabulary
-    has the room areas."""
-    return (
-        ("music", "音乐", getattr(vocab, "MUSIC_ROOM_MIN_AREA", None)),
-        ("art", "美术", getattr(vocab, "ART_ROOM_MIN_AREA", None)),
-    )
 
 
 def _overall(form: dict) -> dict:

@@ -261,3 +261,27 @@ def test_an_assessment_stored_without_inputs_takes_its_counts_from_the_loader(co
             [line["count"] for line in s["rows"]] for s in b["stages"]
         ]
         assert a["other_rows"] == b["other_rows"]
+
+
+@pytest.mark.parametrize(("second_room", "passes"), [(96, True), (95.99, False)])
+def test_a_music_room_counts_from_96_square_metres(county_data, second_room, passes):
+    from schools.models import SchoolConditions
+
+    nine = county_data["nine"]  # 13 classes: 2 music rooms needed, 2 recorded
+    SchoolConditions.objects.filter(school=nine, year=YEAR).update(
+        music_room_areas=[120, second_room], art_room_areas=[90, 90]
+    )
+    result = assessment_run_now(county=county_data["county"], year=YEAR, scheme=SCHEME).result
+    check = next(r for r in result["checks"]["rooms"] if r["code"] == nine.code)
+    form = _form(build_school_forms(county_data["county"]), nine.code)
+    music = next(r for r in form["other_rows"] if r["label"] == "音乐专用教室")
+    art = next(r for r in form["other_rows"] if r["label"] == "美术专用教室")
+    assert (music["required"], music["rooms"], music["ok"]) == (2, 2, check["music_ok"])
+    assert music["passed"] is passes and art["passed"] is True
+    assert check["passed"] is passes
+    assert music["verdict"] == ("达标" if passes else "未达标")
+    assert ("95.99（不足）" in music["content"]) is not passes
+    assert "每间 ≥ 96 ㎡" in music["standard"] and "每间 ≥ 90 ㎡" in art["standard"]
+    ws = load_workbook(io.BytesIO(school_form_xlsx(form))).active
+    row = next(r for r in ws.iter_rows(values_only=True) if r[1] == "音乐专用教室")
+    assert row[7] == music["verdict"] and "120.00" in row[2]
