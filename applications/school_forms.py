@@ -422,6 +422,40 @@ def _overall(form: dict) -> dict:
     return {"passed": passed, "text": text}
 
 
+# --- what the forms still need ------------------------------------------------------------------
+
+SCHOOL_FORM_TABLE = "学校自评表"
+
+
+def school_form_blanks(forms: list[dict]) -> list[dict]:
+    """The blanks of the school forms for the package's checklist, in its row shape
+    ``{item, table, who, blocking}``: the founding year every school writes in, the funding of
+    small schools (the county's figure), and data a school has not reported (rooms, students)."""
+    out = []
+
+    def add(item, who):
+        out.append({"item": item, "table": SCHOOL_FORM_TABLE, "who": who, "blocking": False})
+
+    if not forms:
+        return out
+    if forms[0]["stale"]:
+        add("数据已变更，学校自评表基于最近一次评估，请重新评估后再生成", "县教育局")
+    unfilled = [f for f in forms if f["founded"] is None]
+    if unfilled:
+        add(f"建校年份（{len(unfilled)} 所学校，由学校填写）", "各学校")
+    small = [f["name"] for f in forms for r in f["other_rows"] if r["label"] == "规模较小学校公用经费"]
+    if small:
+        add(
+            f"规模较小学校按 {SMALL_SCHOOL_STUDENTS} 人核定的公用经费（{'、'.join(small)}）",
+            "县教育局（财务）",
+        )
+    for f in forms:
+        for r in f["other_rows"]:
+            if r["passed"] is None and r["label"] != "规模较小学校公用经费":
+                add(f"{f['name']}：{r['label']}（{r['content']}）", "学校（办学条件）")
+    return out
+
+
 # --- xlsx ---------------------------------------------------------------------------------------
 
 _WIDTHS = (7, 30, 22, 13, 10, 11, 10, 14)

@@ -285,3 +285,14 @@ def test_a_music_room_counts_from_96_square_metres(county_data, second_room, pas
     ws = load_workbook(io.BytesIO(school_form_xlsx(form))).active
     row = next(r for r in ws.iter_rows(values_only=True) if r[1] == "音乐专用教室")
     assert row[7] == music["verdict"] and "120.00" in row[2]
+
+
+def test_the_blanks_name_the_founding_year_and_the_small_school_funding(county_data):
+    from applications.school_forms import school_form_blanks
+
+    forms = build_school_forms(county_data["county"])
+    blanks = school_form_blanks(forms)
+    items = [b["item"] for b in blanks]
+    assert f"建校年份（{len(forms)} 所学校，由学校填写）" in items
+    assert any("规模较小学校" in i and "河口小学" in i for i in items)
+    assert all(b["table"] == "学校自评表" and not b["blocking"] for b in blanks)
