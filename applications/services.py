@@ -2,24 +2,35 @@
 fill, and the package job (build in the worker or the CLI, versions immutable)."""
 
 import hashlib
+import io
 import json
+import os
+import shutil
+import tempfile
 import time
+import zipfile
 from dataclasses import asdict, dataclass, field, is_dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import AuditEntry
 from accounts.services import audit_record, diff, model_snapshot
-from balance_inspect.pdf import render_pdf
+from balance_inspect.jobs import JobStatus, enqueue, job_finish, job_requeue, job_send_step
+from balance_inspect.pdf import html_to_pdf, render_pdf
 from dataquality.selectors import blocking_open_count
 from indicators.selectors import STALE_TEXT, current_assessment
 
 from . import selectors, tables
 from .exports import forms_xlsx
-from .models import CountyFacts, Eligibility, FieldVisits
+from .models import ApplicationPackage, CountyFacts, Eligibility, FieldVisits, PackageFile
+from .school_forms import ZIP_FOLDER, build_school_forms, form_filename, school_form_xlsx, school_forms_pdfs
 
 # Bumped when the layout of a part changes: the same data then builds new files, not old ones.
 FORMAT_VERSION = 1
@@ -317,3 +328,292 @@ def timed(fn, *args, **kwargs):
     started = time.perf_counter()
     out = fn(*args, **kwargs)
     return out, time.perf_counter() - started
+
+
+# --- the package: plan, parts, join ---------------------------------------------------------------
+#
+# One code path for the worker and the CLI. The plan (fast: no PDF) writes into a work directory
+# the workbook, the form's HTML, the school forms (plain JSON) and plan.json; then each part is
+# rendered — part 0 is 申报表.pdf, part k ≥ 1 the 学校自评表 (xlsx + PDF) of the k-th chunk of
+# APPLICATION_SCHOOL_FORM_CHUNK schools, laid out in one render — and the join assembles the
+# files. The worker sends each part as a step task (N workers render N parts at once); the CLI
+# renders them one after another.
+
+PART_TASK = "applications.tasks.render_package_part_task"
+JOIN_TASK = "applications.tasks.join_package_task"
+_JOIN_MARK = 96  # progress: plan 5 %, parts 5–95 %, the join claims 96 %
+
+FORM_XLSX = "申报表.xlsx"
+FORM_PDF = "申报表.pdf"
+SCHOOL_ZIP = "学校自评表.zip"
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Whole file or none: a part is done when its file exists."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _read_plan(directory: Path) -> dict:
+    return json.loads((directory / "plan.json").read_text(encoding="utf-8"))
+
+
+def package_plan(county, year: int, directory: Path, *, generated_at=None) -> dict:
+    """Lay out the package of ``county``/``year`` into ``directory`` (written once per input:
+    an existing plan of the same fingerprint is kept, so a retry renders only missing parts).
+    Returns the plan ``{fingerprint, parts, chunk, schools, checklist}``. ValidationError without
+    a current assessment of the current data."""
+    data = application_data(county, year)
+    forms = build_school_forms(county, year)
+    forms_json = json.dumps(forms, ensure_ascii=False, sort_keys=True, default=str)
+    digest = hashlib.sha256(f"{data.fingerprint}:{forms_json}".encode()).hexdigest()
+    directory = directory / digest[:16]
+    if (directory / "plan.json").exists():
+        return {**_read_plan(directory), "directory": str(directory)}
+    directory.mkdir(parents=True, exist_ok=True)
+    chunk = settings.APPLICATION_SCHOOL_FORM_CHUNK
+    _write(directory / FORM_XLSX, form_xlsx(data))
+    _write(
+        directory / "form.html",
+        render_to_string("applications/pdf/forms.html", form_context(data, generated_at)).encode(),
+    )
+    _write(directory / "forms.json", forms_json.encode())
+    plan = {
+        "fingerprint": digest,
+        "parts": 1 + -(-len(forms) // chunk),
+        "chunk": chunk,
+        "schools": len(forms),
+        "checklist": data.checklist,
+    }
+    _write(directory / "plan.json", json.dumps(plan, ensure_ascii=False).encode())
+    return {**plan, "directory": str(directory)}
+
+
+def _forms(directory: Path) -> list[dict]:
+    return json.loads((directory / "forms.json").read_text(encoding="utf-8"))
+
+
+def _part_done(directory: Path, index: int) -> Path:
+    return directory / f"part-{index}.done"
+
+
+def missing_parts(directory: Path) -> list[int]:
+    plan = _read_plan(directory)
+    return [k for k in range(plan["parts"]) if not _part_done(directory, k).exists()]
+
+
+def package_render_part(directory: Path, index: int) -> None:
+    """Render part ``index`` of a planned package (skipped when already rendered)."""
+    if _part_done(directory, index).exists():
+        return
+    if index == 0:
+        pdf = html_to_pdf((directory / "form.html").read_text(encoding="utf-8"))
+        _write(directory / FORM_PDF, pdf)
+    else:
+        plan = _read_plan(directory)
+        forms = _forms(directory)
+        start = (index - 1) * plan["chunk"]
+        part = forms[start : start + plan["chunk"]]
+        width = max(3, len(str(len(forms))))
+        schools = directory / "schools"
+        schools.mkdir(exist_ok=True)
+        for form, pdf in zip(part, school_forms_pdfs(part), strict=True):
+            stem = form_filename(form, width)
+            _write(schools / f"{stem}.xlsx", school_form_xlsx(form))
+            _write(schools / f"{stem}.pdf", pdf)
+    _write(_part_done(directory, index), b"")
+
+
+def school_files(directory: Path) -> list[tuple[str, bytes]]:
+    """The rendered 学校自评表 as (``学校自评表/<序号>_<学校名>.xlsx|pdf``, bytes), in school order."""
+    forms = _forms(directory)
+    width = max(3, len(str(len(forms))))
+    out = []
+    for form in forms:
+        stem = form_filename(form, width)
+        for ext in ("xlsx", "pdf"):
+            out.append((f"{ZIP_FOLDER}/{stem}.{ext}", (directory / "schools" / f"{stem}.{ext}").read_bytes()))
+    return out
+
+
+def package_assemble(directory: Path) -> dict[str, tuple[bytes, int]]:
+    """The package's files by PackageFile kind: (bytes, pages)."""
+    from pypdf import PdfReader
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in school_files(directory):
+            zf.writestr(name, data)
+    pdf = (directory / FORM_PDF).read_bytes()
+    return {
+        PackageFile.Kind.FORM_XLSX: ((directory / FORM_XLSX).read_bytes(), 0),
+        PackageFile.Kind.FORM_PDF: (pdf, len(PdfReader(io.BytesIO(pdf)).pages)),
+        PackageFile.Kind.SCHOOL_FORMS_ZIP: (buf.getvalue(), 0),
+    }
+
+
+@dataclass
+class BuiltPackage:
+    files: dict  # PackageFile kind -> (bytes, pages)
+    school_files: list  # (relative name, bytes)
+    fingerprint: str
+    checklist: list
+    seconds: float
+
+
+def build_package(county, year: int, *, progress=None) -> BuiltPackage:
+    """Build the whole package in this process (the CLI and the bench; the worker renders the
+    same parts as separate tasks, see `package_build`)."""
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="application-") as tmp:
+        plan = package_plan(county, year, Path(tmp))
+        directory = Path(plan["directory"])
+        for k in range(plan["parts"]):
+            package_render_part(directory, k)
+            if progress:
+                progress(k + 1, plan["parts"])
+        files = package_assemble(directory)
+        schools = school_files(directory)
+    return BuiltPackage(files, schools, plan["fingerprint"], plan["checklist"], time.perf_counter() - started)
+
+
+# --- the job ---------------------------------------------------------------------------------------
+
+
+def package_request(*, county, year: int, user) -> ApplicationPackage:
+    """A new version of the package (built by the worker). Refused (ValidationError) without a
+    current assessment of the current data: nothing would be worth filing."""
+    current_or_error(county, year)
+    with transaction.atomic():
+        last = (
+            (
+                ApplicationPackage.objects.select_for_update()
+                .filter(county=county, year=year)
+                .aggregate(v=Max("version"))["v"]
+            )
+            or 0
+        )
+        package = ApplicationPackage.objects.create(
+            county=county, year=year, version=last + 1, requested_by=user
+        )
+        audit_record(user=user, action=AuditEntry.Action.CREATE, obj=package, county=county)
+        enqueue(ApplicationPackage, package.pk)
+    return package
+
+
+def package_retry(*, package: ApplicationPackage, user) -> ApplicationPackage:
+    if not job_requeue(ApplicationPackage, package.pk):
+        raise ValidationError("正在生成或已完成的申报材料不能重试")
+    audit_record(
+        user=user, action=AuditEntry.Action.UPDATE, obj=package, county=package.county, note="重试生成"
+    )
+    enqueue(ApplicationPackage, package.pk)
+    package.refresh_from_db()
+    return package
+
+
+def _work_dir(package: ApplicationPackage) -> Path:
+    return Path(settings.MEDIA_ROOT) / "application-parts" / str(package.pk)
+
+
+def _package_dir(package: ApplicationPackage) -> Path:
+    return _work_dir(package) / package.input_fingerprint[:16]
+
+
+def _progress(pk: int, done: int, total: int) -> None:
+    percent = 5 + int(90 * done / max(total, 1))
+    # Parts finish in any order and in several processes: progress only ever goes up.
+    ApplicationPackage.objects.filter(pk=pk, status=JobStatus.RUNNING, progress__lt=percent).update(
+        progress=percent, progress_note=f"已生成 {done} / {total} 部分", heartbeat_at=timezone.now()
+    )
+
+
+def package_build(package_id: int) -> None:
+    """Plan a claimed (running) package and send its parts; a version whose input equals that
+    of a finished one reuses that one's files (same bytes, nothing rendered)."""
+    package = ApplicationPackage.objects.select_related("county").get(pk=package_id)
+    if package.status != JobStatus.RUNNING:
+        return
+    plan = package_plan(
+        package.county, package.year, _work_dir(package), generated_at=timezone.localtime(package.started_at)
+    )
+    ApplicationPackage.objects.filter(pk=package.pk).update(input_fingerprint=plan["fingerprint"])
+    same = (
+        ApplicationPackage.objects.filter(
+            county=package.county,
+            year=package.year,
+            status=JobStatus.DONE,
+            input_fingerprint=plan["fingerprint"],
+        )
+        .exclude(pk=package.pk)
+        .order_by("version")
+        .first()
+    )
+    if same is not None:
+        with transaction.atomic():
+            for f in same.files.all():
+                PackageFile.objects.create(
+                    package=package,
+                    kind=f.kind,
+                    file=f.file.name,
+                    sha256=f.sha256,
+                    size=f.size,
+                    pages=f.pages,
+                )
+            job_finish(
+                ApplicationPackage,
+                package.pk,
+                reused_from=same.reused_from_id or same.pk,
+                progress_note=f"数据未变，沿用第 {same.version} 版的文件",
+            )
+        shutil.rmtree(_work_dir(package), ignore_errors=True)
+        return
+    directory = Path(plan["directory"])
+    missing = missing_parts(directory)
+    _progress(package.pk, plan["parts"] - len(missing), plan["parts"])
+    if not missing:
+        job_send_step(JOIN_TASK, package.pk)
+    for k in missing:
+        job_send_step(PART_TASK, package.pk, k)
+
+
+def package_render_step(package_id: int, index: int) -> None:
+    """Render part ``index`` of a running package; the process completing the last part sends the join."""
+    package = ApplicationPackage.objects.get(pk=package_id)
+    directory = _package_dir(package)
+    package_render_part(directory, index)
+    missing = missing_parts(directory)
+    total = _read_plan(directory)["parts"]
+    _progress(package.pk, total - len(missing), total)
+    if not missing:
+        job_send_step(JOIN_TASK, package.pk)  # two last parts may both send it: the join claims once
+
+
+_EXTENSIONS = {
+    PackageFile.Kind.FORM_XLSX: "xlsx",
+    PackageFile.Kind.FORM_PDF: "pdf",
+    PackageFile.Kind.REPORT_DOCX: "docx",
+    PackageFile.Kind.SCHOOL_FORMS_ZIP: "zip",
+}
+
+
+def package_join(package_id: int) -> None:
+    """Store the assembled files of a running package as its immutable parts and finish it."""
+    claimed = ApplicationPackage.objects.filter(
+        pk=package_id, status=JobStatus.RUNNING, progress__lt=_JOIN_MARK
+    ).update(progress=_JOIN_MARK, progress_note="正在汇总各部分", heartbeat_at=timezone.now())
+    if not claimed:
+        return  # another delivery joins it
+    package = ApplicationPackage.objects.select_related("county").get(pk=package_id)
+    files = package_assemble(_package_dir(package))
+    with transaction.atomic():
+        for kind, (data, pages) in files.items():
+            digest = hashlib.sha256(data).hexdigest()
+            row = PackageFile(package=package, kind=kind, sha256=digest, size=len(data), pages=pages)
+            name = f"{package.county.code}-{package.year}-v{package.version}-{kind}-{digest[:12]}.{_EXTENSIONS[kind]}"
+            row.file.save(name, ContentFile(data), save=False)
+            row.save()
+        total = (timezone.now() - package.started_at).total_seconds() if package.started_at else 0
+        job_finish(ApplicationPackage, package.pk, build_seconds=round(total, 2), progress_note="")
+    shutil.rmtree(_work_dir(package), ignore_errors=True)

@@ -272,6 +272,10 @@ JOB_STALE_AFTER_SECONDS = env_int("JOB_STALE_AFTER_SECONDS", CELERY_TASK_TIME_LI
 # once) and bounds a worker's memory (~5–6 MB per laid-out page).
 DOSSIER_PART_SCHOOLS = env_int("DOSSIER_PART_SCHOOLS", 30, minimum=1)
 
+# --- Application package (申报材料) -------------------------------------------------------------
+# Schools per step of the 学校自评表 PDFs: each step is a separate task laid out in one render.
+APPLICATION_SCHOOL_FORM_CHUNK = env_int("APPLICATION_SCHOOL_FORM_CHUNK", 60, minimum=1)
+
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

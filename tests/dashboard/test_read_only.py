@@ -2,7 +2,8 @@
 
 Every URL pattern of the project is walked (get_resolver, recursively, the admin included). Path
 parameters are filled with real ids and codes of the demo county (``seed_demo`` plus the few
-objects it does not make: an import record, a county-item evidence file, a proposal, a dossier),
+objects it does not make: an import record, a county-item evidence file, a proposal, a dossier,
+an application package),
 so a view that forgot its role check would find its object and act. For each pattern and method
 the response must be a refusal — 403, 404 or 405 (a 302 to the login page is not one: the
 inspector is signed in) — and afterwards no row of any table may differ (sessions, login
@@ -89,6 +90,7 @@ PK_BY_NAMESPACE = {
     "dossiers": "dossiers.Dossier",
     "workforce": "schools.School",
     "reviews": "reviews.SiteVisitDraw",
+    "applications": "applications.ApplicationPackage",
 }
 ROUTE_PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
 REGEX_PARAM = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)")
@@ -146,6 +148,7 @@ def changes(before, after) -> list[str]:
 @pytest.fixture
 def demo(db, django_capture_on_commit_callbacks):
     """The demo county with one object of every kind a URL can name."""
+    from applications.models import ApplicationPackage, PackageFile
     from dossiers.models import Dossier
     from indicators.county_items import BY_KEY
     from indicators.models import Assessment, CountyItemEvidence, CountyItemValue
@@ -178,6 +181,11 @@ def demo(db, django_capture_on_commit_callbacks):
         county=county, year=2025, scheme="quality-2017", version=1, status="done", requested_by=bureau
     )
     dossier.file.save("dossier.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    package = ApplicationPackage.objects.create(
+        county=county, year=2025, version=1, status="done", requested_by=bureau
+    )
+    part = PackageFile(package=package, kind="form_pdf", sha256="2" * 64, size=8, pages=1)
+    part.file.save("application.pdf", ContentFile(b"%PDF-1.4"), save=True)
     school = School.objects.filter(county=county).order_by("code").first()
     invitation = Invitation.objects.filter(survey__county=county).first()
     reconcile_run(bureau, county, school)
@@ -248,7 +256,9 @@ def value_for(demo, name: str):
             "token": demo["token"],
             "stage": "primary",
             "key": demo["county_item"] if name == "indicators:item_save" else "building_area_pp",
-            "kind": {"schools": "conditions", "workforce": "posts"}.get(namespace, "conditions"),
+            "kind": {"schools": "conditions", "workforce": "posts", "applications": "form_pdf"}.get(
+                namespace, "conditions"
+            ),
             "app_label": "accounts",
             "model_name": "user",
             "object_id": demo["pks"]["accounts.User"],
@@ -304,6 +314,7 @@ def test_the_walk_reaches_the_objects_it_names(demo):
         "indicators:detail",
         "schools:detail",
         "dossiers:download",
+        "applications:download",
         "indicators:evidence",
         "rectification:archive_download",
         "rectification:task_edit",

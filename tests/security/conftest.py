@@ -85,6 +85,11 @@ def other_dossier(other_county, other_bureau):
 
 
 @pytest.fixture
+def other_package(other_county, other_bureau):
+    return world.done_package(other_county, other_bureau)
+
+
+@pytest.fixture
 def other_survey(other_bureau, other_county, other_school):
     return world.survey_rows(other_bureau, other_county, other_school)
 

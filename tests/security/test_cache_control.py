@@ -68,6 +68,7 @@ def test_downloads_with_personal_data_say_no_store(login, bureau, township_offic
     rect = world.rectification_rows(bureau, county)
     _value, evidence = world.county_item_with_evidence(bureau, county)
     dossier = world.done_dossier(county, bureau)
+    package = world.done_package(county, bureau)
     world.fill_school(school_a, primary=300)
     downloads = {
         "teacher export": (bureau, reverse("schools:export", args=["teachers"])),
@@ -84,6 +85,7 @@ def test_downloads_with_personal_data_say_no_store(login, bureau, township_offic
         "archive file": (bureau, reverse("rectification:archive_download", args=[rect.archive_file.pk])),
         "county item evidence": (bureau, reverse("indicators:evidence", args=[evidence.pk])),
         "dossier": (bureau, reverse("dossiers:download", args=[dossier.pk])),
+        "application package": (bureau, reverse("applications:download", args=[package.pk, "form_pdf"])),
         "school brief": (bureau, reverse("dossiers:school_brief", args=[school_a.code])),
     }
     for name, (user, url) in downloads.items():

@@ -214,6 +214,24 @@ def done_dossier(county, user, year=2025):
     return dossier
 
 
+def done_package(county, user, year=2025):
+    """A finished 申报材料 version with one stored part (申报表.pdf)."""
+    from applications.models import ApplicationPackage, PackageFile
+
+    package = ApplicationPackage.objects.create(
+        county=county,
+        year=year,
+        version=1,
+        requested_by=user,
+        status=JobStatus.DONE,
+        finished_at=timezone.now(),
+    )
+    data = pdf_bytes("Application")
+    part = PackageFile(package=package, kind="form_pdf", sha256="0" * 64, size=len(data), pages=1)
+    part.file.save(f"{county.code}-application.pdf", ContentFile(data), save=True)
+    return package
+
+
 # --- surveys ----------------------------------------------------------------------------------
 
 

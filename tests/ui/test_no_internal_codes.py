@@ -26,6 +26,7 @@ APPS = (
     "surveys",
     "dossiers",
     "reviews",
+    "applications",
     "dashboard",
 )
 
