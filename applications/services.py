@@ -25,11 +25,13 @@ from accounts.services import audit_record, diff, model_snapshot
 from balance_inspect.jobs import JobStatus, enqueue, job_finish, job_requeue, job_send_step
 from balance_inspect.pdf import html_to_pdf, render_pdf
 from dataquality.selectors import blocking_open_count
+from indicators import form_items
 from indicators.selectors import STALE_TEXT, current_assessment
 
 from . import selectors, tables
 from .exports import forms_xlsx
 from .models import ApplicationPackage, CountyFacts, Eligibility, FieldVisits, PackageFile
+from .report_docx import build_report_docx, report_context
 from .school_forms import ZIP_FOLDER, build_school_forms, form_filename, school_form_xlsx, school_forms_pdfs
 
 # Bumped when the layout of a part changes: the same data then builds new files, not old ones.
@@ -109,32 +111,9 @@ def visits_save(*, county, year: int, values: dict, user) -> FieldVisits:
 
 
 def _form_rows(result: dict) -> tuple[list[dict], list[dict], list[dict]]:
-    """表Ⅳ, 表Ⅴ and the veto rows of the assessment.
-
-    Interim: rows of the stored county items until indicators.form_items (the form's own rows,
-    with each item's fill-in sentence) is available."""
-    parts = {"government": [], "quality": [], "veto": []}
-    for item in result.get("county_items") or []:
-        if item["part"] not in parts:
-            continue
-        rows = parts[item["part"]]
-        passed = item.get("passed")
-        entered = item.get("value") is not None or item.get("source") == "provider"
-        row = {
-            "no": len(rows) + 1,
-            "key": item["key"],
-            "name": item["label"],
-            "text": item.get("value_text") if entered else tables.BLANK,
-            "passed": passed,
-            "passed_text": "是" if passed is True else "否" if passed is False else "未录入",
-            "blanks": [] if entered else ["录入值"],
-            "who": BUREAU,
-            "evidence": item.get("evidence") or [],
-        }
-        if item["part"] == "veto":
-            row["fails_application"] = passed is False
-        rows.append(row)
-    return parts["government"], parts["quality"], parts["veto"]
+    """表Ⅳ, 表Ⅴ and the veto rows of the assessment (the form's own rows, with each item's
+    fill-in sentence and the blanks still open)."""
+    return form_items.table4_rows(result), form_items.table5_rows(result), form_items.veto_rows(result)
 
 
 @dataclass
@@ -345,6 +324,7 @@ _JOIN_MARK = 96  # progress: plan 5 %, parts 5–95 %, the join claims 96 %
 
 FORM_XLSX = "申报表.xlsx"
 FORM_PDF = "申报表.pdf"
+REPORT_DOCX = "自查自评报告.docx"
 SCHOOL_ZIP = "学校自评表.zip"
 
 
@@ -367,13 +347,15 @@ def package_plan(county, year: int, directory: Path, *, generated_at=None) -> di
     data = application_data(county, year)
     forms = build_school_forms(county, year)
     forms_json = json.dumps(forms, ensure_ascii=False, sort_keys=True, default=str)
-    digest = hashlib.sha256(f"{data.fingerprint}:{forms_json}".encode()).hexdigest()
+    report = json.dumps(_report_inputs(county, year), ensure_ascii=False, sort_keys=True, default=str)
+    digest = hashlib.sha256(f"{data.fingerprint}:{forms_json}:{report}".encode()).hexdigest()
     directory = directory / digest[:16]
     if (directory / "plan.json").exists():
         return {**_read_plan(directory), "directory": str(directory)}
     directory.mkdir(parents=True, exist_ok=True)
     chunk = settings.APPLICATION_SCHOOL_FORM_CHUNK
     _write(directory / FORM_XLSX, form_xlsx(data))
+    _write(directory / REPORT_DOCX, build_report_docx(county, year))
     _write(
         directory / "form.html",
         render_to_string("applications/pdf/forms.html", form_context(data, generated_at)).encode(),
@@ -388,6 +370,18 @@ def package_plan(county, year: int, directory: Path, *, generated_at=None) -> di
     }
     _write(directory / "plan.json", json.dumps(plan, ensure_ascii=False).encode())
     return {**plan, "directory": str(directory)}
+
+
+def _report_inputs(county, year: int) -> dict:
+    """What the 自查自评报告 reads beyond the tables (the ledger, dropout cases, staffing): part
+    of the package's fingerprint, so a changed ledger builds a new report."""
+    ctx = report_context(county, year)
+    return {
+        "summary": ctx["summary"],
+        "staffing": ctx["staffing"],
+        "cases": ctx["cases"],
+        "ledger": [(i.pk, i.status, i.updated_at.isoformat()) for i in ctx["ledger"]],
+    }
 
 
 def _forms(directory: Path) -> list[dict]:
@@ -449,6 +443,7 @@ def package_assemble(directory: Path) -> dict[str, tuple[bytes, int]]:
     return {
         PackageFile.Kind.FORM_XLSX: ((directory / FORM_XLSX).read_bytes(), 0),
         PackageFile.Kind.FORM_PDF: (pdf, len(PdfReader(io.BytesIO(pdf)).pages)),
+        PackageFile.Kind.REPORT_DOCX: ((directory / REPORT_DOCX).read_bytes(), 0),
         PackageFile.Kind.SCHOOL_FORMS_ZIP: (buf.getvalue(), 0),
     }
 

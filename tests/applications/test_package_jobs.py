@@ -48,7 +48,7 @@ def test_bureau_builds_a_versioned_package_and_the_same_input_reuses_its_files(l
     package = ApplicationPackage.objects.get()
     assert package.status == JobStatus.DONE, package.error
     kinds = {f.kind: f for f in package.files.all()}
-    assert set(kinds) == {"form_xlsx", "form_pdf", "school_forms_zip"}
+    assert set(kinds) == {"form_xlsx", "form_pdf", "report_docx", "school_forms_zip"}
     for part in kinds.values():
         data = part.file.open("rb").read()
         assert hashlib.sha256(data).hexdigest() == part.sha256 and len(data) == part.size
@@ -96,7 +96,7 @@ def test_a_render_error_fails_the_job_with_the_reason_and_a_retry_builds_it(
     monkeypatch.setattr(services, "html_to_pdf", real)
     assert login(bureau).post(f"{URL}{package.pk}/retry/").status_code == 302
     package.refresh_from_db()
-    assert package.status == JobStatus.DONE and package.files.count() == 3
+    assert package.status == JobStatus.DONE and package.files.count() == 4
 
 
 @pytest.mark.django_db
@@ -111,7 +111,7 @@ def test_without_a_current_assessment_nothing_is_queued_and_the_page_says_why(lo
 def test_a_stale_assessment_is_refused_until_assessed_again(login, bureau, assessed, small_county):
     CountyFacts.objects.create(county=small_county, year=YEAR, population=Decimal("30.5"))  # not an input
     assert application_data(small_county, YEAR)
-    county_item_save(county=small_county, year=YEAR, key="teacher_pay", value=Decimal(1), user=bureau)
+    county_item_save(county=small_county, year=YEAR, key="veto_school_choice", value=Decimal(0), user=bureau)
     page = login(bureau).get(URL).content.decode()
     assert "数据已变更，请重新评估" in page
 
@@ -240,6 +240,7 @@ def test_build_application_writes_every_part_and_lists_the_blanks(assessed, tmp_
     call_command("build_application", county="130123", year=YEAR, out=str(tmp_path), stdout=out)
     assert (tmp_path / "申报表.xlsx").read_bytes().startswith(b"PK")
     assert (tmp_path / "申报表.pdf").read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "自查自评报告.docx").read_bytes().startswith(b"PK")
     forms = sorted(p.name for p in (tmp_path / "学校自评表").iterdir())
     assert forms and {p.rsplit(".", 1)[1] for p in forms} == {"xlsx", "pdf"}
     text = out.getvalue()
