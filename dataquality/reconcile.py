@@ -225,6 +225,7 @@ class ListCounts:
     stage (小学/初中/高中) for the teacher list; JSON-ready (string keys)."""
 
     kind: str
+    positions: dict[str, int] = field(default_factory=dict)  # {field: column} the rows were read with
     rows_read: int = 0
     counted: int = 0
     by_school: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -260,7 +261,7 @@ def count_rows(
     A row whose ID number fails GB 11643 still counts (the system lists the child or teacher) and
     is reported; a repeated ID number counts once. A row without 学校标识码 or with a grade/stage
     that cannot be read is reported and not counted."""
-    out = ListCounts(kind.key)
+    out = ListCounts(kind.key, dict(positions))
     code_at = positions["学校标识码"]
     name_at = positions.get("学校名称")
     id_at = positions["身份证号"]

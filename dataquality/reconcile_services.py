@@ -4,7 +4,8 @@ A list whose headers are our template's, or match the county's remembered mappin
 once and never stored. Otherwise the file waits (default_storage, dataquality/reconcile/) for the
 mapping step, and is deleted when the mapping is applied or the upload cancelled, at the latest
 after DATAQUALITY_LIST_RETENTION_DAYS (purge_pending, run by the workbench's purge task). Only the
-counts of reconcile.ListCounts are kept. Every step is audited.
+counts of reconcile.ListCounts are kept. Every step is audited. A finished list re-runs the
+data-quality rules of its year, so that its stage differences show there as warnings.
 """
 
 import uuid
@@ -22,7 +23,8 @@ from accounts.services import audit_record
 from balance_inspect.uploads import validate_upload
 from dataquality import reconcile
 from dataquality.models import ColumnMapping, ReconcileRun
-from dataquality.reconcile_read import read_counts, read_headers
+from dataquality.reconcile_read import read_list
+from dataquality.services import run_checks_after_import
 
 
 def _summary(counts: reconcile.ListCounts) -> str:
@@ -36,10 +38,10 @@ def _summary(counts: reconcile.ListCounts) -> str:
     return "，".join(parts)
 
 
-def _finish(run: ReconcileRun, kind, positions: dict, counts: reconcile.ListCounts, *, user, how: str):
+def _finish(run: ReconcileRun, kind, counts: reconcile.ListCounts, *, user, how: str):
     if counts.rows_read == 0:
         raise ValidationError(f"{kind.label}中没有数据行（第 2 行起）")
-    run.mapping = {f: run.headers[i] for f, i in positions.items()}
+    run.mapping = {f: run.headers[i] for f, i in counts.positions.items()}
     run.counts = counts.as_dict()
     run.status = ReconcileRun.Status.DONE
     run.compared_at = timezone.now()
@@ -55,12 +57,21 @@ def upload_list(*, user, county, kind_key: str, year: int, upload) -> ReconcileR
     kind = reconcile.LIST_KINDS[kind_key]
     validate_upload(upload, allowed=("xlsx",))
     upload.seek(0)
-    headers = read_headers(upload, kind)
-    positions, how = reconcile.template_positions(kind, headers), "按模板表头"
-    if positions is None:
-        saved = ColumnMapping.objects.filter(county=county, kind=kind.key).first()
-        if saved is not None:
-            positions, how = reconcile.saved_positions(kind, headers, saved.mapping), "按已保存的列对应关系"
+    how = ""
+
+    def pick(headers):
+        nonlocal how
+        positions, how = reconcile.template_positions(kind, headers), "按模板表头"
+        if positions is None:
+            saved = ColumnMapping.objects.filter(county=county, kind=kind.key).first()
+            if saved is not None:
+                positions, how = (
+                    reconcile.saved_positions(kind, headers, saved.mapping),
+                    "按已保存的列对应关系",
+                )
+        return positions
+
+    headers, counts = read_list(upload, kind, pick)
     run = ReconcileRun(
         county=county,
         kind=kind.key,
@@ -70,10 +81,10 @@ def upload_list(*, user, county, kind_key: str, year: int, upload) -> ReconcileR
         created_by=user,
         expires_at=timezone.now() + timedelta(days=settings.DATAQUALITY_LIST_RETENTION_DAYS),
     )
-    if positions is not None:
-        counts = read_counts(upload, kind, positions)
+    if counts is not None:
         with transaction.atomic():
-            _finish(run, kind, positions, counts, user=user, how=how)
+            _finish(run, kind, counts, user=user, how=how)
+        run_checks_after_import(county, [year])
         return run
     with transaction.atomic():
         run.pending_path = default_storage.save(f"dataquality/reconcile/{uuid.uuid4().hex}.xlsx", upload)
@@ -106,7 +117,8 @@ def apply_mapping(*, user, run: ReconcileRun, chosen: dict) -> ReconcileRun:
         raise ValidationError(errors)
     positions = {f: i for f, i in chosen.items() if i is not None}
     with default_storage.open(run.pending_path, "rb") as source:
-        counts = read_counts(source, kind, positions)
+        # The file passed the bounds check when it was uploaded; it has not changed since.
+        _, counts = read_list(source, kind, lambda headers: positions, bounds_checked=True)
     mapping = {f: run.headers[i] for f, i in positions.items()}
     with transaction.atomic():
         saved, created = ColumnMapping.objects.get_or_create(county=run.county, kind=kind.key)
@@ -120,9 +132,10 @@ def apply_mapping(*, user, run: ReconcileRun, chosen: dict) -> ReconcileRun:
             changes={f: [old.get(f), mapping.get(f)] for f in kind.headers if old.get(f) != mapping.get(f)},
             note=f"保存{kind.label}列对应关系",
         )
-        _finish(run, kind, positions, counts, user=user, how="按选择的列对应关系")
+        _finish(run, kind, counts, user=user, how="按选择的列对应关系")
         _delete_file(run)
         run.save(update_fields=["pending_path"])
+    run_checks_after_import(run.county, [run.year])
     return run
 
 

@@ -63,6 +63,7 @@ RULES: Mapping[str, Rule] = MappingProxyType(
             Rule("classes_vs_conditions", "班级学生数合计与办学条件在校生数不一致", BLOCKING, MISMATCH),
             Rule("year_jump", "与上一学年相比变化过大", WARNING, JUMP),
             Rule("duplicate_id_number", "同一身份证号出现在多个花名册行", BLOCKING, DUPLICATE),
+            Rule("national_lists", "与国家系统名单人数不一致", WARNING, MISMATCH),
         )
     }
 )
@@ -128,6 +129,19 @@ class IdRow:
 
 
 @dataclass(frozen=True)
+class SystemFigure:
+    """One school-and-stage figure of the latest uploaded national list (dataquality.reconcile)
+    that differs from ours: 学籍 students against 办学条件, 教师名单 专任教师 against the roster."""
+
+    school_id: int
+    list_label: str  # 学籍名单 / 教师名单
+    stage: str
+    field: str  # our figure: 办学条件在校生数 / 教师花名册专任教师数
+    ours: int | None  # None: not imported
+    system: int
+
+
+@dataclass(frozen=True)
 class Finding:
     rule: str
     school_id: int
@@ -165,6 +179,7 @@ class CountyData:
     teacher_counts: Sequence[TeacherCounts] = ()
     classes: Sequence[ClassRow] = ()
     id_rows: Sequence[IdRow] = ()
+    system_figures: Sequence[SystemFigure] = ()
     jump_percent: float = DEFAULT_JUMP_PERCENT
     _by_id: dict = field(default_factory=dict, repr=False)
 
@@ -481,6 +496,24 @@ def duplicate_id_numbers(data: CountyData) -> list[Finding]:
     return out
 
 
+def national_lists(data: CountyData) -> list[Finding]:
+    """Per school and stage, our figure against the county's latest uploaded national list (the
+    对账 page lists the grades as well): a warning, since a list may be older than our data."""
+    return [
+        Finding(
+            "national_lists",
+            f.school_id,
+            f"{f.list_label}:{f.stage}",
+            f"{f.stage}{f.field}",
+            {"stage": f.stage, "本平台": f.ours, f.list_label: f.system},
+            f"{f.stage}{f.field}：本平台 {_num(f.ours)}，{f.list_label} {_num(f.system)}"
+            f"（差 {(f.ours or 0) - f.system:+d}）",
+            TARGET_CONDITIONS if f.list_label == "学籍名单" else TARGET_SCHOOL,
+        )
+        for f in data.system_figures
+    ]
+
+
 CHECKS = (
     teacher_subsets,
     class_size,
@@ -489,6 +522,7 @@ CHECKS = (
     classes_vs_conditions,
     year_jump,
     duplicate_id_numbers,
+    national_lists,
 )
 
 

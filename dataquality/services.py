@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from accounts.models import AuditEntry
 from accounts.services import audit_record
-from dataquality import rules
-from dataquality.models import Check, Finding
+from dataquality import rules, selectors
+from dataquality.models import Check, Finding, ReconcileRun
 from domain import vocabulary as vocab
 from schools.models import School, SchoolClass, SchoolConditions, Teacher
 
@@ -107,6 +107,7 @@ def load_county_data(county, year: int) -> rules.CountyData:
     ]
     return rules.CountyData(
         year=year,
+        system_figures=_system_figures(county, year, {s.code: s.id for s in schools}),
         schools=schools,
         conditions=conditions,
         previous_conditions=previous,
@@ -115,6 +116,26 @@ def load_county_data(county, year: int) -> rules.CountyData:
         id_rows=id_rows,
         jump_percent=jump_percent(),
     )
+
+
+def _system_figures(county, year: int, school_ids: dict[str, int]) -> list[rules.SystemFigure]:
+    """Stage-level differences of the latest finished 对账 of each list kind (one query, four more
+    when a list was uploaded: dataquality.selectors.reconciliation, the 对账 page's own numbers)."""
+    latest = {}
+    for run in ReconcileRun.objects.filter(
+        county=county, year=year, status=ReconcileRun.Status.DONE
+    ).order_by("-compared_at", "-pk"):
+        latest.setdefault(run.kind, run)
+    out = []
+    for run in latest.values():
+        for d in selectors.reconciliation(run).differences:
+            if d.grade is None and d.school_code in school_ids:
+                out.append(
+                    rules.SystemFigure(
+                        school_ids[d.school_code], run.list_kind.label, d.stage, d.source, d.ours, d.system
+                    )
+                )
+    return out
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEntry
 from dataquality import reconcile_services, tasks
-from dataquality.models import ColumnMapping, ReconcileRun
+from dataquality.models import ColumnMapping, Finding, ReconcileRun
 from schools.idcard import id_check_digit
 from tests.factories import ClassFactory, ConditionsFactory, TeacherFactory
 
@@ -282,3 +282,16 @@ def test_another_county_does_not_find_the_runs(login, other_bureau, done_run, pe
     assert "学籍系统导出.xlsx" not in client.get(INDEX).content.decode()
     pending_run.refresh_from_db()
     assert pending_run.status == ReconcileRun.Status.PENDING and not ColumnMapping.objects.exists()
+
+
+def test_stage_differences_become_warnings_on_the_data_quality_page(login, bureau, ours):
+    client = login(bureau)
+    post_upload(client, system_export())
+    run = ReconcileRun.objects.get()
+    client.post(reverse("dataquality:reconcile_mapping", args=[run.pk]), MAPPING)
+    (finding,) = Finding.objects.filter(rule="national_lists", active=True)
+    assert finding.severity == "warning" and finding.school.code == "1301230001"
+    assert finding.message == "小学办学条件在校生数：本平台 4，学籍名单 3（差 +1）"
+    assert (
+        "与国家系统名单人数不一致" in client.get(reverse("dataquality:page"), {"year": YEAR}).content.decode()
+    )

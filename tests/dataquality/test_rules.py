@@ -208,6 +208,17 @@ CASES = [
         ),
         set(),
     ),
+    (
+        "a stage figure differing from the uploaded 学籍名单 and 教师名单",
+        county(
+            system_figures=[
+                r.SystemFigure(1, "学籍名单", "小学", "办学条件在校生数", 80, 79),
+                r.SystemFigure(2, "教师名单", "小学", "教师花名册专任教师数", None, 12),
+            ]
+        ),
+        {("national_lists", 1, "学籍名单:小学"), ("national_lists", 2, "教师名单:小学")},
+    ),
+    ("no national list uploaded (or no difference)", county(system_figures=[]), set()),
 ]
 
 
