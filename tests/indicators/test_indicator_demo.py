@@ -27,3 +27,21 @@ def test_demo_seeding_stores_items_and_both_assessments(
     assert done["basic-2012"].passed is None
     assert done["basic-2012"].result["missing"] == ["social_recognition"]
     assert any("教师平均工资" in r for r in done["quality-2017"].result["reasons"])
+
+
+def test_the_demo_fills_every_item_the_bureau_enters(county_data, bureau, django_capture_on_commit_callbacks):
+    from indicators.form_items import table4_rows, table5_rows, veto_rows
+
+    with django_capture_on_commit_callbacks(execute=True):
+        seed_indicators(
+            None, county=county_data.county, users={"bureau": bureau}, year=2025, rng=random.Random(1)
+        )
+    result = Assessment.objects.get(status=JobStatus.DONE, scheme="quality-2017").result
+    rows = table4_rows(result) + table5_rows(result) + veto_rows(result)
+    entered = [r for r in rows if r["who"] == "教育局录入"]
+    # 表Ⅳ: 15 less 3 judged from the school data and 3 from the workforce data; 表Ⅴ: 9 less
+    # retention (控辍保学); the 7 vetoes.
+    assert len(entered) == 9 + 8 + 7
+    assert [r["key"] for r in entered if r["blanks"] or "＿" in r["text"]] == []
+    assert [r["key"] for r in entered if r["passed"] is False] == ["teacher_pay"]  # the demo's one gap
+    assert not any(r["fails_application"] for r in veto_rows(result))
