@@ -107,7 +107,7 @@ class Pick:
 # --- weakness by the current assessment ---------------------------------------------------------
 
 
-def school_weakness(result: Mapping) -> dict[str, tuple[int, int, float]]:
+def school_weakness(result: Mapping, scheme: str | None = None) -> dict[str, tuple[int, int, float]]:
     """{school code: (reached, judged, lowest ratio)} of each school's weakest unit in a stored
     assessment document.
 
@@ -115,7 +115,7 @@ def school_weakness(result: Mapping) -> dict[str, tuple[int, int, float]]:
     them (basic-2012) is judged against the county mean of the unit's stage, so "weak" still
     means "furthest below the others". A value that cannot be computed counts as 0.
     """
-    rs = get_ruleset(result["scheme"])
+    rs = get_ruleset(result.get("scheme") or scheme)
     out: dict[str, tuple[int, int, float]] = {}
     for unit in result.get("units", ()):
         stage = unit["stage"]
@@ -124,7 +124,9 @@ def school_weakness(result: Mapping) -> dict[str, tuple[int, int, float]]:
             if ind.standard:
                 line = ind.standard[stage]
             else:
-                line = result["stages"][stage]["indicators"][ind.key].get("mean")
+                line = (
+                    result.get("stages", {}).get(stage, {}).get("indicators", {}).get(ind.key, {}).get("mean")
+                )
             if not line:
                 continue
             value = unit["values"].get(ind.key)

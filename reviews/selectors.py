@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Sum
 
 from accounts.access import get_scoped_or_404, scope
+from applications.selectors import visits_of
 from domain import numbers
 from domain import vocabulary as vocab
 from dossiers.services import school_brief_context
@@ -60,18 +61,24 @@ def drawn_schools(record: SiteVisitDraw):
     return rows
 
 
-def interview_totals(record: SiteVisitDraw) -> list[dict]:
-    """表Ⅵ 实地走访 columns of a draw's visits: rows 计 and 其中：家长, each {label, interviewed,
-    satisfied, rate_text} (L5, L6, L7; the rate is undefined without anyone interviewed)."""
+def interview_sums(record: SiteVisitDraw) -> dict[str, int]:
+    """People interviewed and satisfied over a draw's visits, in all and of them parents."""
     sums = VisitRecord.objects.filter(drawn__draw=record).aggregate(
         interviewed=Sum("interviewed"),
         satisfied=Sum("satisfied"),
         parents_interviewed=Sum("parents_interviewed"),
         parents_satisfied=Sum("parents_satisfied"),
     )
+    return {k: v or 0 for k, v in sums.items()}
+
+
+def interview_totals(record: SiteVisitDraw) -> list[dict]:
+    """表Ⅵ 实地走访 columns of a draw's visits: rows 计 and 其中：家长, each {label, interviewed,
+    satisfied, rate_text} (L5, L6, L7; the rate is undefined without anyone interviewed)."""
+    sums = interview_sums(record)
     rows = []
     for label, prefix in (("计", ""), ("其中：家长", "parents_")):
-        n, ok = sums[f"{prefix}interviewed"] or 0, sums[f"{prefix}satisfied"] or 0
+        n, ok = sums[f"{prefix}interviewed"], sums[f"{prefix}satisfied"]
         rows.append(
             {
                 "label": label,
@@ -81,6 +88,11 @@ def interview_totals(record: SiteVisitDraw) -> list[dict]:
             }
         )
     return rows
+
+
+def table_six_now(record: SiteVisitDraw):
+    """What 表Ⅵ's 实地走访 columns hold for the draw's school year (applications' one row)."""
+    return visits_of(record.county, record.year)
 
 
 def settings_rows(record: SiteVisitDraw) -> list[tuple[str, str]]:

@@ -18,11 +18,12 @@ from django.utils import timezone
 from accounts.access import require_writer
 from accounts.models import AuditEntry
 from accounts.services import audit_record
+from applications.services import visits_save
 from balance_inspect.uploads import validate_upload
 from indicators.selectors import current_assessment
 from rectification.models import Source
 from rectification.services import item_create
-from reviews import checklist, draw
+from reviews import checklist, draw, selectors
 from reviews.models import DrawnSchool, SiteVisitDraw, Verdict, VisitCheck, VisitPhoto, VisitRecord
 from schools.models import School, SchoolConditions
 
@@ -40,10 +41,10 @@ def _check_county(user, county_id: int) -> None:
 # --- the draw ---------------------------------------------------------------------------------
 
 
-def candidates_for(county, year: int, result: dict | None) -> list[draw.Candidate]:
+def candidates_for(county, year: int, result: dict | None, scheme: str) -> list[draw.Candidate]:
     """Every school of ``county`` as a candidate of the draw: its compulsory students of ``year``
-    and, with an assessment document, the weakness of its weakest unit."""
-    weakness = draw.school_weakness(result) if result else {}
+    and, with an assessment document (of ``scheme``), the weakness of its weakest unit."""
+    weakness = draw.school_weakness(result, scheme) if result else {}
     students = {
         c.school_id: c.primary_students + c.junior_students
         for c in SchoolConditions.objects.filter(school__county=county, year=year)
@@ -86,7 +87,7 @@ def draw_create(*, user, county, seed: int | None = None, note: str = "") -> Sit
     if not 0 <= seed <= SEED_MAX:
         raise ValidationError(f"随机种子须为 0 到 {SEED_MAX} 之间的整数。")
     result = current.result
-    candidates = candidates_for(county, current.year, result)
+    candidates = candidates_for(county, current.year, result, current.scheme)
     if not candidates:
         raise ValidationError("本县没有学校，无法抽取。")
     parameters = {
@@ -294,3 +295,25 @@ def photo_add(*, user, drawn: DrawnSchool, upload, key: str = "", description: s
         changes={"file": [None, original], "sha256": [None, photo.sha256]},
     )
     return photo
+
+
+def interviews_to_table_six(*, user, record: SiteVisitDraw):
+    """Write a draw's interview totals into 表Ⅵ's 实地走访 columns of its school year (the
+    application package's one row, which its own service audits). A rehearsal's interviews are
+    not always the ones to report, so this is a deliberate step, never automatic."""
+    _check_county(user, record.county_id)
+    sums = selectors.interview_sums(record)
+    if not sums["interviewed"]:
+        raise ValidationError("本次抽样尚未登记访谈人数。")
+    return visits_save(
+        county=record.county,
+        year=record.year,
+        values={
+            "visited": sums["interviewed"],
+            "satisfied": sums["satisfied"],
+            "parents_visited": sums["parents_interviewed"],
+            "parents_satisfied": sums["parents_satisfied"],
+            "note": f"由实地核查第 {record.pk} 号抽样 {record.schools.count()} 所学校的访谈汇总",
+        },
+        user=user,
+    )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.draw_list, name="list"),
     path("draw/", views.draw_create, name="create"),
     path("<int:pk>/", views.draw_detail, name="detail"),
+    path("<int:pk>/table-six/", views.table_six_save, name="table_six"),
     path("<int:pk>/briefs.pdf", views.draw_briefs_pdf, name="briefs_pdf"),
     path("visit/<int:pk>/brief/", views.visit_brief, name="brief"),
     path("visit/<int:pk>/brief.pdf", views.visit_brief_pdf, name="brief_pdf"),

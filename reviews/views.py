@@ -68,8 +68,23 @@ def draw_detail(request, pk):
             "settings_rows": selectors.settings_rows(record),
             "reproduces": services.draw_reproduces(record),
             "interviews": selectors.interview_totals(record),
+            "table_six": selectors.table_six_now(record),
         },
     )
+
+
+@require_POST
+@login_required
+def table_six_save(request, pk):
+    require_writer(request.user)
+    record = selectors.get_draw_for_user(request.user, pk)
+    try:
+        services.interviews_to_table_six(user=request.user, record=record)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, f"已写入表Ⅵ（{record.year} 学年）实地走访人数与满意人数。")
+    return redirect("reviews:detail", pk=record.pk)
 
 
 @login_required

@@ -41,6 +41,7 @@ def write_urls(drawn):
         reverse("reviews:create"),
         reverse("reviews:checklist_save", args=[drawn.pk]),
         reverse("reviews:photo_upload", args=[drawn.pk]),
+        reverse("reviews:table_six", args=[drawn.draw_id]),
     ]
 
 
@@ -155,3 +156,20 @@ def test_the_brief_pdf_of_a_school_and_of_the_whole_draw(login, bureau, drawn):
     every = client.get(reverse("reviews:briefs_pdf", args=[drawn.draw_id]))
     reader = PdfReader(io.BytesIO(every.content))
     assert len(reader.pages) >= drawn.draw.schools.count()
+
+
+def test_the_interview_totals_go_into_table_six_when_asked(login, bureau, drawn):
+    from applications.selectors import visits_of
+
+    client = login(bureau)
+    client.post(reverse("reviews:checklist_save", args=[drawn.pk]), checklist_post())
+    assert visits_of(drawn.draw.county, 2025).visited is None  # never automatic
+    page = client.post(reverse("reviews:table_six", args=[drawn.draw_id]), follow=True).content.decode()
+    assert "已写入表Ⅵ" in page
+    visits = visits_of(drawn.draw.county, 2025)
+    assert (visits.visited, visits.satisfied, visits.parents_visited, visits.parents_satisfied) == (
+        8,
+        7,
+        3,
+        3,
+    )

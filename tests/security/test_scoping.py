@@ -205,7 +205,27 @@ def _county_urls(s):
         reverse("dataquality:reconcile_cancel", args=[s["reconcile"][1].pk]),
     ]
     assert item_value.county_id == s["school"].county_id
+    get += _site_visit_urls(s)["get"]
+    post += _site_visit_urls(s)["post"]
     return [(u, "get") for u in get] + [(u, "post") for u in post]
+
+
+def _site_visit_urls(s):
+    draw, drawn = s["draw"].pk, s["drawn"].pk
+    return {
+        "get": [
+            reverse("reviews:detail", args=[draw]),
+            reverse("reviews:briefs_pdf", args=[draw]),
+            reverse("reviews:brief", args=[drawn]),
+            reverse("reviews:brief_pdf", args=[drawn]),
+            reverse("reviews:checklist", args=[drawn]),
+        ],
+        "post": [
+            reverse("reviews:checklist_save", args=[drawn]),
+            reverse("reviews:photo_upload", args=[drawn]),
+            reverse("reviews:table_six", args=[draw]),
+        ],
+    }
 
 
 @pytest.fixture
@@ -221,11 +241,16 @@ def other_county_rows(
     other_proposal,
     other_case,
     other_reconcile,
+    other_bureau,
 ):
+    from reviews.services import draw_create
     from tests.factories import ConditionsFactory
 
     ConditionsFactory(school=other_school, year=2025)
+    draw = draw_create(user=other_bureau, county=other_school.county, seed=1)
     return {
+        "draw": draw,
+        "drawn": draw.schools.get(),
         "school": other_school,
         "rect": other_rect,
         "county_item": other_county_item,
@@ -261,6 +286,9 @@ def _everything():
         "surveys.Invitation",
         "dropout_control.DropoutCase",
         "workforce.ApprovedPosts",
+        "reviews.VisitRecord",
+        "reviews.VisitCheck",
+        "reviews.VisitPhoto",
         "dataquality.ReconcileRun",
         "dataquality.ColumnMapping",
     ):
@@ -313,6 +341,7 @@ def test_the_other_countys_own_staff_reach_the_same_rows(login, other_bureau, ot
         reverse("dropout_control:detail", args=[s["case"].pk]),
         reverse("dataquality:reconcile_run", args=[s["reconcile"][0].pk]),
         reverse("dataquality:reconcile_export", args=[s["reconcile"][0].pk]),
+        *_site_visit_urls(s)["get"],
     ):
         assert client.get(url).status_code == 200, url
 
