@@ -32,7 +32,14 @@ from . import selectors, tables
 from .exports import forms_xlsx
 from .models import ApplicationPackage, CountyFacts, Eligibility, FieldVisits, PackageFile
 from .report_docx import build_report_docx, report_context
-from .school_forms import ZIP_FOLDER, build_school_forms, form_filename, school_form_xlsx, school_forms_pdfs
+from .school_forms import (
+    ZIP_FOLDER,
+    build_school_forms,
+    form_filename,
+    school_form_blanks,
+    school_form_xlsx,
+    school_forms_pdfs,
+)
 
 # Bumped when the layout of a part changes: the same data then builds new files, not old ones.
 FORMAT_VERSION = 1
@@ -131,6 +138,7 @@ class ApplicationData:
     vetoes: list[dict]
     survey: str
     blocking_findings: int
+    school_forms: list[dict] = field(default_factory=list)  # applications.school_forms, plain JSON
     checklist: list[dict] = field(default_factory=list)
     fingerprint: str = ""
 
@@ -188,8 +196,9 @@ def application_data(county, year: int) -> ApplicationData:
         vetoes=vetoes,
         survey=survey["survey"],
         blocking_findings=blocking_open_count(county, year),
+        school_forms=build_school_forms(county, year),
     )
-    data.checklist = checklist(data, facts, visits)
+    data.checklist = checklist(data, facts, visits) + school_form_blanks(data.school_forms)
     data.fingerprint = fingerprint(data)
     return data
 
@@ -345,7 +354,7 @@ def package_plan(county, year: int, directory: Path, *, generated_at=None) -> di
     Returns the plan ``{fingerprint, parts, chunk, schools, checklist}``. ValidationError without
     a current assessment of the current data."""
     data = application_data(county, year)
-    forms = build_school_forms(county, year)
+    forms = data.school_forms
     forms_json = json.dumps(forms, ensure_ascii=False, sort_keys=True, default=str)
     report = json.dumps(_report_inputs(county, year), ensure_ascii=False, sort_keys=True, default=str)
     digest = hashlib.sha256(f"{data.fingerprint}:{forms_json}:{report}".encode()).hexdigest()
