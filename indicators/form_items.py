@@ -76,35 +76,37 @@ def _item_row(spec: ItemSpec, row: Mapping | None) -> dict:
 
 
 def _rooms(result: Mapping) -> tuple[dict, bool | None, list[str]]:
+    """表Ⅳ-3 from ``checks.rooms`` (indicators.engine.assess.room_checks): per school the rooms
+    required (⌈classes / 12⌉), the rooms of each kind and, when their areas are entered,
+    ``music_ok``/``art_ok`` = the rooms reaching 96 / 90 ㎡ (None when not entered; documents
+    stored before areas existed have no such keys and count as "areas not entered")."""
     rows = ((result or {}).get("checks") or {}).get("rooms") or []
     short_rooms = short_area = missing = 0
     area_known = False
     for r in rows:
         need = r.get("required") or 0
-        counts = [r.get("music_rooms"), r.get("art_rooms")]
-        if any(c is not None and c < need for c in counts):
+        kinds = [(r.get(f"{k}_rooms"), r.get(f"{k}_ok")) for k in ("music", "art")]
+        if any(count is not None and count < need for count, _ in kinds):
             short_rooms += 1
-        oks = [r.get("music_ok"), r.get("art_ok")]
-        if r.get("areas_missing"):
+        # Enough rooms, but too few of them reach the area line.
+        if any(count is not None and count >= need and ok is not None and ok < need for count, ok in kinds):
+            short_area += 1
+        if r.get("areas_missing", True):
             missing += 1
-        known = [ok for ok in oks if ok is not None]
-        if known:
-            area_known = True
-            # music_ok / art_ok: True/False, or the number of rooms reaching 96 / 90 ㎡.
-            if any((ok is False) if isinstance(ok, bool) else ok < need for ok in known):
-                short_area += 1
+        area_known = area_known or any(ok is not None for _, ok in kinds)
     figures = {
         "schools": len(rows),
         "short_rooms": short_rooms,
         "short_area": short_area if area_known else None,
         "areas_missing": missing,
     }
+    # The engine's verdict per school (counts, and areas where entered).
     passed = None if not rows else all(r.get("passed") is True for r in rows)
     blanks = []
     if not rows:
         blanks.append("学校班级数与音乐、美术专用教室数")
-    if not area_known or missing:
-        blanks.append(f"专用教室面积（{missing or len(rows)} 所学校未填报）")
+    if missing:
+        blanks.append(f"专用教室面积（{missing} 所学校未填报）")
     return figures, passed, blanks
 
 

@@ -329,16 +329,14 @@ def test_rooms_read_the_checks_before_and_after_room_areas_are_recorded():
         ROOM,
         music_areas=[96, 95.99],
         art_areas=[90, 90],
-        music_ok=False,
-        art_ok=True,
+        music_ok=1,  # rooms reaching 96 ㎡: 95.99 does not
+        art_ok=2,
         areas_missing=False,
         passed=False,
     )
     after = t4(
         "music_art_rooms",
-        checks={
-            "rooms": [ROOM | {"code": "2", "music_ok": True, "art_ok": True, "areas_missing": False}, short]
-        },
+        checks={"rooms": [ROOM | {"code": "2", "music_ok": 2, "art_ok": 2, "areas_missing": False}, short]},
     )
     assert after["passed"] is False and after["blanks"] == []
     assert after["text"].endswith("美术专用教室小于 90 平方米的学校1所")
