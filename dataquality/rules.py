@@ -61,6 +61,7 @@ RULES: Mapping[str, Rule] = MappingProxyType(
             Rule("teaching_point_parent", "教学点未填所属中心校", BLOCKING, IMPOSSIBLE),
             Rule("roster_vs_conditions", "花名册专任教师与办学条件不一致", BLOCKING, MISMATCH),
             Rule("classes_vs_conditions", "班级学生数合计与办学条件在校生数不一致", BLOCKING, MISMATCH),
+            Rule("full_time_total", "办学条件专任教师数与花名册不一致", WARNING, MISMATCH),
             Rule("year_jump", "与上一学年相比变化过大", WARNING, JUMP),
             Rule("duplicate_id_number", "同一身份证号出现在多个花名册行", BLOCKING, DUPLICATE),
             Rule("national_lists", "与国家系统名单人数不一致", WARNING, MISMATCH),
@@ -96,6 +97,9 @@ class ConditionsRow:
     # 专任教师 as the conditions report them, per stage; None where the source does not carry it
     # (the 办学条件 template has no such column today: the stage-presence check still runs).
     full_time_teachers: Mapping[str, int] | None = None
+    # The school's 专任教师 of all stages as the 办学条件 template's 专任教师数 reports them; None when
+    # the column was left empty (then nothing is compared).
+    full_time_total: int | None = None
 
 
 @dataclass(frozen=True)
@@ -180,6 +184,8 @@ class CountyData:
     classes: Sequence[ClassRow] = ()
     id_rows: Sequence[IdRow] = ()
     system_figures: Sequence[SystemFigure] = ()
+    # 专任教师 on each school's roster, every stage (高中 included): school id -> count.
+    roster_full_time: Mapping[int, int] = field(default_factory=dict)
     jump_percent: float = DEFAULT_JUMP_PERCENT
     _by_id: dict = field(default_factory=dict, repr=False)
 
@@ -398,6 +404,37 @@ def classes_vs_conditions(data: CountyData) -> list[Finding]:
     return out
 
 
+def full_time_total(data: CountyData) -> list[Finding]:
+    """The conditions' 专任教师数 (all stages) against the roster's 专任教师 of the school and year.
+
+    A warning, not blocking: the statistics may be taken on another day than the roster (a teacher
+    who left or joined in between), so a difference can have a reason that bureau staff give; an
+    unexplained one is what an inspector comparing 事业统计 with the roster reads as a doctored figure.
+    Nothing is compared when the column is empty.
+    """
+    out = []
+    for c in data.conditions:
+        reported = c.full_time_total
+        if reported is None:
+            continue
+        n = data.roster_full_time.get(c.school_id, 0)
+        if n == reported:
+            continue
+        out.append(
+            Finding(
+                "full_time_total",
+                c.school_id,
+                "total",
+                "专任教师数",
+                {"花名册": n, "办学条件": reported},
+                f"办学条件填报专任教师 {_num(reported)} 人，教师花名册专任教师 {_num(n)} 人，"
+                f"相差 {_num(abs(reported - n))} 人",
+                TARGET_CONDITIONS,
+            )
+        )
+    return out
+
+
 # The conditions fields whose change from one year to the next is checked, with their labels.
 JUMP_FIELDS: tuple[tuple[str, str], ...] = (
     ("primary_students", "小学在校生数"),
@@ -520,6 +557,7 @@ CHECKS = (
     teaching_points,
     roster_vs_conditions,
     classes_vs_conditions,
+    full_time_total,
     year_jump,
     duplicate_id_numbers,
     national_lists,

@@ -44,6 +44,7 @@ def _conditions_row(c: dict) -> rules.ConditionsRow:
         multimedia_rooms=c["multimedia_rooms"],
         music_rooms=c["music_rooms"],
         art_rooms=c["art_rooms"],
+        full_time_total=c["full_time_teachers"],
     )
 
 
@@ -65,24 +66,28 @@ def load_county_data(county, year: int) -> rules.CountyData:
         "multimedia_rooms",
         "music_rooms",
         "art_rooms",
+        "full_time_teachers",
     ):
         (conditions if c["year"] == year else previous).append(_conditions_row(c))
 
-    # 专任教师 of the compulsory stages, grouped in the database by the attributes the subsets use.
+    # 专任教师, grouped in the database by the attributes the subsets use: the compulsory stages per
+    # stage, and every stage (高中 too) in the school's total that the conditions may report.
     counts: dict[tuple[int, str], dict[str, int]] = defaultdict(
         lambda: dict.fromkeys(("full_time", "qualified", "backbone", "pe_art"), 0)
     )
+    roster_full_time: dict[int, int] = defaultdict(int)
     groups = (
-        Teacher.objects.filter(
-            school__county=county, year=year, full_time=True, stage__in=vocab.COMPULSORY_STAGES
-        )
+        Teacher.objects.filter(school__county=county, year=year, full_time=True)
         .values("school_id", "stage", "education", "backbone", "subject")
         .annotate(n=Count("id"))
         .order_by()
     )
     for g in groups:
-        c = counts[(g["school_id"], g["stage"])]
         n = g["n"]
+        roster_full_time[g["school_id"]] += n
+        if g["stage"] not in vocab.COMPULSORY_STAGES:
+            continue
+        c = counts[(g["school_id"], g["stage"])]
         c["full_time"] += n
         if g["education"] in vocab.QUALIFIED_EDUCATION[vocab.stage_key(g["stage"])]:
             c["qualified"] += n
@@ -114,6 +119,7 @@ def load_county_data(county, year: int) -> rules.CountyData:
         teacher_counts=teacher_counts,
         classes=classes,
         id_rows=id_rows,
+        roster_full_time=dict(roster_full_time),
         jump_percent=jump_percent(),
     )
 

@@ -209,6 +209,15 @@ CONDITIONS = Template(
         _count("美术专用教室数", "art_rooms", "间", required=False),
         _areas("音乐专用教室面积", "music_room_areas", "音乐专用教室数", vocab.MUSIC_ROOM_MIN_AREA),
         _areas("美术专用教室面积", "art_room_areas", "美术专用教室数", vocab.ART_ROOM_MIN_AREA),
+        Column(
+            "专任教师数",
+            "full_time_teachers",
+            INT,
+            required=False,
+            unit="人",
+            max_value=INT_MAX,
+            note="全校专任教师人数（各学段合计，含高中）；填写后与教师花名册中专任教师人数核对，留空则不核对",
+        ),
     ),
 )
 

@@ -21,6 +21,7 @@ CONDITION_FIELDS = (
     "art_rooms",
     "music_room_areas",
     "art_room_areas",
+    "full_time_teachers",
 )
 # (areas field, the count it must match, its template column): one declaration, schools.columns.
 AREA_FIELDS = tuple(
@@ -55,6 +56,9 @@ class ConditionsForm(forms.ModelForm):
         self.school = school
         for name in ("music_rooms", "art_rooms"):
             self.fields[name].help_text = "未统计可留空"
+        self.fields[
+            "full_time_teachers"
+        ].help_text = "全校各学段合计；未统计可留空（留空则不与教师花名册核对）"
         for name, _count, column in AREA_FIELDS:
             # The areas are edited as the template's cell text ("96；102.5"), not as JSON.
             self.fields[name] = forms.CharField(

@@ -151,6 +151,9 @@ class SchoolConditions(models.Model):
     # room on its own (≥ 96 ㎡ music, ≥ 90 ㎡ art); schools.columns parses and writes them.
     music_room_areas = models.JSONField("音乐专用教室面积(㎡)", default=list, blank=True)
     art_room_areas = models.JSONField("美术专用教室面积(㎡)", default=list, blank=True)
+    # The school's 专任教师 as its statistics report them (all stages), None when not reported:
+    # dataquality compares it with the roster, where a differing count is what inspectors look for.
+    full_time_teachers = models.PositiveIntegerField("专任教师数", null=True, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:

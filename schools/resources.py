@@ -260,6 +260,7 @@ class ConditionsResource(_CachedResource):
     art_room_areas = fields.Field(
         attribute="art_room_areas", column_name="美术专用教室面积", widget=AreasWidget()
     )
+    full_time_teachers = _int("full_time_teachers", "专任教师数")
 
     class Meta:
         model = SchoolConditions
@@ -279,6 +280,7 @@ class ConditionsResource(_CachedResource):
             "art_rooms",
             "music_room_areas",
             "art_room_areas",
+            "full_time_teachers",
         )
         import_id_fields = ("year", "school")
         use_bulk = True

@@ -23,6 +23,7 @@ EDITABLE_CONDITION_FIELDS = (
     "art_rooms",
     "music_room_areas",
     "art_room_areas",
+    "full_time_teachers",
 )
 
 

@@ -106,3 +106,16 @@ def test_each_finding_links_to_the_row_to_fix(login, bureau, findings):
 def test_navigation_offers_the_page_to_county_readers_only(login, bureau, township_official, findings):
     assert f'href="{PAGE}"' in login(bureau).get(reverse("home")).content.decode()
     assert f'href="{PAGE}"' not in login(township_official).get(reverse("home")).content.decode()
+
+
+def test_a_differing_full_time_count_shows_both_figures_and_links_to_the_conditions(
+    login, bureau, county, school_a
+):
+    from tests.factories import TeacherFactory
+
+    ConditionsFactory(school=school_a, year=YEAR, primary_students=0, full_time_teachers=5)
+    TeacherFactory(school=school_a, year=YEAR, staff_no="T1")
+    services.run_checks(county, YEAR)
+    body = login(bureau).get(PAGE, {"year": YEAR}).content.decode()
+    assert "办学条件填报专任教师 5 人，教师花名册专任教师 1 人，相差 4 人" in body
+    assert reverse("schools:conditions_edit", args=[school_a.code, YEAR]) in body

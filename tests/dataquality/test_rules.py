@@ -115,6 +115,33 @@ CASES = [
     ),
     ("no roster yet for the school", county(conditions=[cond(junior_students=120)]), set()),
     (
+        "the conditions' 专任教师数 differs from the roster's 专任教师",
+        county(
+            conditions=[cond(full_time_total=10)],
+            teacher_counts=[r.TeacherCounts(1, "小学", full_time=8)],
+            roster_full_time={1: 8},
+        ),
+        {("full_time_total", 1, "total")},
+    ),
+    (
+        "the conditions' 专任教师数 agrees with the roster, senior teachers included",
+        county(
+            conditions=[cond(full_time_total=12)],
+            teacher_counts=[r.TeacherCounts(1, "小学", full_time=8)],
+            roster_full_time={1: 12},
+        ),
+        set(),
+    ),
+    (
+        "an empty 专任教师数 is not compared",
+        county(
+            conditions=[cond(full_time_total=None)],
+            teacher_counts=[r.TeacherCounts(1, "小学", full_time=8)],
+            roster_full_time={1: 8},
+        ),
+        set(),
+    ),
+    (
         "classes hold fewer students than the conditions",
         county(conditions=[cond(primary_students=85)], classes=two_classes()),
         {("classes_vs_conditions", 1, "小学")},
@@ -297,3 +324,19 @@ def test_duplicate_fingerprint_changes_with_the_id_number_though_the_mask_does_n
         return r.run_rules(data)[0].fingerprint
 
     assert fp("421101198001010011") != fp("421101199901010011")
+
+
+def test_a_differing_full_time_count_is_a_warning_with_both_figures_and_the_conditions_to_fix():
+    data = county(
+        conditions=[cond(full_time_total=10)],
+        teacher_counts=[r.TeacherCounts(1, "小学", full_time=8)],
+        roster_full_time={1: 8},
+    )
+    (finding,) = r.run_rules(data)
+    assert (finding.rule, finding.severity, finding.target) == (
+        "full_time_total",
+        r.WARNING,
+        r.TARGET_CONDITIONS,
+    )
+    assert finding.values == {"花名册": 8, "办学条件": 10}
+    assert finding.message == "办学条件填报专任教师 10 人，教师花名册专任教师 8 人，相差 2 人"

@@ -212,3 +212,25 @@ def test_jump_threshold_is_a_setting(county, school_a, settings):
     settings.DATAQUALITY_JUMP_PERCENT = 40
     services.run_checks(county, YEAR)
     assert Finding.objects.filter(rule="year_jump", active=True).count() == 1
+
+
+def test_the_conditions_full_time_count_is_checked_against_the_whole_roster(county, school_a):
+    """The roster counts every 专任教师 of the school (高中 too); part-time staff do not count."""
+    conditions = ConditionsFactory(school=school_a, year=YEAR, primary_students=0, full_time_teachers=3)
+    TeacherFactory(school=school_a, year=YEAR, staff_no="T1", stage="小学")
+    TeacherFactory(school=school_a, year=YEAR, staff_no="T2", stage="高中")
+    TeacherFactory(school=school_a, year=YEAR, staff_no="T3", stage="小学", full_time=False)
+    services.run_checks(county, YEAR)
+    finding = Finding.objects.get(county=county, year=YEAR, rule="full_time_total")
+    assert finding.values == {"花名册": 2, "办学条件": 3} and not finding.blocking
+    assert finding.target == "conditions"
+
+    conditions.full_time_teachers = 2
+    conditions.save()
+    services.run_checks(county, YEAR)
+    assert not Finding.objects.filter(rule="full_time_total", active=True).exists()
+
+    conditions.full_time_teachers = None
+    conditions.save()
+    services.run_checks(county, YEAR)
+    assert not Finding.objects.filter(rule="full_time_total", active=True).exists()

@@ -36,6 +36,7 @@ CONDITIONS_HEADERS = [
     "美术专用教室数",
     "音乐专用教室面积",
     "美术专用教室面积",
+    "专任教师数",
 ]
 TEACHER_HEADERS = [
     "学年",

@@ -102,6 +102,7 @@ def county_data(school_a, school_b, other_school):
             building_area="2200.55",
             music_room_areas=["96.00"],
             art_room_areas=["90.00", "88.50"],
+            full_time_teachers=30,
         )
         ConditionsFactory(school=school, year=2024)
         TeacherFactory(school=school, year=2025, id_number=VALID_ID)
@@ -138,6 +139,7 @@ def test_conditions_export_keeps_numbers_as_numbers(login, bureau, county_data):
     assert rows[1][2] == 400 and rows[1][5] == 2200.55
     # Room areas are the cell text the import reads: one area per room, "；" between rooms.
     assert rows[1][13:15] == ["96", "90；88.5"]
+    assert rows[1][15] == 30
 
 
 def test_inspectors_export_masked_id_numbers(login, inspector, county_data):

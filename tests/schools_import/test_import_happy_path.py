@@ -89,6 +89,16 @@ def test_conditions_template_imports_numbers_with_blank_optionals_as_zero(
     assert c.equipment_value == Decimal("1250000")
 
 
+def test_the_full_time_teacher_count_is_optional_and_blank_means_not_reported(
+    run_import, bureau, school_a, school_b, conditions_row
+):
+    rows = [conditions_row(专任教师数=36), conditions_row(学校标识码=school_b.code)]
+    outcome = run_import("conditions", rows, user=bureau)
+    assert outcome.ok, outcome.errors
+    counts = dict(SchoolConditions.objects.values_list("school__code", "full_time_teachers"))
+    assert counts == {school_a.code: 36, school_b.code: None}
+
+
 def test_teachers_template_imports_the_roster(run_import, bureau, school_a, teacher_row):
     rows = [
         teacher_row(),
