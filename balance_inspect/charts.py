@@ -6,10 +6,13 @@ and its inline config is cut, since CSP forbids inline scripts and PDFs ignore t
 explicit CJK font-family on the root, so the same string renders in a browser and in WeasyPrint.
 Text goes through pygal's XML builder, which escapes it; the result is safe to insert inline.
 Values printed on a chart go through :mod:`domain.numbers`, like every other figure.
+The chart's element id (pygal draws a random uuid per chart) is replaced by one derived from the
+chart's own content, so the same chart gives the same SVG text and the same PDF bytes every time.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from pygal.style import Style
@@ -53,4 +56,7 @@ def svg(chart) -> str:
     embeds its config as an inline <script>, which is cut out of the well-formed output.
     """
     text = _SCRIPT.sub("", chart.render(is_unicode=True))
+    # The same chart twice in one page shares the id: harmless, its scoped styles are the same.
+    text = text.replace(chart.uuid, "\0")  # NUL never occurs in XML text
+    text = text.replace("\0", hashlib.sha256(text.encode()).hexdigest()[:32])
     return text.replace("<svg ", f"<svg font-family='{FONT_FAMILY}' ", 1)

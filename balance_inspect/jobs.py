@@ -44,6 +44,9 @@ class BackgroundJob(models.Model):
     progress = models.PositiveSmallIntegerField("进度(%)", default=0)
     progress_note = models.CharField("进度说明", max_length=200, blank=True)
     error = models.TextField("失败原因", blank=True)
+    # When the job was asked for; unlike queued_at, a retry does not move it. A document built by
+    # the job is dated by it, so a re-render of the same job gives the same bytes.
+    created_at = models.DateTimeField("创建时间", default=timezone.now, editable=False)
     queued_at = models.DateTimeField("提交时间", default=timezone.now)
     sent_at = models.DateTimeField("最近投递时间", null=True, blank=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)

@@ -252,6 +252,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "schools.tasks.expire_import_previews",
         "schedule": timedelta(hours=1),
     },
+    "purge-dossier-parts": {
+        "task": "dossiers.tasks.purge_dossier_parts",
+        "schedule": timedelta(hours=1),
+    },
     "reap-stale-jobs": {
         "task": "balance_inspect.tasks.reap_stale_jobs",
         "schedule": timedelta(seconds=env_int("JOB_REAP_EVERY_SECONDS", 20, minimum=5)),
@@ -271,6 +275,10 @@ JOB_STALE_AFTER_SECONDS = env_int("JOB_STALE_AFTER_SECONDS", CELERY_TASK_TIME_LI
 # Schools per appendix part of a dossier. Each part is a separate task (N workers render N parts at
 # once) and bounds a worker's memory (~5–6 MB per laid-out page).
 DOSSIER_PART_SCHOOLS = env_int("DOSSIER_PART_SCHOOLS", 30, minimum=1)
+# The rendered parts of a failed dossier are kept this many hours for a retry (which then renders
+# only the missing parts), then removed by dossiers.tasks.purge_dossier_parts, like those of any
+# dossier that is done or no longer exists.
+DOSSIER_PARTS_KEEP_HOURS = env_int("DOSSIER_PARTS_KEEP_HOURS", 24, minimum=1)
 
 # --- Application package (申报材料) -------------------------------------------------------------
 # Schools per step of the 学校自评表 PDFs: each step is a separate task laid out in one render.

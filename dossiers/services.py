@@ -6,14 +6,14 @@ import os
 import shutil
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -74,7 +74,7 @@ def _fingerprint(context: dict) -> str:
         return str(value)
 
     data = {k: v for k, v in context.items() if k not in ("assessment",)}
-    # Charts are drawn from the same numbers and carry random element ids: leave them out.
+    # Charts are drawn from the same numbers (and their SVG text is long): leave them out.
     data["cv_tables"] = [{k: v for k, v in t.items() if k != "chart"} for t in context["cv_tables"]]
     data["assessment_fingerprint"] = context["assessment"].fingerprint
     return hashlib.sha256(
@@ -259,7 +259,8 @@ def dossier_build(dossier_id: int) -> None:
         dossier.year,
         dossier.scheme,
         user=dossier.requested_by,
-        generated_at=timezone.localtime(dossier.started_at),
+        # Dated by the job, not by this attempt: a retry of the same job gives the same bytes.
+        generated_at=timezone.localtime(dossier.created_at),
     )
     directory = _parts_dir(dossier, layout.input_fingerprint)
     if not (directory / "plan.json").exists():
@@ -359,6 +360,32 @@ def dossier_join(dossier_id: int) -> None:
         progress_note=f"{plan['parts']} 部分，合并 {join_seconds:.1f} 秒",
     )
     shutil.rmtree(directory.parent, ignore_errors=True)
+
+
+def purge_dossier_parts(now=None) -> int:
+    """Remove the part directories nobody will join: of dossiers done or deleted, and of dossiers
+    failed more than DOSSIER_PARTS_KEEP_HOURS ago and not retried since. Returns how many.
+
+    A queued or running dossier, or one failed recently (its retry reuses the parts), keeps them.
+    """
+    root = Path(settings.MEDIA_ROOT) / "dossier-parts"
+    if not root.is_dir():
+        return 0
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=settings.DOSSIER_PARTS_KEEP_HOURS)
+    directories = {int(d.name): d for d in root.iterdir() if d.is_dir() and d.name.isdigit()}
+    keep = Dossier.objects.filter(pk__in=directories).filter(
+        Q(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+        | Q(status=JobStatus.FAILED, finished_at__gte=cutoff)
+        | Q(status=JobStatus.FAILED, finished_at__isnull=True)
+    )
+    kept = set(keep.values_list("pk", flat=True))
+    removed = 0
+    for pk, directory in sorted(directories.items()):
+        if pk not in kept:
+            shutil.rmtree(directory, ignore_errors=True)
+            removed += 1
+    return removed
 
 
 def school_brief_context(school, year: int | None, scheme: str | None = None) -> dict:

@@ -158,13 +158,49 @@ def test_parts_rendered_in_another_order_give_the_same_pages_as_one_process(
     dossier.refresh_from_db()
     assert dossier.status == JobStatus.DONE and dossier.progress == 100
 
-    started = timezone.localtime(dossier.started_at)
-    one_process = _reader(build_dossier_pdf(small_county, 2025, "quality-2017", generated_at=started).pdf)
-    fanned_out = _reader(dossier.file.open("rb").read())
+    created = timezone.localtime(dossier.created_at)
+    one_process_pdf = build_dossier_pdf(small_county, 2025, "quality-2017", generated_at=created).pdf
+    fanned_out_pdf = dossier.file.open("rb").read()
+    assert fanned_out_pdf == one_process_pdf  # byte for byte, charts and dates included
+    one_process, fanned_out = _reader(one_process_pdf), _reader(fanned_out_pdf)
     assert len(fanned_out.pages) == len(one_process.pages) == dossier.pages
     assert [p.extract_text() for p in fanned_out.pages] == [p.extract_text() for p in one_process.pages]
     assert _outline(fanned_out) == _outline(one_process)
     assert _toc_links(fanned_out) == _toc_links(one_process)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_re_render_of_the_same_job_gives_the_same_bytes(small_county, small_parts, bureau, login):
+    dossier = dossier_request(county=small_county, year=2025, scheme="quality-2017", user=bureau)
+    dossier.refresh_from_db()
+    assert dossier.status == JobStatus.DONE, dossier.error
+    first_sha, first = dossier.sha256, dossier.file.open("rb").read()
+    # Failed afterwards (as if its file were lost) and retried later: every part is rendered again
+    # (the parts of a done job are gone), dated by the job, not by the retry.
+    Dossier.objects.filter(pk=dossier.pk).update(status=JobStatus.FAILED, error="模拟")
+    assert login(bureau).post(f"/dossiers/{dossier.pk}/retry/").status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == JobStatus.DONE, dossier.error
+    assert dossier.sha256 == first_sha
+    assert dossier.file.open("rb").read() == first
+    assert _reader(first).metadata.creation_date == timezone.localtime(dossier.created_at).replace(
+        microsecond=0
+    )
+
+
+@pytest.mark.django_db
+def test_another_part_size_gives_the_same_pages_toc_and_outline(small_county, settings):
+    """Part sizes change the part files (each embeds the subset of the fonts its pages use), so the
+    bytes differ; everything a reader sees is the same."""
+    created = timezone.localtime()
+    built = {}
+    for size in (1, 3, 60):
+        settings.DOSSIER_PART_SCHOOLS = size
+        built[size] = _reader(build_dossier_pdf(small_county, 2025, "quality-2017", generated_at=created).pdf)
+    texts = {size: [p.extract_text() for p in r.pages] for size, r in built.items()}
+    assert texts[1] == texts[3] == texts[60]
+    assert _outline(built[1]) == _outline(built[3]) == _outline(built[60])
+    assert _toc_links(built[1]) == _toc_links(built[3]) == _toc_links(built[60])
 
 
 @pytest.mark.django_db(transaction=True)
@@ -204,3 +240,52 @@ def test_part_and_join_tasks_have_the_time_limits_of_every_job(settings):
         task = _task(name)
         assert task.time_limit == settings.CELERY_TASK_TIME_LIMIT, name
         assert task.soft_time_limit == settings.CELERY_TASK_SOFT_TIME_LIMIT < task.time_limit, name
+
+
+@pytest.mark.django_db
+def test_parts_of_dossiers_failed_long_ago_done_or_deleted_are_removed_the_others_kept(
+    small_county, bureau, settings, tmp_path
+):
+    from datetime import timedelta
+    from pathlib import Path
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.DOSSIER_PARTS_KEEP_HOURS = 24
+    now = timezone.now()
+
+    def dossier(version, status, finished_hours_ago=None):
+        row = Dossier.objects.create(
+            county=small_county,
+            year=2025,
+            scheme="quality-2017",
+            version=version,
+            requested_by=bureau,
+            status=status,
+            finished_at=None if finished_hours_ago is None else now - timedelta(hours=finished_hours_ago),
+        )
+        part = Path(settings.MEDIA_ROOT) / "dossier-parts" / str(row.pk) / "abc-30"
+        part.mkdir(parents=True)
+        (part / "part-0.pdf").write_bytes(b"%PDF")
+        return row
+
+    failed_long_ago = dossier(1, JobStatus.FAILED, finished_hours_ago=25)
+    failed_recently = dossier(2, JobStatus.FAILED, finished_hours_ago=23)
+    done = dossier(3, JobStatus.DONE, finished_hours_ago=1)
+    running = dossier(4, JobStatus.RUNNING)
+    queued = dossier(5, JobStatus.QUEUED)  # a retry of a failed one, even an old one
+    deleted = dossier(6, JobStatus.FAILED, finished_hours_ago=1)
+    Dossier.objects.filter(pk=deleted.pk).delete()
+
+    assert services.purge_dossier_parts(now=now) == 3
+    root = Path(settings.MEDIA_ROOT) / "dossier-parts"
+    assert sorted(int(d.name) for d in root.iterdir()) == sorted([failed_recently.pk, running.pk, queued.pk])
+    assert not (root / str(failed_long_ago.pk)).exists() and not (root / str(done.pk)).exists()
+    assert services.purge_dossier_parts(now=now + timedelta(hours=2)) == 1  # failed_recently, now 25 h
+
+
+def test_the_parts_purge_runs_hourly_from_beat(settings):
+    from balance_inspect.jobs import _task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["purge-dossier-parts"]
+    assert entry["schedule"].total_seconds() == 3600
+    assert _task(entry["task"]).name == "dossiers.tasks.purge_dossier_parts"
