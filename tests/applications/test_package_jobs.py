@@ -5,6 +5,7 @@ import hashlib
 import io
 import zipfile
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -253,3 +254,48 @@ def test_build_application_refuses_an_unknown_county_or_one_without_an_assessmen
         call_command("build_application", county="999999", year=YEAR, out=str(tmp_path))
     with pytest.raises(CommandError, match="还没有当前评估"):
         call_command("build_application", county="130123", year=YEAR, out=str(tmp_path))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_school_forms_render_in_chunks_and_a_retry_renders_only_the_missing_chunk(
+    login, bureau, assessed, settings, monkeypatch
+):
+    import applications.services as services
+
+    settings.APPLICATION_SCHOOL_FORM_CHUNK = 2
+    real = services.school_forms_pdfs
+    calls = []
+
+    def flaky(forms):
+        calls.append([f["code"] for f in forms])
+        if len(calls) == 2 and not getattr(flaky, "healed", False):
+            raise RuntimeError("第二部分排版出错")
+        return real(forms)
+
+    monkeypatch.setattr(services, "school_forms_pdfs", flaky)
+    login(bureau).post(f"{URL}new/", {"year": YEAR})
+    package = ApplicationPackage.objects.get()
+    assert package.status == JobStatus.FAILED and "学校自评表第 2 部分" in package.error
+
+    flaky.healed = True
+    done_before = len(calls)
+    login(bureau).post(f"{URL}{package.pk}/retry/")
+    package.refresh_from_db()
+    assert package.status == JobStatus.DONE, package.error
+    retried = calls[done_before:]
+    assert retried[0] == calls[1]  # the failed chunk first; the first chunk is not rendered again
+    assert calls[0] not in retried
+    names = zipfile.ZipFile(
+        io.BytesIO(package.files.get(kind="school_forms_zip").file.open("rb").read())
+    ).namelist()
+    rendered = {code for chunk in calls for code in chunk}
+    assert len(names) == 2 * len(rendered) and all(len(chunk) <= 2 for chunk in calls)
+    assert not (Path(settings.MEDIA_ROOT) / "application-parts" / str(package.pk)).exists()
+
+
+def test_part_and_join_tasks_have_the_time_limits_of_every_job(settings):
+    from applications import tasks
+
+    for task in (tasks.build_package_task, tasks.render_package_part_task, tasks.join_package_task):
+        assert task.time_limit == settings.CELERY_TASK_TIME_LIMIT
+        assert task.soft_time_limit == settings.CELERY_TASK_SOFT_TIME_LIMIT < task.time_limit
