@@ -1186,6 +1186,7 @@ def merge_items(
 # --- the fill-in sentence -------------------------------------------------------------------------
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_MEASURED_HEADLINE = frozenset({"junior_retention"})
 
 # How each printed figure is judged, so its text never contradicts the verdict:
 # (item key, figure) → (line, at least?, strict?).
@@ -1256,9 +1257,12 @@ def fill_sentence(
     values = dict(ev.figures)
     if figures:
         values.update(figures)
-    # A provider's own measured figure (e.g. 巩固率 under the simple formula) is the headline.
+    # The row's measured figure is the headline where the inputs do not fix it: 巩固率 follows
+    # RETENTION_FORMULA (the simple formula ignores transfers), or a provider sent no inputs.
+    # Elsewhere the exact figure computed from the inputs is printed.
     headline = next((f.name for f in spec.derived if f.unit == "%" or f.name == "per_student"), None)
-    if row.get("value") is not None and headline and spec.comparator != ALL:
+    measured = row.get("value") is not None and headline and spec.comparator != ALL
+    if measured and (values.get(headline) is None or spec.key in _MEASURED_HEADLINE):
         values[headline] = numbers.exact(row["value"])
     # Figures computed from empty inputs are blank, not "—": list only the inputs as blanks.
     for f in spec.fields:

@@ -373,3 +373,14 @@ def test_every_entered_quality_item_is_on_the_form_or_is_social_recognition():
     assert keys == (set(TABLE4_KEYS) - {"music_art_rooms", "school_size", "class_size"}) | set(
         TABLE5_KEYS
     ) | set(VETO_KEYS) | {"social_recognition"}
+
+
+def test_retention_under_the_simple_formula_prints_the_providers_rate():
+    provided = {
+        "key": "junior_retention",
+        "label": "初中三年巩固率",
+        "passed": True,
+        "value": 96.0,  # 960 / 1000: transfers are not counted by the simple formula
+        "inputs": {"graduates": 960, "entrants": 1000, "transfers_in": 0, "deaths": 0, "transfers_out": 30},
+    }
+    assert t5("junior_retention", provided=[provided])["text"].endswith("全县初中三年巩固率为96.0%")
