@@ -1,4 +1,5 @@
-"""Writes of the 四查三比对 workbench: upload and match, confirm, file cases, delete the lists.
+"""Writes of the 四查三比对 workbench: upload, match (a background job), confirm, file cases,
+delete the lists.
 
 The lists hold minors' ID numbers. Files live in default_storage under dataquality/match/ only
 until the match is confirmed or DATAQUALITY_LIST_RETENTION_DAYS have passed (purge_expired, run
@@ -18,6 +19,7 @@ from django.utils import timezone
 from accounts.access import require_writer
 from accounts.models import AuditEntry, Role, User
 from accounts.services import audit_record
+from balance_inspect.jobs import JobStatus, enqueue, job_finish, job_progress, job_requeue
 from balance_inspect.uploads import validate_upload
 from dataquality import matching
 from dataquality.match_read import read_list
@@ -50,50 +52,93 @@ def _township_counts(result: matching.MatchResult) -> dict:
     }
 
 
-def batch_create(*, user, county, school_year: int, uploads: dict) -> MatchBatch:
-    """Read and match the lists (`uploads`: {list key: UploadedFile}; 户籍 and 学籍 required)."""
+class MatchInputError(Exception):
+    """Lists that cannot be matched; the message (Chinese) is the job's failure reason."""
+
+
+def batch_request(*, user, county, school_year: int, uploads: dict) -> MatchBatch:
+    """Store the uploaded lists and queue their matching (`uploads`: {list key: UploadedFile};
+    户籍 and 学籍 required). Only the file kind and size are checked here: reading and matching a
+    county's lists takes minutes, and a list that cannot be read fails the job with the reason."""
     require_writer(user)
     for key in ("household", "register"):
         if not uploads.get(key):
             raise ValidationError(f"请上传{matching.LISTS[key].label}")
-    parsed, errors = {}, []
-    for key, upload in uploads.items():
-        if not upload:
-            continue
-        validate_upload(upload, allowed=("xlsx",))
-        upload.seek(0)
-        parsed[key] = read_list(upload, matching.LISTS[key])
-        upload.seek(0)
-        if parsed[key].fatal:
-            errors.append(str(parsed[key].errors[0]))
-    if errors:
-        raise ValidationError(errors)
-    school_townships = dict(School.objects.filter(county=county).values_list("code", "township__name"))
-    result = matching.match_lists(
-        household=parsed["household"],
-        register=parsed["register"],
-        attendance=parsed.get("attendance"),
-        family=parsed.get("family"),
-        school_year=school_year,
-        absence_days=settings.DATAQUALITY_ABSENCE_DAYS,
-        open_cases=_open_cases(county),
-        school_townships=school_townships,
-    )
-    now = timezone.now()
+    for upload in uploads.values():
+        if upload:
+            validate_upload(upload, allowed=("xlsx",))
+            upload.seek(0)
     with transaction.atomic():
         files = {}
         for key, upload in uploads.items():
             if upload:
                 path = default_storage.save(f"dataquality/match/{uuid.uuid4().hex}.xlsx", upload)
                 files[key] = {"path": path, "name": (getattr(upload, "name", "") or "名单.xlsx")[:120]}
-        row_errors = [str(e) for p in parsed.values() for e in p.errors]
         batch = MatchBatch.objects.create(
             county=county,
             school_year=school_year,
             absence_days=settings.DATAQUALITY_ABSENCE_DAYS,
             files=files,
             created_by=user,
-            expires_at=now + timedelta(days=settings.DATAQUALITY_LIST_RETENTION_DAYS),
+            expires_at=timezone.now() + timedelta(days=settings.DATAQUALITY_LIST_RETENTION_DAYS),
+        )
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.IMPORT,
+            obj=batch,
+            county=county,
+            note="上传四查三比对名单：" + "、".join(matching.LISTS[k].label for k in files),
+        )
+        enqueue(MatchBatch, batch.pk)
+    return batch
+
+
+def batch_match(batch_id: int) -> None:
+    """Read and match the stored lists of a running batch (the job; exceptions fail it).
+
+    Lists that cannot be read (a missing column, too many rows, not an xlsx) fail the job with the
+    Chinese reason, and their files are deleted at once: nothing can be matched from them.
+    """
+    batch = MatchBatch.objects.select_related("county", "created_by").get(pk=batch_id)
+    if batch.status != JobStatus.RUNNING:
+        return
+    specs = [(key, item) for key, item in batch.files.items() if key in matching.LISTS]
+    parsed, errors = {}, []
+    for done, (key, item) in enumerate(specs):
+        job_progress(
+            MatchBatch, batch.pk, 5 + 60 * done // len(specs), f"正在读取{matching.LISTS[key].label}"
+        )
+        try:
+            with default_storage.open(item["path"], "rb") as source:
+                parsed[key] = read_list(source, matching.LISTS[key])
+        except ValidationError as exc:
+            errors += exc.messages
+            continue
+        if parsed[key].fatal:
+            errors.append(str(parsed[key].errors[0]))
+    if errors or not {"household", "register"} <= set(parsed):
+        with transaction.atomic():
+            _delete_files(batch)
+            batch.save(update_fields=["files", "files_deleted_at"])
+        raise MatchInputError("；".join(errors) or "缺少户籍名单或学籍名单，请重新上传")
+    job_progress(MatchBatch, batch.pk, 70, "正在按身份证号比对")
+    school_townships = dict(School.objects.filter(county=batch.county).values_list("code", "township__name"))
+    result = matching.match_lists(
+        household=parsed["household"],
+        register=parsed["register"],
+        attendance=parsed.get("attendance"),
+        family=parsed.get("family"),
+        school_year=batch.school_year,
+        absence_days=batch.absence_days,
+        open_cases=_open_cases(batch.county),
+        school_townships=school_townships,
+    )
+    row_errors = [str(e) for p in parsed.values() for e in p.errors]
+    summary = "，".join(f"{matching.RESULT_LABELS[k]} {n} 人" for k, n in result.counts.items())
+    with transaction.atomic():
+        job_finish(
+            MatchBatch,
+            batch.pk,
             counts=_township_counts(result),
             result={
                 "hits": [asdict(h) for h in result.hits],
@@ -103,17 +148,28 @@ def batch_create(*, user, county, school_year: int, uploads: dict) -> MatchBatch
                 "error_count": len(row_errors),
                 "rows": {k: p.rows_read for k, p in parsed.items()},
             },
+            progress_note=summary[:200],
         )
         audit_record(
-            user=user,
-            action=AuditEntry.Action.IMPORT,
+            user=batch.created_by,
+            action=AuditEntry.Action.UPDATE,
             obj=batch,
-            county=county,
-            note="上传四查三比对名单："
-            + "、".join(matching.LISTS[k].label for k in files)
-            + "；"
-            + "，".join(f"{matching.RESULT_LABELS[k]} {n} 人" for k, n in result.counts.items()),
+            county=batch.county,
+            note="四查三比对完成：" + summary,
         )
+
+
+def batch_retry(*, user, batch: MatchBatch) -> MatchBatch:
+    """Match a batch again whose job failed for another reason than its lists (a worker that
+    died, a database blip): only while its files are still kept."""
+    require_writer(user)
+    if not batch.files:
+        raise ValidationError("上传的名单文件已删除，请重新上传")
+    if not job_requeue(MatchBatch, batch.pk):
+        raise ValidationError("正在比对或已完成的批次不能重试")
+    audit_record(user=user, action=AuditEntry.Action.UPDATE, obj=batch, county=batch.county, note="重新比对")
+    enqueue(MatchBatch, batch.pk)
+    batch.refresh_from_db()
     return batch
 
 
@@ -127,12 +183,14 @@ def _delete_files(batch: MatchBatch) -> None:
 def batch_confirm(*, user, batch: MatchBatch) -> MatchBatch:
     """Bureau staff accept the match: the uploaded files are deleted at once (the lists stay until expiry)."""
     require_writer(user)
-    if batch.status != MatchBatch.Status.MATCHED:
+    if batch.status != JobStatus.DONE:
+        raise ValidationError("比对尚未完成，不能确认")
+    if batch.list_status != MatchBatch.ListStatus.MATCHED:
         raise ValidationError("该比对已确认或已过保存期")
     with transaction.atomic():
         _delete_files(batch)
-        batch.status, batch.confirmed_by, batch.confirmed_at = (
-            MatchBatch.Status.CONFIRMED,
+        batch.list_status, batch.confirmed_by, batch.confirmed_at = (
+            MatchBatch.ListStatus.CONFIRMED,
             user,
             timezone.now(),
         )
@@ -147,11 +205,12 @@ def purge_expired(now=None) -> int:
     """Delete the files and the result lists of every batch past its retention period (the beat task)."""
     now = now or timezone.now()
     purged = 0
-    for batch in MatchBatch.objects.filter(expires_at__lte=now).exclude(status=MatchBatch.Status.EXPIRED):
+    expired = MatchBatch.objects.filter(expires_at__lte=now)
+    for batch in expired.exclude(list_status=MatchBatch.ListStatus.EXPIRED):
         with transaction.atomic():
             _delete_files(batch)
             batch.result = {}
-            batch.status = MatchBatch.Status.EXPIRED
+            batch.list_status = MatchBatch.ListStatus.EXPIRED
             batch.save()
             audit_record(
                 user=None,
@@ -204,8 +263,10 @@ def file_cases(
     case's 乡镇责任人.
     """
     require_writer(user)
-    if batch.status == MatchBatch.Status.EXPIRED:
+    if batch.list_status == MatchBatch.ListStatus.EXPIRED:
         raise ValidationError("该比对已过保存期，名单已删除，请重新上传")
+    if batch.status != JobStatus.DONE:
+        raise ValidationError("比对尚未完成，不能登记个案")
     today = today or timezone.localdate()
     hits = batch.result.get("hits", [])
     townships = {t.name: t for t in Township.objects.filter(county=batch.county)}

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import county_for_reader, county_for_writer, get_scoped_or_404
 from accounts.models import AuditEntry
 from accounts.services import audit_record
+from balance_inspect.jobs import JobStatus
 from dataquality import match_services, matching
 from dataquality.forms import MatchUploadForm
 from dataquality.models import MatchBatch
@@ -40,7 +41,7 @@ def workbench(request):
         if form.is_valid():
             uploads = {k: form.cleaned_data.get(k) for k in matching.LISTS}
             try:
-                batch = match_services.batch_create(
+                batch = match_services.batch_request(
                     user=request.user,
                     county=county,
                     school_year=form.cleaned_data["school_year"],
@@ -50,10 +51,10 @@ def workbench(request):
                 for message in exc.messages[:20]:
                     messages.error(request, message)
             else:
-                messages.success(request, "比对完成，请核对名单；确认后原始名单文件即删除")
+                messages.success(request, "名单已上传，正在后台比对；完成后本页显示比对名单")
                 return redirect("dataquality:match_batch", pk=batch.pk)
     batches = MatchBatch.objects.filter(county=county).only(
-        "pk", "school_year", "status", "counts", "created_at", "expires_at", "county_id"
+        "pk", "school_year", "status", "list_status", "counts", "created_at", "expires_at", "county_id"
     )[:50]
     return render(
         request,
@@ -76,7 +77,7 @@ def batch(request, pk):
     item = _batch(request, pk)
     full = request.user.writes_county
     towns = {}
-    if full and item.result:
+    if full and item.status == JobStatus.DONE and item.result:
         # The lists name minors: every read by bureau staff is recorded.
         audit_record(user=request.user, action=AuditEntry.Action.VIEW, obj=item, note="查看四查三比对名单")
         for index, hit in enumerate(item.result.get("hits", [])):
@@ -93,6 +94,10 @@ def batch(request, pk):
         {
             "batch": item,
             "full": full,
+            # A failed job (or one that never started or lost its worker) with its files still kept.
+            "retryable": full
+            and bool(item.files)
+            and (item.status == JobStatus.FAILED or item.looks_dead or item.looks_delayed),
             "counts": counts,
             "labels": matching.RESULT_LABELS,
             "towns": [
@@ -114,6 +119,33 @@ def batch(request, pk):
             "error_count": item.result.get("error_count", 0),
         },
     )
+
+
+@login_required
+@require_GET
+def batch_status(request, pk):
+    """The job's progress, polled by the batch page (htmx); once finished the page reloads to show
+    the lists or the reason. Counts and progress only: nothing personal, nothing to audit."""
+    county_for_reader(request.user)
+    item = _batch(request, pk)
+    response = render(request, "dataquality/_match_status.html", {"batch": item})
+    if item.is_finished and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def retry(request, pk):
+    county_for_writer(request.user)
+    item = _batch(request, pk)
+    try:
+        match_services.batch_retry(user=request.user, batch=item)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已重新提交比对")
+    return redirect("dataquality:match_batch", pk=item.pk)
 
 
 @login_required

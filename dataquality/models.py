@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 
+from balance_inspect.jobs import BackgroundJob
 from dataquality import matching, reconcile, rules
 from schools.models import County, School
 
@@ -98,16 +99,21 @@ class Check(models.Model):
         return f"{self.county} {self.year} 数据质量核查"
 
 
-class MatchBatch(models.Model):
+class MatchBatch(BackgroundJob):
     """One 四查三比对 run of a county: the four uploaded lists and the three result lists.
 
+    A background job (matching a county's lists takes minutes): the upload stores the files and
+    queues the row; the worker reads and matches them (dataquality.match_services.batch_match) and
+    the job's ``status`` says where that is. ``list_status`` is the life of the lists once matched.
+
     The uploaded files hold minors' ID numbers: they are deleted when bureau staff confirm the
-    match, and at the latest DATAQUALITY_LIST_RETENTION_DAYS after upload (then the result lists
-    are cleared as well, only the counts stay). ``result`` holds the hits as plain dicts
-    (dataquality.matching.Hit) so that rows can be filed as cases by their index.
+    match, when the lists cannot be matched (the job fails with the reason), and at the latest
+    DATAQUALITY_LIST_RETENTION_DAYS after upload (then the result lists are cleared as well, only
+    the counts stay). ``result`` holds the hits as plain dicts (dataquality.matching.Hit) so that
+    rows can be filed as cases by their index.
     """
 
-    class Status(models.TextChoices):
+    class ListStatus(models.TextChoices):
         MATCHED = "matched", "待确认"
         CONFIRMED = "confirmed", "已确认（原始名单已删除）"
         EXPIRED = "expired", "已过保存期（名单已删除）"
@@ -116,7 +122,9 @@ class MatchBatch(models.Model):
         County, on_delete=models.CASCADE, related_name="match_batches", verbose_name="区县"
     )
     school_year = models.PositiveSmallIntegerField("学年")
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.MATCHED)
+    list_status = models.CharField(
+        "名单状态", max_length=10, choices=ListStatus.choices, default=ListStatus.MATCHED
+    )
     absence_days = models.PositiveSmallIntegerField("缺勤天数阈值")
     files = models.JSONField("上传文件", default=dict, blank=True)  # {list key: {"path", "name"}}
     result = models.JSONField("比对结果", default=dict, blank=True)
@@ -140,6 +148,8 @@ class MatchBatch(models.Model):
     )
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
     files_deleted_at = models.DateTimeField("文件删除时间", null=True, blank=True)
+
+    task_name = "dataquality.tasks.match_batch_task"
 
     class Meta:
         verbose_name = "四查三比对"

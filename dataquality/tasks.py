@@ -1,7 +1,13 @@
 from celery import shared_task
 
-from dataquality.match_services import purge_expired
+from balance_inspect.jobs import job_task
+from dataquality.match_services import batch_match, purge_expired
 from dataquality.reconcile_services import purge_pending
+
+# The 四查三比对 matching of one uploaded batch (minutes at county size): a job like the dossiers.
+match_batch_task = job_task(
+    "dataquality.tasks.match_batch_task", model="dataquality.MatchBatch", failure="比对失败"
+)(batch_match)
 
 
 @shared_task(name="dataquality.tasks.purge_match_lists", time_limit=600, soft_time_limit=570)

@@ -5,12 +5,14 @@ from io import BytesIO
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEntry
+from balance_inspect.jobs import JobStatus, reap_stale
 from dataquality import match_services, tasks
 from dataquality.models import MatchBatch
 from dropout_control.models import CaseResponsible, DropoutCase, ResponsibleLevel
@@ -93,8 +95,25 @@ def open_case(township_official, township_a):
 
 
 @pytest.fixture
-def batch(bureau, county, school_a, school_b, open_case):
-    return match_services.batch_create(user=bureau, county=county, school_year=YEAR, uploads=uploads())
+def match(django_capture_on_commit_callbacks):
+    """Upload lists as the page does and run the matching job (eager: at the upload's commit)."""
+
+    def run(user, county, files=None) -> MatchBatch:
+        with django_capture_on_commit_callbacks(execute=True):
+            batch = match_services.batch_request(
+                user=user, county=county, school_year=YEAR, uploads=files or uploads()
+            )
+        batch.refresh_from_db()
+        return batch
+
+    return run
+
+
+@pytest.fixture
+def batch(bureau, county, school_a, school_b, open_case, match):
+    batch = match(bureau, county)
+    assert batch.status == JobStatus.DONE, batch.error
+    return batch
 
 
 def hits(batch, kind=None):
@@ -131,7 +150,7 @@ def test_uploaded_files_are_stored_until_confirmed(batch, bureau):
     match_services.batch_confirm(user=bureau, batch=batch)
     assert not any(default_storage.exists(p) for p in paths)
     batch.refresh_from_db()
-    assert batch.files == {} and batch.status == MatchBatch.Status.CONFIRMED and hits(batch)
+    assert batch.files == {} and batch.list_status == MatchBatch.ListStatus.CONFIRMED and hits(batch)
 
 
 def test_files_and_lists_are_deleted_after_the_retention_period(batch, settings, monkeypatch):
@@ -146,30 +165,33 @@ def test_files_and_lists_are_deleted_after_the_retention_period(batch, settings,
     batch.refresh_from_db()
     assert not any(default_storage.exists(p) for p in paths)
     assert (
-        batch.status == MatchBatch.Status.EXPIRED
+        batch.list_status == MatchBatch.ListStatus.EXPIRED
         and batch.result == {}
         and batch.counts["河口乡"]["absent"] == 1
     )
 
 
-def test_retention_days_come_from_the_setting(bureau, county, settings, school_a):
+def test_retention_days_come_from_the_setting(bureau, county, settings, school_a, match):
     settings.DATAQUALITY_LIST_RETENTION_DAYS = 3
-    batch = match_services.batch_create(user=bureau, county=county, school_year=YEAR, uploads=uploads())
+    batch = match(bureau, county)
     assert batch.expires_at - batch.created_at == pytest.approx(timedelta(days=3), abs=timedelta(seconds=5))
 
 
-def test_absence_threshold_comes_from_the_setting(bureau, county, settings, school_a):
+def test_absence_threshold_comes_from_the_setting(bureau, county, settings, school_a, match):
     settings.DATAQUALITY_ABSENCE_DAYS = 30
-    batch = match_services.batch_create(user=bureau, county=county, school_year=YEAR, uploads=uploads())
+    batch = match(bureau, county)
     assert hits(batch, "absent") == []
 
 
-def test_missing_column_refuses_the_upload_in_chinese(bureau, county):
+def test_missing_column_fails_the_job_in_chinese_and_deletes_the_files(bureau, county, match):
     files = uploads()
     files["register"] = xlsx("学籍.xlsx", ("姓名", "身份证号"), [("李二", ENROLLED)])
-    with pytest.raises(Exception, match="学籍名单第 1 行：缺少列：学校标识码"):
-        match_services.batch_create(user=bureau, county=county, school_year=YEAR, uploads=files)
-    assert not MatchBatch.objects.exists()
+    batch = match(bureau, county, files)
+    assert batch.status == JobStatus.FAILED
+    assert batch.error.startswith("比对失败：学籍名单第 1 行：缺少列：学校标识码")
+    assert batch.files == {} and batch.files_deleted_at is not None
+    assert not default_storage.listdir("dataquality/match")[1]
+    assert batch.result == {} and batch.counts == {}
 
 
 # --- filing cases ------------------------------------------------------------------------------
@@ -240,7 +262,9 @@ def test_inspector_sees_counts_only(login, inspector, batch):
     assert client.get(WORKBENCH).status_code == 200
     body = client.get(reverse("dataquality:match_batch", args=[batch.pk])).content.decode()
     assert "河口乡" in body and OUT not in body and "张一" not in body and mask_id_number(OUT) not in body
+    assert client.get(reverse("dataquality:match_status", args=[batch.pk])).status_code == 200
     assert client.post(reverse("dataquality:match_confirm", args=[batch.pk])).status_code == 403
+    assert client.post(reverse("dataquality:match_retry", args=[batch.pk])).status_code == 403
     assert client.post(reverse("dataquality:match_file", args=[batch.pk]), {"rows": ["0"]}).status_code == 403
     assert client.post(WORKBENCH, {"school_year": YEAR, **uploads()}).status_code == 403
 
@@ -250,6 +274,8 @@ def test_township_and_school_users_are_refused(persona, request, login, batch):
     client = login(request.getfixturevalue(persona))
     assert client.get(WORKBENCH).status_code == 403
     assert client.get(reverse("dataquality:match_batch", args=[batch.pk])).status_code == 403
+    assert client.get(reverse("dataquality:match_status", args=[batch.pk])).status_code == 403
+    assert client.post(reverse("dataquality:match_retry", args=[batch.pk])).status_code == 403
     assert client.post(reverse("dataquality:match_file", args=[batch.pk]), {"rows": ["0"]}).status_code == 403
 
 
@@ -257,15 +283,19 @@ def test_other_county_gets_404(login, other_bureau, batch):
     client = login(other_bureau)
     assert client.get(reverse("dataquality:match_batch", args=[batch.pk])).status_code == 404
     assert client.post(reverse("dataquality:match_confirm", args=[batch.pk])).status_code == 404
+    assert client.get(reverse("dataquality:match_status", args=[batch.pk])).status_code == 404
+    assert client.post(reverse("dataquality:match_retry", args=[batch.pk])).status_code == 404
     assert client.post(reverse("dataquality:match_file", args=[batch.pk]), {"rows": ["0"]}).status_code == 404
     assert not DropoutCase.objects.filter(id_number=OUT).exists()
 
 
-def test_upload_through_the_page(login, bureau, school_a):
-    response = login(bureau).post(WORKBENCH, {"school_year": YEAR, **uploads()})
+def test_upload_through_the_page(login, bureau, school_a, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(bureau).post(WORKBENCH, {"school_year": YEAR, **uploads()})
     batch = MatchBatch.objects.get()
     assert response.status_code == 302 and response.url == reverse("dataquality:match_batch", args=[batch.pk])
     assert AuditEntry.objects.filter(action=AuditEntry.Action.IMPORT, object_id=str(batch.pk)).exists()
+    assert batch.status == JobStatus.DONE and "有户籍无学籍（疑似失学辍学） 2 人" in batch.progress_note
 
 
 def test_filing_through_the_page_reports_refusals(login, bureau, batch, open_case):
@@ -280,18 +310,20 @@ def test_filing_through_the_page_reports_refusals(login, bureau, batch, open_cas
     assert DropoutCase.objects.filter(id_number=OUT).exists()
 
 
-def test_a_list_longer_than_import_templates_is_read_up_to_its_own_bound(bureau, county, settings, school_a):
+def test_a_list_longer_than_import_templates_is_read_up_to_its_own_bound(
+    bureau, county, settings, school_a, match
+):
     settings.XLSX_MAX_ROWS = 3
     settings.DATAQUALITY_LIST_MAX_ROWS = 10
-    batch = match_services.batch_create(user=bureau, county=county, school_year=YEAR, uploads=uploads())
+    batch = match(bureau, county)
     assert batch.result["rows"]["household"] == 5
     settings.DATAQUALITY_LIST_MAX_ROWS = 4
-    with pytest.raises(Exception, match="工作表行数过多"):
-        match_services.batch_create(user=bureau, county=county, school_year=YEAR, uploads=uploads())
+    batch = match(bureau, county)
+    assert batch.status == JobStatus.FAILED and "工作表行数过多" in batch.error
 
 
 def test_an_open_case_in_another_county_is_marked_without_naming_it(
-    bureau, county, school_a, other_bureau, other_school
+    bureau, county, school_a, other_bureau, other_school, match
 ):
     case_create(
         user=other_bureau,
@@ -305,7 +337,7 @@ def test_an_open_case_in_another_county_is_marked_without_naming_it(
             sex="female" if int(OUT[16]) % 2 == 0 else "male",
         ),
     )
-    batch = match_services.batch_create(user=bureau, county=county, school_year=YEAR, uploads=uploads())
+    batch = match(bureau, county)
     hit = next(h for h in hits(batch) if h["id_number"] == OUT)
     assert hit["open_case"] == "其他地区"
     created, refused = match_services.file_cases(user=bureau, batch=batch, indices=[index_of(batch, OUT)])
@@ -316,3 +348,75 @@ def test_after_the_retention_period_the_page_shows_counts_only(batch, login, bur
     match_services.purge_expired(now=batch.expires_at)
     body = login(bureau).get(reverse("dataquality:match_batch", args=[batch.pk])).content.decode()
     assert "已超过保存期并删除" in body and OUT not in body and "张一" not in body and "河口乡" in body
+
+
+# --- the matching job ------------------------------------------------------------------------------
+
+
+def test_the_page_polls_the_job_until_done_then_shows_the_three_lists(
+    login, bureau, county, school_a, school_b, django_capture_on_commit_callbacks
+):
+    client = login(bureau)
+    with django_capture_on_commit_callbacks(execute=False) as sent:
+        client.post(WORKBENCH, {"school_year": YEAR, **uploads()})
+    batch = MatchBatch.objects.get()
+    assert batch.status == JobStatus.QUEUED and len(sent) == 1
+    page = reverse("dataquality:match_batch", args=[batch.pk])
+    status = reverse("dataquality:match_status", args=[batch.pk])
+    body = client.get(page).content.decode()
+    assert f'hx-get="{status}"' in body and "比对排队中" in body and "张一" not in body
+    polled = client.get(status, headers={"HX-Request": "true"})
+    assert "HX-Refresh" not in polled and 'hx-trigger="every 2s"' in polled.content.decode()
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.VIEW, object_id=str(batch.pk)).exists()
+
+    sent[0]()  # the broker delivers: the job runs (eager)
+    batch.refresh_from_db()
+    assert batch.status == JobStatus.DONE and batch.progress == 100
+    assert client.get(status, headers={"HX-Request": "true"})["HX-Refresh"] == "true"
+    body = client.get(page).content.decode()
+    for label in ("有户籍无学籍（疑似失学辍学）", "有学籍不在校（缺勤超过规定天数）", "脱贫户适龄子女无学籍"):
+        assert label in body
+    assert "张一" in body and OUT in body and "孙八" in body and "王三" in body
+    assert 'hx-get="' not in body
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.VIEW, object_id=str(batch.pk)).count() == 1
+
+
+def test_a_failed_match_shows_its_chinese_reason_and_offers_a_new_upload(login, bureau, county, match):
+    files = uploads()
+    files["household"] = xlsx("户籍.xlsx", ("姓名", "出生日期"), [("张一", None)])
+    batch = match(bureau, county, files)
+    body = login(bureau).get(reverse("dataquality:match_batch", args=[batch.pk])).content.decode()
+    assert "比对失败：户籍名单第 1 行：缺少列：身份证号" in body
+    assert "修改名单后重新上传" in body and "重新比对" not in body  # its files are gone
+
+
+def test_a_batch_not_yet_matched_cannot_be_confirmed_or_filed(
+    bureau, county, school_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        batch = match_services.batch_request(user=bureau, county=county, school_year=YEAR, uploads=uploads())
+    with pytest.raises(ValidationError, match="比对尚未完成"):
+        match_services.batch_confirm(user=bureau, batch=batch)
+    with pytest.raises(ValidationError, match="比对尚未完成"):
+        match_services.file_cases(user=bureau, batch=batch, indices=[0])
+
+
+def test_a_batch_whose_worker_died_is_failed_by_the_reaper_and_matched_on_retry(
+    login, bureau, county, school_a, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        batch = match_services.batch_request(user=bureau, county=county, school_year=YEAR, uploads=uploads())
+    long_ago = timezone.now() - timedelta(seconds=settings.JOB_DEAD_AFTER_SECONDS + 5)
+    MatchBatch.objects.filter(pk=batch.pk).update(
+        status=JobStatus.RUNNING, started_at=long_ago, heartbeat_at=long_ago, sent_at=long_ago
+    )
+    assert reap_stale() == 1
+    batch.refresh_from_db()
+    assert batch.status == JobStatus.FAILED and "后台处理进程已中断" in batch.error
+    client = login(bureau)
+    assert "重新比对" in client.get(reverse("dataquality:match_batch", args=[batch.pk])).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("dataquality:match_retry", args=[batch.pk]))
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == JobStatus.DONE and hits(batch, "no_register")
