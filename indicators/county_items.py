@@ -831,6 +831,15 @@ def threshold_text(spec: ItemSpec, limits: Mapping[str, object] | None = None) -
     return spec.threshold_text
 
 
+def official_name(spec: ItemSpec, limits: Mapping[str, object] | None = None) -> str:
+    """The item's text as the form prints it, with the line of the setting where there is one
+    (特殊教育学校生均公用经费不低于 8000 元 in a province that set 8000)."""
+    if spec.threshold_setting and limits and limits.get(spec.key) is not None and spec.threshold is not None:
+        plain = numbers.num(spec.threshold, 0, group=False)
+        return spec.official_name.replace(plain, numbers.num(limits[spec.key], 0, group=False))
+    return spec.official_name
+
+
 def read_inputs(spec: ItemSpec, inputs: Mapping[str, object] | None) -> dict[str, Fraction | None]:
     """Every field of ``spec`` as an exact number (None when empty or not a number)."""
     inputs = inputs or {}
@@ -1113,7 +1122,7 @@ def merge_items(
         row = {
             "key": spec.key,
             "label": spec.label,
-            "name": spec.official_name,
+            "name": official_name(spec, limits),
             "table": spec.table,
             "no": spec.no,
             "part": spec.part,

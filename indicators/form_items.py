@@ -62,7 +62,7 @@ def _item_row(spec: ItemSpec, row: Mapping | None) -> dict:
     return {
         "no": spec.no,
         "key": spec.key,
-        "name": spec.official_name,
+        "name": row.get("name") or spec.official_name,
         "text": "。".join(p.rstrip("。") for p in parts),
         "passed": passed,
         "passed_text": _passed_text(passed),

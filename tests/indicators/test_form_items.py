@@ -111,6 +111,8 @@ def test_special_education_line_is_a_setting():
     )
     stored = result_of(entered=entered, limits={"special_education_funding": 8000})["county_items"]
     assert row(stored, "special_education_funding")["threshold_text"] == "≥ 8,000 元"
+    r = t4("special_education_funding", entered=entered, limits={"special_education_funding": 8000})
+    assert r["name"] == "特殊教育学校生均公用经费不低于 8000 元"
 
 
 def exchange(eligible, exchanged, backbone):
