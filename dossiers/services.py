@@ -388,9 +388,20 @@ def purge_dossier_parts(now=None) -> int:
     return removed
 
 
-def school_brief_context(school, year: int | None, scheme: str | None = None) -> dict:
+def brief_result(county, year: int, scheme: str) -> dict:
+    """The assessment document a brief shows: the stored result of the current data if there is
+    one, else computed in memory (a brief is a read, inspectors open it too: never store an
+    assessment as a side effect of a GET)."""
+    stored = assessment_for_input(county, year, scheme)
+    return stored.result if stored else compute_assessment_result(county, year, scheme)
+
+
+def school_brief_context(
+    school, year: int | None, scheme: str | None = None, *, result: dict | None = None
+) -> dict:
     """Context of the one-page field-visit brief: the same page as in the dossier appendix, under
-    the county's target scheme unless ``scheme`` is given."""
+    the county's target scheme unless ``scheme`` is given. ``result`` (what :func:`brief_result`
+    gave for that county, year and scheme) saves looking it up again for several schools."""
     from schools.models import SchoolConditions, school_year_label
 
     if year is None:
@@ -401,10 +412,8 @@ def school_brief_context(school, year: int | None, scheme: str | None = None) ->
             .first()
         ) or timezone.localdate().year
     scheme = scheme or school.county.target_scheme
-    # A brief is a read (inspectors open it too): use the stored result of the current data if there
-    # is one, else compute it in memory; never store an assessment as a side effect of a GET.
-    stored = assessment_for_input(school.county, year, scheme)
-    result = stored.result if stored else compute_assessment_result(school.county, year, scheme)
+    if result is None:
+        result = brief_result(school.county, year, scheme)
     page = sections.appendix_school_rows(school.county, year, result, scheme, school=school)[0]
     return {
         "page": page,

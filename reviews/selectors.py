@@ -8,7 +8,7 @@ from accounts.access import get_scoped_or_404, scope
 from applications.selectors import visits_of
 from domain import numbers
 from domain import vocabulary as vocab
-from dossiers.services import school_brief_context
+from dossiers.services import brief_result, school_brief_context
 from rectification.models import OPEN_STATUSES
 from rectification.selectors import items_visible_to
 from reviews import checklist, draw
@@ -134,13 +134,24 @@ def _class_findings(school, year: int) -> list[str]:
     ]
 
 
-def brief_context(user, drawn: DrawnSchool) -> dict:
+def brief_contexts(user, record: SiteVisitDraw) -> list[dict]:
+    """The briefs of every school of a draw, in drawn order, from one assessment document."""
+    result = brief_result(
+        record.county, record.year, record.parameters.get("scheme") or record.county.target_scheme
+    )
+    rows = record.schools.select_related(
+        "draw", "draw__county", "school", "school__township", "school__county"
+    )
+    return [brief_context(user, d, result=result) for d in rows.order_by("position")]
+
+
+def brief_context(user, drawn: DrawnSchool, *, result: dict | None = None) -> dict:
     """The visit brief of a drawn school: the school page of the dossier (dossiers'
     school_brief_context, under the scheme and year the draw used) and what to check there —
     its failing indicators and checks in that same assessment document, its oversized classes
     and its open ledger items."""
     record, school = drawn.draw, drawn.school
-    context = school_brief_context(school, record.year, record.parameters.get("scheme"))
+    context = school_brief_context(school, record.year, record.parameters.get("scheme"), result=result)
     result = context["result"]
     failing = [
         f"{unit['stage']}：{v['label']} 本校 {v['value']}{v['unit']}，标准 {v['standard']}{v['unit']}"

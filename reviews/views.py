@@ -94,8 +94,9 @@ def draw_briefs_pdf(request, pk):
     """Every drawn school's brief in one PDF, one school per page, for the team's folder."""
     require_reader(request.user)
     record = selectors.get_draw_for_user(request.user, pk)
-    briefs = [selectors.brief_context(request.user, d) for d in record.schools.select_related("school")]
-    pdf = render_pdf("reviews/pdf/briefs.html", {"draw": record, "briefs": briefs})
+    pdf = render_pdf(
+        "reviews/pdf/briefs.html", {"draw": record, "briefs": selectors.brief_contexts(request.user, record)}
+    )
     return _pdf(pdf, f"{record.county.code}-site-visit-{record.pk}.pdf")
 
 
