@@ -45,3 +45,26 @@ def test_the_demo_fills_every_item_the_bureau_enters(county_data, bureau, django
     assert [r["key"] for r in entered if r["blanks"] or "＿" in r["text"]] == []
     assert [r["key"] for r in entered if r["passed"] is False] == ["teacher_pay"]  # the demo's one gap
     assert not any(r["fails_application"] for r in veto_rows(result))
+
+
+def test_the_forms_verdicts_are_the_stored_assessments(
+    county_data, bureau, django_capture_on_commit_callbacks
+):
+    from indicators.form_items import table4_rows, table5_rows, veto_rows
+
+    with django_capture_on_commit_callbacks(execute=True):
+        seed_indicators(
+            None, county=county_data.county, users={"bureau": bureau}, year=2025, rng=random.Random(1)
+        )
+    result = Assessment.objects.get(status=JobStatus.DONE, scheme="quality-2017").result
+    stored = {r["key"]: r["passed"] for r in result["county_items"]}
+    rows = table4_rows(result) + table5_rows(result) + veto_rows(result)
+    assert {r["key"]: r["passed"] for r in rows if r["key"] in stored} == {
+        k: v for k, v in stored.items() if k != "social_recognition"
+    }
+    # The engine's own checks: a failing room, size or class row is a reason of the verdict.
+    by_key = {r["key"]: r for r in rows}
+    assert by_key["class_size"]["passed"] is not any("个班超过" in r for r in result["reasons"])
+    assert by_key["school_size"]["passed"] is not any("义务教育在校生" in r for r in result["reasons"])
+    rooms = by_key["music_art_rooms"]["passed"]
+    assert rooms is None or rooms is not any("专用教室各需" in r for r in result["reasons"])
