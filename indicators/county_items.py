@@ -1243,9 +1243,10 @@ def fill_sentence(
 
     ``row``: a stored county-item row (``inputs``, ``value``, ``threshold``) or, for a
     DATA_CHECKS item, any mapping; ``figures`` (field name → number) replaces what is read
-    from the row. Computed figures come from :func:`evaluate` on the row's inputs (a provider's
-    measured ``value`` is the item's headline figure, e.g. the retention rate under either
-    formula). An empty input prints ``BLANK``; the sentence is "" for items without one.
+    from the row. Computed figures come from :func:`evaluate` on the row's inputs, exactly; the
+    row's measured ``value`` is printed instead only for 巩固率 (its formula is a setting) or
+    when the inputs do not give the figure. An empty input prints ``BLANK``; the sentence is ""
+    for items without one.
     """
     blanks: list[str] = []
     if isinstance(spec, CheckSpec):
@@ -1257,7 +1258,7 @@ def fill_sentence(
 
         def text_of(name):
             fld = fields[name]
-            return figure_text_check(fld, values.get(name))
+            return _count_text(fld, values.get(name))
 
         return _PLACEHOLDER.sub(lambda m: text_of(m.group(1)), spec.sentence), blanks
 
@@ -1287,5 +1288,6 @@ def fill_sentence(
     return _PLACEHOLDER.sub(lambda m: text_of(m.group(1)), spec.sentence), blanks
 
 
-def figure_text_check(fld: Field, x) -> str:
+def _count_text(fld: Field, x) -> str:
+    """A figure of a DATA_CHECKS sentence (counts of schools and classes)."""
     return BLANK if x is None else numbers.num(x, fld.digits)

@@ -66,14 +66,17 @@ def forward(apps, schema_editor):
             item.value = None
             item.passed = None
             item.save(update_fields=["note", "value", "passed"])
+    Evidence = apps.get_model("indicators", "CountyItemEvidence")
     _merge(
         Item,
+        Evidence,
         {"nearby_enrolment_primary": "primary", "nearby_enrolment_junior": "junior"},
         "nearby_enrolment",
         _nearby,
     )
     _merge(
         Item,
+        Evidence,
         {"monitoring_level": None, "monitoring_difference": None},
         "quality_monitoring",
         lambda inputs: (None, None),
@@ -88,8 +91,7 @@ def _nearby(inputs):
     return Decimal(int(passed)), passed
 
 
-def _merge(Item, fields, new_key, judge):
-    Evidence = Item._meta.get_field("evidence").related_model
+def _merge(Item, Evidence, fields, new_key, judge):
     olds = Item.objects.filter(key__in=set(fields)).order_by("county_id", "year", "key")
     groups = {}
     for item in olds:

@@ -4,7 +4,8 @@ import importlib
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from accounts.models import AuditEntry
@@ -123,8 +124,10 @@ def test_the_data_migration_keeps_old_entries_in_the_new_shape(county_data, bure
     }
     for key, value in rows.items():
         CountyItemValue.objects.create(county=county, year=2025, key=key, value=value, note="原说明")
+    # Run on the models as the migration sees them (the state after 0004).
+    state = MigrationExecutor(connection).loader.project_state(("indicators", "0004_county_item_inputs"))
     migration = importlib.import_module("indicators.migrations.0005_county_item_inputs_data")
-    migration.forward(apps, None)
+    migration.forward(state.apps, None)
     by_key = {i.key: i for i in CountyItemValue.objects.filter(county=county)}
     assert set(by_key) == {
         "nearby_enrolment",
