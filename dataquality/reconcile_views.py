@@ -18,19 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import county_for_reader, county_for_writer, get_scoped_or_404
 from accounts.models import AuditEntry
 from accounts.services import audit_record
-from balance_inspect.xlsx import XLSX_CONTENT_TYPE, Sheet, as_report, write_xlsx, xlsx_response
-from dataquality import reconcile, reconcile_services, selectors
+from balance_inspect.xlsx import XLSX_CONTENT_TYPE, xlsx_response
+from dataquality import reconcile, reconcile_services, reconcile_xlsx, selectors
 from dataquality.forms import ReconcileUploadForm
 from dataquality.models import ReconcileRun
 
 RUN_SCOPE = {"county": "county", "township": None, "school": None}
-TEMPLATE_NOTES = (
-    "第一行为表头，每行一名学生（教师）；列的顺序不限，模板以外的列（姓名、班级等）可保留，系统不读取。",
-    "可直接上传国家系统导出的文件：表头不同时，上传后逐项选择对应的列（如“证件号码”对应“身份证号”），本县下次自动沿用。",
-    "只保存各校、各学段、各年级的人数和有问题的行号；姓名和身份证号只用于校验，不保存。",
-    "身份证号按 GB 11643 校验：校验不通过的仍计入人数并列出行号；同一身份证号重复出现只计一次。",
-    "学校标识码、身份证号请设为文本格式，以免丢失前导零或末几位。",
-)
 
 
 def _run(request, pk) -> ReconcileRun:
@@ -167,74 +160,6 @@ def _statuses(run, counts) -> list[tuple[str, int, bool]]:
     return sorted(((s, n, s in counted) for s, n in counts.statuses.items()), key=lambda r: (not r[2], -r[1]))
 
 
-def _ours(value):
-    return "未导入" if value is None else value
-
-
-def result_sheets(run: ReconcileRun, result: reconcile.Reconciliation, counts) -> list[Sheet]:
-    """The result page as a workbook: school totals, every difference, unknown schools, problems."""
-    sources = result.kind.sources
-    totals = [
-        (
-            s.code,
-            s.name,
-            s.system,
-            *[x for _, ours, diff in s.ours for x in (_ours(ours), diff)],
-            s.differences,
-        )
-        for s in result.schools
-    ]
-    diffs = [
-        (
-            d.school_code,
-            d.school_name,
-            d.stage,
-            d.grade or "",
-            d.source,
-            _ours(d.ours),
-            d.system,
-            d.difference,
-        )
-        for d in result.differences
-    ]
-    return as_report(
-        [
-            Sheet(
-                "各校合计",
-                ["学校标识码", "学校名称", f"{result.kind.label}人数"]
-                + [h for source in sources for h in (f"本平台{source}", "差（本平台−系统）")]
-                + ["差异项数"],
-                totals,
-                widths=[14, 24, 12] + [16, 12] * len(sources) + [10],
-            ),
-            Sheet(
-                "差异明细",
-                [
-                    "学校标识码",
-                    "学校名称",
-                    "学段",
-                    "年级",
-                    "本平台数据",
-                    "本平台人数",
-                    "系统人数",
-                    "差（本平台−系统）",
-                ],
-                diffs,
-                widths=[14, 24, 8, 6, 20, 12, 12, 16],
-            ),
-            Sheet(
-                "本县以外的学校",
-                ["学校标识码", "学校名称（名单所填）", "人数"],
-                [(u.code, u.name, u.count) for u in result.unknown],
-                widths=[14, 30, 10],
-            ),
-            Sheet("有问题的行", ["行号", "问题"], counts.problems, widths=[8, 80]),
-        ],
-        f"{run.county.name} {run.year}—{run.year + 1}学年 {result.kind.label}对账",
-        data_time=run.compared_at,
-    )
-
-
 @login_required
 @require_GET
 def export(request, pk):
@@ -246,7 +171,8 @@ def export(request, pk):
     counts = reconcile.ListCounts.from_dict(run.counts)
     audit_record(user=request.user, action=AuditEntry.Action.EXPORT, obj=run, note="下载对账结果")
     return xlsx_response(
-        f"{run.county.name}{run.year}学年{result.kind.label}对账结果.xlsx", result_sheets(run, result, counts)
+        f"{run.county.name}{run.year}学年{result.kind.label}对账结果.xlsx",
+        reconcile_xlsx.result_sheets(run, result, counts),
     )
 
 
@@ -257,21 +183,7 @@ def template(request, kind):
     list_kind = reconcile.LIST_KINDS.get(kind)
     if list_kind is None:
         raise Http404("没有该名单模板")
-    instructions = [
-        (f.header, "是" if f.required else "否", f.values, "、".join(f.synonyms)) for f in list_kind.fields
-    ]
-    instructions += [("",), ("说明",)] + [(note,) for note in TEMPLATE_NOTES]
-    body = write_xlsx(
-        [
-            Sheet(list_kind.label, list_kind.headers, [], widths=[16] * len(list_kind.headers)),
-            Sheet(
-                "填写说明",
-                ["列名", "必填", "填写内容", "国家系统导出文件中的常见列名"],
-                instructions,
-                widths=[14, 6, 60, 50],
-            ),
-        ]
-    )
+    body = reconcile_xlsx.template(list_kind)
     response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = (
         f"attachment; filename*=UTF-8''{quote(list_kind.label + '对账模板.xlsx')}"
