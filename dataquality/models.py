@@ -204,15 +204,18 @@ class ReconcileRun(models.Model):
 
     Only counts are kept (``counts``: reconcile.ListCounts as a dict — students per school and
     grade, teachers per school and stage, problem row numbers); names and ID numbers are never
-    stored. While the user still has to say which column holds what (status PENDING) the upload
-    waits in default_storage under dataquality/reconcile/; it is deleted as soon as the mapping is
-    applied or the upload cancelled, at the latest after DATAQUALITY_LIST_RETENTION_DAYS (the
+    stored. The upload waits in default_storage under dataquality/reconcile/ while a background
+    job reads it (READING: a county's list is too long to read within a request) and while the
+    user still has to say which column holds what (PENDING); it is deleted as soon as the list is
+    counted, fails or is cancelled, at the latest after DATAQUALITY_LIST_RETENTION_DAYS (the
     workbench's purge task). The differences are computed when read, against the current data.
     """
 
     class Status(models.TextChoices):
+        READING = "reading", "正在读取"
         PENDING = "pending", "待选择列对应关系"
         DONE = "done", "已比对"
+        FAILED = "failed", "读取失败"
         CANCELLED = "cancelled", "已取消"
 
     county = models.ForeignKey(
@@ -220,7 +223,8 @@ class ReconcileRun(models.Model):
     )
     kind = models.CharField("名单", max_length=10, choices=RECONCILE_KIND_CHOICES)
     year = models.PositiveSmallIntegerField("学年")
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.READING)
+    error = models.TextField("失败原因", blank=True)
     file_name = models.CharField("文件名", max_length=120)
     headers = models.JSONField("表头", default=list)  # the export's column names (no personal data)
     mapping = models.JSONField("列对应关系", default=dict, blank=True)
@@ -249,3 +253,32 @@ class ReconcileRun(models.Model):
     @property
     def list_kind(self) -> reconcile.ListKind:
         return reconcile.LIST_KINDS[self.kind]
+
+    @property
+    def last_read(self):
+        return self.reads.order_by("-pk").first()
+
+
+class ReconcileRead(BackgroundJob):
+    """The background reading of a run's upload: the header row (and the counts when the columns
+    are known from our template or the county's saved mapping), or, after the mapping step, the
+    counts with the columns the user picked (``positions``)."""
+
+    task_name = "dataquality.tasks.read_reconcile_list_task"
+
+    run = models.ForeignKey(ReconcileRun, on_delete=models.CASCADE, related_name="reads", verbose_name="对账")
+    positions = models.JSONField("选择的列", default=dict, blank=True)  # {field: column}; {} = decide
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="提交人",
+    )
+
+    class Meta:
+        verbose_name = "对账名单读取"
+        verbose_name_plural = "对账名单读取"
+
+    def __str__(self):
+        return f"{self.run} 读取 #{self.pk}"

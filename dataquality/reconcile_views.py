@@ -57,10 +57,7 @@ def index(request):
                 for message in exc.messages[:20]:
                     messages.error(request, message)
             else:
-                if run.status == ReconcileRun.Status.PENDING:
-                    messages.info(request, "上传文件的表头与模板不同，请为每一项选择对应的列")
-                    return redirect("dataquality:reconcile_mapping", pk=run.pk)
-                messages.success(request, "比对完成")
+                messages.success(request, "已上传，正在后台读取名单")
                 return redirect("dataquality:reconcile_run", pk=run.pk)
     runs = ReconcileRun.objects.filter(county=county).select_related("created_by")[:50]
     return render(
@@ -108,7 +105,7 @@ def mapping(request, pk):
             for message in exc.messages[:20]:
                 messages.error(request, message)
         else:
-            messages.success(request, "已保存列对应关系并完成比对；本县下次上传相同表头的文件时自动沿用")
+            messages.success(request, "已保存列对应关系，正在后台比对；本县下次上传相同表头的文件时自动沿用")
             return redirect("dataquality:reconcile_run", pk=run.pk)
     return render(
         request,
@@ -138,6 +135,7 @@ def run_detail(request, pk):
     run = _run(request, pk)
     if run.status == ReconcileRun.Status.PENDING and request.user.writes_county:
         return redirect("dataquality:reconcile_mapping", pk=run.pk)
+    job = run.last_read if run.status == ReconcileRun.Status.READING else None
     result = counts = None
     if run.status == ReconcileRun.Status.DONE:
         audit_record(user=request.user, action=AuditEntry.Action.VIEW, obj=run, note="查看对账结果")
@@ -146,7 +144,7 @@ def run_detail(request, pk):
     return render(
         request,
         "dataquality/reconcile_run.html",
-        {"run": run, "result": result, "counts": counts, "statuses": _statuses(run, counts)},
+        {"run": run, "job": job, "result": result, "counts": counts, "statuses": _statuses(run, counts)},
     )
 
 

@@ -240,7 +240,9 @@ def reconcile_run(bureau, county, school):
         },
         compared_at=timezone.now(),
     )
-    ReconcileRun.objects.create(**common, headers=["学校代码", "证件号码", "年级名称", "学籍状态"])
+    ReconcileRun.objects.create(
+        **common, status=ReconcileRun.Status.PENDING, headers=["学校代码", "证件号码", "年级名称", "学籍状态"]
+    )
 
 
 def value_for(demo, name: str):

@@ -65,14 +65,25 @@ def ours(school_a, school_b):
     TeacherFactory(school=school_a, year=YEAR, stage="小学")
 
 
-def post_upload(client, upload, kind="register"):
-    return client.post(INDEX, {"kind": kind, "year": YEAR, "file": upload})
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Call a page or service, then its on-commit callbacks: the (eager) background read."""
+
+    def call(fn, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(*args, **kwargs)
+
+    return call
+
+
+def post_upload(committed, client, upload, kind="register"):
+    return committed(client.post, INDEX, {"kind": kind, "year": YEAR, "file": upload})
 
 
 MAPPING = {"col0": "2", "col1": "1", "col2": "4", "col3": "5", "col4": "7"}  # the guessed columns
 
 
-def test_our_template_is_compared_at_once_and_nothing_is_kept_but_counts(login, bureau, ours):
+def test_our_template_is_compared_at_once_and_nothing_is_kept_but_counts(committed, login, bureau, ours):
     upload = xlsx(
         ("学校标识码", "姓名", "身份证号", "年级", "班级", "学籍状态"),
         [
@@ -80,7 +91,7 @@ def test_our_template_is_compared_at_once_and_nothing_is_kept_but_counts(login, 
             ("1301230001", "张二", make_id(2), 2, "2班", "在籍"),
         ],
     )
-    response = post_upload(login(bureau), upload)
+    response = post_upload(committed, login(bureau), upload)
     run = ReconcileRun.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse(
         "dataquality:reconcile_run", args=[run.pk]
@@ -91,15 +102,18 @@ def test_our_template_is_compared_at_once_and_nothing_is_kept_but_counts(login, 
     assert not ColumnMapping.objects.exists()
 
 
-def test_a_system_export_asks_for_the_mapping_and_the_mapping_is_remembered(login, bureau, ours):
+def test_a_system_export_asks_for_the_mapping_and_the_mapping_is_remembered(committed, login, bureau, ours):
     client = login(bureau)
-    response = post_upload(client, system_export())
+    response = post_upload(committed, client, system_export())
     run = ReconcileRun.objects.get()
     assert run.status == ReconcileRun.Status.PENDING and default_storage.exists(run.pending_path)
-    page = client.get(response["Location"])
+    assert client.get(response["Location"])["Location"] == reverse(
+        "dataquality:reconcile_mapping", args=[run.pk]
+    )
+    page = client.get(reverse("dataquality:reconcile_mapping", args=[run.pk]))
     body = page.content.decode()
     assert "请选择" in body and '<option value="4" selected>证件号码</option>' in body
-    response = client.post(reverse("dataquality:reconcile_mapping", args=[run.pk]), MAPPING)
+    response = committed(client.post, reverse("dataquality:reconcile_mapping", args=[run.pk]), MAPPING)
     run.refresh_from_db()
     assert run.status == ReconcileRun.Status.DONE and run.pending_path == ""
     assert ColumnMapping.objects.get(county=bureau.county, kind="register").mapping == {
@@ -112,19 +126,23 @@ def test_a_system_export_asks_for_the_mapping_and_the_mapping_is_remembered(logi
     assert AuditEntry.objects.filter(object_type="dataquality.ColumnMapping", action="create").exists()
 
     # Next time the same export is read at once with the remembered columns.
-    response = post_upload(client, system_export())
+    response = post_upload(committed, client, system_export())
     second = ReconcileRun.objects.exclude(pk=run.pk).get()
     assert second.status == ReconcileRun.Status.DONE and second.counts == run.counts
     assert response["Location"] == reverse("dataquality:reconcile_run", args=[second.pk])
-    assert "按已保存的列对应关系" in AuditEntry.objects.filter(object_id=str(second.pk)).get().note
+    notes = AuditEntry.objects.filter(object_id=str(second.pk), object_type="dataquality.ReconcileRun")
+    assert any("按已保存的列对应关系" in n for n in notes.values_list("note", flat=True))
 
 
-def test_a_required_field_left_unmapped_is_refused_and_nothing_is_stored(login, bureau, ours):
+def test_a_required_field_left_unmapped_is_refused_and_nothing_is_stored(committed, login, bureau, ours):
     client = login(bureau)
-    post_upload(client, system_export())
+    post_upload(committed, client, system_export())
     run = ReconcileRun.objects.get()
-    response = client.post(
-        reverse("dataquality:reconcile_mapping", args=[run.pk]), {**MAPPING, "col2": ""}, follow=True
+    response = committed(
+        client.post,
+        reverse("dataquality:reconcile_mapping", args=[run.pk]),
+        {**MAPPING, "col2": ""},
+        follow=True,
     )
     assert "请为必填项“身份证号”选择上传文件中对应的列" in response.content.decode()
     run.refresh_from_db()
@@ -132,11 +150,11 @@ def test_a_required_field_left_unmapped_is_refused_and_nothing_is_stored(login, 
     assert not ColumnMapping.objects.exists()
 
 
-def test_the_result_lists_every_difference_unknown_schools_and_invalid_ids(login, bureau, ours):
+def test_the_result_lists_every_difference_unknown_schools_and_invalid_ids(committed, login, bureau, ours):
     client = login(bureau)
-    post_upload(client, system_export())
+    post_upload(committed, client, system_export())
     run = ReconcileRun.objects.get()
-    client.post(reverse("dataquality:reconcile_mapping", args=[run.pk]), MAPPING)
+    committed(client.post, reverse("dataquality:reconcile_mapping", args=[run.pk]), MAPPING)
     response = client.get(reverse("dataquality:reconcile_run", args=[run.pk]))
     result, counts = response.context["result"], response.context["counts"]
     got = {(d.school_code, d.stage, d.grade, d.source, d.ours, d.system) for d in result.differences}
@@ -157,7 +175,7 @@ def test_the_result_lists_every_difference_unknown_schools_and_invalid_ids(login
     assert AuditEntry.objects.filter(object_id=str(run.pk), action=AuditEntry.Action.EXPORT).exists()
 
 
-def test_the_teacher_list_is_compared_with_the_roster(login, bureau, ours):
+def test_the_teacher_list_is_compared_with_the_roster(committed, login, bureau, ours):
     upload = xlsx(
         ("学校代码", "姓名", "身份证件号", "学段", "岗位类别"),
         [
@@ -168,9 +186,10 @@ def test_the_teacher_list_is_compared_with_the_roster(login, bureau, ours):
         name="教师.xlsx",
     )
     client = login(bureau)
-    post_upload(client, upload, kind="teachers")
+    post_upload(committed, client, upload, kind="teachers")
     run = ReconcileRun.objects.get()
-    client.post(
+    committed(
+        client.post,
         reverse("dataquality:reconcile_mapping", args=[run.pk]),
         {"col0": "0", "col1": "", "col2": "2", "col3": "3", "col4": "4"},
     )
@@ -178,10 +197,10 @@ def test_the_teacher_list_is_compared_with_the_roster(login, bureau, ours):
     assert [(d.stage, d.ours, d.system) for d in result.differences] == [("小学", 1, 2)]
 
 
-def test_cancel_and_retention_delete_the_waiting_file(login, bureau, ours, settings, monkeypatch):
+def test_cancel_and_retention_delete_the_waiting_file(committed, login, bureau, ours, settings, monkeypatch):
     client = login(bureau)
-    post_upload(client, system_export())
-    post_upload(client, system_export())  # no mapping saved yet: waits too
+    post_upload(committed, client, system_export())
+    post_upload(committed, client, system_export())  # no mapping saved yet: waits too
     first, second = ReconcileRun.objects.order_by("pk")
     client.post(reverse("dataquality:reconcile_cancel", args=[first.pk]))
     first.refresh_from_db()
@@ -192,6 +211,27 @@ def test_cancel_and_retention_delete_the_waiting_file(login, bureau, ours, setti
     assert tasks.purge_match_lists() == 1
     second.refresh_from_db()
     assert second.status == ReconcileRun.Status.CANCELLED and not default_storage.exists(path)
+
+
+def test_a_file_without_data_rows_fails_with_the_reason_and_is_deleted(committed, login, bureau, ours):
+    client = login(bureau)
+    post_upload(committed, client, xlsx(("学校标识码", "身份证号", "年级", "学籍状态"), []))
+    run = ReconcileRun.objects.get()
+    assert run.status == ReconcileRun.Status.FAILED and run.pending_path == ""
+    assert not default_storage.listdir("dataquality/reconcile")[1]
+    assert (
+        "学籍名单中没有数据行"
+        in client.get(reverse("dataquality:reconcile_run", args=[run.pk])).content.decode()
+    )
+
+
+def test_while_the_list_is_read_the_page_waits_and_refreshes(login, bureau, ours):
+    client = login(bureau)
+    post_upload(lambda fn, *a, **kw: fn(*a, **kw), client, system_export())  # the job is not run
+    run = ReconcileRun.objects.get()
+    body = client.get(reverse("dataquality:reconcile_run", args=[run.pk])).content.decode()
+    assert run.status == ReconcileRun.Status.READING and "排队等待后台读取" in body
+    assert '<meta http-equiv="refresh" content="3">' in body
 
 
 def test_the_template_explains_every_column(login, bureau):
@@ -212,17 +252,27 @@ def test_the_template_explains_every_column(login, bureau):
 
 
 @pytest.fixture
-def done_run(bureau, ours):
+def done_run(committed, bureau, ours):
     upload = xlsx(("学校标识码", "身份证号", "年级", "学籍状态"), [("1301230001", make_id(1), 1, "在籍")])
-    return reconcile_services.upload_list(
-        user=bureau, county=bureau.county, kind_key="register", year=YEAR, upload=upload
+    return committed(
+        reconcile_services.upload_list,
+        user=bureau,
+        county=bureau.county,
+        kind_key="register",
+        year=YEAR,
+        upload=upload,
     )
 
 
 @pytest.fixture
-def pending_run(bureau, ours):
-    return reconcile_services.upload_list(
-        user=bureau, county=bureau.county, kind_key="register", year=YEAR, upload=system_export()
+def pending_run(committed, bureau, ours):
+    return committed(
+        reconcile_services.upload_list,
+        user=bureau,
+        county=bureau.county,
+        kind_key="register",
+        year=YEAR,
+        upload=system_export(),
     )
 
 
@@ -284,11 +334,11 @@ def test_another_county_does_not_find_the_runs(login, other_bureau, done_run, pe
     assert pending_run.status == ReconcileRun.Status.PENDING and not ColumnMapping.objects.exists()
 
 
-def test_stage_differences_become_warnings_on_the_data_quality_page(login, bureau, ours):
+def test_stage_differences_become_warnings_on_the_data_quality_page(committed, login, bureau, ours):
     client = login(bureau)
-    post_upload(client, system_export())
+    post_upload(committed, client, system_export())
     run = ReconcileRun.objects.get()
-    client.post(reverse("dataquality:reconcile_mapping", args=[run.pk]), MAPPING)
+    committed(client.post, reverse("dataquality:reconcile_mapping", args=[run.pk]), MAPPING)
     (finding,) = Finding.objects.filter(rule="national_lists", active=True)
     assert finding.severity == "warning" and finding.school.code == "1301230001"
     assert finding.message == "小学办学条件在校生数：本平台 4，学籍名单 3（差 +1）"

@@ -138,7 +138,9 @@ def other_reconcile(other_bureau, other_county):
         counts={"kind": "register", "rows_read": 1, "counted": 1, "by_school": {"1301240001": {"1": 1}}},
         compared_at=timezone.now(),
     )
-    pending = ReconcileRun.objects.create(**common, headers=["学校代码", "证件号码", "年级名称", "学籍状态"])
+    pending = ReconcileRun.objects.create(
+        **common, status=ReconcileRun.Status.PENDING, headers=["学校代码", "证件号码", "年级名称", "学籍状态"]
+    )
     return done, pending
 
 
