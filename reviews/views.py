@@ -5,6 +5,7 @@ draw, school or photo is a 404."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
@@ -31,7 +32,7 @@ def _pdf(content: bytes, name: str) -> HttpResponse:
 @require_safe
 def draw_list(request):
     county = county_for_reader(request.user)
-    draws = selectors.draws_visible_to(request.user).filter(county=county)[:50]
+    draws = selectors.draws_visible_to(request.user).filter(county=county).annotate(drawn=Count("schools"))[:50]
     return render(request, "reviews/draw_list.html", {"county": county, "draws": draws, "form": DrawForm()})
 
 

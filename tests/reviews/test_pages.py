@@ -173,3 +173,19 @@ def test_the_interview_totals_go_into_table_six_when_asked(login, bureau, drawn)
         3,
         3,
     )
+
+
+def test_the_draw_list_costs_the_same_queries_for_more_draws(
+    login, bureau, visit_county, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(bureau)
+    services.draw_create(user=bureau, county=visit_county, seed=1)
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("reviews:list"))
+    for seed in (2, 3, 4):
+        services.draw_create(user=bureau, county=visit_county, seed=seed)
+    with django_assert_max_num_queries(len(one)):
+        client.get(reverse("reviews:list"))
