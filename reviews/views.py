@@ -32,7 +32,9 @@ def _pdf(content: bytes, name: str) -> HttpResponse:
 @require_safe
 def draw_list(request):
     county = county_for_reader(request.user)
-    draws = selectors.draws_visible_to(request.user).filter(county=county).annotate(drawn=Count("schools"))[:50]
+    draws = (
+        selectors.draws_visible_to(request.user).filter(county=county).annotate(drawn=Count("schools"))[:50]
+    )
     return render(request, "reviews/draw_list.html", {"county": county, "draws": draws, "form": DrawForm()})
 
 
