@@ -9,6 +9,7 @@ XML are removed. Numbers stay numbers.
 import io
 import re
 from collections.abc import Iterable, Sequence
+from copy import copy
 from datetime import date, datetime
 from decimal import Decimal
 from urllib.parse import quote
@@ -16,7 +17,7 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from domain import numbers
@@ -194,8 +195,52 @@ def _range(row: int, col: int, rowspan: int = 1, colspan: int = 1) -> str:
     return f"{_column_letter(col)}{row}:{_column_letter(col + colspan - 1)}{row + rowspan - 1}"
 
 
+class _Styles:
+    """Each combination of alignment, font, fill and number format is registered once per sheet;
+    its cells copy the registered style array. (openpyxl registers a style by hashing it, which
+    costs several times the writing of the cell.)"""
+
+    _ALIGN = {"center": _CENTER, "left": _LEFT, "note": _NOTE}
+
+    def __init__(self, ws):
+        self.ws = ws
+        self.cache = {}
+
+    def cell(self, value, *, align="center", bold=False, size=None, number_format=None, fill=None, box=True):
+        cell = WriteOnlyCell(self.ws, value=value)
+        key = (align, bold, size, number_format, id(fill) if fill is not None else None, box)
+        style = self.cache.get(key)
+        if style is None:
+            cell.alignment = self._ALIGN[align]
+            if bold or size:
+                cell.font = Font(bold=bold, size=size)
+            if number_format:
+                cell.number_format = number_format
+            if fill is not None:
+                cell.fill = fill
+            if box:
+                cell.border = _BOX
+            self.cache[key] = copy(cell._style)
+        else:
+            cell._style = copy(style)
+        return cell
+
+    def item(self, item):
+        """A data cell of a `Sheet` row item (plain value, `Num`, `Flagged`), boxed."""
+        fill = None
+        if isinstance(item, Flagged):
+            fill = WARN_FILL if item.level == "warn" else FAIL_FILL
+            item = item.value
+        if isinstance(item, Num):
+            return self.cell(item.value, number_format=item.number_format, fill=fill)
+        value = safe_cell_value(item)
+        align = "left" if isinstance(value, str) and len(value) > 6 else "center"
+        return self.cell(value, align=align, fill=fill)
+
+
 def _write_grid(wb, grid: FormGrid) -> None:
     ws = wb.create_sheet(grid.title)
+    styles = _Styles(ws)
     n = grid.columns
     for i, width in enumerate(grid.widths or [], start=1):
         ws.column_dimensions[_column_letter(i)].width = width
@@ -217,63 +262,33 @@ def _write_grid(wb, grid: FormGrid) -> None:
         if rowspan > 1 or colspan > 1:
             merges.append(_range(first_header + row, col + 1, rowspan, colspan))
         grid_cells[row][col] = text
-    title = WriteOnlyCell(ws, value=safe_cell_value(grid.caption))
-    title.font = Font(bold=True, size=14)
-    title.alignment = _CENTER
     ws.row_dimensions[1].height = 26
-    ws.append([title])
-    bold = Font(bold=True)
+    ws.append([styles.cell(safe_cell_value(grid.caption), bold=True, size=14, box=False)])
     for r, cells in enumerate(grid_cells):
-        out = []
-        for text in cells:
-            cell = WriteOnlyCell(ws, value=safe_cell_value(text))
-            cell.font = bold
-            cell.alignment = _CENTER
-            cell.border = _BOX
-            out.append(cell)
         ws.row_dimensions[first_header + r].height = 30
-        ws.append(out)
+        ws.append([styles.cell(safe_cell_value(text), bold=True) for text in cells])
     if grid.codes:
-        out = []
-        for code in list(grid.codes) + [""] * (n - len(grid.codes)):
-            cell = WriteOnlyCell(ws, value=safe_cell_value(code or None))
-            cell.alignment = _CENTER
-            cell.border = _BOX
-            out.append(cell)
-        ws.append(out)
+        codes = list(grid.codes) + [""] * (n - len(grid.codes))
+        ws.append([styles.cell(safe_cell_value(code or None)) for code in codes])
     for row, col, rowspan, colspan in grid.body_merges:
         merges.append(_range(first_data + row, col + 1, rowspan, colspan))
     for r, row in enumerate(grid.rows):
         if r in grid.section_rows:
             merges.append(_range(first_data + r, 1, 1, n))
-            cell = WriteOnlyCell(ws, value=safe_cell_value(row[0]))
-            cell.font = bold
-            cell.alignment = _LEFT
-            cell.border = _BOX
-            ws.append([cell] + [_boxed(ws, None) for _ in range(n - 1)])
+            first = styles.cell(safe_cell_value(row[0]), align="left", bold=True)
+            ws.append([first] + [styles.cell(None) for _ in range(n - 1)])
             continue
-        ws.append([_boxed(ws, item) for item in row])
+        ws.append([styles.item(item) for item in row])
     note_row = first_data + len(grid.rows)
     total_width = sum(grid.widths or [10] * n)
     for i, note in enumerate(grid.notes):
         merges.append(_range(note_row + i, 1, 1, n))
-        cell = WriteOnlyCell(ws, value=safe_cell_value(note))
-        cell.alignment = _NOTE
         # A merged cell does not grow with its text: give it the lines it needs (≈ 2 width units a character).
         lines = max(1, -(-len(note) * 2 // max(int(total_width), 1)))
         ws.row_dimensions[note_row + i].height = 15 * lines + 3
-        ws.append([cell])
+        ws.append([styles.cell(safe_cell_value(note), align="note", box=False)])
     for ref in merges:
         ws.merged_cells.add(ref)
-
-
-def _boxed(ws, item):
-    cell = _cell(ws, item)
-    if not isinstance(cell, Cell):
-        cell = WriteOnlyCell(ws, value=cell)
-    cell.border = _BOX
-    cell.alignment = _LEFT if isinstance(cell.value, str) and len(cell.value) > 6 else _CENTER
-    return cell
 
 
 def write_xlsx(sheets: Sequence[Sheet | FormGrid]) -> bytes:
