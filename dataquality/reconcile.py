@@ -438,6 +438,7 @@ def reconcile(counts: ListCounts, ours: Ours) -> Reconciliation:
         total = sum(system.values())
         figures = tuple((source, ours_total, (ours_total or 0) - total) for source, ours_total in sources)
         totals.append(SchoolTotal(code, name, total, figures, len(found)))
+    totals.sort(key=lambda t: (t.differences == 0, t.code))  # the schools to look at first
     return Reconciliation(kind, differences, totals, unknown)
 
 
