@@ -299,3 +299,28 @@ def test_part_and_join_tasks_have_the_time_limits_of_every_job(settings):
     for task in (tasks.build_package_task, tasks.render_package_part_task, tasks.join_package_task):
         assert task.time_limit == settings.CELERY_TASK_TIME_LIMIT
         assert task.soft_time_limit == settings.CELERY_TASK_SOFT_TIME_LIMIT < task.time_limit
+
+
+@pytest.mark.django_db
+def test_open_blocking_data_quality_findings_block_the_application(assessed, small_county, school_a):
+    from django.utils import timezone
+
+    from dataquality import rules
+    from dataquality.models import Finding
+
+    rule = next(k for k, r in rules.RULES.items())
+    Finding.objects.create(
+        county=small_county,
+        year=YEAR,
+        rule=rule,
+        severity=rules.BLOCKING,
+        school=school_a,
+        subject=school_a.name,
+        field="primary_students",
+        message="在校生数与班级学生数之和不符",
+        fingerprint="0" * 64,
+        last_seen=timezone.now(),
+    )
+    data = application_data(small_county, YEAR)
+    assert data.blocking_findings == 1
+    assert any(c["blocking"] and "1 条阻断性问题" in c["item"] for c in data.checklist)
