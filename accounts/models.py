@@ -200,6 +200,8 @@ def _display_value(field, value) -> str:
         return "（空）"
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, dict):  # a structured value: its parts, never a crash of the audit page
+        return "；".join(f"{k}：{_display_value(None, v)}" for k, v in value.items()) or "（空）"
     if isinstance(value, (list, tuple)):  # a many-to-many field's ids (e.g. a ledger item's schools)
         return "、".join(_display_value(field, v) for v in value) or "（空）"
     choices = dict(field.flatchoices) if field is not None and getattr(field, "choices", None) else {}

@@ -129,12 +129,23 @@ def draw_create(*, user, county, seed: int | None = None, note: str = "") -> Sit
         obj=record,
         changes={
             "seed": [None, seed],
-            "parameters": [None, parameters],
-            "schools": [None, [p.code for p in picks]],
+            "parameters": [None, _parameters_text(parameters, current)],
+            "抽中学校": [None, [f"{p.name}（{p.code}）" for p in picks]],
         },
         note=f"实地核查抽样 {len(picks)} 所（种子 {seed}）",
     )
     return record
+
+
+def _parameters_text(parameters: dict, current) -> str:
+    """The settings as the audit trail shows them to a person."""
+    basis = (
+        f"依据{current.scheme_label}评估 #{parameters['assessment_id']}"
+        + ("（数据已变更）" if parameters["assessment_stale"] else "")
+        if parameters["assessment_id"]
+        else "尚无已完成的评估"
+    )
+    return f"抽取 {parameters['total']} 所，其中薄弱单位 {parameters['weakest']} 所；{basis}"
 
 
 def draw_replay(record: SiteVisitDraw) -> list[draw.Pick]:
@@ -238,7 +249,8 @@ def visit_save(*, user, drawn: DrawnSchool, checks: dict, counts: dict, visited_
         note = (note or "").strip()[:300]
         check = existing.get(key) or VisitCheck(record=record, key=key)
         if check.pk is None or check.verdict != verdict or check.note != note:
-            changes[key] = [
+            # Keyed by the item's name: the audit page shows the key to people as it is.
+            changes[f"核查项：{checklist.BY_KEY[key].label.split('（')[0]}"] = [
                 f"{Verdict(check.verdict).label} {check.note}".strip() if check.pk else None,
                 f"{Verdict(verdict).label} {note}".strip(),
             ]

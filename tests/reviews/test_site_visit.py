@@ -37,7 +37,8 @@ def test_a_draw_records_its_seed_settings_candidates_and_reasons(visit_county, b
     assert len(rows) == 8 and all(r.reason and r.stratum for r in rows)
     entry = AuditEntry.objects.get(object_type="reviews.SiteVisitDraw", object_id=str(record.pk))
     assert entry.changes["seed"] == [None, 42]
-    assert entry.changes["schools"][1] == [r.school.code for r in rows]
+    assert entry.changes["抽中学校"][1] == [f"{r.school.name}（{r.school.code}）" for r in rows]
+    assert entry.changes["parameters"][1].startswith("抽取 8 所，其中薄弱单位 2 所；依据2017 优质均衡评估 #")
 
 
 def test_the_same_seed_on_the_same_data_draws_the_same_schools(visit_county, bureau):
@@ -165,7 +166,7 @@ def test_saving_the_checklist_is_audited_with_old_and_new_values(visit_county, b
         counts={**COUNTS, "interviewed": 6},
     )
     entry = AuditEntry.objects.filter(object_type="reviews.VisitRecord").order_by("-id").first()
-    assert entry.changes["rooms"] == ["符合", "不符合 美术教室改作仓库"]
+    assert entry.changes["核查项：音乐、美术专用教室"] == ["符合", "不符合 美术教室改作仓库"]
     assert "登记整改事项" in entry.note
 
 
@@ -231,3 +232,18 @@ def test_the_brief_lists_the_schools_failing_indicators_checks_and_open_ledger_i
     assert any("生均体育运动场馆面积" in f for f in context["failing"])
     assert any("超过 50 人" in c for c in context["checks"])
     assert [i.indicator for i in context["ledger"]] == ["2.3"]
+
+
+def test_the_audit_page_shows_site_visit_entries_in_words(login, bureau, visit_county):
+    record = services.draw_create(user=bureau, county=visit_county, seed=5)
+    services.visit_save(
+        user=bureau,
+        drawn=record.schools.first(),
+        checks={"rooms": (Verdict.FAILS, "无美术教室")},
+        counts=COUNTS,
+    )
+    response = login(bureau).get("/accounts/audit/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "抽中学校" in page and "核查项：音乐、美术专用教室" in page
+    assert "quality-2017" not in page and "rooms" not in page
