@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import county_for_reader, county_for_writer, get_scoped_or_404
 from accounts.models import AuditEntry
 from accounts.services import audit_record
+from balance_inspect.downloads import private_download
 from balance_inspect.xlsx import XLSX_CONTENT_TYPE, xlsx_response
 from dataquality import reconcile, reconcile_services, reconcile_xlsx, selectors
 from dataquality.forms import ReconcileUploadForm
@@ -160,6 +161,7 @@ def _statuses(run, counts) -> list[tuple[str, int, bool]]:
 
 @login_required
 @require_GET
+@private_download
 def export(request, pk):
     county_for_reader(request.user)
     run = _run(request, pk)
@@ -176,6 +178,7 @@ def export(request, pk):
 
 @login_required
 @require_GET
+@private_download
 def template(request, kind):
     county_for_reader(request.user)
     list_kind = reconcile.LIST_KINDS.get(kind)
