@@ -170,6 +170,25 @@ def apply_mapping(*, user, run: ReconcileRun, chosen: dict) -> ReconcileRun:
     return run
 
 
+def forget_mapping(*, user, county, kind_key: str) -> bool:
+    """Drop the county's remembered columns of a list kind (a wrong pick would otherwise be applied
+    to every later upload with the same headers): the next upload asks again."""
+    require_writer(user)
+    saved = ColumnMapping.objects.filter(county=county, kind=kind_key).first()
+    if saved is None:
+        return False
+    with transaction.atomic():
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.DELETE,
+            obj=saved,
+            changes={f: [h, None] for f, h in saved.mapping.items()},
+            note=f"清除{saved.get_kind_display()}列对应关系",
+        )
+        saved.delete()
+    return True
+
+
 def cancel(*, user, run: ReconcileRun) -> ReconcileRun:
     require_writer(user)
     if run.status != Status.PENDING:

@@ -22,7 +22,7 @@ from balance_inspect.downloads import private_download
 from balance_inspect.xlsx import XLSX_CONTENT_TYPE, xlsx_response
 from dataquality import reconcile, reconcile_services, reconcile_xlsx, selectors
 from dataquality.forms import ReconcileUploadForm
-from dataquality.models import ReconcileRun
+from dataquality.models import ColumnMapping, ReconcileRun
 
 RUN_SCOPE = {"county": "county", "township": None, "school": None}
 
@@ -61,6 +61,7 @@ def index(request):
                 messages.success(request, "已上传，正在后台读取名单")
                 return redirect("dataquality:reconcile_run", pk=run.pk)
     runs = ReconcileRun.objects.filter(county=county).select_related("created_by")[:50]
+    mappings = ColumnMapping.objects.filter(county=county).select_related("updated_by")
     return render(
         request,
         "dataquality/reconcile.html",
@@ -68,6 +69,7 @@ def index(request):
             "county": county,
             "form": form,
             "runs": runs,
+            "mappings": mappings,
             "kinds": reconcile.LIST_KINDS.values(),
             "statuses": sorted(reconcile.COUNTED_REGISTER_STATUSES),
         },
@@ -113,6 +115,17 @@ def mapping(request, pk):
         "dataquality/reconcile_mapping.html",
         {"run": run, "kind": kind, "rows": _mapping_rows(kind, run.headers, chosen)},
     )
+
+
+@login_required
+@require_POST
+def forget_mapping(request, kind):
+    county = county_for_writer(request.user)
+    if kind not in reconcile.LIST_KINDS:
+        raise Http404("没有该名单")
+    if reconcile_services.forget_mapping(user=request.user, county=county, kind_key=kind):
+        messages.success(request, "已清除列对应关系，下次上传时重新选择")
+    return redirect("dataquality:reconcile")
 
 
 @login_required

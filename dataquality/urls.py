@@ -17,6 +17,7 @@ urlpatterns = [
     path("match/<int:pk>/file/", match_views.file_cases, name="match_file"),
     path("reconcile/", reconcile_views.index, name="reconcile"),
     path("reconcile/template/<str:kind>/", reconcile_views.template, name="reconcile_template"),
+    path("reconcile/mapping/<str:kind>/forget/", reconcile_views.forget_mapping, name="reconcile_forget"),
     path("reconcile/<int:pk>/", reconcile_views.run_detail, name="reconcile_run"),
     path("reconcile/<int:pk>/mapping/", reconcile_views.mapping, name="reconcile_mapping"),
     path("reconcile/<int:pk>/cancel/", reconcile_views.cancel, name="reconcile_cancel"),

@@ -134,6 +134,19 @@ def test_a_system_export_asks_for_the_mapping_and_the_mapping_is_remembered(comm
     assert any("按已保存的列对应关系" in n for n in notes.values_list("note", flat=True))
 
 
+def test_a_wrong_mapping_can_be_forgotten_and_the_next_upload_asks_again(committed, login, bureau, ours):
+    client = login(bureau)
+    post_upload(committed, client, system_export())
+    run = ReconcileRun.objects.get()
+    committed(client.post, reverse("dataquality:reconcile_mapping", args=[run.pk]), MAPPING)
+    assert "学校标识码 ← 学校代码" in client.get(INDEX).content.decode()
+    client.post(reverse("dataquality:reconcile_forget", args=["register"]))
+    assert not ColumnMapping.objects.exists()
+    assert AuditEntry.objects.filter(object_type="dataquality.ColumnMapping", action="delete").exists()
+    post_upload(committed, client, system_export())
+    assert ReconcileRun.objects.latest("pk").status == ReconcileRun.Status.PENDING
+
+
 def test_a_required_field_left_unmapped_is_refused_and_nothing_is_stored(committed, login, bureau, ours):
     client = login(bureau)
     post_upload(committed, client, system_export())
@@ -289,6 +302,7 @@ def urls(done, pending):
             ("post", reverse("dataquality:reconcile_mapping", args=[pending.pk])),
             ("post", reverse("dataquality:reconcile_cancel", args=[pending.pk])),
             ("post", INDEX),
+            ("post", reverse("dataquality:reconcile_forget", args=["register"])),
         ],
     }
 
