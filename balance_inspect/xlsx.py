@@ -9,7 +9,6 @@ XML are removed. Numbers stay numbers.
 import io
 import re
 from collections.abc import Iterable, Sequence
-from copy import copy
 from datetime import date, datetime
 from decimal import Decimal
 from urllib.parse import quote
@@ -196,14 +195,14 @@ def _range(row: int, col: int, rowspan: int = 1, colspan: int = 1) -> str:
 
 
 class _Styles:
-    """Each combination of alignment, font, fill and number format is registered once per sheet;
-    its cells copy the registered style array. (openpyxl registers a style by hashing it, which
-    costs several times the writing of the cell.)"""
+    """Each combination of alignment, font, fill and number format is registered once per
+    workbook (style arrays index the workbook's tables); its cells copy the registered array.
+    (openpyxl registers a style by hashing it, which costs several times the writing of the cell.)"""
 
     _ALIGN = {"center": _CENTER, "left": _LEFT, "note": _NOTE}
 
-    def __init__(self, ws):
-        self.ws = ws
+    def __init__(self):
+        self.ws = None  # the sheet being written
         self.cache = {}
 
     def cell(self, value, *, align="center", bold=False, size=None, number_format=None, fill=None, box=True):
@@ -220,9 +219,9 @@ class _Styles:
                 cell.fill = fill
             if box:
                 cell.border = _BOX
-            self.cache[key] = copy(cell._style)
+            self.cache[key] = cell._style
         else:
-            cell._style = copy(style)
+            cell._style = style  # write-only: the cell is serialised at once, never changed
         return cell
 
     def item(self, item):
@@ -238,9 +237,9 @@ class _Styles:
         return self.cell(value, align=align, fill=fill)
 
 
-def _write_grid(wb, grid: FormGrid) -> None:
+def _write_grid(wb, grid: FormGrid, styles: _Styles) -> None:
     ws = wb.create_sheet(grid.title)
-    styles = _Styles(ws)
+    styles.ws = ws
     n = grid.columns
     for i, width in enumerate(grid.widths or [], start=1):
         ws.column_dimensions[_column_letter(i)].width = width
@@ -294,9 +293,10 @@ def _write_grid(wb, grid: FormGrid) -> None:
 def write_xlsx(sheets: Sequence[Sheet | FormGrid]) -> bytes:
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
+    styles = _Styles()
     for sheet in sheets:
         if isinstance(sheet, FormGrid):
-            _write_grid(wb, sheet)
+            _write_grid(wb, sheet, styles)
             continue
         ws = wb.create_sheet(sheet.title)
         for i, width in enumerate(sheet.widths or [], start=1):

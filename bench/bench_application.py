@@ -60,7 +60,7 @@ def bare_xlsx(tables) -> bytes:
     return buf.getvalue()
 
 
-def measure(county, *, dossier: bool, repeat: int) -> dict:
+def measure(county, *, dossier: bool, repeat: int, pdf_rounds: int) -> dict:
     from pypdf import PdfReader
 
     from applications import services
@@ -73,21 +73,30 @@ def measure(county, *, dossier: bool, repeat: int) -> dict:
     out["forms"] = len(data.school_forms)
     out["xlsx_s"] = best(lambda: forms_xlsx(data.tables), repeat)
     out["bare_s"] = best(lambda: bare_xlsx(data.tables), repeat)
-    t = time.perf_counter()
-    pdf = services.form_pdf(data)
-    out["pdf_s"] = time.perf_counter() - t
+    # 申报表.pdf and the dossier are timed back to back, in alternation, best of `rounds`: the
+    # machine is shared, and a comparison of two runs minutes apart measures the load, not the code.
+    from dossiers.services import build_dossier_pdf
+
+    rounds = pdf_rounds if dossier else 1
+    pdf_times, dossier_times = [], []
+    for _ in range(rounds):
+        t = time.perf_counter()
+        pdf = services.form_pdf(data)
+        pdf_times.append(time.perf_counter() - t)
+        if dossier:
+            d = build_dossier_pdf(county, YEAR, SCHEME)
+            dossier_times.append(d.seconds)
+            out["dossier_pages"] = d.pages
+    out["pdf_s"] = min(pdf_times)
     out["pdf_pages"] = len(PdfReader(io.BytesIO(pdf)).pages)
+    if dossier:
+        out["dossier_s"] = min(dossier_times)
     t = time.perf_counter()
     built = services.build_package(county, YEAR)
     out["package_s"] = time.perf_counter() - t
     out["package_mb"] = peak_mb()
     out["school_files"] = len(built.school_files)
     out["blanks"] = len(built.checklist)
-    if dossier:
-        from dossiers.services import build_dossier_pdf
-
-        d = build_dossier_pdf(county, YEAR, SCHEME)
-        out["dossier_s"], out["dossier_pages"] = d.seconds, d.pages
     return out
 
 
@@ -97,6 +106,7 @@ def main() -> None:
     parser.add_argument("--skip-big", action="store_true")
     parser.add_argument("--big-dossier", action="store_true", help="also build the 300-school dossier (slow)")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each xlsx write; the fastest counts")
+    parser.add_argument("--pdf-rounds", type=int, default=3, help="alternating PDF runs (demo county)")
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="bench-application-")
@@ -121,7 +131,8 @@ def main() -> None:
     for code, label, dossier in counties:
         county = County.objects.get(code=code)
         assessment_run_now(county=county, year=YEAR, scheme=SCHEME)  # the current assessment
-        results.append((label, measure(county, dossier=dossier, repeat=args.repeat)))
+        rounds = args.pdf_rounds if county.schools.count() < 100 else 1
+        results.append((label, measure(county, dossier=dossier, repeat=args.repeat, pdf_rounds=rounds)))
 
     print(
         f"{'county':<20}{'schools':>8}{'forms':>7}{'package s':>11}{'peak MB':>9}{'tables s':>10}{'blanks':>8}"
@@ -139,16 +150,22 @@ def main() -> None:
         )
     print()
     print(
-        f"{'county':<20}{'申报表 pages':>12}{'s':>7}{'s/page':>8}{'dossier pages':>15}{'s':>7}{'s/page':>8}"
+        f"{'county':<20}{'申报表 pages':>12}{'s':>7}{'s/page':>8}{'+tables s/page':>16}"
+        f"{'dossier pages':>15}{'s':>7}{'s/page':>8}"
     )
     for label, r in results:
-        line = f"{label:<20}{r['pdf_pages']:>12}{r['pdf_s']:>7.1f}{r['pdf_s'] / r['pdf_pages']:>8.2f}"
+        line = (
+            f"{label:<20}{r['pdf_pages']:>12}{r['pdf_s']:>7.1f}{r['pdf_s'] / r['pdf_pages']:>8.2f}"
+            f"{(r['pdf_s'] + r['data_s']) / r['pdf_pages']:>16.2f}"
+        )
         if "dossier_s" in r:
             line += (
                 f"{r['dossier_pages']:>15}{r['dossier_s']:>7.1f}{r['dossier_s'] / r['dossier_pages']:>8.2f}"
             )
         print(line)
-    print("aim: 申报表 s/page ≤ the dossier's s/page")
+    print(
+        "aim: 申报表 s/page ≤ the dossier's s/page (the dossier's time includes its data; +tables adds ours)"
+    )
 
 
 if __name__ == "__main__":
