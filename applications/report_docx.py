@@ -365,7 +365,7 @@ def _measures(w: _Writer, ctx: dict) -> None:
         if posts.get("approved") is not None
         else "",
     ]
-    for key in ("teacher_exchange", "backbone_exchange", "teacher_training", "teacher_certificates"):
+    for key in ("teacher_exchange", "teacher_training", "teacher_certificates"):
         item = _item(result, key)
         if item and item.get("detail"):
             sentences.append(f"{item['label']}：{item['detail']}")

@@ -50,7 +50,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
     "django.forms",  # the built-in widget templates, found by FORM_RENDERER below
     "django_filters",
     "django_htmx",
