@@ -75,6 +75,8 @@ class Sheet:
         caption: str = "",
         note: str = "",
         data_time=None,
+        dropdowns: Sequence["Dropdown"] = (),
+        text_columns: Sequence[int] = (),
     ):
         self.title = title[:31]
         self.headers = headers
@@ -83,6 +85,19 @@ class Sheet:
         self.caption = caption
         self.note = note
         self.data_time = data_time
+        self.dropdowns = dropdowns
+        self.text_columns = text_columns
+
+
+class Dropdown:
+    """A drop-down list on one column of a template sheet (1-based column index), from row 2 to
+    TEMPLATE_ROWS; Excel refuses other values with `error`."""
+
+    def __init__(self, column: int, values: Sequence[str], *, allow_blank: bool, error: str):
+        self.column = column
+        self.values = tuple(values)
+        self.allow_blank = allow_blank
+        self.error = error
 
 
 class Flagged:
@@ -303,6 +318,7 @@ def write_xlsx(sheets: Sequence[Sheet | FormGrid]) -> bytes:
             ws.column_dimensions[_column_letter(i)].width = width
         header_row = 3 if sheet.caption else 1
         ws.freeze_panes = f"A{header_row + 1}"  # set before any row is written (write-only mode)
+        _add_template_rules(ws, sheet)
         if sheet.caption:
             title = WriteOnlyCell(ws, value=safe_cell_value(sheet.caption))
             title.font = Font(bold=True, size=14)
@@ -321,6 +337,30 @@ def write_xlsx(sheets: Sequence[Sheet | FormGrid]) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+TEMPLATE_ROWS = 5000  # rows of a blank template that carry the drop-down lists and text format
+
+
+def _add_template_rules(ws, sheet: Sheet) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    for index in sheet.text_columns:
+        # Text format keeps leading zeros and all 18 ID digits, and keeps "96,102" two rooms
+        # instead of the number 96102.
+        ws.column_dimensions[_column_letter(index)].number_format = "@"
+    for dropdown in sheet.dropdowns:
+        letter = _column_letter(dropdown.column)
+        validation = DataValidation(
+            type="list",
+            formula1='"' + ",".join(dropdown.values) + '"',
+            allow_blank=dropdown.allow_blank,
+            showErrorMessage=True,
+            errorTitle="无效的值",
+            error=dropdown.error,
+        )
+        validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS}")
+        ws.data_validations.append(validation)
 
 
 def _data_time_text(data_time) -> str:

@@ -1,6 +1,7 @@
 """The 对账 workbooks: the result as a report (school totals, differences, unknown schools,
 problem rows) and the blank list templates with their 填写说明 (from reconcile.LIST_KINDS)."""
 
+from balance_inspect import tabular
 from balance_inspect.xlsx import Sheet, as_report, write_xlsx
 from dataquality import reconcile
 from dataquality.models import ReconcileRun
@@ -12,6 +13,9 @@ TEMPLATE_NOTES = (
     "身份证号按 GB 11643 校验：校验不通过的仍计入人数并列出行号；同一身份证号重复出现只计一次。",
     "学校标识码、身份证号请设为文本格式，以免丢失前导零或末几位。",
 )
+
+# Kept as text in the template: leading zeros of the school code, all 18 ID digits.
+TEXT_HEADERS = ("学校标识码", "身份证号")
 
 
 def _ours(value):
@@ -82,20 +86,21 @@ def result_sheets(run: ReconcileRun, result: reconcile.Reconciliation, counts) -
     )
 
 
-def template(list_kind: reconcile.ListKind) -> bytes:
-    """A blank list: the header row, and a 填写说明 sheet with each column and its common export names."""
-    instructions = [
-        (f.header, "是" if f.required else "否", f.values, "、".join(f.synonyms)) for f in list_kind.fields
+def template_columns(list_kind: reconcile.ListKind) -> list[tabular.TemplateColumn]:
+    """The list's fields (reconcile.LIST_KINDS) as template columns; the 说明 names the headers
+    the national system's export commonly uses for the field."""
+    return [
+        tabular.TemplateColumn(
+            header=f.header,
+            required="是" if f.required else "否",
+            allowed=f.values,
+            note="国家系统导出文件中的常见列名：" + "、".join(f.synonyms) if f.synonyms else "",
+            text=f.header in TEXT_HEADERS,
+        )
+        for f in list_kind.fields
     ]
-    instructions += [("",), ("说明",)] + [(note,) for note in TEMPLATE_NOTES]
-    return write_xlsx(
-        [
-            Sheet(list_kind.label, list_kind.headers, [], widths=[16] * len(list_kind.headers)),
-            Sheet(
-                "填写说明",
-                ["列名", "必填", "填写内容", "国家系统导出文件中的常见列名"],
-                instructions,
-                widths=[14, 6, 60, 50],
-            ),
-        ]
-    )
+
+
+def template(list_kind: reconcile.ListKind) -> bytes:
+    """A blank list: the header row, and the 填写说明 with each column and its common export names."""
+    return write_xlsx(tabular.template_sheets(list_kind.label, template_columns(list_kind), TEMPLATE_NOTES))

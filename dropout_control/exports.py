@@ -3,13 +3,13 @@ the ledger (台账), blank import templates, the monthly school report and the q
 
 from django.db.models import Count, Max
 
+from balance_inspect import tabular
 from balance_inspect.xlsx import Flagged, Num, Sheet
 from domain import numbers
 from dropout_control.importing import COHORTS, LEDGER, allowed_values, ledger_values
 from dropout_control.models import CaseResponsible, ResponsibleLevel
 from dropout_control.selectors import REPORT_COLUMNS, mark_overdue
 
-INSTRUCTION_HEADERS = ("列名", "是否必填", "允许的值", "说明")
 LEDGER_EXTRA_HEADERS = (
     "个案编号",
     "状态",
@@ -27,14 +27,7 @@ LEDGER_EXTRA_HEADERS = (
 
 
 def _template_sheets(template, notes) -> list[Sheet]:
-    rows = [(c.header, c.required_label, allowed_values(c), c.note) for c in template.columns]
-    rows += [("",), ("说明",)] + [(n,) for n in notes]
-    return [
-        Sheet(
-            template.label, template.headers, [], widths=[max(12, len(h) * 2 + 4) for h in template.headers]
-        ),
-        Sheet("填写说明", INSTRUCTION_HEADERS, rows, widths=[20, 18, 60, 50]),
-    ]
+    return tabular.template_sheets(template.label, template.template_columns(allowed=allowed_values), notes)
 
 
 def ledger_template_sheets() -> list[Sheet]:

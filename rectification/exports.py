@@ -6,8 +6,10 @@ Rows are written by balance_inspect.xlsx, which neutralises formulas and illegal
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
+from balance_inspect import tabular
 from balance_inspect.xlsx import Sheet
 from rectification.feedback import COLUMNS as FEEDBACK_COLUMNS
+from rectification.feedback import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, TEXT_LIMITS
 from rectification.models import EvidenceFile, ProgressEntry, Source
 from rectification.selectors import indicator_label
 
@@ -95,8 +97,43 @@ def ledger_sheet(items, county_name: str) -> Sheet:
     return Sheet(f"{county_name}整改台账", LEDGER_HEADERS, ledger_rows(items), widths=LEDGER_WIDTHS)
 
 
+_DATE = "日期，如 2025-03-18（也可用 2025/3/18、2025年3月18日）"
+# What each column of the feedback list holds; required columns and text limits are those the
+# parser (rectification.feedback) enforces.
+_FEEDBACK_ALLOWED = {
+    "序号": "正整数，反馈清单中的序号",
+    "反馈来源": "、".join(label for _, label in Source.choices),
+    "反馈日期": _DATE,
+    "涉及指标": "指标名称或代码，如 生均体育运动场馆面积、sports_area_pp、2.5 班额",
+    "涉及学校": "本县学校标识码，多个用“、”或“,”分隔",
+    "完成时限": _DATE + "，不早于反馈日期",
+}
+_FEEDBACK_NOTES = {
+    "序号": "序号 + 反馈来源 + 反馈日期 相同的行再次导入时更新原事项",
+}
+
+
+def feedback_template_columns() -> list[tabular.TemplateColumn]:
+    def allowed(header):
+        if header in _FEEDBACK_ALLOWED:
+            return _FEEDBACK_ALLOWED[header]
+        return f"文本，不超过 {TEXT_LIMITS[header]} 个字" if header in TEXT_LIMITS else "文本"
+
+    return [
+        tabular.TemplateColumn(
+            header=header,
+            required="是" if header in REQUIRED_COLUMNS else "否",
+            allowed=allowed(header),
+            note=_FEEDBACK_NOTES.get(header, ""),
+            choices=tuple(label for _, label in Source.choices) if header == "反馈来源" else (),
+            text=header == "涉及学校",
+        )
+        for header in FEEDBACK_COLUMNS
+    ]
+
+
 def feedback_template_sheets() -> Iterable[Sheet]:
-    """The feedback import template: the header row with one example, and the allowed values."""
+    """The feedback import template: the header row with one example, and the 填写说明."""
     example = [
         1,
         Source.PROVINCIAL.label,
@@ -111,15 +148,13 @@ def feedback_template_sheets() -> Iterable[Sheet]:
         "张三",
         "2025-09-30",
     ]
-    notes = [
-        ["反馈来源", "、".join(label for _, label in Source.choices)],
-        ["反馈日期 / 完成时限", "日期，如 2025-03-18"],
-        ["涉及指标", "指标名称或代码（可空），如 生均体育运动场馆面积、sports_area_pp、2.5 班额"],
-        ["涉及学校", "学校标识码，多个用“、”或“,”分隔（可空）"],
-        ["可选列", "反馈组、反馈原文"],
-        ["导入规则", "序号 + 反馈来源 + 反馈日期 相同的行再次导入时更新原事项；任一行有错则整个文件不导入"],
-    ]
-    return [
-        Sheet("反馈问题清单", FEEDBACK_COLUMNS, [example]),
-        Sheet("填写说明", ("项目", "说明"), notes, widths=(20, 80)),
-    ]
+    return tabular.template_sheets(
+        "反馈问题清单",
+        feedback_template_columns(),
+        (
+            "第 2 行是示例，导入前请删除或改写。",
+            "可另加“" + "”“".join(OPTIONAL_COLUMNS) + "”两列（文本，可空）。",
+            "任一行有错则整个文件不导入，错误会列出行号、列名和原因。",
+        ),
+        example_rows=[example],
+    )

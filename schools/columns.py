@@ -23,6 +23,8 @@ CHOICE = "choice"
 YES_NO = "yes_no"
 YEAR = "year"
 AREAS = "areas"  # the area of each room of a kind, several numbers in one cell
+# Formatted as text in the template: leading zeros, all 18 ID digits, "96,102" as two rooms.
+TEXT_CELLS = (TEXT, CODE, ID_NUMBER, AREAS)
 
 MIN_YEAR = 2000
 INT_MAX = 2147483647  # PositiveIntegerField on PostgreSQL
@@ -123,6 +125,31 @@ class Template:
             if c.header == header:
                 return c
         raise KeyError(header)
+
+    def template_columns(self, *, allowed=None, required=None):
+        """The columns as balance_inspect.tabular declares them for the template download.
+
+        `allowed` / `required` (column → text, or None to keep the column's own) let an app whose
+        templates add cell types (dates, calendar years) describe them."""
+        # Imported here: the template writer needs Django, the cell parsers above do not.
+        from balance_inspect.tabular import TemplateColumn
+
+        def text_of(hook, column, own):
+            return (hook(column) if hook else None) or own
+
+        return [
+            TemplateColumn(
+                header=c.header,
+                required=text_of(required, c, c.required_label),
+                allowed=text_of(allowed, c, c.allowed_values),
+                unit=c.unit,
+                note=c.note,
+                choices=c.choices or ((YES, NO) if c.type == YES_NO else ()),
+                required_cell=c.required,
+                text=c.type in TEXT_CELLS,
+            )
+            for c in self.columns
+        ]
 
 
 def _year_col():

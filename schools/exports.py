@@ -5,21 +5,14 @@ import-export resources as the import, so an exported file has the template's la
 re-imports cleanly.
 """
 
-from io import BytesIO
-
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from accounts.access import scope
+from balance_inspect import tabular
 from balance_inspect.xlsx import Sheet, write_xlsx
-from schools.columns import AREAS, CODE, ID_NUMBER, TEMPLATES, TEXT, YES_NO
+from schools.columns import TEMPLATES
 from schools.models import SchoolClass, SchoolConditions, Teacher
 from schools.resources import RESOURCES
 from schools.selectors import schools_visible_to, teacher_names_visible
 
-TEMPLATE_ROWS = 5000  # rows of the blank template that carry the drop-down lists
-INSTRUCTION_HEADERS = ("列名", "是否必填", "单位", "允许的值", "说明")
 GENERAL_NOTES = (
     "第一个工作表的第 1 行是表头，请勿修改表头文字；列的顺序可以调整，多余的列会被忽略。",
     "每行一条记录，空行会被跳过；可选的数值列留空按 0 处理。",
@@ -30,43 +23,14 @@ GENERAL_NOTES = (
 YEARLY_MODELS = {"conditions": SchoolConditions, "teachers": Teacher, "classes": SchoolClass}
 
 
-def template_xlsx(kind: str) -> bytes:
-    """A blank template: the header row, drop-down lists on choice columns, and a second
-    sheet "填写说明" with each column's requirement, unit and allowed values."""
+def template_sheets(kind: str) -> list[Sheet]:
+    """A blank template (header row, drop-down lists on choice columns) and its 填写说明."""
     template = TEMPLATES[kind]
-    widths = [max(12, len(h) * 2 + 4) for h in template.headers]
-    instructions = [(c.header, c.required_label, c.unit, c.allowed_values, c.note) for c in template.columns]
-    instructions += [("",)] + [("说明",)] + [(note,) for note in GENERAL_NOTES]
-    data = write_xlsx(
-        [
-            Sheet(template.label, template.headers, [], widths=widths),
-            Sheet("填写说明", INSTRUCTION_HEADERS, instructions, widths=[20, 16, 8, 60, 40]),
-        ]
-    )
-    # The shared writer has no data validation; add it to the (tiny, static) workbook here.
-    workbook = load_workbook(BytesIO(data))
-    sheet = workbook.worksheets[0]
-    for index, column in enumerate(template.columns, start=1):
-        letter = get_column_letter(index)
-        values = column.choices or (("是", "否") if column.type == YES_NO else ())
-        if values:
-            validation = DataValidation(
-                type="list",
-                formula1='"' + ",".join(values) + '"',
-                allow_blank=not column.required,
-                showErrorMessage=True,
-                errorTitle="无效的值",
-                error=f"{column.header}应为：{column.allowed_values}",
-            )
-            validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS}")
-            sheet.add_data_validation(validation)
-        if column.type in (CODE, ID_NUMBER, TEXT, AREAS):
-            # Text format for the whole column keeps leading zeros and all 18 ID digits, and
-            # keeps "96,102" two rooms instead of the number 96102.
-            sheet.column_dimensions[letter].number_format = "@"
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return tabular.template_sheets(template.label, template.template_columns(), GENERAL_NOTES)
+
+
+def template_xlsx(kind: str) -> bytes:
+    return write_xlsx(template_sheets(kind))
 
 
 def export_queryset(kind: str, user, *, year: int | None = None):

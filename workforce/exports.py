@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from balance_inspect import tabular
 from balance_inspect.xlsx import Flagged, Num, Sheet
 from domain import numbers
 from workforce import engine
 from workforce.engine import STATUS_LABELS
+from workforce.importing import allowed_values, required_label
 
 
 def _num(value: Fraction | None, digits: int = 2):
@@ -297,22 +299,13 @@ def _training(wf) -> Sheet:
     )
 
 
-def template_sheets(template, allowed_values, required_label) -> list[Sheet]:
-    """The import template: an empty sheet with the headers, and the instructions."""
-    notes = [[c.header, required_label(c), allowed_values(c), c.unit, c.note] for c in template.columns]
-    notes.append(
-        [
-            "（说明）",
-            "",
+def template_sheets(template) -> list[Sheet]:
+    """The import template: an empty sheet with the headers, and the 填写说明."""
+    return tabular.template_sheets(
+        template.label,
+        template.template_columns(allowed=allowed_values, required=required_label),
+        (
             "第一个工作表第 1 行为表头，每行一条记录；任何一行有误则整个文件不导入，"
             "错误会列出行号、列名和原因；同一关键列（" + "、".join(template.key) + "）重复导入为更新。",
-            "",
-            "",
-        ]
-    )
-    return [
-        Sheet(template.label, list(template.headers), [], widths=[16] * len(template.headers)),
-        Sheet(
-            "填写说明", ["列名", "是否必填", "允许的值", "单位", "说明"], notes, widths=[18, 14, 40, 8, 50]
         ),
-    ]
+    )

@@ -30,7 +30,7 @@ from schools.importing import read_upload
 from schools.selectors import get_school_for_user
 from workforce import exports, selectors
 from workforce.forms import ApprovedPostsForm, ImportForm
-from workforce.importing import TEMPLATES, allowed_values, required_label
+from workforce.importing import TEMPLATES
 from workforce.services import approved_posts_set, workforce_import
 
 
@@ -210,6 +210,4 @@ def import_template(request, kind):
     if kind not in TEMPLATES:
         raise Http404("未知的导入模板")
     template = TEMPLATES[kind]
-    return xlsx_response(
-        f"{template.label}导入模板.xlsx", exports.template_sheets(template, allowed_values, required_label)
-    )
+    return xlsx_response(f"{template.label}导入模板.xlsx", exports.template_sheets(template))

@@ -258,7 +258,7 @@ def test_the_template_explains_every_column(login, bureau):
         "是否专任教师",
     ]
     notes = {row[0]: row for row in wb["填写说明"].iter_rows(values_only=True)}
-    assert "岗位类别" in notes["是否专任教师"][3]
+    assert "岗位类别" in notes["是否专任教师"][4]
 
 
 # --- access ---------------------------------------------------------------------------------------

@@ -49,9 +49,9 @@ def test_each_template_has_the_contract_headers_and_instructions(login, bureau, 
 def test_teacher_template_lists_allowed_values_and_requirements(login, bureau):
     wb = workbook(login(bureau).get(reverse("schools:import_template", args=["teachers"])))
     info = {r[0]: r for r in rows_of(wb["填写说明"])[1:]}
-    assert info["最高学历"][1] == "是" and info["最高学历"][3] == "研究生、本科、专科、中专、高中及以下"
+    assert info["最高学历"][1] == "是" and info["最高学历"][2] == "研究生、本科、专科、中专、高中及以下"
     assert info["骨干教师级别"][1] == "否（空白为 无）"
-    assert "语文" in info["主要任教学科"][3] and "综合实践" in info["主要任教学科"][3]
+    assert "语文" in info["主要任教学科"][2] and "综合实践" in info["主要任教学科"][2]
     lists = {str(dv.sqref)[0]: dv.formula1 for dv in wb.worksheets[0].data_validations.dataValidation}
     assert lists["H"] == '"研究生,本科,专科,中专,高中及以下"'
     assert lists["G"] == '"是,否"'
@@ -61,8 +61,8 @@ def test_schools_template_explains_the_teaching_point_rule(login, bureau):
     wb = workbook(login(bureau).get(reverse("schools:import_template", args=["schools"])))
     info = {r[0]: r for r in rows_of(wb["填写说明"])[1:]}
     assert info["所属中心校标识码"][1] == "教学点必填"
-    assert info["办学类型"][3] == "小学、初中、九年一贯制学校、十二年一贯制学校、完全中学、教学点"
-    assert info["学校标识码"][3] == "10 位数字"
+    assert info["办学类型"][2] == "小学、初中、九年一贯制学校、十二年一贯制学校、完全中学、教学点"
+    assert info["学校标识码"][2] == "10 位数字"
 
 
 def test_a_filled_template_imports(login, bureau, run_import):
