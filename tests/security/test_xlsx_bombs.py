@@ -167,6 +167,26 @@ def test_a_sheet_claiming_a_millionth_row_is_refused(login, bureau, parser_spy):
     assert parser_spy == []
 
 
+def test_a_worksheet_that_is_not_well_formed_xml_is_refused_in_chinese(login, bureau, parser_spy):
+    body = sheet_file([header_row(), school_row(2), '<row r="3"><c r="A3"><v>1</c></row>'])
+    record, page = _import(login(bureau), body)
+    assert record.status == ImportRecord.Status.REFUSED
+    assert "无法读取该 Excel 文件" in page
+    assert parser_spy == []
+
+
+def test_rows_written_with_a_namespace_prefix_are_counted_too():
+    """The bounds pass reads element names after their namespace, however the file spells it."""
+    from django.core.exceptions import ValidationError
+
+    from balance_inspect.xlsx_read import check_xlsx_bounds
+
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rows = [f'<x:row xmlns:x="{ns}" r="{r}"><x:c r="A{r}"><x:v>1</x:v></x:c></x:row>' for r in (2, 60000)]
+    with pytest.raises(ValidationError, match="第 60000 行"):
+        check_xlsx_bounds(sheet_file([header_row(), *rows]))
+
+
 def test_extra_columns_are_never_read_past_the_templates_last(login, bureau, county, township_a, monkeypatch):
     widths = []
     real = _read_only.ReadOnlyWorksheet._get_row
