@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .county_items import BY_KEY
-from .engine.assess import FAILED, INCOMPLETE, PASSED
+from .engine.assess import CHECK_LABELS, FAILED, INCOMPLETE, PASSED
 
 TEXT: Mapping[str, str] = {PASSED: "达标", FAILED: "未达标", INCOMPLETE: "未完成"}
 CSS: Mapping[str, str] = {PASSED: "ok", FAILED: "bad", INCOMPLETE: "warn"}
@@ -36,11 +36,12 @@ def verdict_css(value) -> str:
 
 
 def missing_labels(result: Mapping | None) -> list[str]:
-    """Chinese labels of the required county items the verdict lacks, in the document's order."""
+    """Chinese labels of what the verdict lacks (required county items, and school-data checks the
+    data cannot judge), in the document's order."""
     if not result:
         return []
     labels = {row.get("key"): row.get("label") for row in result.get("county_items") or []}
     return [
-        labels.get(key) or (BY_KEY[key].label if key in BY_KEY else key)
+        labels.get(key) or (BY_KEY[key].label if key in BY_KEY else CHECK_LABELS.get(key, key))
         for key in result.get("missing") or []
     ]

@@ -374,7 +374,7 @@ def readiness_board(county, *, today: date) -> dict:
                     area="指标评估",
                     item="评估结论 未完成",
                     status=readiness.AT_RISK,
-                    detail=f"{len(missing)} 项县级项目尚无数据：" + "、".join(missing),
+                    detail=f"{len(missing)} 项评估项目尚无数据：" + "、".join(missing),
                     url=reverse("indicators:items"),
                 )
             )

@@ -73,7 +73,7 @@ from .units import (
 # items no longer pass).
 # 4: reason texts print figures through domain.numbers (grouped counts).
 # 5: county items carry their structured inputs (表Ⅳ/表Ⅴ sentences), 29 items.
-ENGINE_VERSION = "6"  # 6: music/art rooms count only when their area reaches the line
+ENGINE_VERSION = "7"  # 7: unjudgeable class size / rooms leave the verdict incomplete; 6: music/art rooms count only when their area reaches the line
 
 
 def _fmt_threshold(limit: float) -> str:
@@ -348,6 +348,14 @@ def _empty_stage(rs: RuleSet, stage: str, classes: Mapping[str, int]) -> dict:
 
 PASSED, FAILED, INCOMPLETE = "passed", "failed", "incomplete"
 
+# Keys of the school-data checks that can be missing (beside county item keys in ``missing``);
+# the same keys name 表Ⅳ-3 and 表Ⅳ-5 in indicators.form_items.
+ROOMS_CHECK, CLASS_SIZE_CHECK = "music_art_rooms", "class_size"
+CHECK_LABELS = {
+    ROOMS_CHECK: "各校音乐、美术专用教室数（办学条件）",
+    CLASS_SIZE_CHECK: "班级学生数（班级名单）",
+}
+
 
 def verdict_of(*, failed: bool, missing: Sequence[str]) -> tuple[str, bool | None]:
     """(verdict, passed): anything failing fails, whatever is missing; otherwise missing
@@ -483,6 +491,15 @@ def assess_units(
         elif item.passed is None:
             missing.append(item.key)
             warnings.append(f"{item.label} 未录入")
+    # A check the rule set enforces but the data cannot judge (no classes imported, no school with
+    # music/art room counts) leaves the verdict incomplete, as a county item without data does:
+    # an unjudged rule must never read as passed (表Ⅳ-3/5 print 未录入 for the same reason).
+    if rs.enforce_class_size and not any(counts[s]["total"] for s in STAGES):
+        missing.append(CLASS_SIZE_CHECK)
+        warnings.append(f"{CHECK_LABELS[CLASS_SIZE_CHECK]} 未录入")
+    if rs.enforce_rooms and not rooms:
+        missing.append(ROOMS_CHECK)
+        warnings.append(f"{CHECK_LABELS[ROOMS_CHECK]} 未录入")
     verdict, top_passed = verdict_of(failed=not passed, missing=missing)
 
     return {

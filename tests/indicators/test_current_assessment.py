@@ -194,7 +194,7 @@ def test_an_incomplete_verdict_says_what_is_missing_on_the_board_and_pages(
     row = next(r for r in board(county) if r[1] == "评估结论 未完成")
     assert row[2] == "at_risk"
     assert row[3] == (
-        "3 项县级项目尚无数据：全县义务教育学校均达到省定办学基本标准、"
+        "3 项评估项目尚无数据：全县义务教育学校均达到省定办学基本标准、"
         "县级人民政府推进义务教育均衡发展工作评估得分、社会认可度（公众满意度）"
     )
     client = login(inspector)

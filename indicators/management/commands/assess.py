@@ -61,7 +61,7 @@ def summary_text(result: dict, county_name: str) -> str:
     ]
     missing = missing_labels(result)
     if missing:
-        lines.append(f"未完成：{len(missing)} 项县级项目尚无数据（{'、'.join(missing)}）")
+        lines.append(f"未完成：{len(missing)} 项评估项目尚无数据（{'、'.join(missing)}）")
     for stage, s in result["stages"].items():
         if not s["units"]:
             lines.append(f"【{STAGE_LABELS[stage]}】无学校单元")
