@@ -25,6 +25,7 @@ YEAR = "year"
 AREAS = "areas"  # the area of each room of a kind, several numbers in one cell
 # Formatted as text in the template: leading zeros, all 18 ID digits, "96,102" as two rooms.
 TEXT_CELLS = (TEXT, CODE, ID_NUMBER, AREAS)
+NUMBER_CELLS = (INT, DECIMAL, YEAR)  # exported as numbers, not text
 
 MIN_YEAR = 2000
 INT_MAX = 2147483647  # PositiveIntegerField on PostgreSQL
@@ -95,6 +96,24 @@ class Column:
         if self.type == AREAS:
             return "每间教室的面积（大于 0 的数，最多两位小数），多间用“；”分隔（也可用“;”“、”“,”）"
         return "文本" + (f"，不超过 {self.max_length} 个字符" if self.max_length else "")
+
+    def to_model(self, value):
+        """A parsed value as the model field stores it: only room areas change representation
+        (Decimal strings in a JSON list); nothing is parsed again."""
+        return areas_stored(value) if self.type == AREAS else value
+
+    def render(self, value):
+        """The cell an export writes for a stored value, which parse_cell reads back to the same
+        value (export → re-import round-trips)."""
+        if value is None:
+            return None if self.type in NUMBER_CELLS else ""
+        if self.type == YES_NO:
+            return YES if value else NO
+        if self.type == AREAS:
+            return areas_text(value)
+        if self.type in NUMBER_CELLS:
+            return value
+        return str(value)
 
     @property
     def required_label(self) -> str:

@@ -16,6 +16,7 @@ How a file goes through:
    run goes through the same path and is rolled back.
 """
 
+import contextlib
 import hashlib
 import logging
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ from balance_inspect.signals import import_applied
 from balance_inspect.uploads import validate_upload
 from balance_inspect.xlsx_read import check_xlsx_bounds, data_rows
 from schools.columns import (
+    ID_NUMBER,
     TEACHING_POINT,
     TEMPLATES,
     CellError,
@@ -682,18 +684,26 @@ def _delete_stored(name: str) -> None:
 
 
 def preview_rows(record: ImportRecord, *, limit: int = 10):
-    """(headers, rows of display values) of the first rows of a kept file; ID numbers masked."""
+    """(headers, rows of display values) of the first rows of a kept file, each cell as the
+    import reads it (the declaration's parsed value, rendered as an export writes it); a cell
+    that does not parse is shown as typed. ID numbers are masked."""
     data = _stored_data(record)
     if data is None:
         return [], []
-    present, rows, _errors = read_sheet(data, TEMPLATES[record.kind], limit=limit)
+    template = TEMPLATES[record.kind]
+    present, rows, _errors = read_sheet(data, template, limit=limit)
+    columns = [template.column(h) for h in present]
+    max_year = max_import_year()
     out = []
     for rownum, cells in rows:
         shown = [rownum]
-        for header in present:
-            value = cells[header]
-            if header == "身份证号" and isinstance(value, str):
-                value = mask_id_number(value)
+        for column in columns:
+            value = cells[column.header]
+            with contextlib.suppress(CellError):  # shown as typed; the errors list says why
+                value = column.render(parse_cell(column, value, max_year=max_year))
+            if column.type == ID_NUMBER and not is_blank(value):
+                # Also a number cell that failed to parse: it would still show most digits.
+                value = mask_id_number(str(value))
             shown.append("" if value is None else value)
         out.append(shown)
     return present, out

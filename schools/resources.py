@@ -1,11 +1,13 @@
 """django-import-export resources of the four templates (data-contract §1).
 
-Each field declares its Chinese header with `column_name` (the contract; verbose_name is not
-used). The import service (schools.importing) validates every row first and hands these
-resources cleaned values, together with dicts of the schools, areas and existing rows it has
-already loaded, so importing a row costs no query: `get_instance` and the related-row
-widgets look up those dicts. The export (schools.exports) uses the same resources, so an
-exported file has the template's layout and re-imports cleanly.
+The fields are made from the template declarations of schools.columns, one per declared column
+(header, attribute, cell type), so there is no second list of headers here. The import service
+(schools.importing) parses and validates every cell once (schools.columns.parse_cell) and hands
+these resources the parsed values; their widgets (`DeclaredWidget`) pass those values through
+without parsing them again, and render stored values through the same declaration
+(`Column.render`), so an exported file has the template's layout and re-imports cleanly. The
+related rows (school, county, township, parent) are looked up in dicts the service loaded once,
+so importing a row costs no query: `get_instance` and the related-row widgets read those dicts.
 """
 
 from collections import defaultdict
@@ -13,41 +15,26 @@ from collections import defaultdict
 from django.utils import timezone
 from import_export import fields, resources, widgets
 
-from schools.columns import areas_stored, areas_text, parse_areas
+from schools.columns import CLASSES, CONDITIONS, SCHOOLS, TEACHERS, Column, Template
 from schools.idcard import mask_id_number
 from schools.models import County, School, SchoolClass, SchoolConditions, Teacher, Township
 
 UPDATE_CHUNK = 900  # primary keys per UPDATE … WHERE id IN (…)
 
 
-class YesNoWidget(widgets.Widget):
-    """是 / 否 in the file, a boolean in the model."""
+class DeclaredWidget(widgets.Widget):
+    """A column of a template declaration: the value arrives parsed (parse_cell) and is stored
+    as is (`Column.to_model`); exports render it with `Column.render`."""
+
+    def __init__(self, column: Column):
+        super().__init__()
+        self.column = column
 
     def clean(self, value, row=None, **kwargs):
-        if isinstance(value, bool):
-            return value
-        text = "" if value is None else str(value).strip()
-        if text in ("是", "否"):
-            return text == "是"
-        raise ValueError("应为：是、否")
+        return self.column.to_model(value)
 
     def render(self, value, obj=None, **kwargs):
-        return "是" if value else "否"
-
-
-class AreasWidget(widgets.Widget):
-    """The area of each room: parsed areas (or a cell's text) in, Decimal strings stored, the
-    cell text "96；102.5" out — the export re-imports as it was read."""
-
-    def clean(self, value, row=None, **kwargs):
-        if value in (None, ""):
-            return []
-        if not isinstance(value, tuple | list):
-            value = parse_areas(value)
-        return areas_stored(value)
-
-    def render(self, value, obj=None, **kwargs):
-        return areas_text(value)
+        return self.column.render(value)
 
 
 class CachedRowWidget(widgets.ForeignKeyWidget):
@@ -82,19 +69,21 @@ class TownshipWidget(CachedRowWidget):
         return (row["区县代码"], value)
 
 
-def _text(attribute, header):
-    return fields.Field(attribute=attribute, column_name=header, widget=widgets.CharWidget())
+def _declared_fields(template: Template, **related) -> dict:
+    """One import-export field per declared column; `related` replaces the fields of the columns
+    that name another row (looked up, not parsed)."""
+    return {
+        c.attribute: related.get(c.attribute)
+        or fields.Field(attribute=c.attribute, column_name=c.header, widget=DeclaredWidget(c))
+        for c in template.columns
+    }
 
 
-def _int(attribute, header):
-    return fields.Field(
-        attribute=attribute, column_name=header, widget=widgets.IntegerWidget(coerce_to_string=False)
-    )
-
-
-def _decimal(attribute, header):
-    return fields.Field(
-        attribute=attribute, column_name=header, widget=widgets.DecimalWidget(coerce_to_string=False)
+def _resource(name: str, base, template: Template, **related):
+    """The resource class of `template`: `base` (lookups, bulk writes) plus the declared fields."""
+    meta = type("Meta", (), {"fields": tuple(c.attribute for c in template.columns)})
+    return type(
+        name, (base,), {**_declared_fields(template, **related), "Meta": meta, "__module__": __name__}
     )
 
 
@@ -184,43 +173,15 @@ class _CachedResource(resources.ModelResource):
             self.update_instances.clear()
 
 
-class SchoolResource(_CachedResource):
+class _Schools(_CachedResource):
     """学校. Saved row by row (a county has a few hundred schools) so that a 教学点 can point
     at a 中心校 created earlier in the same import."""
 
     key_headers = ("学校标识码",)
 
-    code = _text("code", "学校标识码")
-    name = _text("name", "学校名称")
-    county = fields.Field(attribute="county", column_name="区县代码", widget=CachedRowWidget(County, "code"))
-    county_name = fields.Field(
-        attribute="county__name", column_name="区县名称", readonly=True, widget=widgets.CharWidget()
-    )
-    township = fields.Field(
-        attribute="township", column_name="乡镇名称", widget=TownshipWidget(Township, "name")
-    )
-    school_type = _text("school_type", "办学类型")
-    urban_rural = _text("urban_rural", "城乡类型")
-    sponsor = _text("sponsor", "举办者")
-    parent = fields.Field(
-        attribute="parent", column_name="所属中心校标识码", widget=CachedRowWidget(School, "code")
-    )
-    boarding = fields.Field(attribute="boarding", column_name="是否寄宿制", widget=YesNoWidget())
-
     class Meta:
         model = School
-        fields = (
-            "code",
-            "name",
-            "county",
-            "county_name",
-            "township",
-            "school_type",
-            "urban_rural",
-            "sponsor",
-            "parent",
-            "boarding",
-        )
+        fields = ()  # the declared fields are added by _resource
         import_id_fields = ("code",)
         skip_diff = True
         clean_model_instances = False
@@ -238,92 +199,29 @@ class SchoolResource(_CachedResource):
         self.schools[instance.code] = instance
 
 
-class ConditionsResource(_CachedResource):
-    key_headers = ("学年", "学校标识码")
+class _Yearly(_CachedResource):
+    class Meta:
+        fields = ()  # the declared fields are added by _resource
+        use_bulk = True
+        batch_size = 5000
+        skip_diff = True
+        clean_model_instances = False
 
-    year = _int("year", "学年")
-    school = _school()
-    primary_students = _int("primary_students", "小学在校生数")
-    junior_students = _int("junior_students", "初中在校生数")
-    senior_students = _int("senior_students", "高中在校生数")
-    building_area = _decimal("building_area", "教学及辅助用房面积")
-    sports_area = _decimal("sports_area", "体育运动场馆面积")
-    equipment_value = _decimal("equipment_value", "教学仪器设备值")
-    computers = _int("computers", "教学用计算机台数")
-    books = _int("books", "图书册数")
-    multimedia_rooms = _int("multimedia_rooms", "网络多媒体教室数")
-    music_rooms = _int("music_rooms", "音乐专用教室数")
-    art_rooms = _int("art_rooms", "美术专用教室数")
-    music_room_areas = fields.Field(
-        attribute="music_room_areas", column_name="音乐专用教室面积", widget=AreasWidget()
-    )
-    art_room_areas = fields.Field(
-        attribute="art_room_areas", column_name="美术专用教室面积", widget=AreasWidget()
-    )
-    full_time_teachers = _int("full_time_teachers", "专任教师数")
+
+class _Conditions(_Yearly):
+    key_headers = CONDITIONS.key
 
     class Meta:
         model = SchoolConditions
-        fields = (
-            "year",
-            "school",
-            "primary_students",
-            "junior_students",
-            "senior_students",
-            "building_area",
-            "sports_area",
-            "equipment_value",
-            "computers",
-            "books",
-            "multimedia_rooms",
-            "music_rooms",
-            "art_rooms",
-            "music_room_areas",
-            "art_room_areas",
-            "full_time_teachers",
-        )
         import_id_fields = ("year", "school")
-        use_bulk = True
-        batch_size = 5000
-        skip_diff = True
-        clean_model_instances = False
 
 
-class TeacherResource(_CachedResource):
-    key_headers = ("学年", "学校标识码", "教师编号")
-
-    year = _int("year", "学年")
-    school = _school()
-    staff_no = _text("staff_no", "教师编号")
-    name = _text("name", "姓名")
-    id_number = _text("id_number", "身份证号")
-    stage = _text("stage", "任教学段")
-    full_time = fields.Field(attribute="full_time", column_name="是否专任教师", widget=YesNoWidget())
-    education = _text("education", "最高学历")
-    title = _text("title", "专业技术职务")
-    backbone = _text("backbone", "骨干教师级别")
-    subject = _text("subject", "主要任教学科")
+class _Teachers(_Yearly):
+    key_headers = TEACHERS.key
 
     class Meta:
         model = Teacher
-        fields = (
-            "year",
-            "school",
-            "staff_no",
-            "name",
-            "id_number",
-            "stage",
-            "full_time",
-            "education",
-            "title",
-            "backbone",
-            "subject",
-        )
         import_id_fields = ("year", "school", "staff_no")
-        use_bulk = True
-        batch_size = 5000
-        skip_diff = True
-        clean_model_instances = False
 
     def __init__(self, *, reveal=None, **kwargs):
         """`reveal(teacher) -> bool` decides, row by row, whether the export carries the
@@ -343,25 +241,35 @@ class TeacherResource(_CachedResource):
         return mask_id_number(teacher.id_number)
 
 
-class ClassResource(_CachedResource):
-    key_headers = ("学年", "学校标识码", "班级名称")
-
-    year = _int("year", "学年")
-    school = _school()
-    stage = _text("stage", "学段")
-    grade = _int("grade", "年级")
-    name = _text("name", "班级名称")
-    students = _int("students", "学生数")
+class _Classes(_Yearly):
+    key_headers = CLASSES.key
 
     class Meta:
         model = SchoolClass
-        fields = ("year", "school", "stage", "grade", "name", "students")
         import_id_fields = ("year", "school", "name")
-        use_bulk = True
-        batch_size = 5000
-        skip_diff = True
-        clean_model_instances = False
 
+
+SchoolResource = _resource(
+    "SchoolResource",
+    _Schools,
+    SCHOOLS,
+    county=fields.Field(attribute="county", column_name="区县代码", widget=CachedRowWidget(County, "code")),
+    county_name=fields.Field(
+        attribute="county__name",
+        column_name="区县名称",
+        readonly=True,
+        widget=DeclaredWidget(SCHOOLS.column("区县名称")),
+    ),
+    township=fields.Field(
+        attribute="township", column_name="乡镇名称", widget=TownshipWidget(Township, "name")
+    ),
+    parent=fields.Field(
+        attribute="parent", column_name="所属中心校标识码", widget=CachedRowWidget(School, "code")
+    ),
+)
+ConditionsResource = _resource("ConditionsResource", _Conditions, CONDITIONS, school=_school())
+TeacherResource = _resource("TeacherResource", _Teachers, TEACHERS, school=_school())
+ClassResource = _resource("ClassResource", _Classes, CLASSES, school=_school())
 
 RESOURCES = {
     "schools": SchoolResource,
