@@ -308,16 +308,6 @@ def form_pdf(data: ApplicationData, generated_at=None) -> bytes:
     return render_pdf("applications/pdf/forms.html", form_context(data, generated_at))
 
 
-def form_html(data: ApplicationData) -> str:
-    return render_to_string("applications/pdf/forms.html", form_context(data))
-
-
-def timed(fn, *args, **kwargs):
-    started = time.perf_counter()
-    out = fn(*args, **kwargs)
-    return out, time.perf_counter() - started
-
-
 # --- the package: plan, parts, join ---------------------------------------------------------------
 #
 # One code path for the worker and the CLI. The plan (fast: no PDF) writes into a work directory
