@@ -53,7 +53,6 @@ INSTALLED_APPS = [
     "django.forms",  # the built-in widget templates, found by FORM_RENDERER below
     "django_filters",
     "django_htmx",
-    "import_export",
     "axes",
     "csp",
     "django_otp",

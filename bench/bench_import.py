@@ -1,6 +1,6 @@
 """Benchmark: importing a 10,000-row teacher roster against a plain openpyxl read of the same file.
 
-Target: the import (upload checks, parse, validate, write through django-import-export, record
+Target: the import (upload checks, parse, validate, write through schools.upsert, record
 and audit) reaches at least 0.4 of the throughput of merely reading the file with openpyxl
 (read_only, values_only) — i.e. import time ≤ 2.5 × read time. Both are measured in the same
 run on the same file; the ratio is printed for a first import (all rows new), a re-import of the

@@ -1,17 +1,18 @@
 """xlsx files of the four templates: blank templates with instructions, and data exports.
 
-Both go through balance_inspect.xlsx (the one safe writer). Exports are produced by the same
-import-export resources as the import, so an exported file has the template's layout and
-re-imports cleanly.
+Both go through balance_inspect.xlsx (the one safe writer). Exports render each stored value
+through the template declaration the import parses with (schools.upsert.export_rows,
+Column.render), so an exported file has the template's layout and re-imports cleanly.
 """
 
 from accounts.access import scope
 from balance_inspect import tabular
 from balance_inspect.xlsx import Sheet, write_xlsx
 from schools.columns import TEMPLATES
+from schools.idcard import mask_id_number
 from schools.models import SchoolClass, SchoolConditions, Teacher
-from schools.resources import RESOURCES
 from schools.selectors import schools_visible_to, teacher_names_visible
+from schools.upsert import export_rows
 
 GENERAL_NOTES = (
     "第一个工作表的第 1 行是表头，请勿修改表头文字；列的顺序可以调整，多余的列会被忽略。",
@@ -70,12 +71,19 @@ def export_sheet(kind: str, user, *, year: int | None = None) -> Sheet:
     reporter), who need them to re-import the file; everyone else (township officials,
     inspectors) gets the rows without names and with masked ID numbers."""
     template = TEMPLATES[kind]
-    kwargs = {}
+    overrides = {}
     if kind == "teachers":
-        kwargs["reveal"] = lambda teacher: teacher_names_visible(user, teacher.school)
-    dataset = RESOURCES[kind](**kwargs).export(export_queryset(kind, user, year=year))
+
+        def revealed(teacher):
+            return teacher_names_visible(user, teacher.school)
+
+        overrides = {
+            "name": lambda t: t.name if revealed(t) else "",
+            "id_number": lambda t: t.id_number if revealed(t) else mask_id_number(t.id_number),
+        }
+    rows = list(export_rows(template, export_queryset(kind, user, year=year), overrides=overrides))
     widths = [max(12, len(h) * 2 + 4) for h in template.headers]
-    return Sheet(template.label, dataset.headers, list(dataset), widths=widths)
+    return Sheet(template.label, template.headers, rows, widths=widths)
 
 
 def export_file_name(kind: str, user, year: int | None) -> str:

@@ -11,8 +11,8 @@ How a file goes through:
 3. every cell parsed (schools.columns), then every row checked against data loaded once
    (schools, areas, existing rows, the user's scope) — every error is collected as
    (Excel row, column header, reason in Chinese);
-4. only if there is no error: the cleaned rows go through the django-import-export resource
-   (schools.resources) inside a transaction; any failure there rolls everything back. A dry
+4. only if there is no error: the parsed rows are written by schools.upsert (driven by the
+   same declaration) inside a transaction; any failure there rolls everything back. A dry
    run goes through the same path and is rolled back.
 """
 
@@ -24,13 +24,12 @@ from datetime import timedelta
 from functools import partial
 from io import BytesIO
 
-import tablib
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -40,6 +39,7 @@ from accounts.services import audit_record
 from balance_inspect.signals import import_applied
 from balance_inspect.uploads import validate_upload
 from balance_inspect.xlsx_read import check_xlsx_bounds, data_rows
+from schools import upsert
 from schools.columns import (
     ID_NUMBER,
     TEACHING_POINT,
@@ -53,7 +53,6 @@ from schools.columns import (
 )
 from schools.idcard import mask_id_number
 from schools.models import County, ImportRecord, School, SchoolClass, SchoolConditions, Teacher, Township
-from schools.resources import RESOURCES
 
 logger = logging.getLogger(__name__)
 
@@ -293,7 +292,9 @@ class _Validator:
     def check_row(self, rownum, values):
         raise NotImplementedError
 
-    def resource(self):
+    def write(self, rows) -> tuple[int, int]:
+        """Write the validated (Excel row, values) pairs inside the import transaction;
+        (created, updated)."""
         raise NotImplementedError
 
 
@@ -323,8 +324,16 @@ class _YearlyValidator(_Validator):
         else:
             self.county_codes.add(school.county.code)
 
-    def resource(self):
-        return RESOURCES[self.template.kind](schools=self.schools, instances=self.instances)
+    def write(self, rows):
+        key_headers = self.template.key
+        return upsert.bulk_upsert(
+            self.model,
+            self.template,
+            rows,
+            instances=self.instances,
+            key=lambda values: tuple(values[h] for h in key_headers),
+            related={"school": lambda code, _values: self.schools[code]},
+        )
 
 
 class _ConditionsValidator(_YearlyValidator):
@@ -470,8 +479,9 @@ class _SchoolsValidator(_Validator):
         if name != first:
             self.error(rownum, "区县名称", f"区县代码 {code} 在本文件中已对应“{first}”")
 
-    def resource(self):
-        """Creates the counties and townships the rows name (inside the import transaction)."""
+    def write(self, rows):
+        """Creates the counties and townships the rows name, then the schools row by row (a
+        teaching point may name a centre school created earlier in the same file)."""
         counties = dict(self.counties)
         for code, name in self.new_counties.items():
             counties[code] = County.objects.create(code=code, name=name)
@@ -483,8 +493,19 @@ class _SchoolsValidator(_Validator):
                 townships[key] = Township.objects.create(
                     county=counties[key[0]], name=key[1], position=position
                 )
-        return RESOURCES["schools"](
-            schools=dict(self.existing), instances=self.existing, counties=counties, townships=townships
+        schools = dict(self.existing)
+        return upsert.save_rows(
+            School,
+            self.template,
+            rows,
+            instances=self.existing,
+            key=lambda values: values["学校标识码"],
+            related={
+                "county": lambda code, _values: counties[code],
+                "township": lambda name, values: townships[(values["区县代码"], name)],
+                "parent": lambda code, _values: schools[code],
+            },
+            after_save=lambda school: schools.__setitem__(school.code, school),
         )
 
 
@@ -522,31 +543,18 @@ def _run(template: Template, data: bytes, user, *, dry_run: bool) -> _Run:
     if not template.yearly:
         # Centre schools first, so that a teaching point finds a parent created by this file.
         parsed.sort(key=lambda item: item[1]["办学类型"] == TEACHING_POINT)
-    dataset = tablib.Dataset(
-        *[[values[h] for h in template.headers] for _, values in parsed], headers=list(template.headers)
-    )
     with transaction.atomic():
-        resource = validator.resource()
-        result = resource.import_data(dataset, dry_run=False, use_transactions=True, raise_errors=False)
-        run.errors = _result_errors(result, [rownum for rownum, _ in parsed], template)
-        if not run.errors:
-            run.created = result.totals.get("new", 0)
-            run.updated = result.totals.get("update", 0)
+        try:
+            run.created, run.updated = validator.write(parsed)
+        except upsert.RowWriteError as exc:
+            logger.exception("import of %s failed while writing row %s", template.kind, exc.rownum)
+            run.errors = [(exc.rownum, "", f"写入失败：{exc}")]
+        except DatabaseError as exc:  # none expected after validation; the import is refused whole
+            logger.exception("import of %s failed while writing", template.kind)
+            run.errors = [(None, FILE_COLUMN, f"写入数据库失败：{exc}")]
         if run.errors or dry_run:
             transaction.set_rollback(True)
     return run
-
-
-def _result_errors(result, rownums, template) -> list:
-    """Errors django-import-export met while writing (none are expected after validation)."""
-    header_of = {c.attribute: c.header for c in template.columns}
-    errors = [(None, FILE_COLUMN, f"写入数据库失败：{e.error}") for e in result.base_errors]
-    for error_row in result.error_rows:
-        errors += [(rownums[error_row.number - 1], "", f"写入失败：{e.error}") for e in error_row.errors]
-    for invalid in result.invalid_rows:
-        for attribute, messages in invalid.error_dict.items():
-            errors += [(rownums[invalid.number - 1], header_of.get(attribute, ""), m) for m in messages]
-    return errors
 
 
 def _record_county(user, county_codes):

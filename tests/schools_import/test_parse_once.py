@@ -1,25 +1,13 @@
 """Each cell is parsed once, by the template declaration (schools.columns.parse_cell): the
-import-export widgets store the parsed value as is and render it back through the declaration."""
+writer (schools.upsert) stores the parsed value as is, exports render it back through the
+declaration, and no import library cleans it a second time."""
 
 from decimal import Decimal
 
 import pytest
-from import_export import widgets
 
 from schools import columns
 from schools.models import SchoolConditions, Teacher
-from schools.resources import RESOURCES, CachedRowWidget, DeclaredWidget
-
-
-@pytest.fixture
-def library_parsers_refuse(monkeypatch):
-    """The library's own cell parsers fail loudly if the import ever calls them."""
-
-    def refuse(self, value, row=None, **kwargs):
-        raise AssertionError(f"{type(self).__name__} parsed {value!r} a second time")
-
-    for widget in (widgets.CharWidget, widgets.IntegerWidget, widgets.DecimalWidget, widgets.BooleanWidget):
-        monkeypatch.setattr(widget, "clean", refuse)
 
 
 @pytest.fixture
@@ -35,14 +23,8 @@ def parser_calls(monkeypatch):
     return calls
 
 
-def test_every_resource_field_is_the_declaration_or_a_row_lookup():
-    for kind, resource_class in RESOURCES.items():
-        for field in resource_class().fields.values():
-            assert isinstance(field.widget, DeclaredWidget | CachedRowWidget), (kind, field.column_name)
-
-
 def test_conditions_are_parsed_once_and_stored_as_parsed(
-    run_import, bureau, school_a, conditions_row, library_parsers_refuse, parser_calls
+    run_import, bureau, school_a, conditions_row, parser_calls
 ):
     row = conditions_row(**{"音乐专用教室数": 2, "音乐专用教室面积": "96；102.5"})
     outcome = run_import("conditions", [row], user=bureau)
@@ -54,9 +36,7 @@ def test_conditions_are_parsed_once_and_stored_as_parsed(
     assert stored.music_room_areas == ["96.00", "102.50"]
 
 
-def test_teachers_import_with_the_library_parsers_switched_off(
-    run_import, bureau, school_a, teacher_row, library_parsers_refuse
-):
+def test_teachers_are_stored_as_parsed(run_import, bureau, school_a, teacher_row):
     outcome = run_import(
         "teachers", [teacher_row(), teacher_row(**{"教师编号": "T002", "是否专任教师": "否"})], user=bureau
     )
