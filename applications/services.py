@@ -530,7 +530,7 @@ def package_build(package_id: int) -> None:
     if package.status != JobStatus.RUNNING:
         return
     plan = package_plan(
-        package.county, package.year, _work_dir(package), generated_at=timezone.localtime(package.started_at)
+        package.county, package.year, _work_dir(package), generated_at=timezone.localtime(package.created_at)
     )
     ApplicationPackage.objects.filter(pk=package.pk).update(input_fingerprint=plan["fingerprint"])
     same = (
