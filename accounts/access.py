@@ -15,6 +15,8 @@ from django.http import Http404
 
 from accounts.models import User
 from accounts.roles import (  # noqa: F401  (re-exported: apps import the vocabulary from here)
+    AREA_PAGE_READERS,
+    AREA_REVIEWERS,
     AREA_WRITERS,
     AUDIT_READERS,
     BELOW_COUNTY,
@@ -25,6 +27,7 @@ from accounts.roles import (  # noqa: F401  (re-exported: apps import the vocabu
     EVERYONE,
     LEDGER_CLOSERS,
     READ_ONLY,
+    REVIEW_WRITERS,
     SCHOOL_DATA_WRITERS,
     STAFFING_READERS,
     TWO_FACTOR_USERS,
@@ -57,6 +60,10 @@ def _scoped(user, qs: QuerySet, *, county, township, school) -> QuerySet:
         return qs
     if user.role in COUNTY_LEVEL:
         return qs.filter(**{county: user.county_id}) if county and user.county_id else qs.none()
+    if user.role in AREA_REVIEWERS:
+        # One county of the region at a time: the one the reviewer chose (none chosen: nothing).
+        acting = getattr(user, "acting_county_id", None)
+        return qs.filter(**{county: acting}) if county and acting else qs.none()
     if user.role == Role.TOWNSHIP:
         return qs.filter(**{township: user.township_id}) if township and user.township_id else qs.none()
     if user.role == Role.SCHOOL:
@@ -193,20 +200,99 @@ def require_user_manager(user) -> None:
 
 def ensure_not_read_only(user) -> None:
     if not user.is_authenticated or user.is_read_only:
-        raise PermissionDenied("督学账号为只读账号")
+        raise PermissionDenied("只读账号不能修改数据")
 
 
 # --- the county a user acts in ---------------------------------------------------------------
 
 
 def user_county(user):
-    """The county a user acts in (an admin without a county: the first county, None when none exist)."""
+    """The county a user acts in (an admin without a county: the first county, None when none exist;
+    a city or province reviewer: the county of their region they chose, None before choosing)."""
     if user.county_id:
         return user.county
+    if user.is_authenticated and user.is_area_reviewer:
+        return acting_county(user)
     if user.is_authenticated and user.is_unscoped:
+        if getattr(user, "acting_county_id", None):
+            return acting_county(user)
         # By name, not by import: accounts is the base layer and imports nothing from schools.
         return apps.get_model("schools", "County").objects.order_by("code").first()
     return None
+
+
+def counties_of_region(region) -> QuerySet:
+    """The counties of a province or city: their code starts with the region's prefix.
+
+    (schools.selectors.counties_in_region is the name apps use; accounts reads County by name
+    because it imports nothing from schools.)"""
+    return apps.get_model("schools", "County").objects.filter(code__startswith=region.prefix)
+
+
+def enterable_counties(user) -> QuerySet:
+    """The counties `user` may choose to look at: a reviewer's region, every county for an
+    unscoped admin, none for anyone else (they act in their own county only)."""
+    County = apps.get_model("schools", "County")
+    if not user.is_authenticated:
+        return County.objects.none()
+    if user.is_area_reviewer:
+        return counties_of_region(user.region) if user.region_id else County.objects.none()
+    if user.is_unscoped:
+        return County.objects.all()
+    return County.objects.none()
+
+
+def enterable_county(user, county_id):
+    """The county `county_id` if `user` may choose it (enterable_counties), else None."""
+    try:
+        pk = int(county_id)
+    except (TypeError, ValueError):
+        return None
+    return enterable_counties(user).filter(pk=pk).first()
+
+
+def acting_county(user):
+    """The county a reviewer (or an unscoped admin) chose to look at, or None."""
+    if not getattr(user, "acting_county_id", None):
+        return None
+    cached = getattr(user, "_acting_county", None)
+    if cached is None or cached.pk != user.acting_county_id:
+        cached = enterable_county(user, user.acting_county_id)
+        user._acting_county = cached
+    return cached
+
+
+ACTING_COUNTY_SESSION_KEY = "acting_county_id"
+
+
+def set_acting_county(request, county) -> None:
+    """Remember in the session which county `request.user` looks at (None: leave it). The caller
+    found `county` through enterable_counties; the middleware re-checks it on every request."""
+    if county is None:
+        request.session.pop(ACTING_COUNTY_SESSION_KEY, None)
+    else:
+        request.session[ACTING_COUNTY_SESSION_KEY] = county.pk
+    apply_acting_county(request)
+
+
+def apply_acting_county(request) -> None:
+    """Set `request.user.acting_county_id` from the session if the user may still choose that
+    county (a value of another region, a deleted county or a changed region gives nothing)."""
+    user = request.user
+    if not user.is_authenticated or not (user.is_area_reviewer or user.is_unscoped):
+        return
+    chosen = request.session.get(ACTING_COUNTY_SESSION_KEY)
+    county = enterable_county(user, chosen) if chosen is not None else None
+    user.acting_county_id = county.pk if county else None
+    user._acting_county = county
+
+
+def area_page(view):
+    """Mark a view that a city or province reviewer may open before choosing a county (their area
+    page, review pages). Every other page of theirs is a county page: without a chosen county the
+    middleware sends them to the area page."""
+    view.area_page = True
+    return view
 
 
 def _county_or_404(user):

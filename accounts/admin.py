@@ -7,12 +7,12 @@ from balance_inspect.admin import ReadOnlyAdmin
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "display_name", "role", "county", "township", "school", "is_active")
-    list_filter = ("role", "county", "is_active")
+    list_display = ("username", "display_name", "role", "county", "township", "school", "region", "is_active")
+    list_filter = ("role", "county", "region", "is_active")
     fieldsets = BaseUserAdmin.fieldsets + (
         (
             "角色与管辖范围",
-            {"fields": ("role", "display_name", "phone", "unit", "county", "township", "school")},
+            {"fields": ("role", "display_name", "phone", "unit", "county", "township", "school", "region")},
         ),
     )
 

@@ -2,8 +2,8 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 
 from accounts.models import AuditEntry, Role, User
-from accounts.roles import COUNTY_LEVEL
-from schools.models import County, School, Township
+from accounts.roles import AREA_REVIEWERS, COUNTY_LEVEL
+from schools.models import County, Region, School, Township
 
 
 class UserForm(forms.ModelForm):
@@ -28,12 +28,13 @@ class UserForm(forms.ModelForm):
             "county",
             "township",
             "school",
+            "region",
             "is_active",
         ]
 
     # What an account may never change about itself: its role and its area (no one widens their
     # own scope), and whether it is active (no one locks themselves out by accident).
-    SELF_LOCKED = ("role", "county", "township", "school", "is_active")
+    SELF_LOCKED = ("role", "county", "township", "school", "region", "is_active")
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,8 +47,15 @@ class UserForm(forms.ModelForm):
             counties = counties.filter(pk=self.scoped_county_id)
             townships = townships.filter(county_id=self.scoped_county_id)
             schools = schools.filter(county_id=self.scoped_county_id)
-            self.fields["role"].choices = [c for c in self.fields["role"].choices if c[0] != Role.ADMIN]
+            # City and province reviewers act above any county: only an unscoped admin creates them.
+            self.fields["role"].choices = [
+                c for c in self.fields["role"].choices if c[0] != Role.ADMIN and c[0] not in AREA_REVIEWERS
+            ]
             self.fields["county"].required = True
+            del self.fields["region"]
+        else:
+            self.fields["region"].queryset = Region.objects.all()
+            self.fields["region"].help_text = "仅市级复核人员（选市）、省级评估人员（选省）填写"
         self.fields["county"].queryset = counties
         self.fields["township"].queryset = townships
         self.fields["school"].queryset = schools
@@ -83,6 +91,13 @@ class UserForm(forms.ModelForm):
             county = data.get("county")
             if county is None or county.pk != self.scoped_county_id:
                 self.add_error("county", "只能管理本区县的账号")
+        if role in AREA_REVIEWERS:
+            # A reviewer acts for a region, never for one county of it.
+            self.instance.county = self.instance.township = self.instance.school = None
+            data["county"] = data["township"] = data["school"] = None
+        elif "region" in self.fields:
+            self.instance.region = None
+            data["region"] = None
         if role in COUNTY_LEVEL:
             self.instance.township = self.instance.school = None
             data["township"] = data["school"] = None

@@ -40,6 +40,9 @@ class Entry:
     nav: str = ""  # label in the main navigation; "" = not in it
     nav_rank: int = 0
     tiles: tuple[Tile, ...] = ()
+    # A page above the county (home, the area page): offered to a city or province reviewer
+    # before they choose a county; every other page is a county's and waits for that choice.
+    above_county: bool = False
 
     def __post_init__(self):
         for tile in self.tiles:
@@ -66,11 +69,17 @@ def _url(name: str) -> str | None:
         return None
 
 
+def _offered(entry: Entry, user) -> bool:
+    if user.role not in entry.roles:
+        return False
+    return entry.above_county or not user.is_area_reviewer or bool(user.acting_county_id)
+
+
 def nav_items(user, path: str) -> list[dict]:
     if not user.is_authenticated:
         return []
     items = []
-    for entry in sorted((e for e in entries() if e.nav and user.role in e.roles), key=lambda e: e.nav_rank):
+    for entry in sorted((e for e in entries() if e.nav and _offered(e, user)), key=lambda e: e.nav_rank):
         url = _url(entry.url_name)
         if url is not None:
             items.append({"label": entry.nav, "url": url, "active": False})
@@ -85,6 +94,8 @@ def home_tiles(user) -> list[dict]:
     """What each role does first, in the order they do it."""
     tiles = []
     for entry in entries():
+        if not _offered(entry, user):
+            continue
         for tile in entry.tiles:
             if user.role in tile.roles:
                 url = _url(entry.url_name)

@@ -6,7 +6,7 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from accounts.access import guard_requests, unguard_requests
+from accounts.access import apply_acting_county, guard_requests, unguard_requests
 
 
 class IdleSessionTimeoutMiddleware:
@@ -80,3 +80,37 @@ class ScopeGuardMiddleware:
             return self.get_response(request)
         finally:
             unguard_requests(token)
+
+
+class ActingCountyMiddleware:
+    """A city or province reviewer reads one county of their region at a time: the one chosen on
+    the area page, kept in the session and re-checked against the region on every request.
+
+    A reviewer who opens a county page before choosing a county is sent to the area page (with a
+    message) instead of meeting an empty page or a bare 404. Pages that are not a county's: the
+    accounts pages, the area pages, home, and views marked with accounts.access.area_page.
+    """
+
+    AREA_NAMESPACES = ("accounts", "area", "admin", "ops")
+    AREA_URL_NAMES = ("home", "login")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        apply_acting_county(request)
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or not user.is_area_reviewer or user.acting_county_id:
+            return None
+        match = request.resolver_match
+        if (
+            getattr(view_func, "area_page", False)
+            or match.namespace in self.AREA_NAMESPACES
+            or match.url_name in self.AREA_URL_NAMES
+        ):
+            return None
+        messages.info(request, "请先在区域列表中选择要查看的区县。")
+        return redirect("area:index")

@@ -13,7 +13,8 @@ class User(AbstractUser):
     """A user and the one area they act for.
 
     bureau staff and inspectors: a county; township officials: a township (and its county);
-    school reporters: a school (and its township and county); admins: everything.
+    school reporters: a school (and its township and county); city and province reviewers: a
+    region (市 / 省), reading one of its counties at a time; admins: everything.
     """
 
     role = models.CharField("角色", max_length=10, choices=Role.choices, default=Role.BUREAU)
@@ -29,6 +30,14 @@ class User(AbstractUser):
     school = models.ForeignKey(
         "schools.School", null=True, blank=True, on_delete=models.PROTECT, verbose_name="学校"
     )
+    # City and province reviewers: the 市 or 省 whose counties they review (no county of their own).
+    region = models.ForeignKey(
+        "schools.Region", null=True, blank=True, on_delete=models.PROTECT, verbose_name="所属省市"
+    )
+
+    # The county a reviewer chose to look at (accounts.middleware.ActingCountyMiddleware sets it
+    # from the session on every request, after checking it lies in the region); never stored.
+    acting_county_id = None
 
     class Meta:
         verbose_name = "用户"
@@ -51,10 +60,25 @@ class User(AbstractUser):
             raise ValidationError(
                 f"角色“{self.get_role_display()}”必须指定：" + "、".join(labels[m] for m in missing)
             )
+        if self.role in roles.AREA_REVIEWERS:
+            self._clean_region()
+        elif self.region_id is not None:
+            raise ValidationError("只有市级、省级复核人员可以指定所属省市")
         if self.school_id and self.township_id and self.school.township_id != self.township_id:
             raise ValidationError("学校不属于所选乡镇")
         if self.township_id and self.county_id and self.township.county_id != self.county_id:
             raise ValidationError("乡镇不属于所选区县")
+
+    def _clean_region(self):
+        level = "city" if self.role == Role.CITY else "province"
+        if self.region_id is None:
+            raise ValidationError(f"角色“{self.get_role_display()}”必须指定：所属省市")
+        if self.region.level != level:
+            raise ValidationError(
+                f"角色“{self.get_role_display()}”的所属省市应为{'市' if level == 'city' else '省'}级区域"
+            )
+        if self.county_id or self.township_id or self.school_id:
+            raise ValidationError("市级、省级复核人员不属于某个区县，请勿指定区县、乡镇或学校")
 
     # What the user may do, from the one declaration in accounts.roles; templates use these
     # directly ({% if user.writes_county %}) instead of comparing role strings.
@@ -64,13 +88,22 @@ class User(AbstractUser):
 
     @property
     def sees_personal_data(self) -> bool:
-        """Inspectors see aggregates and masked lists only."""
+        """Inspectors and area reviewers see aggregates and masked lists only."""
         return self.role not in roles.READ_ONLY
 
     @property
     def is_unscoped(self) -> bool:
         """An admin without a county acts for every county."""
         return self.role == Role.ADMIN and self.county_id is None
+
+    @property
+    def is_area_reviewer(self) -> bool:
+        """A city or province reviewer: reads the counties of a region, one chosen at a time."""
+        return self.role in roles.AREA_REVIEWERS
+
+    @property
+    def writes_reviews(self) -> bool:
+        return self.role in roles.REVIEW_WRITERS
 
     @property
     def reads_county(self) -> bool:
@@ -110,6 +143,8 @@ class User(AbstractUser):
             return self.school.name
         if self.role == Role.TOWNSHIP and self.township_id:
             return self.township.name
+        if self.role in roles.AREA_REVIEWERS:
+            return self.region.name if self.region_id else "未指定省市"
         if self.county_id:
             return self.county.name
         return "全部区县"

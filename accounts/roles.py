@@ -16,6 +16,8 @@ class Role(models.TextChoices):
     TOWNSHIP = "township", "乡镇工作人员"
     SCHOOL = "school", "学校填报员"
     INSPECTOR = "inspector", "督学"
+    CITY = "city", "市级复核人员"
+    PROVINCE = "province", "省级评估人员"
 
 
 EVERYONE = tuple(Role)
@@ -23,9 +25,13 @@ EVERYONE = tuple(Role)
 # school below it (User.clean requires the matching fields; accounts.access.scope filters by them).
 COUNTY_LEVEL = (Role.ADMIN, Role.BUREAU, Role.INSPECTOR)
 BELOW_COUNTY = (Role.TOWNSHIP, Role.SCHOOL)
+# Above the county: reviewers of a city (市) or a province (省), each with a Region (User.clean).
+# They read every county of their region one at a time: the county they chose to look at
+# (the acting county, accounts.access.user_county) is the area scope() gives them.
+AREA_REVIEWERS = (Role.CITY, Role.PROVINCE)
 
 # County-wide pages: dashboards, assessments, workforce, ledger, readiness, surveys, dossiers.
-COUNTY_READERS = (Role.ADMIN, Role.BUREAU, Role.INSPECTOR)
+COUNTY_READERS = (Role.ADMIN, Role.BUREAU, Role.INSPECTOR, *AREA_REVIEWERS)
 # County-level changes: assessments, county items, ledger, surveys, dossiers, any school's data.
 COUNTY_WRITERS = (Role.ADMIN, Role.BUREAU)
 # A school's own data (imports, conditions, register checks): the county and the school's reporter.
@@ -43,5 +49,10 @@ AUDIT_READERS = COUNTY_WRITERS
 TWO_FACTOR_USERS = COUNTY_WRITERS
 # User management; an admin with a county manages only that county (accounts.selectors).
 USER_MANAGERS = (Role.ADMIN,)
-# Read-only accounts: they see aggregates and masked lists, never change anything.
-READ_ONLY = (Role.INSPECTOR,)
+# Read-only accounts: they see aggregates and masked lists, never change anything in a county.
+READ_ONLY = (Role.INSPECTOR, *AREA_REVIEWERS)
+# The area page (the counties of a region, one to choose): reviewers, and admins (an unscoped
+# admin chooses among every county; a county's admin sees their own).
+AREA_PAGE_READERS = (Role.ADMIN, *AREA_REVIEWERS)
+# The one thing area reviewers write: their review records of a county's submission.
+REVIEW_WRITERS = AREA_REVIEWERS

@@ -35,9 +35,10 @@ def users_managed_by(actor):
 
     An admin without a county manages everyone. An admin of one county manages the non-admin
     accounts of that county only: admins are created and changed by an unscoped admin, so no
-    county admin can hand itself (or a colleague) a wider area.
+    county admin can hand itself (or a colleague) a wider area. City and province reviewers have
+    no county, so only an unscoped admin manages them.
     """
-    qs = User.objects.select_related("county", "township", "school").order_by("role", "username")
+    qs = User.objects.select_related("county", "township", "school", "region").order_by("role", "username")
     if not actor.is_authenticated or not actor.manages_users:
         return qs.none()
     if actor.is_unscoped:

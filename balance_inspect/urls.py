@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/", include("accounts.urls")),
     path("schools/", include("schools.urls")),
+    path("area/", include("schools.urls_area")),
     path("indicators/", include("indicators.urls")),
     path("workforce/", include("workforce.urls")),
     path("dropout/", include("dropout_control.urls")),

@@ -1,5 +1,5 @@
 from accounts.menu import Entry, Tile
-from accounts.roles import COUNTY_READERS, COUNTY_WRITERS, Role
+from accounts.roles import COUNTY_READERS, COUNTY_WRITERS, READ_ONLY
 
 MENU = (
     Entry(
@@ -9,7 +9,7 @@ MENU = (
         nav_rank=100,
         tiles=(
             Tile(90, "迎检档案", "生成迎检 PDF 档案", COUNTY_WRITERS),
-            Tile(70, "迎检档案", "下载已生成的档案", (Role.INSPECTOR,)),
+            Tile(70, "迎检档案", "下载已生成的档案", READ_ONLY),
         ),
     ),
 )

@@ -1,5 +1,5 @@
 from accounts.menu import Entry, Tile
-from accounts.roles import AREA_WRITERS, COUNTY_WRITERS, EVERYONE, Role
+from accounts.roles import AREA_WRITERS, COUNTY_WRITERS, EVERYONE, READ_ONLY, Role
 
 MENU = (
     Entry(
@@ -9,7 +9,7 @@ MENU = (
         nav_rank=60,
         tiles=(
             Tile(60, "控辍保学", "疑似辍学、劝返、复学", COUNTY_WRITERS),
-            Tile(60, "控辍保学统计", "个人信息已脱敏", (Role.INSPECTOR,)),
+            Tile(60, "控辍保学统计", "个人信息已脱敏", READ_ONLY),
             Tile(10, "控辍保学", "本乡镇的辍学个案与劝返记录", (Role.TOWNSHIP,)),
             Tile(20, "本校个案", "本校报告的个案进展", (Role.SCHOOL,)),
         ),

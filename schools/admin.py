@@ -8,7 +8,23 @@ from django.contrib import admin
 
 from balance_inspect.admin import ReadOnlyAdmin
 from schools.idcard import mask_id_number
-from schools.models import County, ImportRecord, School, SchoolClass, SchoolConditions, Teacher, Township
+from schools.models import (
+    County,
+    ImportRecord,
+    Region,
+    School,
+    SchoolClass,
+    SchoolConditions,
+    Teacher,
+    Township,
+)
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "level")
+    list_filter = ("level",)
+    search_fields = ("code", "name")
 
 
 @admin.register(County)

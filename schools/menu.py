@@ -1,7 +1,23 @@
 from accounts.menu import Entry, Tile
-from accounts.roles import COUNTY_WRITERS, EVERYONE, SCHOOL_DATA_WRITERS, Role
+from accounts.roles import (
+    AREA_PAGE_READERS,
+    AREA_REVIEWERS,
+    COUNTY_WRITERS,
+    EVERYONE,
+    READ_ONLY,
+    SCHOOL_DATA_WRITERS,
+    Role,
+)
 
 MENU = (
+    Entry(
+        "area:index",
+        AREA_PAGE_READERS,
+        nav="区域",
+        nav_rank=5,
+        above_county=True,
+        tiles=(Tile(5, "区域区县", "选择区县，以只读方式查看", AREA_REVIEWERS),),
+    ),
     Entry(
         "schools:list",
         EVERYONE,
@@ -9,7 +25,7 @@ MENU = (
         nav_rank=20,
         tiles=(
             Tile(100, "学校", "全县学校及办学条件", COUNTY_WRITERS),
-            Tile(100, "学校", "学校与办学条件", (Role.INSPECTOR,)),
+            Tile(100, "学校", "学校与办学条件", READ_ONLY),
             Tile(30, "本乡镇学校", "学校名单与办学条件", (Role.TOWNSHIP,)),
             Tile(30, "本校数据", "办学条件、教师、班级", (Role.SCHOOL,)),
         ),

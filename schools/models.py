@@ -1,5 +1,6 @@
 """Areas, schools and their yearly data, shaped after data-contract.md §1."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 
@@ -12,6 +13,43 @@ school_code_validator = RegexValidator(r"^\d{10}$", "学校标识码应为 10 �
 
 def school_year_label(year: int) -> str:
     return f"{year}—{year + 1}学年"
+
+
+class Region(models.Model):
+    """A province (省) or a city (市) above the counties, by its official division code.
+
+    A county belongs to a region by its code prefix (13 01 23 lies in 13 0000 and 13 01 00), so
+    County needs no link to it: schools.selectors.counties_in_region reads the prefix.
+    """
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", "省"
+        CITY = "city", "市"
+
+    code = models.CharField("区划代码", max_length=6, unique=True, validators=[county_code_validator])
+    name = models.CharField("名称", max_length=50)
+    level = models.CharField("级别", max_length=10, choices=Level.choices)
+
+    class Meta:
+        verbose_name = "省市区域"
+        verbose_name_plural = "省市区域"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        code = self.code or ""
+        if self.level == self.Level.PROVINCE and not code.endswith("0000"):
+            raise ValidationError({"code": "省级区划代码应以 0000 结尾"})
+        if self.level == self.Level.CITY and (not code.endswith("00") or code.endswith("0000")):
+            raise ValidationError({"code": "市级区划代码应以 00 结尾（且不以 0000 结尾）"})
+
+    @property
+    def prefix(self) -> str:
+        """The leading digits every county code of this region starts with."""
+        return self.code[:2] if self.level == self.Level.PROVINCE else self.code[:4]
 
 
 class County(models.Model):

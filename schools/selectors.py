@@ -8,12 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from accounts.access import get_scoped_or_404, scope
+from accounts.access import counties_of_region, get_scoped_or_404, scope
 from domain import vocabulary as vocab
 from schools.idcard import mask_id_number
 from schools.models import (
     SUBJECTS,
     County,
+    Region,
     School,
     SchoolClass,
     SchoolConditions,
@@ -246,9 +247,26 @@ def townships_visible_to(user):
     return scope(user, Township.objects.all(), county="county", township="pk", school="schools")
 
 
+def counties_in_region(region):
+    """The counties of a province or city: those whose code starts with the region's prefix."""
+    return counties_of_region(region)
+
+
+def region_of_county(county, level: str):
+    """The province or city (Region.Level) `county` lies in, None when it is not recorded."""
+    width = 2 if level == Region.Level.PROVINCE else 4
+    return Region.objects.filter(level=level, code=county.code[:width].ljust(6, "0")).first()
+
+
 def counties_visible_to(user):
-    if user.is_authenticated and user.is_unscoped:
+    """The counties whose pages `user` may open: every county for an unscoped admin, the counties
+    of their region for a city or province reviewer, else their own county."""
+    if not user.is_authenticated:
+        return County.objects.none()
+    if user.is_unscoped:
         return County.objects.all()
+    if user.is_area_reviewer:
+        return counties_in_region(user.region) if user.region_id else County.objects.none()
     return County.objects.filter(pk=user.county_id) if user.county_id else County.objects.none()
 
 

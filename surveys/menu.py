@@ -1,5 +1,5 @@
 from accounts.menu import Entry, Tile
-from accounts.roles import COUNTY_READERS, COUNTY_WRITERS, Role
+from accounts.roles import COUNTY_READERS, COUNTY_WRITERS, READ_ONLY
 
 MENU = (
     Entry(
@@ -9,7 +9,7 @@ MENU = (
         nav_rank=90,
         tiles=(
             Tile(80, "满意度调查", "社会认可度自测", COUNTY_WRITERS),
-            Tile(80, "满意度调查", "只读：社会认可度自测结果", (Role.INSPECTOR,)),
+            Tile(80, "满意度调查", "只读：社会认可度自测结果", READ_ONLY),
         ),
     ),
 )

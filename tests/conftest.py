@@ -8,6 +8,11 @@ Personas (county 滨河县 130123 unless said otherwise):
   reporter          陈老师, reporter of 城关小学 (school_a, in 城关镇)
   other_bureau      孙科长, bureau staff of another county 山前县
   admin_user        系统管理员
+  city_reviewer     刘复核, city reviewer of 石家庄市 130100 (holds 滨河县 130123 and 山前县 130124)
+  province_reviewer 何评估, province reviewer of 河北省 130000 (every county above)
+  other_city_reviewer 郑复核, city reviewer of 唐山市 130200 (holds other_city_county 乐亭县 130225)
+  other_province_county 清徐县 140121 (山西省): no reviewer above reaches it
+A reviewer reads a county after choosing it: `acting(client, county)` posts to /area/enter/.
 """
 
 import os
@@ -21,7 +26,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import Role
-from tests.factories import CountyFactory, SchoolFactory, TownshipFactory, UserFactory
+from tests.factories import CountyFactory, RegionFactory, SchoolFactory, TownshipFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,6 +126,68 @@ def admin_user(db):
     return UserFactory(
         username="admin", display_name="系统管理员", role=Role.ADMIN, is_staff=True, is_superuser=True
     )
+
+
+@pytest.fixture
+def city(db):
+    return RegionFactory(code="130100", name="石家庄市", level="city")
+
+
+@pytest.fixture
+def province(db):
+    return RegionFactory(code="130000", name="河北省", level="province")
+
+
+@pytest.fixture
+def other_city(db):
+    return RegionFactory(code="130200", name="唐山市", level="city")
+
+
+@pytest.fixture
+def city_reviewer(city):
+    return UserFactory(username="city_reviewer", display_name="刘复核", role=Role.CITY, region=city)
+
+
+@pytest.fixture
+def province_reviewer(province):
+    return UserFactory(
+        username="province_reviewer", display_name="何评估", role=Role.PROVINCE, region=province
+    )
+
+
+@pytest.fixture
+def other_city_reviewer(other_city):
+    return UserFactory(
+        username="other_city_reviewer", display_name="郑复核", role=Role.CITY, region=other_city
+    )
+
+
+@pytest.fixture
+def other_city_county(db):
+    county = CountyFactory(code="130225", name="乐亭县")
+    township = TownshipFactory(county=county, name="乐亭镇")
+    SchoolFactory(township=township, code="1302250001", name="乐亭小学")
+    return county
+
+
+@pytest.fixture
+def other_province_county(db):
+    county = CountyFactory(code="140121", name="清徐县")
+    township = TownshipFactory(county=county, name="清源镇")
+    SchoolFactory(township=township, code="1401210001", name="清源小学")
+    return county
+
+
+@pytest.fixture
+def acting():
+    """acting(client, county) -> the client, now looking at `county` (as a reviewer chooses it)."""
+
+    def enter(client, county):
+        response = client.post(f"/area/enter/{county.code}/")
+        assert response.status_code == 302, response.status_code
+        return client
+
+    return enter
 
 
 @pytest.fixture

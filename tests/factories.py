@@ -3,7 +3,7 @@
 import factory
 
 from accounts.models import Role, User
-from schools.models import County, School, SchoolClass, SchoolConditions, Teacher, Township
+from schools.models import County, Region, School, SchoolClass, SchoolConditions, Teacher, Township
 
 
 class CountyFactory(factory.django.DjangoModelFactory):
@@ -13,6 +13,18 @@ class CountyFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"{130123 + n:06d}")
     name = factory.Sequence(lambda n: f"测试{n}县")
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    """A province (code ending 0000) or a city (code ending 00)."""
+
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = "130100"
+    name = "石家庄市"
+    level = Region.Level.CITY
 
 
 class TownshipFactory(factory.django.DjangoModelFactory):

@@ -8,7 +8,7 @@ open is never offered to it.
 import pytest
 
 from accounts.menu import entries
-from accounts.roles import COUNTY_READERS, EVERYONE, Role
+from accounts.roles import AREA_REVIEWERS, COUNTY_READERS, EVERYONE, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,15 @@ PERSONA = {
     Role.INSPECTOR: "inspector",
     Role.TOWNSHIP: "township_official",
     Role.SCHOOL: "reporter",
+    Role.CITY: "city_reviewer",
+    Role.PROVINCE: "province_reviewer",
 }
+
+
+def _client(request, login, acting, role, county):
+    """A client of `role`; a city or province reviewer has chosen `county` (its county pages open)."""
+    client = login(request.getfixturevalue(PERSONA[role]))
+    return acting(client, county) if role in AREA_REVIEWERS else client
 
 
 def _menu_urls():
@@ -45,9 +53,9 @@ def test_every_installed_app_with_pages_declares_its_menu():
 
 @pytest.mark.parametrize("role", list(Role))
 def test_each_declared_page_opens_for_the_roles_it_names_and_is_refused_to_others(
-    role, request, login, county, school_a
+    role, request, login, acting, county, school_a
 ):
-    client = login(request.getfixturevalue(PERSONA[role]))
+    client = _client(request, login, acting, role, county)
     for entry, url in _menu_urls():
         status = client.get(url).status_code
         if role in entry.roles:
@@ -58,12 +66,13 @@ def test_each_declared_page_opens_for_the_roles_it_names_and_is_refused_to_other
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_navigation_and_tiles_offer_only_pages_the_role_may_open(role, request, login, county, school_a):
+def test_navigation_and_tiles_offer_only_pages_the_role_may_open(
+    role, request, login, acting, county, school_a
+):
     from django.urls import reverse
 
-    user = request.getfixturevalue(PERSONA[role])
     allowed = {reverse(e.url_name) for e in entries() if role in e.roles}
-    response = login(user).get("/")
+    response = _client(request, login, acting, role, county).get("/")
     nav = {item["url"] for item in response.context["nav_items"]}
     tiles = {tile["url"] for tile in response.context["tiles"]}
     assert nav and tiles
@@ -89,3 +98,30 @@ def test_bureau_home_lists_tiles_in_working_order(login, bureau):
 def test_school_reporter_home_starts_with_reporting_a_suspected_dropout(login, reporter):
     labels = [t["label"] for t in login(reporter).get("/").context["tiles"]]
     assert labels == ["报告疑似辍学", "本校个案", "本校数据", "导入本校数据"]
+
+
+@pytest.mark.parametrize("persona", ["city_reviewer", "province_reviewer"])
+def test_a_reviewer_is_offered_only_the_area_page_until_they_choose_a_county(
+    persona, request, login, acting, county
+):
+    client = login(request.getfixturevalue(persona))
+    response = client.get("/")
+    nav = {i["url"] for i in response.context["nav_items"]}
+    tiles = {t["url"] for t in response.context["tiles"]}
+    assert nav == {"/", "/area/"}
+    assert tiles == {"/area/"}
+    acting(client, county)
+    chosen = client.get("/")
+    county_pages = {e.nav for e in entries() if e.nav and e.roles == COUNTY_READERS}
+    assert county_pages <= {i["label"] for i in chosen.context["nav_items"]}
+    assert "县域总览" in {t["label"] for t in chosen.context["tiles"]}
+
+
+@pytest.mark.parametrize("persona", ["city_reviewer", "province_reviewer"])
+def test_a_reviewer_opening_a_county_page_before_choosing_is_sent_to_the_area_page(
+    persona, request, login, county
+):
+    client = login(request.getfixturevalue(persona))
+    response = client.get("/dashboard/", follow=True)
+    assert response.redirect_chain[-1][0] == "/area/"
+    assert "请先在区域列表中选择要查看的区县" in response.content.decode()
