@@ -57,7 +57,7 @@ from schools.demo import (
     students_for_year,
     teacher_counts,
 )
-from schools.models import County, School, SchoolClass, SchoolConditions, Teacher, Township
+from schools.models import County, Region, School, SchoolClass, SchoolConditions, Teacher, Township
 
 DEFAULT_COUNTIES = 150
 DEFAULT_SCHOOLS_PER_COUNTY = 147
@@ -437,6 +437,21 @@ def delete_counties(codes: list[str]) -> int:
     return found
 
 
+PROVINCE_NAMES = {"13": "河北省"}
+
+
+def write_regions(province_code: str, cities: dict[str, str]) -> None:
+    """The province and its cities as schools.Region rows (kept if they exist: a real province's
+    name is not overwritten by a generated one); counties belong to them by code prefix."""
+    prefix = province_code[:2]
+    Region.objects.get_or_create(
+        code=province_code,
+        defaults={"name": PROVINCE_NAMES.get(prefix, f"模拟省{prefix}"), "level": Region.Level.PROVINCE},
+    )
+    for code, name in cities.items():
+        Region.objects.get_or_create(code=code, defaults={"name": name, "level": Region.Level.CITY})
+
+
 def write_county(plan: CountyPlan, years: tuple[int, ...], seed: int) -> dict:
     """Create one planned county with its yearly data (one transaction); returns the counts."""
     rng = random.Random(f"{seed}:{plan.code}:data")
@@ -591,6 +606,7 @@ def generate_province(
         prefix, counties=counties, schools_per_county=schools_per_county, per_city=per_city, seed=seed
     )
     result = ProvinceResult(province_code=f"{prefix}0000", cities=len(cities))
+    write_regions(result.province_code, cities)
     delete_counties([p.code for p in plans])
     chosen_years = DEMO_YEARS[-years:]
     for n, plan in enumerate(plans, start=1):

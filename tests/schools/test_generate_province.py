@@ -7,8 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from indicators.services import compute_assessment_result
-from schools.models import County, School, SchoolClass, SchoolConditions, Teacher
+from schools.models import County, Region, School, SchoolClass, SchoolConditions, Teacher
 from schools.province import county_codes, generate_province, plan_county, province_prefix
+from schools.selectors import counties_in_region
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +51,13 @@ def test_it_creates_the_cities_counties_and_rows_it_reports():
     assert (result.cities, result.counties) == (2, 4)
     assert result.county_codes == ["130131", "130132", "130231", "130232"]
     assert County.objects.filter(code__startswith="13").count() == 4
+    province = Region.objects.get(code="130000")
+    assert province.level == Region.Level.PROVINCE
+    cities = Region.objects.filter(level=Region.Level.CITY, code__startswith="13").order_by("code")
+    assert [c.code for c in cities] == ["130100", "130200"]
+    assert all(c.name.endswith("市") for c in cities)
+    assert [c.code for c in counties_in_region(cities[1]).order_by("code")] == ["130231", "130232"]
+    assert counties_in_region(province).count() == 4
     schools = School.objects.filter(county__code__startswith="13")
     assert schools.count() == result.schools
     assert Teacher.objects.filter(school__in=schools).count() == result.teachers
