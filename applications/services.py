@@ -345,9 +345,8 @@ def package_plan(county, year: int, directory: Path, *, generated_at=None) -> di
     a current assessment of the current data."""
     data = application_data(county, year)
     forms = data.school_forms
-    forms_json = json.dumps(forms, ensure_ascii=False, sort_keys=True, default=str)
-    report = json.dumps(_report_inputs(county, year), ensure_ascii=False, sort_keys=True, default=str)
-    digest = hashlib.sha256(f"{data.fingerprint}:{forms_json}:{report}".encode()).hexdigest()
+    forms_json = _forms_json(forms)
+    digest = package_fingerprint(data)
     directory = directory / digest[:16]
     if (directory / "plan.json").exists():
         return {**_read_plan(directory), "directory": str(directory)}
@@ -369,6 +368,22 @@ def package_plan(county, year: int, directory: Path, *, generated_at=None) -> di
     }
     _write(directory / "plan.json", json.dumps(plan, ensure_ascii=False).encode())
     return {**plan, "directory": str(directory)}
+
+
+def _forms_json(forms: list[dict]) -> str:
+    return json.dumps(forms, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def package_fingerprint(data: ApplicationData) -> str:
+    """The input fingerprint of a package built from ``data`` now (what a version records as
+    ``input_fingerprint``): the form's data, the school forms and the report's inputs. A finished
+    version whose fingerprint differs is not of the current data."""
+    report = json.dumps(
+        _report_inputs(data.county, data.year), ensure_ascii=False, sort_keys=True, default=str
+    )
+    return hashlib.sha256(
+        f"{data.fingerprint}:{_forms_json(data.school_forms)}:{report}".encode()
+    ).hexdigest()
 
 
 def _report_inputs(county, year: int) -> dict:

@@ -11,22 +11,26 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from reviews import transitions as flow
 from schools.models import County, School
 
 
 class Immutable(models.Model):
     """Rows that are written once: saving an existing row or deleting one is refused."""
 
+    immutable_message = "抽样结果一经生成不可修改"
+    undeletable_message = "抽样结果一经生成不可删除"
+
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise ValidationError("抽样结果一经生成不可修改")
+            raise ValidationError(self.immutable_message)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValidationError("抽样结果一经生成不可删除")
+        raise ValidationError(self.undeletable_message)
 
 
 class SiteVisitDraw(Immutable):
@@ -180,3 +184,140 @@ class VisitPhoto(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+# --- submissions (报送) and their review -------------------------------------------------------
+
+
+class SubmissionState(models.TextChoices):
+    PENDING_CITY = flow.PENDING_CITY, flow.STATE_LABELS[flow.PENDING_CITY]
+    CITY_RETURNED = flow.CITY_RETURNED, flow.STATE_LABELS[flow.CITY_RETURNED]
+    PENDING_PROVINCE = flow.PENDING_PROVINCE, flow.STATE_LABELS[flow.PENDING_PROVINCE]
+    PROVINCE_RETURNED = flow.PROVINCE_RETURNED, flow.STATE_LABELS[flow.PROVINCE_RETURNED]
+    PROVINCE_PASSED = flow.PROVINCE_PASSED, flow.STATE_LABELS[flow.PROVINCE_PASSED]
+
+
+class Level(models.TextChoices):
+    COUNTY = flow.COUNTY, flow.LEVEL_LABELS[flow.COUNTY]
+    CITY = flow.CITY, flow.LEVEL_LABELS[flow.CITY]
+    PROVINCE = flow.PROVINCE, flow.LEVEL_LABELS[flow.PROVINCE]
+
+
+class Submission(Immutable):
+    """One version of a county's application as filed: a snapshot of the package's data,
+    assessment, county items and evidence list (reviews.submissions.build_snapshot), with the
+    sha256 of its canonical JSON.
+
+    Written once: ``save()`` of an existing row and ``delete()`` are refused, and the database
+    refuses an UPDATE of anything but ``state`` (trigger of migration 0002). ``state`` moves only
+    through reviews.submissions (a conditional UPDATE, with a ReviewStep and an audit entry)."""
+
+    immutable_message = "报送材料一经提交不可修改"
+    undeletable_message = "报送材料一经提交不可删除"
+
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="submissions", verbose_name="区县"
+    )
+    version = models.PositiveIntegerField("报送版本")
+    year = models.PositiveSmallIntegerField("学年")
+    package = models.ForeignKey(
+        "applications.ApplicationPackage",
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        verbose_name="申报材料",
+    )
+    snapshot = models.JSONField("报送内容")
+    fingerprint = models.CharField("内容指纹（SHA-256）", max_length=64)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="报送人"
+    )
+    submitted_at = models.DateTimeField("报送时间")
+    state = models.CharField(
+        "状态", max_length=20, choices=SubmissionState.choices, default=SubmissionState.PENDING_CITY
+    )
+
+    class Meta:
+        verbose_name = "报送"
+        verbose_name_plural = "报送"
+        ordering = ["county", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "version"], name="submission_unique_version")
+        ]
+
+    def __str__(self):
+        return f"{self.county.name} 第{self.version}次报送"
+
+    @property
+    def state_css(self) -> str:
+        return flow.STATE_CSS[self.state]
+
+
+class ReviewStep(Immutable):
+    """One dated, signed step of a submission: submitted, returned (with the reason) or passed."""
+
+    immutable_message = "审核记录不可修改"
+    undeletable_message = "审核记录不可删除"
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.PROTECT, related_name="steps", verbose_name="报送"
+    )
+    level = models.CharField("层级", max_length=10, choices=Level.choices)
+    action = models.CharField("操作", max_length=20, choices=list(flow.ACTION_LABELS.items()))
+    state_from = models.CharField("原状态", max_length=20, blank=True)
+    state_to = models.CharField("新状态", max_length=20, choices=SubmissionState.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="操作人"
+    )
+    at = models.DateTimeField("时间")
+    reason = models.TextField("理由", blank=True)
+
+    class Meta:
+        verbose_name = "审核记录"
+        verbose_name_plural = "审核记录"
+        ordering = ["submission", "at", "id"]
+
+    def __str__(self):
+        return f"{self.submission} {self.get_action_display()}"
+
+
+class CommentTarget(models.TextChoices):
+    TABLE = "table", "表格"
+    ITEM = "item", "县级指标"
+    SCHOOL = "school", "学校"
+
+
+class ReviewComment(models.Model):
+    """A reviewer's comment on one table, item or school of a submission, and the county's answer.
+
+    The comment itself is never changed; only the answer is filled in (reviews.submissions)."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.PROTECT, related_name="comments", verbose_name="报送"
+    )
+    level = models.CharField("层级", max_length=10, choices=Level.choices)
+    target_kind = models.CharField("对象类型", max_length=10, choices=CommentTarget.choices)
+    target_key = models.CharField("对象", max_length=60)
+    target_label = models.CharField("对象名称", max_length=200)
+    text = models.TextField("意见")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="提出人"
+    )
+    created_at = models.DateTimeField("提出时间")
+    answer = models.TextField("区县答复", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="答复人",
+    )
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "复核意见"
+        verbose_name_plural = "复核意见"
+        ordering = ["submission", "created_at", "id"]
+
+    def __str__(self):
+        return f"{self.submission} {self.target_label}：{self.text[:20]}"

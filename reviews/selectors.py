@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum
 
 from accounts.access import get_scoped_or_404, scope
 from applications.selectors import visits_of
@@ -12,7 +12,8 @@ from dossiers.services import brief_result, school_brief_context
 from rectification.models import OPEN_STATUSES
 from rectification.selectors import items_visible_to
 from reviews import checklist, draw
-from reviews.models import DrawnSchool, SiteVisitDraw, Verdict, VisitPhoto, VisitRecord
+from reviews import transitions as flow
+from reviews.models import DrawnSchool, SiteVisitDraw, Submission, Verdict, VisitPhoto, VisitRecord
 from schools.models import SchoolClass
 
 _COUNTY = {"county": "county", "township": None, "school": None}
@@ -239,3 +240,17 @@ def checklist_rows(drawn: DrawnSchool, context: dict) -> list[dict]:
 
 def record_of(drawn: DrawnSchool) -> VisitRecord | None:
     return VisitRecord.objects.filter(drawn=drawn).prefetch_related("photos").first()
+
+
+# --- submissions (reviews.submission_selectors holds the rest) -------------------------------
+
+
+def submission_states(county_ids) -> dict:
+    """The latest submission of each county, in one query:
+    ``{county_id: (state_code, state_label, version, submitted_at)}`` (counties that never
+    submitted are absent). For dashboards that already scoped ``county_ids`` to the user."""
+    latest = Submission.objects.filter(county_id=OuterRef("county_id")).order_by("-version").values("pk")[:1]
+    rows = Submission.objects.filter(county_id__in=list(county_ids), pk=Subquery(latest)).values_list(
+        "county_id", "state", "version", "submitted_at"
+    )
+    return {cid: (state, flow.STATE_LABELS[state], version, at) for cid, state, version, at in rows}

@@ -1,6 +1,7 @@
 import pytest
 
 from indicators.services import assessment_run_now
+from tests.applications.conftest import YEAR, assessed, small_county  # noqa: F401  (fixtures used here)
 from tests.factories import ClassFactory, ConditionsFactory, SchoolFactory, TeacherFactory
 
 
@@ -95,3 +96,45 @@ def visit_county(county, school_a, school_b, township_a, township_b):
     fill(point, primary=25)
     assessment_run_now(county=county, year=2025, scheme="quality-2017")
     return county
+
+
+# --- submissions ------------------------------------------------------------------------------
+
+
+def build_package(county, user):
+    """A finished package version of the county's current data, stored without rendering: its
+    input fingerprint is the one the real build would record, its one file's bytes follow it."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.db.models import Max
+
+    from applications.models import ApplicationPackage, PackageFile
+    from applications.services import application_data, package_fingerprint
+    from balance_inspect.jobs import JobStatus
+
+    fingerprint = package_fingerprint(application_data(county, YEAR))
+    last = ApplicationPackage.objects.filter(county=county, year=YEAR).aggregate(v=Max("version"))["v"] or 0
+    package = ApplicationPackage.objects.create(
+        county=county,
+        year=YEAR,
+        version=last + 1,
+        requested_by=user,
+        status=JobStatus.DONE,
+        input_fingerprint=fingerprint,
+    )
+    data = f"%PDF-1.7 {fingerprint}".encode()
+    part = PackageFile(
+        package=package, kind="form_pdf", sha256=hashlib.sha256(data).hexdigest(), size=len(data), pages=1
+    )
+    part.file.save("t.pdf", ContentFile(data), save=False)
+    part.save()
+    return package
+
+
+@pytest.fixture
+def built_package(request, bureau):
+    """滨河县 (tests.applications.conftest.small_county) with its current assessment
+    (``assessed``) and a finished package of the current data."""
+    request.getfixturevalue("assessed")
+    return build_package(request.getfixturevalue("small_county"), bureau)
