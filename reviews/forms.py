@@ -1,8 +1,9 @@
 from django import forms
 
 from reviews import checklist
-from reviews.models import Verdict
+from reviews.models import CommentTarget, Verdict
 from reviews.services import PHOTO_KINDS, SEED_MAX
+from reviews.submissions import comment_targets
 
 
 class DrawForm(forms.Form):
@@ -61,3 +62,36 @@ class PhotoForm(forms.Form):
     description = forms.CharField(label="说明", max_length=200, required=False)
 
     kinds = PHOTO_KINDS
+
+
+# --- submissions -------------------------------------------------------------------------------
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label="答复", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="理由 / 说明",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="退回时必填",
+    )
+
+
+class CommentForm(forms.Form):
+    """A comment on one table, county item or school of a submission (choices from its snapshot)."""
+
+    target = forms.ChoiceField(label="意见对象")
+    text = forms.CharField(label="意见", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, snapshot: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        targets = comment_targets(snapshot)
+        self.fields["target"].choices = [
+            (CommentTarget(kind).label, [(f"{kind}:{key}", label) for key, label in targets[kind].items()])
+            for kind in (CommentTarget.TABLE, CommentTarget.ITEM, CommentTarget.SCHOOL)
+            if targets[kind]
+        ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews import views
+from reviews import urls_submissions, views
 
 app_name = "reviews"
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("visit/<int:pk>/save/", views.visit_save, name="checklist_save"),
     path("visit/<int:pk>/photo/", views.photo_upload, name="photo_upload"),
     path("photo/<int:pk>/", views.photo_download, name="photo"),
+    *urls_submissions.urlpatterns,
 ]
