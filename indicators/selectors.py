@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Max
+from django.db.models import F, Max, Window
+from django.db.models.functions import RowNumber
 
 from accounts.access import get_scoped_or_404, scope
 from balance_inspect.jobs import JobStatus
@@ -95,6 +96,39 @@ def latest_done_assessment(
     return done_assessments(county, scheme=scheme, year=year).first()
 
 
+def latest_target_assessments(county_ids) -> dict[int, dict]:
+    """For each county of ``county_ids``: its latest finished run of its own target scheme
+    (``county.target_scheme``), in one query, as a plain row ``{id, county_id, scheme, year,
+    finished_at, passed}`` (result documents not loaded); counties without one are absent.
+
+    "Latest" is :func:`latest_done_assessment`'s (LATEST_ORDER): what :func:`current_assessment`
+    falls back to, without computing any county's data fingerprint, so it does not say whether
+    the run is of the current data (see :func:`data_years` for the cheap part of that answer).
+    """
+    rank = Window(
+        RowNumber(),
+        partition_by=[F("county_id")],
+        order_by=[F(field[1:]).desc() if field.startswith("-") else F(field).asc() for field in LATEST_ORDER],
+    )
+    rows = (
+        Assessment.objects.filter(
+            county_id__in=list(county_ids),
+            status=JobStatus.DONE,
+            result__isnull=False,
+            scheme=F("county__target_scheme"),
+        )
+        .annotate(rank=rank)
+        .filter(rank=1)
+        .values("id", "county_id", "scheme", "year", "finished_at", "passed")
+    )
+    return {row["county_id"]: row for row in rows}
+
+
+def assessment_results(ids) -> dict[int, dict]:
+    """{assessment id: result document} of the given finished runs, in one query."""
+    return dict(Assessment.objects.filter(pk__in=list(ids)).values_list("pk", "result"))
+
+
 def assessment_for_input(
     county, year: int, scheme: str, *, fingerprint: str | None = None
 ) -> Assessment | None:
@@ -111,6 +145,18 @@ def assessment_for_input(
 def data_year(county) -> int | None:
     """The school year the county's data are at: the latest year with school conditions."""
     return SchoolConditions.objects.filter(school__county=county).aggregate(y=Max("year"))["y"]
+
+
+def data_years(county_ids) -> dict[int, int]:
+    """:func:`data_year` of many counties in one query: {county id: latest year with school
+    conditions}; counties without school data are absent."""
+    rows = (
+        SchoolConditions.objects.filter(school__county_id__in=list(county_ids))
+        .values("school__county_id")
+        .annotate(y=Max("year"))
+        .values_list("school__county_id", "y")
+    )
+    return dict(rows)
 
 
 STALE_TEXT = "数据已变更，请重新评估"

@@ -224,6 +224,19 @@ def ledger_summary(county, today: date | None = None) -> dict:
     }
 
 
+def open_item_counts(county_ids) -> dict[int, int]:
+    """``ledger_summary(county)["open"]`` of many counties in one grouped query: {county id:
+    items not yet closed (OPEN_STATUSES: long-term items are kept up, not open)}; counties
+    without open items are absent."""
+    rows = (
+        RectificationItem.objects.filter(county_id__in=list(county_ids), status__in=OPEN_STATUSES)
+        .values("county_id")
+        .annotate(n=Count("id"))
+        .values_list("county_id", "n")
+    )
+    return dict(rows)
+
+
 def item_due_state(item: RectificationItem, today: date) -> str:
     return schedule.due_state(
         item.deadline, done=not item.is_open, today=today, due_soon_days=due_soon_days()
