@@ -1,11 +1,13 @@
 from django.urls import path
 
-from reviews import urls_submissions, views
+from reviews import urls_submissions, views, views_board
 
 app_name = "reviews"
 
 urlpatterns = [
     path("", views.draw_list, name="list"),
+    path("board/", views_board.board_page, name="board"),
+    path("board/xlsx/", views_board.board_xlsx, name="board_xlsx"),
     path("draw/", views.draw_create, name="create"),
     path("<int:pk>/", views.draw_detail, name="detail"),
     path("<int:pk>/table-six/", views.table_six_save, name="table_six"),
