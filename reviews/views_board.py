@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from accounts.access import AREA_PAGE_READERS, area_page, require_role
+from accounts.access import AREA_PAGE_READERS, acting_county, area_page, require_role
 from accounts.models import AuditEntry
 from accounts.services import audit_record
 from balance_inspect.downloads import private_download
@@ -215,6 +215,7 @@ def board_page(request):
             "form": scope["form"],
             "table": table,
             "may_enter": may_enter,
+            "acting": acting_county(request.user) if may_enter else None,
             "every_cv": every_cv,
             "toggle_url": "?" + _query(request, cvs="" if every_cv else "all"),
             "xlsx_url": reverse("reviews:board_xlsx") + "?" + _query(request),

@@ -13,10 +13,11 @@ MENU = (
     Entry(
         "area:index",
         AREA_PAGE_READERS,
-        nav="区域",
+        nav="复核看板",
         nav_rank=5,
         above_county=True,
-        tiles=(Tile(5, "区域区县", "选择区县，以只读方式查看", AREA_REVIEWERS),),
+        # /area/ is the review board (reviews.views_board): every county's standing, then enter one.
+        tiles=(Tile(5, "复核看板", "各区县结论、差异系数、报送状态；进入区县只读查看", AREA_REVIEWERS),),
     ),
     Entry(
         "schools:list",

@@ -1,4 +1,5 @@
-"""The area page of a city or province reviewer: the counties of their region, one to choose.
+"""The area page of a city or province reviewer: the counties of their region, one to choose
+(shown by the review board, reviews.views_board).
 
 A reviewer reads a county's pages (read-only, personal data masked) after choosing it here; the
 choice lives in the session and is re-checked on every request (accounts.access.apply_acting_county).
@@ -6,7 +7,7 @@ choice lives in the session and is re-checked on every request (accounts.access.
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from accounts.access import (
@@ -16,22 +17,15 @@ from accounts.access import (
     require_role,
     set_acting_county,
 )
-from schools import selectors
 
 
 @area_page
 def area_index(request):
+    """The area page is the review board (reviews.views_board, /reviews/board/): every county of
+    the region with its standing, each with the enter button below. By URL name: schools sits
+    below reviews and imports nothing from it."""
     require_role(request.user, *AREA_PAGE_READERS)
-    user = request.user
-    return render(
-        request,
-        "schools/area.html",
-        {
-            "counties": selectors.counties_visible_to(user).order_by("code"),
-            "may_enter": user.is_area_reviewer or user.is_unscoped,
-            "region": user.region if user.is_area_reviewer else None,
-        },
-    )
+    return redirect("reviews:board")
 
 
 @area_page

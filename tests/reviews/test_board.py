@@ -148,6 +148,20 @@ def test_an_unscoped_admin_sees_every_county_or_chooses_a_region(login, admin_us
     assert names(rows) == ["河谷一县"]
 
 
+def test_the_area_page_is_the_board_and_says_which_county_is_being_read(
+    login, acting, city_reviewer, counties
+):
+    client = login(city_reviewer)
+    response = client.get("/area/", follow=True)
+    assert response.redirect_chain == [("/reviews/board/", 302)]
+    assert "正在查看" not in response.content.decode()
+    acting(client, counties["a"])
+    page = client.get(URL).content.decode()
+    assert "正在查看" in page and "石城一县（130101）" in page and "/area/leave/" in page
+    client.post("/area/leave/")
+    assert "正在查看" not in client.get(URL).content.decode()
+
+
 def test_each_county_has_an_enter_button_to_its_read_only_pages(login, province_reviewer, counties):
     client = login(province_reviewer)
     doc = lxml.html.fromstring(client.get(URL).content.decode())
