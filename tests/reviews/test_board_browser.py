@@ -3,6 +3,7 @@ scrolls inside its container with the county column kept in view, and 进入 ope
 overview (desktop and phone screenshots: board-*.png)."""
 
 import pytest
+from django.core.cache import cache
 
 from accounts.models import Role
 from tests.factories import RegionFactory, UserFactory
@@ -15,6 +16,7 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture
 def province_board(transactional_db):
+    cache.clear()  # no table rendered by an earlier test for the same region
     province = RegionFactory(code="130000", name="河北省", level="province")
     RegionFactory(code="130100", name="石家庄市", level="city")
     make_county("130101", "石城一县", items=2, days=30)
