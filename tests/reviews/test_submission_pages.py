@@ -188,3 +188,26 @@ def test_the_diff_page_shows_old_and_new_side_by_side(
         assert "河口小学（1301230002）" in page and "小学 教学及辅助用房面积" in page
         assert "700.00 ㎡" in page and "810.00 ㎡" in page
         assert "城关小学（1301230001）" not in page  # unchanged schools are not listed
+
+
+def test_the_list_page_costs_the_same_queries_for_one_or_three_versions(
+    login, bureau, city_reviewer, filed, small_county
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(bureau)
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(URL).status_code == 200
+        return len(ctx.captured_queries)
+
+    queries()  # the first request also warms per-process caches (menu, settings)
+    one = queries()
+    for _ in range(2):
+        latest = Submission.objects.order_by("-version").first()
+        services.submission_city_return(user=city_reviewer, submission=latest, reason="再核")
+        services.submission_submit(user=bureau, county=small_county)
+    assert Submission.objects.count() == 3
+    assert queries() == one
