@@ -7,7 +7,13 @@ from django.contrib import admin
 
 from balance_inspect.admin import ReadOnlyAdmin
 
-from .models import Assessment, CountyItemEvidence, CountyItemValue
+from .models import (
+    Assessment,
+    CountyItemEvidence,
+    CountyItemValue,
+    ProvinceAssessmentCounty,
+    ProvinceAssessmentRun,
+)
 
 
 @admin.register(Assessment)
@@ -44,3 +50,23 @@ class CountyItemValueAdmin(ReadOnlyAdmin):
     list_display = ("county", "year", "key", "value", "passed", "entered_by", "updated_at")
     list_filter = ("year", "key", "passed")
     inlines = [EvidenceInline]
+
+
+class RegionCountyInline(admin.TabularInline):
+    model = ProvinceAssessmentCounty
+    fields = ("county", "status", "passed", "assessment", "seconds", "error")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProvinceAssessmentRun)
+class ProvinceAssessmentRunAdmin(ReadOnlyAdmin):
+    """Runs are started with `manage.py assess_province` (administrators); here they are watched."""
+
+    list_display = ("id", "region", "year", "scheme", "status", "progress_note", "created_at", "finished_at")
+    list_filter = ("status", "scheme", "year")
+    inlines = [RegionCountyInline]

@@ -139,3 +139,75 @@ class CountyItemEvidence(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class ProvinceAssessmentRun(BackgroundJob):
+    """One assessment of every county of a province or city (Region), fanned out over the workers.
+
+    The run's task sends one step per county (each stores an ordinary Assessment of that county
+    through the county service) and the county that completes the set sends the finish step —
+    a chord without a result backend, like the dossier's parts. Progress is counties finished.
+    A county that fails is recorded on its row with the reason; the run then ends failed with
+    the list, and a retry assesses only the counties not done.
+    """
+
+    region = models.ForeignKey(
+        "schools.Region", on_delete=models.PROTECT, related_name="assessment_runs", verbose_name="区域"
+    )
+    year = models.PositiveSmallIntegerField("学年")
+    scheme = models.CharField("评估方案", max_length=20, choices=Scheme.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="发起人",
+    )
+    # Written by the finish step: counties, done, failed, passed, not_passed, incomplete, seconds.
+    summary = models.JSONField("汇总", null=True, blank=True)
+
+    task_name = "indicators.tasks.run_province_assessment_task"
+
+    class Meta:
+        verbose_name = "区域评估"
+        verbose_name_plural = "区域评估"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.region} {self.year}学年 {self.get_scheme_display()} #{self.pk}"
+
+
+class ProvinceAssessmentCounty(models.Model):
+    """One county of a region's assessment run: its state, its Assessment, or why it failed."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待评估"
+        RUNNING = "running", "评估中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    run = models.ForeignKey(
+        ProvinceAssessmentRun, on_delete=models.CASCADE, related_name="counties", verbose_name="区域评估"
+    )
+    county = models.ForeignKey(
+        "schools.County", on_delete=models.PROTECT, related_name="+", verbose_name="区县"
+    )
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    assessment = models.ForeignKey(
+        Assessment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="评估"
+    )
+    passed = models.BooleanField("是否通过", null=True, blank=True)
+    error = models.TextField("失败原因", blank=True)
+    seconds = models.FloatField("用时（秒）", default=0)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "区域评估的区县"
+        verbose_name_plural = "区域评估的区县"
+        ordering = ["run", "county__code"]
+        constraints = [models.UniqueConstraint(fields=["run", "county"], name="province_run_county_unique")]
+
+    def __str__(self):
+        return f"{self.county} {self.get_status_display()}"

@@ -9,22 +9,36 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
 
 from accounts.access import require_writer
 from accounts.models import AuditEntry
 from accounts.services import audit_record, diff, model_snapshot
-from balance_inspect.jobs import JobStatus, enqueue, job_claim, job_fail_dead, job_finish, job_progress
+from balance_inspect.jobs import (
+    JobStatus,
+    enqueue,
+    job_claim,
+    job_fail,
+    job_fail_dead,
+    job_finish,
+    job_progress,
+    job_requeue,
+    job_send_step,
+)
 from balance_inspect.signals import county_items_requested, receiver_name
 from balance_inspect.uploads import validate_upload
 from domain.schemes import SCHEMES, TARGET_NAMES
 from domain.vocabulary import BAND_LABELS, CLASS_SIZE_STANDARD, SCHOOL_SIZE_LIMITS, STAGE_BY_LABEL, class_band
 from schools.models import County
+from schools.selectors import counties_in_region
 
 from .county_items import BY_KEY, Entered, check_inputs, collect_provided, evaluate, merge_items
 from .engine import (
@@ -38,7 +52,13 @@ from .engine import (
 )
 from .engine import assess as engine_assess
 from .facts import CountyFacts, engine_settings, load_facts
-from .models import Assessment, CountyItemEvidence, CountyItemValue
+from .models import (
+    Assessment,
+    CountyItemEvidence,
+    CountyItemValue,
+    ProvinceAssessmentCounty,
+    ProvinceAssessmentRun,
+)
 
 log = logging.getLogger(__name__)
 
@@ -402,16 +422,18 @@ def assessment_request(*, county, year: int, scheme: str, user) -> Assessment:
     return assessment
 
 
-def assessment_compute(assessment_id: int) -> None:
+def assessment_compute(assessment_id: int, prepared: _Prepared | None = None) -> None:
     """Compute a claimed (running) assessment and store its result; does nothing for any other state.
 
-    Exceptions propagate: the task records them as the failure reason.
+    ``prepared``: the input already loaded by the caller (``assessment_run_now``), so a county is
+    read once. Exceptions propagate: the task records them as the failure reason.
     """
     assessment = Assessment.objects.select_related("county").get(pk=assessment_id)
     if assessment.status != JobStatus.RUNNING:
         return
-    job_progress(Assessment, assessment.pk, 10, "读取学校数据")
-    prepared = _prepare(assessment.county, assessment.year, assessment.scheme)
+    if prepared is None:
+        job_progress(Assessment, assessment.pk, 10, "读取学校数据")
+        prepared = _prepare(assessment.county, assessment.year, assessment.scheme)
     job_progress(Assessment, assessment.pk, 40, "计算差异系数与达标情况")
     result, inputs = _compute(assessment.county, assessment.year, assessment.scheme, prepared)
     job_finish(
@@ -449,7 +471,223 @@ def assessment_run_now(*, county, year: int, scheme: str, user=None) -> Assessme
             note="直接计算（不经后台队列）",
         )
     job_claim(Assessment, assessment.pk)
-    assessment_compute(assessment.pk)
+    try:
+        assessment_compute(assessment.pk, prepared)
+    except Exception as exc:  # the row must not stay running: it fails with the reason, the caller hears it
+        job_fail(Assessment, assessment.pk, f"评估计算失败：{exc}")
+        raise
     assessment.refresh_from_db()
     assessment.reused = False
     return assessment
+
+
+# --- assessing every county of a region ---------------------------------------------------------
+
+# Task names (services send by name and never import tasks).
+REGION_COUNTY_TASK = "indicators.tasks.assess_region_county_task"
+REGION_FINISH_TASK = "indicators.tasks.finish_region_assessment_task"
+# Progress: counties finished share 0–95 %; the finish step claims the run by moving it to 97 %.
+_REGION_FINISH_MARK = 97
+_FAILED_LISTED = 10
+
+
+def runs_in_one_process() -> bool:
+    """The embedded default (filesystem broker, the one worker of `make run`) or eager tasks:
+    the counties are still separate tasks, but one process assesses them one after another."""
+    from django.conf import settings
+
+    return settings.CELERY_TASK_ALWAYS_EAGER or settings.CELERY_BROKER_URL.startswith("filesystem://")
+
+
+def region_assessment_request(*, region, year: int, scheme: str, user) -> ProvinceAssessmentRun:
+    """Ask for an assessment of every county of ``region`` (a province or a city): a queued run with
+    one pending row per county, sent to the workers after commit. Audited."""
+    _check_scheme(scheme)
+    counties = list(counties_in_region(region).order_by("code"))
+    if not counties:
+        raise ValidationError(f"{region.name}（{region.code}）下没有区县")
+    with transaction.atomic():
+        run = ProvinceAssessmentRun.objects.create(region=region, year=year, scheme=scheme, requested_by=user)
+        ProvinceAssessmentCounty.objects.bulk_create(
+            ProvinceAssessmentCounty(run=run, county=county) for county in counties
+        )
+        audit_record(
+            user=user, action=AuditEntry.Action.CREATE, obj=run, note=f"{len(counties)} 个区县，逐县并行评估"
+        )
+        enqueue(ProvinceAssessmentRun, run.pk)
+    return run
+
+
+def region_assessment_retry(*, run: ProvinceAssessmentRun, user) -> ProvinceAssessmentRun:
+    """Send a run that is not running again; only its counties not done are assessed again."""
+    if not job_requeue(ProvinceAssessmentRun, run.pk):
+        raise ValidationError("正在进行或已完成的区域评估不能重试")
+    audit_record(user=user, action=AuditEntry.Action.UPDATE, obj=run, note="重试未完成的区县")
+    enqueue(ProvinceAssessmentRun, run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def _open_counties(run_id: int):
+    """A county that failed or was left running by a dead worker is pending again."""
+    rows = ProvinceAssessmentCounty.objects.filter(run_id=run_id)
+    rows.exclude(status=ProvinceAssessmentCounty.Status.DONE).update(
+        status=ProvinceAssessmentCounty.Status.PENDING, error="", started_at=None, finished_at=None
+    )
+    return list(
+        rows.filter(status=ProvinceAssessmentCounty.Status.PENDING)
+        .order_by("county__code")
+        .values_list("county_id", flat=True)
+    )
+
+
+def region_assessment_start(run_id: int) -> None:
+    """The run's task: send one step per county not done yet (a retry skips the counties already
+    assessed), or the finish step when none is left. Exceptions propagate to the task."""
+    run = ProvinceAssessmentRun.objects.get(pk=run_id)
+    if run.status != JobStatus.RUNNING:
+        return
+    missing = _open_counties(run.pk)
+    region_progress(run.pk)
+    if not missing:
+        job_send_step(REGION_FINISH_TASK, run.pk)
+    for county_id in missing:
+        job_send_step(REGION_COUNTY_TASK, run.pk, county_id)
+
+
+def region_county_assess(run_id: int, county_id: int, *, send_finish: bool = True) -> None:
+    """Assess one county of a running run through the county service (``assessment_run_now``:
+    the same rows, audit and reuse of unchanged input as any assessment) and record the outcome
+    on its row; a failure is recorded with its reason, never raised. The step that finishes the
+    last open county sends the finish step (two may both send it: the finish claims once)."""
+    Status = ProvinceAssessmentCounty.Status
+    rows = ProvinceAssessmentCounty.objects.filter(run_id=run_id, county_id=county_id)
+    if rows.filter(status=Status.PENDING).update(status=Status.RUNNING, started_at=timezone.now()):
+        run = ProvinceAssessmentRun.objects.select_related("requested_by").get(pk=run_id)
+        county = County.objects.get(pk=county_id)
+        started = time.perf_counter()
+        try:
+            assessment = assessment_run_now(
+                county=county, year=run.year, scheme=run.scheme, user=run.requested_by
+            )
+            if assessment.status != JobStatus.DONE:
+                raise ValidationError(assessment.error or "评估未完成")
+        except Exception as exc:  # recorded on the county's row; the other counties go on
+            log.exception("region run %s: county %s failed", run_id, county.code)
+            rows.update(
+                status=Status.FAILED,
+                error=_reason(exc)[:2000],
+                seconds=time.perf_counter() - started,
+                finished_at=timezone.now(),
+            )
+        else:
+            rows.update(
+                status=Status.DONE,
+                assessment=assessment,
+                passed=assessment.passed,
+                seconds=time.perf_counter() - started,
+                finished_at=timezone.now(),
+            )
+    counts = region_progress(run_id)
+    if send_finish and counts["open"] == 0:
+        job_send_step(REGION_FINISH_TASK, run_id)
+
+
+def _reason(exc: Exception) -> str:
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return "评估计算超时"
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return f"评估计算失败：{exc}"
+
+
+def region_counts(run_id: int) -> dict:
+    """How many counties of a run are in each state (one query)."""
+    Status = ProvinceAssessmentCounty.Status
+    # Keys prefixed: an aggregate may not take the name of a field (passed).
+    found = ProvinceAssessmentCounty.objects.filter(run_id=run_id).aggregate(
+        n_total=Count("id"),
+        n_done=Count("id", filter=Q(status=Status.DONE)),
+        n_failed=Count("id", filter=Q(status=Status.FAILED)),
+        n_passed=Count("id", filter=Q(status=Status.DONE, passed=True)),
+        n_not_passed=Count("id", filter=Q(status=Status.DONE, passed=False)),
+    )
+    counts = {key[2:]: value for key, value in found.items()}
+    counts["open"] = counts["total"] - counts["done"] - counts["failed"]
+    counts["incomplete"] = counts["done"] - counts["passed"] - counts["not_passed"]
+    return counts
+
+
+def region_progress(run_id: int) -> dict:
+    counts = region_counts(run_id)
+    finished = counts["done"] + counts["failed"]
+    percent = int(95 * finished / counts["total"]) if counts["total"] else 95
+    note = f"已评估 {finished} / {counts['total']} 个区县"
+    if counts["failed"]:
+        note += f"（失败 {counts['failed']} 个）"
+    # Counties finish in any order and in several processes: progress only ever goes up.
+    ProvinceAssessmentRun.objects.filter(pk=run_id, status=JobStatus.RUNNING, progress__lte=percent).update(
+        progress=percent, progress_note=note, heartbeat_at=timezone.now()
+    )
+    return counts
+
+
+def region_assessment_finish(run_id: int) -> None:
+    """Sum up a run whose counties are all finished: done, or failed with the counties' reasons."""
+    claimed = ProvinceAssessmentRun.objects.filter(
+        pk=run_id, status=JobStatus.RUNNING, progress__lt=_REGION_FINISH_MARK
+    ).update(progress=_REGION_FINISH_MARK, progress_note="正在汇总", heartbeat_at=timezone.now())
+    if not claimed:
+        return  # another delivery finishes it
+    run = ProvinceAssessmentRun.objects.get(pk=run_id)
+    counts = region_counts(run_id)
+    summary = {
+        **{k: counts[k] for k in ("done", "failed", "passed", "not_passed", "incomplete")},
+        "counties": counts["total"],
+        "seconds": (timezone.now() - run.started_at).total_seconds() if run.started_at else 0.0,
+    }
+    ProvinceAssessmentRun.objects.filter(pk=run_id).update(summary=summary)
+    if counts["failed"] or counts["open"]:
+        failed = (
+            ProvinceAssessmentCounty.objects.filter(run_id=run_id)
+            .exclude(status=ProvinceAssessmentCounty.Status.DONE)
+            .select_related("county")
+            .order_by("county__code")
+        )
+        listed = [
+            f"{row.county.name}（{row.county.code}）：{row.error or '未评估'}"
+            for row in failed[:_FAILED_LISTED]
+        ]
+        more = counts["failed"] + counts["open"] - len(listed)
+        job_fail(
+            ProvinceAssessmentRun,
+            run_id,
+            f"{counts['failed'] + counts['open']} 个区县评估失败，其余 {counts['done']} 个已完成（可重试失败的区县）："
+            + "；".join(listed)
+            + (f"；另有 {more} 个" if more > 0 else ""),
+        )
+        return
+    job_finish(
+        ProvinceAssessmentRun,
+        run_id,
+        progress_note=(
+            f"{counts['done']} 个区县已评估：通过 {counts['passed']} 个，未通过 {counts['not_passed']} 个，"
+            f"未完成 {counts['incomplete']} 个"
+        ),
+    )
+
+
+def region_assessment_run_here(run: ProvinceAssessmentRun, on_county=None) -> ProvinceAssessmentRun:
+    """Run a queued run in this process, county after county (``assess_province --inline``), with
+    the same rows and outcomes as on the workers; ``on_county(counts)`` after each county."""
+    if not job_claim(ProvinceAssessmentRun, run.pk):
+        raise ValidationError("该区域评估已在进行或已结束")
+    for county_id in _open_counties(run.pk):
+        region_county_assess(run.pk, county_id, send_finish=False)
+        if on_county:
+            on_county(region_counts(run.pk))
+    region_assessment_finish(run.pk)
+    run.refresh_from_db()
+    return run

@@ -31,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from domain.vocabulary import CLASS_SIZE_STANDARD, stage_key
 from schools.demo import (
@@ -620,5 +620,17 @@ def generate_province(
         result.county_codes.append(plan.code)
         if on_county:
             on_county(n, len(plans), plan, counts)
+    _analyze()
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _analyze() -> None:
+    """Refresh PostgreSQL's statistics of the tables just filled: until autovacuum gets to them the
+    planner still believes the roster small and reads all of it for one county (0.6 s instead of
+    0.01 s per county query)."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [m._meta.db_table for m in (County, Township, School, SchoolConditions, SchoolClass, Teacher)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {', '.join(tables)}")
