@@ -35,6 +35,7 @@ from schools.models import Region
 from schools.selectors import counties_in_region, counties_visible_to
 
 from . import board
+from .transitions import STATE_LABELS
 
 ANY_STATE = ""
 NOT_SUBMITTED = "-"  # the filter value of 未报送 ("" is every state)
@@ -49,9 +50,11 @@ class BoardFilterForm(forms.Form):
     verdict = forms.ChoiceField(
         label="结论", required=False, choices=[("", "全部结论"), *board.VERDICT_CHOICES]
     )
-    # The states are those the counties are in (reviews.selectors.submission_states), known only
-    # after the rows are read: the value is kept as given and the options are set afterwards.
-    state = forms.CharField(label="报送状态", required=False, max_length=30, widget=forms.Select)
+    state = forms.ChoiceField(
+        label="报送状态",
+        required=False,
+        choices=[(ANY_STATE, "全部状态"), (NOT_SUBMITTED, board.NOT_SUBMITTED_TEXT), *STATE_LABELS.items()],
+    )
     q = forms.CharField(label="区县名称", required=False, max_length=50)
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
     dir = forms.ChoiceField(
@@ -86,9 +89,6 @@ class BoardFilterForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         return {name: data.get(name) or "" for name in ("region", "city", *self.fields)}
 
-    def set_states(self, states) -> None:
-        self.fields["state"].widget.choices = [(ANY_STATE, "全部状态"), *states]
-
 
 def _readable_region(request):
     """The counties the reader's board covers (the area page's: schools.selectors.
@@ -113,10 +113,23 @@ def _readable_region(request):
     return counties, region, regions, key
 
 
+def _city_names(region) -> dict[str, str]:
+    """board.city_names, kept like the table for DASHBOARD_CACHE_SECONDS (every request needs the
+    choices; cities change rarely)."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    key = f"reviews:board:cities:v1:{region.code if region else 'all'}"
+    names = cache.get(key) if seconds else None
+    if names is None:
+        names = board.city_names(region)
+        if seconds:
+            cache.set(key, names, seconds)
+    return names
+
+
 def _scope(request):
     counties, region, regions, key = _readable_region(request)
     with_city = region is None or region.level == Region.Level.PROVINCE
-    cities = board.city_names(region) if with_city else None
+    cities = _city_names(region) if with_city else None
     form = BoardFilterForm(request.GET, regions=regions, cities=cities)
     return {
         "counties": counties,
@@ -148,7 +161,7 @@ def _query(request, **changes) -> str:
 
 
 def _table(request, scope, may_enter: bool) -> dict:
-    """The rendered table (``html``) with the counts and state options around it."""
+    """The rendered table (``html``) and its counts."""
     f = scope["filters"]
     rows, shown = _rows(scope)
     cols = board.columns(rows, with_city=scope["with_city"], every_cv=f["cvs"] == "all")
@@ -178,8 +191,7 @@ def _table(request, scope, may_enter: bool) -> dict:
     html = render_to_string(
         "reviews/_board_table.html", {"headers": headers, "rows": shown, "may_enter": may_enter}
     )
-    states = sorted({(r["state"] or NOT_SUBMITTED, r["state_label"]) for r in rows})
-    return {"html": html, "total": len(rows), "shown": len(shown), "states": states}
+    return {"html": html, "total": len(rows), "shown": len(shown)}
 
 
 def _cached_table(request, scope, may_enter: bool) -> dict:
@@ -205,7 +217,6 @@ def board_page(request):
     scope = _scope(request)
     may_enter = request.user.is_area_reviewer or request.user.is_unscoped
     table = _cached_table(request, scope, may_enter)
-    scope["form"].set_states(table["states"])
     every_cv = scope["filters"]["cvs"] == "all"
     return render(
         request,
