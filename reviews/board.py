@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.cache import cache
+from django.utils import timezone
 
 from balance_inspect.xlsx import Flagged, Num
 from dashboard.figures import days_until, unit_rule_counts
@@ -314,7 +315,7 @@ def cell(row: dict, key: str) -> tuple[str, str]:
     if key == "assessed":
         if row["finished_at"] is None:
             return numbers.UNDEFINED, ""
-        text = f"{row['finished_at']:%Y-%m-%d}（{row['year_label']}）"
+        text = f"{timezone.localdate(row['finished_at']):%Y-%m-%d}（{row['year_label']}）"
         return (text + "，已有新学年数据", "warn") if row["known_stale"] else (text, "")
     if key == "days":
         return _count(row["days_left"]), "fail" if row["days_left"] is not None and row[

@@ -254,5 +254,15 @@ def board_xlsx(request):
     )
     return xlsx_response(
         f"复核看板_{name}_{timezone.localdate():%Y%m%d}.xlsx",
-        [Sheet("复核看板", header, cells, caption=f"{name} 复核看板", data_time=timezone.now())],
+        [
+            Sheet(
+                "复核看板",
+                header,
+                cells,
+                # Chinese labels are about two width units a character; the date column is the widest.
+                widths=[32 if h == "评估日期" else max(10, min(30, 2 * len(h) + 2)) for h in header],
+                caption=f"{name} 复核看板",
+                data_time=timezone.now(),
+            )
+        ],
     )

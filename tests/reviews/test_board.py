@@ -386,3 +386,16 @@ def test_a_row_reads_the_run_the_county_stands_at_never_a_comparison_run(login, 
     assert counties["b"].pk not in rows  # never assessed
     header, shown = page_table(login(province_reviewer).get(URL, {"q": county.name}))
     assert dict(zip(header, shown[0], strict=True))["结论"] == verdict_text(target.result)
+
+
+def test_the_assessment_date_is_the_local_date(login, province_reviewer, counties):
+    from datetime import UTC, datetime
+
+    from indicators.models import Assessment
+
+    # 20:30 UTC is 04:30 the next morning in Beijing.
+    Assessment.objects.filter(county=counties["a"]).update(
+        finished_at=datetime(2025, 10, 20, 20, 30, tzinfo=UTC)
+    )
+    header, rows = page_table(login(province_reviewer).get(URL, {"q": "石城一县"}))
+    assert dict(zip(header, rows[0], strict=True))["评估日期"].startswith("2025-10-21（2025—2026学年）")
