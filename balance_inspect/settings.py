@@ -12,7 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from balance_inspect.env import env_bool, env_int, env_list, env_str
+from balance_inspect.env import env_bool, env_int, env_list, env_str, media_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "var"))).resolve()
@@ -179,13 +179,14 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# Local files: uploads and documents with MEDIA_STORAGE=local (the default), and always the part
+# directories of fanned-out jobs (dossier and application parts) and the backups' media.
+MEDIA_ROOT = str(Path(env_str("MEDIA_ROOT", str(DATA_DIR / "files"))))
 STORAGES = {
-    # Uploaded evidence, scans and dossiers live under DATA_DIR, outside the web root, and are
-    # only ever served through views that check access first.
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(Path(env_str("MEDIA_ROOT", str(DATA_DIR / "files"))))},
-    },
+    # Uploaded evidence, scans and dossiers live under MEDIA_ROOT, outside the web root, or in a
+    # private S3-compatible bucket (MEDIA_STORAGE=s3, several machines), and are only ever served
+    # through views that check access first.
+    "default": media_storage(MEDIA_ROOT),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -194,7 +195,6 @@ STORAGES = {
         )
     },
 }
-MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
 MEDIA_URL = None
 
 # Uploads: refused above this size before any parsing (bytes).
