@@ -29,7 +29,7 @@ from indicators.county_items import BY_KEY, DATA_CHECKS, LEVEL, YESNO
 from indicators.engine import RULESETS, STAGE_LABELS
 from indicators.forms import WHAT_IF_FIELDS
 from indicators.models import CountyItemEvidence
-from indicators.selectors import STALE_TEXT, current_assessment
+from indicators.selectors import data_year
 from indicators.verdict import missing_labels, verdict_text
 from rectification.models import EvidenceFile
 from reviews import transitions as flow
@@ -247,6 +247,21 @@ def _package_to_submit(county, year: int) -> ApplicationPackage:
     return package
 
 
+def _check_may_submit(county):
+    """(the county's last submission or None, the submit transition); ValidationError while the
+    last one is open or has comments without an answer."""
+    last = Submission.objects.filter(county=county).order_by("-version").first()
+    try:
+        transition = flow.check(flow.SUBMIT, last.state if last else None)
+    except flow.TransitionError as exc:
+        _refuse(exc)
+    if last is not None:
+        open_comments = last.comments.filter(answer="").count()
+        if open_comments:
+            raise ValidationError(f"上一次报送还有 {open_comments} 条复核意见未答复，请逐条答复后再报送")
+    return last, transition
+
+
 def submission_submit(*, user, county) -> Submission:
     """File the county's latest finished package of its current assessment as a new version.
 
@@ -254,13 +269,14 @@ def submission_submit(*, user, county) -> Submission:
     a finished package, when that package is not of the current data (its input fingerprint
     differs from what the data give now), or while an earlier submission is still open."""
     _check_county_writer(user, county.pk)
-    current = current_assessment(county)
-    if current.assessment is None:
-        raise ValidationError("本县还没有当前评估，请先完成评估并生成申报材料后再报送")
-    if current.stale:
-        raise ValidationError(f"当前评估不是最新数据的评估（{STALE_TEXT}），请重新评估并生成申报材料后再报送")
-    package = _package_to_submit(county, current.year)
-    data = application_data(county, current.year)  # reads only: outside the transaction
+    year = data_year(county)
+    if year is None:
+        raise ValidationError("本县还没有学校数据，不能报送")
+    _check_may_submit(county)  # cheap, before the reads below; checked again under the lock
+    package = _package_to_submit(county, year)
+    # Reads only, outside the transaction. Refused (Chinese) without a current assessment of the
+    # current data: 当前评估不是最新数据的评估（数据已变更，请重新评估）….
+    data = application_data(county, year)
     if package.input_fingerprint != package_fingerprint(data):
         raise ValidationError(
             f"最新的申报材料（第 {package.version} 版）不是当前数据生成的，请重新生成申报材料后再报送"
@@ -268,20 +284,12 @@ def submission_submit(*, user, county) -> Submission:
     snapshot = build_snapshot(data, package)
     with transaction.atomic():
         County.objects.select_for_update().filter(pk=county.pk).first()  # one submit at a time
-        last = Submission.objects.filter(county=county).order_by("-version").first()
-        try:
-            transition = flow.check(flow.SUBMIT, last.state if last else None)
-        except flow.TransitionError as exc:
-            _refuse(exc)
-        if last is not None:
-            open_comments = last.comments.filter(answer="").count()
-            if open_comments:
-                raise ValidationError(f"上一次报送还有 {open_comments} 条复核意见未答复，请逐条答复后再报送")
+        last, transition = _check_may_submit(county)
         now = timezone.now()
         submission = Submission.objects.create(
             county=county,
             version=(last.version if last else 0) + 1,
-            year=current.year,
+            year=year,
             package=package,
             snapshot=snapshot,
             fingerprint=snapshot_fingerprint(snapshot),

@@ -38,12 +38,30 @@ def test_a_refused_submit_says_why(login, bureau, assessed):
     assert not Submission.objects.exists()
 
 
-def test_inspector_reads_but_cannot_submit_or_answer(login, inspector, filed):
+def test_inspector_reads_but_cannot_submit_answer_or_review(login, inspector, filed, city_reviewer):
+    services.submission_city_return(user=city_reviewer, submission=filed, reason="补正")
+    comment = ReviewComment.objects.create(
+        submission=filed,
+        level="city",
+        target_kind="table",
+        target_key="表Ⅰ",
+        target_label="表Ⅰ",
+        text="缺数据来源",
+        author=city_reviewer,
+        created_at=filed.submitted_at,
+    )
     client = login(inspector)
     page = client.get(URL).content.decode()
-    assert "第 1 版" in page and "报送申报材料" not in page and "重新报送" not in page
+    assert "第 1 版" in page and "缺数据来源" in page
+    assert "重新报送" not in page and "保存答复" not in page
     assert client.get(f"{URL}{filed.pk}/").status_code == 200
+    assert client.get(f"{URL}{filed.pk}/diff/").status_code == 200
     assert client.post(f"{URL}submit/").status_code == 403
+    assert client.post(f"{URL}comment/{comment.pk}/answer/", {"answer": "督学代答"}).status_code == 403
+    assert client.get(f"{URL}review/").status_code == 403
+    assert client.post(f"{URL}{filed.pk}/step/city_pass/").status_code == 403
+    comment.refresh_from_db()
+    assert comment.answer == "" and Submission.objects.count() == 1
 
 
 @pytest.mark.parametrize("persona", ["township_official", "reporter"])
