@@ -124,9 +124,13 @@ def latest_target_assessments(county_ids) -> dict[int, dict]:
     return {row["county_id"]: row for row in rows}
 
 
-def assessment_results(ids) -> dict[int, dict]:
-    """{assessment id: result document} of the given finished runs, in one query."""
-    return dict(Assessment.objects.filter(pk__in=list(ids)).values_list("pk", "result"))
+def assessment_result_parts(ids, keys) -> dict[int, dict]:
+    """{assessment id: {key: the result document's value of key, None when absent}} of the given
+    runs, in one query. Only these top-level parts are read (in the database): a county's full
+    document also holds every check, warning and gap plan, several times what a summary needs."""
+    fields = {key: f"result__{key}" for key in keys}
+    rows = Assessment.objects.filter(pk__in=list(ids)).values("pk", *fields.values())
+    return {row["pk"]: {key: row[field] for key, field in fields.items()} for row in rows}
 
 
 def assessment_for_input(

@@ -42,7 +42,7 @@ from domain import numbers
 from indicators.county_items import BY_KEY, VETO_KEYS
 from indicators.engine import RULESETS, STAGE_LABELS, STAGES, get_ruleset
 from indicators.form_items import veto_rows
-from indicators.selectors import assessment_results, data_years, latest_target_assessments
+from indicators.selectors import assessment_result_parts, data_years, latest_target_assessments
 from indicators.tables import table3
 from indicators.verdict import missing_labels, verdict_css, verdict_key, verdict_text
 from rectification.selectors import open_item_counts
@@ -92,8 +92,13 @@ def _stage_digest(block: dict) -> dict:
     }
 
 
+# The parts of a result document the digest reads (verdict_key, missing_labels, table3, veto_rows,
+# unit_rule_counts): the rest (checks, warnings, gap plans) is not loaded.
+DIGEST_PARTS = ("scheme", "verdict", "passed", "missing", "county_items", "stages", "units")
+
+
 def assessment_digest(result: dict) -> dict:
-    """What the board shows of one result document (small, cacheable)."""
+    """What the board shows of one result document (or of its DIGEST_PARTS; small, cacheable)."""
     scheme = result["scheme"]
     rs = get_ruleset(scheme)
     has_vetoes = any(scheme in BY_KEY[k].schemes for k in VETO_KEYS)
@@ -127,7 +132,7 @@ def digests(refs: Iterable[dict]) -> dict[int, dict]:
     out = {keys[k]["id"]: v for k, v in found.items()}
     missing = [r for k, r in keys.items() if k not in found]
     if missing:
-        results = assessment_results(r["id"] for r in missing)
+        results = assessment_result_parts((r["id"] for r in missing), DIGEST_PARTS)
         built = {}
         for ref in missing:
             result = results.get(ref["id"])

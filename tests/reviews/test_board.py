@@ -399,3 +399,12 @@ def test_the_assessment_date_is_the_local_date(login, province_reviewer, countie
     )
     header, rows = page_table(login(province_reviewer).get(URL, {"q": "石城一县"}))
     assert dict(zip(header, rows[0], strict=True))["评估日期"].startswith("2025-10-21（2025—2026学年）")
+
+
+def test_a_digest_of_the_parts_read_equals_that_of_the_whole_document(counties):
+    from indicators.selectors import assessment_result_parts
+
+    run = counties["a"].assessments.get()
+    parts = assessment_result_parts([run.pk], board.DIGEST_PARTS)[run.pk]
+    assert set(parts) < set(run.result)  # checks, warnings and gap plans are left in the database
+    assert board.assessment_digest(parts) == board.assessment_digest(run.result)
