@@ -212,6 +212,61 @@ def query_counts(users) -> None:
     cache.clear()
 
 
+def breakdown(user) -> None:
+    """Where an unshared board request of the large province spends its time (in-process, warm
+    digests): each bulk read, the rows, and rendering the table."""
+    from django.core.cache import cache
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    from indicators.selectors import data_years, latest_target_assessments
+    from rectification.selectors import open_item_counts
+    from reviews import board
+    from reviews.selectors import submission_states
+    from schools.selectors import counties_in_region
+
+    counties = list(counties_in_region(user.region).order_by("code"))
+    ids = [c.pk for c in counties]
+    refs = latest_target_assessments(ids)
+    cache.clear()
+    started = time.perf_counter()
+    board.digests(refs.values())
+    cold = (time.perf_counter() - started) * 1000
+
+    def ms(fn, n=5):
+        fn()
+        started = time.perf_counter()
+        for _ in range(n):
+            out = fn()
+        return (time.perf_counter() - started) * 1000 / n, out
+
+    parts = {
+        "latest runs": lambda: latest_target_assessments(ids),
+        "digests (cached)": lambda: board.digests(refs.values()),
+        "data years": lambda: data_years(ids),
+        "open ledger items": lambda: open_item_counts(ids),
+        "submission states": lambda: submission_states(ids),
+        "board_rows (all of these)": lambda: board.board_rows(counties, today=timezone.localdate()),
+    }
+    line = [f"digests cold {cold:.0f}"]
+    rows = None
+    for label, fn in parts.items():
+        took, rows = ms(fn)
+        line.append(f"{label} {took:.1f}")
+    cols = board.columns(rows, with_city=True, every_cv=False)
+    for row in rows:
+        row["cells"] = [board.cell(row, c.key) for c in cols]
+        row["enter_url"] = "/area/enter/000000/"
+    headers = [{"label": c.label, "title": c.title, "css": "", "url": "?", "dir": ""} for c in cols]
+    took, _ = ms(
+        lambda: render_to_string(
+            "reviews/_board_table.html", {"headers": headers, "rows": rows, "may_enter": True}
+        )
+    )
+    line.append(f"table render {took:.1f}")
+    print(f"{len(counties)} counties, ms in-process: " + "; ".join(line))
+
+
 def session_cookie(user) -> str:
     """The reviewer's session, having chosen a county (else the middleware sends every page but
     the area pages, the baseline too, to the board)."""
@@ -327,6 +382,7 @@ def main() -> int:
     try:
         users = build(args.counties, args.small, args.schools)
         query_counts(users)
+        breakdown(users[args.counties])
         cookie = session_cookie(users[args.counties])
         status = serve_and_measure(args, env, data_dir, cookie, cached=True)
         if args.uncached:
