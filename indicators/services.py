@@ -627,9 +627,12 @@ def region_progress(run_id: int) -> dict:
     note = f"已评估 {finished} / {counts['total']} 个区县"
     if counts["failed"]:
         note += f"（失败 {counts['failed']} 个）"
-    # Counties finish in any order and in several processes: progress only ever goes up.
+    # Counties finish in any order and in several processes: progress only ever goes up. A county
+    # finished is new work given to the run, as a step sent is: the reaper's overtime rule (no
+    # step sent for longer than a task may run) must not end a long run that is moving.
+    now = timezone.now()
     ProvinceAssessmentRun.objects.filter(pk=run_id, status=JobStatus.RUNNING, progress__lte=percent).update(
-        progress=percent, progress_note=note, heartbeat_at=timezone.now()
+        progress=percent, progress_note=note, heartbeat_at=now, sent_at=now
     )
     return counts
 

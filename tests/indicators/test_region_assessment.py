@@ -168,6 +168,24 @@ def test_a_run_whose_worker_died_is_failed_by_the_reaper_then_retried(
     assert run.counties.filter(status=Status.DONE).count() == 4
 
 
+def test_a_long_run_whose_counties_keep_finishing_is_not_taken_for_stuck(
+    province_region, django_capture_on_commit_callbacks, settings
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        run = region_assessment_request(region=province_region, year=YEAR, scheme=SCHEME, user=None)
+    # Started longer ago than any task may run, its steps all sent at the start …
+    long_ago = timezone.now() - timedelta(seconds=settings.JOB_STALE_AFTER_SECONDS + 60)
+    ProvinceAssessmentRun.objects.filter(pk=run.pk).update(
+        status=JobStatus.RUNNING, started_at=long_ago, sent_at=long_ago, heartbeat_at=long_ago
+    )
+    county = run.counties.order_by("county__code").first()
+    region_county_assess(run.pk, county.county_id)  # … but a county has just finished
+
+    reap_stale()
+    run.refresh_from_db()
+    assert run.status == JobStatus.RUNNING and "已评估 1 / 4 个区县" in run.progress_note
+
+
 def test_the_command_runs_a_region_inline_and_prints_progress(small_province):
     out = io.StringIO()
     call_command("assess_province", "--region", "130100", "--inline", stdout=out)
