@@ -86,59 +86,69 @@ def render_part(html: str) -> tuple[bytes, dict]:
 
 def join_parts(
     main: tuple[bytes, dict],
-    appendix: list[tuple[bytes, dict, int]],
+    parts: list[tuple[bytes, dict, str, int]],
     *,
     title: str,
     author: str,
     created,
     outline_levels: int = 2,
 ) -> tuple[bytes, int]:
-    """Join a main part and its appendix parts into one navigable PDF; returns (bytes, pages).
+    """Join a main part and the parts rendered apart into one navigable PDF; returns (bytes, pages).
 
-    The main part was laid out with one empty placeholder page per appendix item at its end (so
-    `counter(pages)` and the table of contents' `target-counter()` already count the appendix):
-    its running head and footer are stamped on the appendix page that takes its place, which is
-    why appendix parts print no page numbers of their own and need nothing from the main part
-    (they can be rendered at the same time). `appendix` is [(pdf, facts, items)] in order; each
-    part must have exactly one page per item.
+    The main part was laid out with empty placeholder pages where each other part goes (so
+    `counter(pages)` and the table of contents' `target-counter()` already count every page):
+    `parts` is [(pdf, facts, anchor, pages)], the part taking the place of `pages` placeholder pages
+    from the main part's page holding `anchor`. A placeholder's running head and footer are stamped
+    on the page that takes its place, which is why the other parts print no page numbers of their
+    own and need nothing from the main part (all can be rendered at the same time). Each part must
+    come out with exactly its number of pages.
 
     Added after joining: a link for every internal link of the main part (its TOC), the outline
-    (bookmarks of levels ≤ `outline_levels` of every part), named destinations for the main part's
-    anchors, and the document metadata. The result depends only on the parts, never on which
-    process rendered which part or in which order.
+    (bookmarks of levels ≤ `outline_levels` of every part, in page order), named destinations for
+    the main part's anchors, and the document metadata. The result depends only on the parts, never
+    on which process rendered which part or in which order.
     """
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import Fit
 
     main_pdf, main_meta = main
-    items = sum(n for _, _, n in appendix)
-    main_pages = main_meta["pages"] - items
-    if main_pages < 1:
-        raise ValueError("正文部分的页数少于附录占位页数，无法合并")
-    writer = PdfWriter()
-    main_reader = PdfReader(io.BytesIO(main_pdf))
-    for page in main_reader.pages[:main_pages]:
-        writer.add_page(page)
-    bookmarks = [b for b in main_meta["bookmarks"] if b[2] < main_pages]
-    placed = main_pages
-    for index, (pdf, meta, n) in enumerate(appendix, start=1):
+    anchors = main_meta["anchors"]
+    total = main_meta["pages"]
+    slots = {}  # main page of the first placeholder -> (part number, pdf, facts, pages)
+    for index, (pdf, meta, anchor, n) in enumerate(parts, start=1):
+        if anchor not in anchors or anchors[anchor][0] + n > total:
+            raise ValueError(f"正文部分缺少第 {index} 部分的占位页（{anchor}）")
         if meta["pages"] != n:
             raise ValueError(
-                f"附录第 {index} 部分排出 {meta['pages']} 页，应为 {n} 页（每项一页；某项内容超过一页）"
+                f"第 {index} 部分排出 {meta['pages']} 页，应为 {n} 页（某页内容超过一页，如附录某校一页排不下）"
             )
-        for page in PdfReader(io.BytesIO(pdf)).pages:
-            _stamp(writer, writer.add_page(page), main_reader.pages[placed], placed)
-            placed += 1
-        bookmarks += [
-            [level, label, placed - n + number, x, y] for level, label, number, x, y in meta["bookmarks"]
-        ]
+        slots[anchors[anchor][0]] = (index, pdf, meta, n)
+    writer = PdfWriter()
+    main_reader = PdfReader(io.BytesIO(main_pdf))
+    placeholders = set()
+    bookmarks = []
+    number = 0
+    while number < total:
+        if number not in slots:
+            writer.add_page(main_reader.pages[number])
+            number += 1
+            continue
+        _index, pdf, meta, n = slots.pop(number)
+        for offset, page in enumerate(PdfReader(io.BytesIO(pdf)).pages):
+            _stamp(writer, writer.add_page(page), main_reader.pages[number + offset], number + offset)
+        placeholders.update(range(number, number + n))
+        bookmarks += [[level, label, number + at, x, y] for level, label, at, x, y in meta["bookmarks"]]
+        number += n
+    if slots:
+        raise ValueError("各部分的占位页重叠，无法合并")
+    bookmarks += [b for b in main_meta["bookmarks"] if b[2] not in placeholders]
+    bookmarks.sort(key=lambda b: (b[2], b[4]))  # page order, then top to bottom (a stable sort)
 
     def top(page_number: int, y: float) -> float:
         return float(writer.pages[page_number].mediabox.top) - y * _PT
 
-    anchors = main_meta["anchors"]
     for number, target, x1, y1, x2, y2 in main_meta["links"]:
-        if number >= main_pages or target not in anchors:
+        if number in placeholders or target not in anchors:
             continue
         to_page, to_x, to_y = anchors[target]
         rect = (x1 * _PT, top(number, y2), x2 * _PT, top(number, y1))

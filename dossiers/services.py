@@ -85,15 +85,36 @@ def _fingerprint(context: dict) -> str:
 @dataclass
 class DossierLayout:
     """The HTML of every part of one dossier and what joining needs: plain data, stored as files
-    between the plan and the part tasks. Part 0 is the main part, then one part per
-    DOSSIER_PART_SCHOOLS schools of the appendix (`sizes` = schools per appendix part)."""
+    between the plan and the part tasks. Part 0 is the main part; each other part takes the place
+    of empty pages of it (`slots`: the anchor of its first placeholder page and its page count):
+    表Ⅱ in parts of COMPLIANCE_PAGES_PER_PART pages, then the appendix in parts of
+    DOSSIER_PART_SCHOOLS schools. `labels` name the parts in a failure message."""
 
     htmls: list[str]
-    sizes: list[int]
+    slots: list[tuple[str, int]]
+    labels: list[str]
     input_fingerprint: str
     title: str
     author: str
     created: datetime
+
+
+# 表Ⅱ (a row per school and stage, ~0.5 s a page) was a third of the main part's work: its pages
+# are parts of their own, so N workers render it at once with the rest. The main part must know
+# how many pages to leave for it before anything is rendered, so its rows are cut into pages here:
+# every row is exactly two lines (figures, names and verdicts never wrap), so a page of these many
+# rows always fits (17 fit on a landscape A4 page; the first also holds the title and the note). A
+# part whose pages do not come out as planned fails the job with that reason at the join.
+COMPLIANCE_ROWS_FIRST_PAGE = 13
+COMPLIANCE_ROWS_PER_PAGE = 16
+COMPLIANCE_PAGES_PER_PART = 5
+
+
+def compliance_pages(rows: list) -> list[list]:
+    """表Ⅱ's rows cut into its pages (at least one page, with its title, even with no row)."""
+    first, rest = rows[:COMPLIANCE_ROWS_FIRST_PAGE], rows[COMPLIANCE_ROWS_FIRST_PAGE:]
+    step = COMPLIANCE_ROWS_PER_PAGE
+    return [first] + [rest[i : i + step] for i in range(0, len(rest), step)]
 
 
 def dossier_layout(county, year: int, scheme: str, *, user=None, generated_at=None) -> DossierLayout:
@@ -104,20 +125,35 @@ def dossier_layout(county, year: int, scheme: str, *, user=None, generated_at=No
     fingerprint = _fingerprint(context)
     generated_at = generated_at or timezone.localtime()
     context.update(generated_at=generated_at, fingerprint=fingerprint)
+    htmls, slots, labels = [], [], ["正文部分"]
+
+    table_pages = compliance_pages(context["compliance"])
+    step = COMPLIANCE_PAGES_PER_PART
+    for start in range(0, len(table_pages), step):
+        pages = table_pages[start : start + step]
+        htmls.append(
+            render_to_string(
+                "dossiers/pdf/compliance_part.html", {**context, "pages": pages, "first_part": start == 0}
+            )
+        )
+        slots.append(("compliance" if start == 0 else f"compliance-{start + 1}", len(pages)))
+        labels.append(f"表Ⅱ第 {start // step + 1} 部分")
+    # Its first placeholder carries the id the TOC links to.
+    compliance_placeholders = "".join(
+        f'<div class="compliance-placeholder" id="{"compliance" if i == 1 else f"compliance-{i}"}"></div>'
+        for i in range(1, len(table_pages) + 1)
+    )
+
     school_pages = [
         render_to_string("dossiers/pdf/school_page.html", {**context, "page": page})
         for page in context["schools"]
     ]
     # One empty page per school at the end of the main part: its page count, TOC and footers then
     # count the appendix, and each placeholder's head and footer are stamped on its school's page.
-    placeholders = "".join(
+    appendix_placeholders = "".join(
         f'<div class="appendix-placeholder" id="appendix-{i}"></div>' for i in range(1, len(school_pages) + 1)
     )
-    htmls = [
-        render_to_string("dossiers/pdf/dossier.html", {**context, "appendix_placeholders": placeholders})
-    ]
     chunk = settings.DOSSIER_PART_SCHOOLS
-    sizes = []
     for start in range(0, len(school_pages), chunk):
         pages = school_pages[start : start + chunk]
         htmls.append(
@@ -125,13 +161,23 @@ def dossier_layout(county, year: int, scheme: str, *, user=None, generated_at=No
                 "dossiers/pdf/appendix.html", {**context, "pages": pages, "first_part": start == 0}
             )
         )
-        sizes.append(len(pages))
+        slots.append((f"appendix-{start + 1}", len(pages)))
+        labels.append(f"附录第 {start // chunk + 1} 部分")
+    main = render_to_string(
+        "dossiers/pdf/dossier.html",
+        {
+            **context,
+            "compliance_placeholders": compliance_placeholders,
+            "appendix_placeholders": appendix_placeholders,
+        },
+    )
     title = (
         f"{county.name} {context['overview']['year_label']} 义务教育均衡迎检档案（{RULESETS[scheme].label}）"
     )
     return DossierLayout(
-        htmls=htmls,
-        sizes=sizes,
+        htmls=[main, *htmls],
+        slots=slots,
+        labels=labels,
         input_fingerprint=fingerprint,
         title=title,
         author=f"{county.name}教育局",
@@ -141,10 +187,10 @@ def dossier_layout(county, year: int, scheme: str, *, user=None, generated_at=No
 
 def join_dossier(layout: DossierLayout, parts: list[tuple[bytes, dict]]) -> tuple[bytes, int]:
     """The one PDF of rendered parts (in part order, whichever process rendered them)."""
-    main, *appendix = parts
+    main, *others = parts
     return join_parts(
         main,
-        [(pdf, meta, n) for (pdf, meta), n in zip(appendix, layout.sizes, strict=True)],
+        [(pdf, meta, anchor, n) for (pdf, meta), (anchor, n) in zip(others, layout.slots, strict=True)],
         title=layout.title,
         author=layout.author,
         created=layout.created,
@@ -225,7 +271,7 @@ def _parts_dir(dossier: Dossier, fingerprint: str) -> Path:
         Path(settings.MEDIA_ROOT)
         / "dossier-parts"
         / str(dossier.pk)
-        / f"{fingerprint[:16]}-{settings.DOSSIER_PART_SCHOOLS}"
+        / f"{fingerprint[:16]}-{settings.DOSSIER_PART_SCHOOLS}-{COMPLIANCE_PAGES_PER_PART}"
     )
 
 
@@ -272,7 +318,8 @@ def dossier_build(dossier_id: int) -> None:
             json.dumps(
                 {
                     "parts": len(layout.htmls),
-                    "sizes": layout.sizes,
+                    "slots": layout.slots,
+                    "labels": layout.labels,
                     "fingerprint": layout.input_fingerprint,
                     "title": layout.title,
                     "author": layout.author,
@@ -288,7 +335,7 @@ def dossier_build(dossier_id: int) -> None:
     if not missing:
         job_send_step(JOIN_TASK, dossier.pk)
     for k in missing:  # the main part first: it is the longest
-        job_send_step(PART_TASK, dossier.pk, k)
+        job_send_step(PART_TASK, dossier.pk, k, plan["labels"][k])
 
 
 def _progress(pk: int, done: int, total: int) -> None:
@@ -299,9 +346,10 @@ def _progress(pk: int, done: int, total: int) -> None:
     )
 
 
-def dossier_render_part(dossier_id: int, index: int) -> None:
+def dossier_render_part(dossier_id: int, index: int, label: str = "") -> None:
     """Render part `index` of a running dossier (skipped if an earlier attempt stored it); the
-    process that completes the last part sends the join."""
+    process that completes the last part sends the join. `label` (the part's name in the plan)
+    travels with the task only for its failure message."""
     dossier = Dossier.objects.get(pk=dossier_id)
     directory = _parts_dir(dossier, dossier.input_fingerprint)
     plan = _plan(directory)
@@ -329,7 +377,8 @@ def dossier_join(dossier_id: int) -> None:
     plan = _plan(directory)
     layout = DossierLayout(
         htmls=[],
-        sizes=plan["sizes"],
+        slots=[tuple(slot) for slot in plan["slots"]],
+        labels=plan["labels"],
         input_fingerprint=plan["fingerprint"],
         title=plan["title"],
         author=plan["author"],

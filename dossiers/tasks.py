@@ -11,7 +11,7 @@ build_dossier_task = job_task(
 render_dossier_part_task = job_step_task(
     "dossiers.tasks.render_dossier_part_task",
     model="dossiers.Dossier",
-    failure=lambda index: "生成失败（正文部分）" if index == 0 else f"生成失败（附录第 {index} 部分）",
+    failure=lambda index, label="": f"生成失败（{label or f'第 {index + 1} 部分'}）",
 )(dossier_render_part)
 join_dossier_task = job_step_task(
     "dossiers.tasks.join_dossier_task", model="dossiers.Dossier", failure=lambda: "生成失败（合并）"

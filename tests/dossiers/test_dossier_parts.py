@@ -26,7 +26,7 @@ SECTIONS = [
 
 @pytest.fixture
 def small_parts(settings):
-    settings.DOSSIER_PART_SCHOOLS = 1  # the small county's 4 schools → main part + 4 appendix parts
+    settings.DOSSIER_PART_SCHOOLS = 1  # the small county's 4 schools → main part, 表Ⅱ, 4 appendix parts
 
 
 def _reader(pdf: bytes) -> PdfReader:
@@ -117,7 +117,7 @@ def test_a_failing_part_fails_the_job_with_its_reason_and_the_retry_renders_only
 
     def broken_last_part(html):
         rendered.append(html)
-        if len(rendered) == 5:  # main part + 4 appendix parts: the last one fails
+        if len(rendered) == 6:  # main part, 表Ⅱ, 4 appendix parts: the last one fails
             raise RuntimeError("排版进程内存不足（模拟）")
         return real(html)
 
@@ -150,7 +150,7 @@ def test_parts_rendered_in_another_order_give_the_same_pages_as_one_process(
     assert job_claim(Dossier, dossier.pk)
     services.dossier_build(dossier.pk)
     parts = [args[0] for task, args in sent if task == services.PART_TASK]
-    assert parts == [0, 1, 2, 3, 4]
+    assert parts == [0, 1, 2, 3, 4, 5]  # main part, 表Ⅱ, 4 appendix parts
     for index in reversed(parts):  # as if the last part's worker were the fastest
         services.dossier_render_part(dossier.pk, index)
     assert [task for task, _ in sent].count(services.JOIN_TASK) == 1
@@ -220,7 +220,7 @@ def test_progress_counts_parts_and_the_parts_are_removed_once_joined(
     dossier = dossier_request(county=small_county, year=2025, scheme="quality-2017", user=bureau)
     dossier.refresh_from_db()
     assert dossier.status == JobStatus.DONE
-    assert notes == [(0, 5), (1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
+    assert notes == [(0, 6), (1, 6), (2, 6), (3, 6), (4, 6), (5, 6), (6, 6)]
     assert not (Path(settings.MEDIA_ROOT) / "dossier-parts" / str(dossier.pk)).exists()
 
 
@@ -289,3 +289,90 @@ def test_the_parts_purge_runs_hourly_from_beat(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["purge-dossier-parts"]
     assert entry["schedule"].total_seconds() == 3600
     assert _task(entry["task"]).name == "dossiers.tasks.purge_dossier_parts"
+
+
+@pytest.fixture
+def compliance_in_parts(monkeypatch):
+    """表Ⅱ of the small county (4 rows) on 4 pages, in 2 parts: the main part leaves 4 pages for it."""
+    monkeypatch.setattr(services, "COMPLIANCE_ROWS_FIRST_PAGE", 1)
+    monkeypatch.setattr(services, "COMPLIANCE_ROWS_PER_PAGE", 1)
+    monkeypatch.setattr(services, "COMPLIANCE_PAGES_PER_PART", 2)
+
+
+@pytest.mark.django_db
+def test_a_table_rendered_in_parts_inside_the_main_part_keeps_page_numbers_toc_links_and_outline(
+    small_county, settings, compliance_in_parts
+):
+    settings.DOSSIER_PART_SCHOOLS = 2
+    created = timezone.localtime()
+    layout = services.dossier_layout(small_county, 2025, "quality-2017", generated_at=created)
+    assert layout.labels == ["正文部分", "表Ⅱ第 1 部分", "表Ⅱ第 2 部分", "附录第 1 部分", "附录第 2 部分"]
+    built = build_dossier_pdf(small_county, 2025, "quality-2017", generated_at=created)
+    reader = _reader(built.pdf)
+    pages = [p.extract_text() for p in reader.pages]
+    assert built.pages == len(pages)
+
+    # 表Ⅱ: four landscape pages in a row, one school per page in the order of the table, after 表Ⅲ
+    # and before 五、班额与办学规模.
+    landscape = [i for i, p in enumerate(reader.pages) if p.mediabox.width > p.mediabox.height]
+    first = landscape[0]
+    assert landscape == list(range(first, first + 4))
+    assert "四、学校达标情况（表Ⅱ）" in pages[first]
+    row_names = [
+        row["name"] for row in services.dossier_context(small_county, 2025, "quality-2017")["compliance"]
+    ]
+    for name, index in zip(row_names, landscape, strict=True):
+        assert name in pages[index]
+    assert "三、校际差异系数（表Ⅲ）" in pages[first - 1] or "三、校际差异系数（表Ⅲ）" in pages[first - 2]
+    assert "五、班额与办学规模" in pages[first + 4]
+
+    # Every page after the cover says "第 n 页 / 共 N 页", 表Ⅱ's pages (stamped from the main part) too.
+    for number, text in enumerate(pages[1:], start=2):
+        assert re.search(rf"第\s*{number}\s*页\s*/\s*共\s*{built.pages}\s*页", text), number
+
+    # TOC: 表Ⅱ's printed number is its first page, and its link (the 4th section) goes there; the
+    # sections after it and the schools keep true numbers and links.
+    listed = re.search(r"四、学校达标情况（表Ⅱ）\s*\.*\s*(\d+)", pages[1])
+    assert listed and int(listed.group(1)) == first + 1
+    links = _toc_links(reader)
+    assert links[3] == first
+    findings = next(i for i, t in enumerate(pages) if "五、班额与办学规模" in t and i > 1)
+    assert links[4] == findings
+    listed = re.search(r"五、班额与办学规模\s*\.*\s*(\d+)", pages[1])
+    assert listed and int(listed.group(1)) == findings + 1
+    schools = _school_pages(reader, small_county)
+    assert links[-len(schools) :] == [schools[name] for name in sorted(schools, key=pages[1].index)]
+
+    # Outline: the sections in page order, 表Ⅱ's to its first page.
+    outline = _outline(reader)
+    top = [(title, page) for depth, title, page in outline if depth == 0]
+    assert ("四、学校达标情况（表Ⅱ）", first) in top
+    assert [title for title, _ in top if title in SECTIONS] == SECTIONS
+    assert [page for _, page in top] == sorted(page for _, page in top)
+
+
+@pytest.mark.django_db
+def test_a_table_cut_into_other_parts_gives_the_same_pages(
+    small_county, settings, compliance_in_parts, monkeypatch
+):
+    created = timezone.localtime()
+    readers = []
+    for pages_per_part in (1, 4):
+        monkeypatch.setattr(services, "COMPLIANCE_PAGES_PER_PART", pages_per_part)
+        readers.append(
+            _reader(build_dossier_pdf(small_county, 2025, "quality-2017", generated_at=created).pdf)
+        )
+    one, four = readers
+    assert [p.extract_text() for p in one.pages] == [p.extract_text() for p in four.pages]
+    assert _outline(one) == _outline(four)
+    assert _toc_links(one) == _toc_links(four)
+
+
+def test_a_part_that_comes_out_with_other_pages_than_planned_fails_the_join():
+    from balance_inspect.pdf import join_parts
+
+    main = (b"", {"pages": 3, "anchors": {"slot": [1, 0, 0]}, "links": [], "bookmarks": []})
+    with pytest.raises(ValueError, match="第 1 部分排出 3 页，应为 2 页"):
+        join_parts(main, [(b"", {"pages": 3}, "slot", 2)], title="", author="", created=timezone.now())
+    with pytest.raises(ValueError, match="缺少第 1 部分的占位页"):
+        join_parts(main, [(b"", {"pages": 3}, "slot", 3)], title="", author="", created=timezone.now())

@@ -54,7 +54,7 @@ def test_killing_the_worker_mid_job_leaves_it_failed_and_retryable(
 
 @pytest.fixture
 def one_school_parts(monkeypatch, settings):
-    """Set before the worker starts (it reads the environment): 4 schools → 5 parts."""
+    """Set before the worker starts (it reads the environment): 4 schools → 6 parts (main, 表Ⅱ, 4)."""
     monkeypatch.setenv("DOSSIER_PART_SCHOOLS", "1")
     settings.DOSSIER_PART_SCHOOLS = 1
 
@@ -78,7 +78,7 @@ def test_a_real_worker_renders_the_parts_as_tasks_and_joins_them_like_one_proces
     wait_for(done, timeout=180)
     log = celery_worker_process["log"].read_text()
     assert dossier.status == JobStatus.DONE, dossier.error + log
-    assert log.count("render_dossier_part_task") >= 5 and "join_dossier_task" in log
+    assert log.count("render_dossier_part_task") >= 6 and "join_dossier_task" in log
     joined_pdf = dossier.file.open("rb").read()
     here_pdf = build_dossier_pdf(
         small_county, 2025, "quality-2017", generated_at=timezone.localtime(dossier.created_at)
