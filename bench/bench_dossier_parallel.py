@@ -9,8 +9,10 @@ RSS (VmHWM), the join step's share of the wall time and the load average around 
 be the same bytes; the bench checks that and the page texts. Aims: speed-up ≥ 1.7 with 2
 workers on 2 cores, ≤ 1.5 GB per worker, join < 5 %.
 
-    .venv/bin/python bench/bench_dossier_parallel.py [--schools 300] [--workers 1 2 1 2]
+    flock /work/wt/bench.lock .venv/bin/python bench/bench_dossier_parallel.py [--schools 300] [--workers 1 2 1 2]
     BENCH_PG=postgres://postgres@127.0.0.1:5432  BENCH_REDIS=redis://127.0.0.1:6379/12
+
+The last line (SUMMARY) gives the cleanest 1-then-2-workers pair; every pair is printed above it.
 """
 
 import argparse
@@ -112,6 +114,13 @@ def run(n: int, county, user, env: dict, logs: Path) -> dict:
                 + "\n".join(log.read_text()[-3000:] for _, log in workers)
             )
         rss = [peak_rss_mb(proc.pid) for proc, _ in workers]
+        tasks = [
+            (name.rsplit(".", 1)[-1], float(seconds))
+            for _, log in workers
+            for name, seconds in re.findall(
+                r"Task ([\w.]+)\[[^\]]+\] succeeded in ([\d.]+)s", log.read_text()
+            )
+        ]
     finally:
         for proc, _ in workers:
             proc.terminate()
@@ -128,7 +137,33 @@ def run(n: int, county, user, env: dict, logs: Path) -> dict:
         "rss": rss,
         "pdf": dossier.file.open("rb").read(),
         "load": (load_before, os.getloadavg()[0]),
+        "longest_part": max(t for name, t in tasks if name == "render_dossier_part_task"),
+        "work": sum(t for _, t in tasks),
     }
+
+
+def summary(results: list[dict], same: bool) -> None:
+    """Each 1-worker run paired with the 2-worker run after it; the cleanest pair is the one with
+    the lowest load average (1 min) seen around its two runs. One line the lead can compare."""
+    pairs = [
+        (a, b) for a, b in zip(results, results[1:], strict=False) if a["workers"] == 1 and b["workers"] == 2
+    ]
+    for a, b in pairs:
+        print(
+            f"pair: 1 worker {a['wall']:.1f} s, 2 workers {b['wall']:.1f} s, speed-up {a['wall'] / b['wall']:.2f} "
+            f"(load {max(*a['load'], *b['load']):.2f})"
+        )
+    if not pairs:
+        return
+    a, b = min(pairs, key=lambda p: max(*p[0]["load"], *p[1]["load"]))
+    peak = max(m for r in results for m in r["rss"])
+    join = max(100 * r["join"] / r["wall"] for r in results)
+    met = a["wall"] / b["wall"] >= 1.7 and peak <= 1536 and join < 5 and same
+    print(
+        f"SUMMARY cleanest pair (load ≤ {max(*a['load'], *b['load']):.2f} on {os.cpu_count()} cores): "
+        f"1 worker {a['wall']:.1f} s, 2 workers {b['wall']:.1f} s, speed-up {a['wall'] / b['wall']:.2f}; "
+        f"peak RSS {peak:.0f} MB per worker; join ≤ {join:.1f} %; same bytes: {same}; aims met: {met}"
+    )
 
 
 def page_texts(pdf: bytes) -> list[str]:
@@ -184,12 +219,12 @@ def main() -> None:
         base = sum(ones) / len(ones)
         print(
             f"{'run':>4}{'workers':>8}{'parts':>7}{'pages':>7}{'wall s':>9}{'speed-up':>10}{'join s':>8}"
-            f"{'join %':>8}{'load 1m before/after':>22}  peak RSS per worker (MB)"
+            f"{'join %':>8}{'longest part s':>16}{'task s':>8}{'load 1m before/after':>22}  peak RSS per worker (MB)"
         )
         for i, r in enumerate(results, start=1):
             print(
                 f"{i:>4}{r['workers']:>8}{r['parts']:>7}{r['pages']:>7}{r['wall']:>9.1f}{base / r['wall']:>10.2f}"
-                f"{r['join']:>8.2f}{100 * r['join'] / r['wall']:>8.1f}"
+                f"{r['join']:>8.2f}{100 * r['join'] / r['wall']:>8.1f}{r['longest_part']:>16.1f}{r['work']:>8.1f}"
                 f"{r['load'][0]:>14.2f} / {r['load'][1]:<5.2f}  {', '.join(f'{m:.0f}' for m in r['rss'])}"
             )
         texts = [page_texts(r["pdf"]) for r in results]
@@ -201,6 +236,7 @@ def main() -> None:
         )
         print(f"load average after: {os.getloadavg()[0]:.2f}")
         print("aim: speed-up ≥ 1.70 with 2 workers; peak ≤ 1536 MB per worker; join < 5 %")
+        summary(results, same and len(digests) == 1)
     finally:
         from django.db import connections
 
