@@ -82,6 +82,12 @@ def start_workers(n: int, env: dict, logs: Path) -> list[tuple[subprocess.Popen,
     return workers
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (a solo worker runs its tasks in itself)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_mb(pid: int) -> float:
     status = Path(f"/proc/{pid}/status").read_text()
     return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
@@ -96,6 +102,7 @@ def run(n: int, county, user, env: dict, logs: Path) -> dict:
 
     workers = start_workers(n, env, logs)
     load_before = os.getloadavg()[0]
+    cpu_before = [cpu_seconds(proc.pid) for proc, _ in workers]
     try:
         started = time.perf_counter()
         with transaction.atomic():  # sent on commit, so dated before any worker sees it
@@ -114,6 +121,9 @@ def run(n: int, county, user, env: dict, logs: Path) -> dict:
                 + "\n".join(log.read_text()[-3000:] for _, log in workers)
             )
         rss = [peak_rss_mb(proc.pid) for proc, _ in workers]
+        cpu = sum(
+            cpu_seconds(proc.pid) - before for (proc, _), before in zip(workers, cpu_before, strict=True)
+        )
         tasks = [
             (name.rsplit(".", 1)[-1], float(seconds))
             for _, log in workers
@@ -139,28 +149,33 @@ def run(n: int, county, user, env: dict, logs: Path) -> dict:
         "load": (load_before, os.getloadavg()[0]),
         "longest_part": max(t for name, t in tasks if name == "render_dossier_part_task"),
         "work": sum(t for _, t in tasks),
+        # The share of the run's n cores its workers got: well under 100 % means other processes
+        # took the CPUs (or the workers waited for work); such a run says little about the speed-up.
+        "cpu": 100 * cpu / (n * wall),
     }
 
 
 def summary(results: list[dict], same: bool) -> None:
-    """Each 1-worker run paired with the 2-worker run after it; the cleanest pair is the one with
-    the lowest load average (1 min) seen around its two runs. One line the lead can compare."""
+    """Each 1-worker run paired with the 2-worker run after it; the cleanest pair is the one whose
+    workers got the largest share of their cores (CPU %, the lower of its two runs): the load
+    average also counts the bench's own workers. One line the lead can compare."""
     pairs = [
         (a, b) for a, b in zip(results, results[1:], strict=False) if a["workers"] == 1 and b["workers"] == 2
     ]
     for a, b in pairs:
         print(
             f"pair: 1 worker {a['wall']:.1f} s, 2 workers {b['wall']:.1f} s, speed-up {a['wall'] / b['wall']:.2f} "
-            f"(load {max(*a['load'], *b['load']):.2f})"
+            f"(CPU {a['cpu']:.0f} % / {b['cpu']:.0f} %, load {max(*a['load'], *b['load']):.2f})"
         )
     if not pairs:
         return
-    a, b = min(pairs, key=lambda p: max(*p[0]["load"], *p[1]["load"]))
+    a, b = max(pairs, key=lambda p: min(p[0]["cpu"], p[1]["cpu"]))
     peak = max(m for r in results for m in r["rss"])
     join = max(100 * r["join"] / r["wall"] for r in results)
     met = a["wall"] / b["wall"] >= 1.7 and peak <= 1536 and join < 5 and same
     print(
-        f"SUMMARY cleanest pair (load ≤ {max(*a['load'], *b['load']):.2f} on {os.cpu_count()} cores): "
+        f"SUMMARY cleanest pair (CPU {a['cpu']:.0f} % / {b['cpu']:.0f} % of its cores, load ≤ "
+        f"{max(*a['load'], *b['load']):.2f} on {os.cpu_count()} cores): "
         f"1 worker {a['wall']:.1f} s, 2 workers {b['wall']:.1f} s, speed-up {a['wall'] / b['wall']:.2f}; "
         f"peak RSS {peak:.0f} MB per worker; join ≤ {join:.1f} %; same bytes: {same}; aims met: {met}"
     )
@@ -219,12 +234,12 @@ def main() -> None:
         base = sum(ones) / len(ones)
         print(
             f"{'run':>4}{'workers':>8}{'parts':>7}{'pages':>7}{'wall s':>9}{'speed-up':>10}{'join s':>8}"
-            f"{'join %':>8}{'longest part s':>16}{'task s':>8}{'load 1m before/after':>22}  peak RSS per worker (MB)"
+            f"{'join %':>8}{'longest part s':>16}{'task s':>8}{'CPU %':>7}{'load 1m before/after':>22}  peak RSS per worker (MB)"
         )
         for i, r in enumerate(results, start=1):
             print(
                 f"{i:>4}{r['workers']:>8}{r['parts']:>7}{r['pages']:>7}{r['wall']:>9.1f}{base / r['wall']:>10.2f}"
-                f"{r['join']:>8.2f}{100 * r['join'] / r['wall']:>8.1f}{r['longest_part']:>16.1f}{r['work']:>8.1f}"
+                f"{r['join']:>8.2f}{100 * r['join'] / r['wall']:>8.1f}{r['longest_part']:>16.1f}{r['work']:>8.1f}{r['cpu']:>7.0f}"
                 f"{r['load'][0]:>14.2f} / {r['load'][1]:<5.2f}  {', '.join(f'{m:.0f}' for m in r['rss'])}"
             )
         texts = [page_texts(r["pdf"]) for r in results]

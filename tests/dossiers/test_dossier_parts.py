@@ -26,7 +26,7 @@ SECTIONS = [
 
 @pytest.fixture
 def small_parts(settings):
-    settings.DOSSIER_PART_SCHOOLS = 1  # the small county's 4 schools → main part, 表Ⅱ, 4 appendix parts
+    settings.DOSSIER_PART_SCHOOLS = 1  # the small county's 4 schools → main part, 4 appendix parts, 表Ⅱ
 
 
 def _reader(pdf: bytes) -> PdfReader:
@@ -117,7 +117,7 @@ def test_a_failing_part_fails_the_job_with_its_reason_and_the_retry_renders_only
 
     def broken_last_part(html):
         rendered.append(html)
-        if len(rendered) == 6:  # main part, 表Ⅱ, 4 appendix parts: the last one fails
+        if len(rendered) == 6:  # main part, 4 appendix parts, 表Ⅱ: the last one fails
             raise RuntimeError("排版进程内存不足（模拟）")
         return real(html)
 
@@ -125,14 +125,14 @@ def test_a_failing_part_fails_the_job_with_its_reason_and_the_retry_renders_only
     dossier = dossier_request(county=small_county, year=2025, scheme="quality-2017", user=bureau)
     dossier.refresh_from_db()
     assert dossier.status == JobStatus.FAILED
-    assert "附录第 4 部分" in dossier.error and "排版进程内存不足（模拟）" in dossier.error
+    assert "表Ⅱ第 1 部分" in dossier.error and "排版进程内存不足（模拟）" in dossier.error
     failed_html = rendered[-1]
 
     rendered.clear()
     assert login(bureau).post(f"/dossiers/{dossier.pk}/retry/").status_code == 302
     dossier.refresh_from_db()
     assert dossier.status == JobStatus.DONE, dossier.error
-    assert rendered == [failed_html]  # the four parts stored by the first attempt are reused
+    assert rendered == [failed_html]  # the parts stored by the first attempt are reused
     reader = _reader(dossier.file.open("rb").read())
     assert len(reader.pages) == dossier.pages
     assert len(_school_pages(reader, small_county)) == 4
@@ -150,7 +150,7 @@ def test_parts_rendered_in_another_order_give_the_same_pages_as_one_process(
     assert job_claim(Dossier, dossier.pk)
     services.dossier_build(dossier.pk)
     parts = [args[0] for task, args in sent if task == services.PART_TASK]
-    assert parts == [0, 1, 2, 3, 4, 5]  # main part, 表Ⅱ, 4 appendix parts
+    assert parts == [0, 1, 2, 3, 4, 5]  # main part, 4 appendix parts, 表Ⅱ
     for index in reversed(parts):  # as if the last part's worker were the fastest
         services.dossier_render_part(dossier.pk, index)
     assert [task for task, _ in sent].count(services.JOIN_TASK) == 1
@@ -306,7 +306,7 @@ def test_a_table_rendered_in_parts_inside_the_main_part_keeps_page_numbers_toc_l
     settings.DOSSIER_PART_SCHOOLS = 2
     created = timezone.localtime()
     layout = services.dossier_layout(small_county, 2025, "quality-2017", generated_at=created)
-    assert layout.labels == ["正文部分", "表Ⅱ第 1 部分", "表Ⅱ第 2 部分", "附录第 1 部分", "附录第 2 部分"]
+    assert layout.labels == ["正文部分", "附录第 1 部分", "附录第 2 部分", "表Ⅱ第 1 部分", "表Ⅱ第 2 部分"]
     built = build_dossier_pdf(small_county, 2025, "quality-2017", generated_at=created)
     reader = _reader(built.pdf)
     pages = [p.extract_text() for p in reader.pages]

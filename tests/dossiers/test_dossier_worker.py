@@ -54,7 +54,7 @@ def test_killing_the_worker_mid_job_leaves_it_failed_and_retryable(
 
 @pytest.fixture
 def one_school_parts(monkeypatch, settings):
-    """Set before the worker starts (it reads the environment): 4 schools → 6 parts (main, 表Ⅱ, 4)."""
+    """Set before the worker starts (it reads the environment): 4 schools → 6 parts (main, 4, 表Ⅱ)."""
     monkeypatch.setenv("DOSSIER_PART_SCHOOLS", "1")
     settings.DOSSIER_PART_SCHOOLS = 1
 
