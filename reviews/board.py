@@ -291,7 +291,8 @@ def cell(row: dict, key: str) -> tuple[str, str]:
     if key == "city":
         return row["city"] or numbers.UNDEFINED, ""
     if key == "verdict":
-        return row["verdict_text"], row["verdict_css"]
+        # verdict_css names the badge classes (ok / bad / warn); a table cell is shaded ok / fail / warn.
+        return row["verdict_text"], {"bad": "fail"}.get(row["verdict_css"], row["verdict_css"])
     if key.startswith("cv_"):
         stage, _, ind = key[3:].partition("_")
         s = row["stages"].get(stage)
