@@ -105,7 +105,7 @@ def get_case_for_user(user, pk, write: bool = False, action: str | None = None) 
         pk=pk,
     )
     if not user.sees_personal_data:
-        raise PermissionDenied("督学账号只能查看统计数据，不能查看个案的个人信息")
+        raise PermissionDenied("只读账号只能查看统计数据，不能查看个案的个人信息")
     if write or action:
         ensure_not_read_only(user)
     if action:

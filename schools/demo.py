@@ -30,6 +30,7 @@ from schools.columns import areas_stored
 from schools.idcard import id_check_digit
 from schools.models import (
     County,
+    Region,
     School,
     SchoolClass,
     SchoolConditions,
@@ -351,7 +352,12 @@ DEMO_USERS = (
     (Role.INSPECTOR, "inspector", "赵督学", "滨河县人民政府教育督导室", "county"),
     (Role.TOWNSHIP, "township", "李镇长", "城关镇人民政府", "城关镇"),
     (Role.SCHOOL, "school", "陈老师", "城关小学", "城关小学"),
+    # Reviewers above the county (area: a Region code of DEMO_REGIONS).
+    (Role.CITY, "city_reviewer", "刘复核", "石家庄市教育局督导室", "130100"),
+    (Role.PROVINCE, "province_reviewer", "何评估", "河北省人民政府教育督导室", "130000"),
 )
+# The province and city the demo county lies in (code, name, level); kept across reseeds.
+DEMO_REGIONS = (("130000", "河北省", "province"), ("130100", "石家庄市", "city"))
 
 
 # --- identity numbers ------------------------------------------------------------------------
@@ -749,12 +755,24 @@ def _delete_with_dependents(qs, depth: int = 0) -> None:
     raise RuntimeError("演示数据删除失败：仍有数据引用演示县")
 
 
+def _make_regions() -> dict[str, Region]:
+    regions = {}
+    for code, name, level in DEMO_REGIONS:
+        region, _ = Region.objects.update_or_create(code=code, defaults={"name": name, "level": level})
+        region.full_clean()
+        regions[code] = region
+    return regions
+
+
 def _make_users(county: County, schools_by_name: dict[str, School], townships: dict[str, Township]) -> dict:
     users = {}
+    regions = _make_regions()
     for role, username, display, unit, area in DEMO_USERS:
         user = User(username=username, display_name=display, role=role, unit=unit)
         if role == Role.ADMIN:
             user.is_staff = user.is_superuser = True
+        elif area in regions:
+            user.region = regions[area]
         elif area == "county":
             user.county = county
         elif role == Role.TOWNSHIP:

@@ -8,7 +8,7 @@ choice lives in the session and is re-checked on every request (accounts.access.
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import (
     AREA_PAGE_READERS,
@@ -20,6 +20,7 @@ from accounts.access import (
 
 
 @area_page
+@require_GET
 def area_index(request):
     """The area page is the review board (reviews.views_board, /reviews/board/): every county of
     the region with its standing, each with the enter button below. By URL name: schools sits

@@ -126,6 +126,38 @@ def test_inspector_reads_the_dashboards_and_is_refused_any_change(
     shot(page, screenshot_dir, "inspector-dropout-list")
 
 
+def test_city_reviewer_chooses_the_county_reads_it_masked_and_leaves(
+    demo, live_server, page, browser_login, screenshot_dir
+):
+    browser_login(user("city_reviewer"))
+    page.click("nav.mainnav >> text=复核看板")
+    page.wait_for_url("**/reviews/board/")
+    assert "石家庄市" in page.locator("h1").inner_text()
+    shot(page, screenshot_dir, "city-reviewer-area")
+    page.click("tr:has-text('滨河县') >> text=进入")
+    page.wait_for_url("**/dashboard/")
+    banner = page.locator(".acting-county")
+    assert "正在以只读方式查看：滨河县" in banner.inner_text()
+    assert page.locator(".verdict").count() == 2
+    shot(page, screenshot_dir, "city-reviewer-overview")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot(page, screenshot_dir, "city-reviewer-overview-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.goto(f"{live_server.url}/dropout/")
+    names = page.locator("tbody tr td:nth-child(2)").all_inner_texts()
+    assert names and all(re.fullmatch(r".\*+", n) for n in names)
+
+    banner.locator("a", has_text="返回区域列表").click()
+    page.wait_for_url("**/reviews/board/")
+    page.click("text=结束查看当前区县")
+    page.wait_for_url("**/reviews/board/")
+    assert page.locator(".acting-county").count() == 0
+    page.goto(f"{live_server.url}/dashboard/")
+    assert page.url.endswith("/reviews/board/")
+    assert "请先在区域列表中选择要查看的区县" in page.locator("main").inner_text()
+
+
 def test_township_official_files_and_follows_only_own_cases(
     demo, live_server, page, browser_login, screenshot_dir
 ):

@@ -1,4 +1,5 @@
-"""Read-only means read-only: an inspector's POST, PUT, PATCH and DELETE are refused everywhere.
+"""Read-only means read-only: an inspector's POST, PUT, PATCH and DELETE are refused everywhere,
+and so are those of a city (市) or province (省) reviewer looking at the demo county.
 
 Every URL pattern of the project is walked (get_resolver, recursively, the admin included). Path
 parameters are filled with real ids and codes of the demo county (``seed_demo`` plus the few
@@ -8,6 +9,12 @@ so a view that forgot its role check would find its object and act. For each pat
 the response must be a refusal — 403, 404 or 405 (a 302 to the login page is not one: the
 inspector is signed in) — and afterwards no row of any table may differ (sessions, login
 attempts and audit records of *views* aside).
+
+A reviewer first chooses the county (POST /area/enter/, which only marks the session); the walk
+then leaves the area URLs alone so the choice holds. A second walk GETs every page as the
+inspector and as each reviewer: a reviewer of the county's city or province gets exactly the
+inspector's answer on every URL, and no page shows them a full identity number, a dropout child's
+name or a guardian's phone.
 
 Not tested, by design: the login and logout pages, the second login step (OTP verification, which
 only marks the session), and the public survey answer page (anonymous parents answer there). The
@@ -209,6 +216,7 @@ def demo(db, django_capture_on_commit_callbacks):
         "token": invitation.token,
         "county_item": key,
         "inspector": User.objects.get(username="inspector"),
+        "county": county,
     }
 
 
@@ -273,10 +281,31 @@ def value_for(demo, name: str):
     return value
 
 
-def test_an_inspector_cannot_change_anything_through_any_url(demo):
+READ_ONLY_PERSONAS = ("inspector", "city_reviewer", "province_reviewer")
+# Choosing the county to look at: it marks the reviewer's session only (tests/security/test_area_scoping.py).
+AREA_CHOICE = ("area:enter", "area:leave")
+
+
+def read_only_client(demo, username: str) -> Client:
+    """A client of the demo read-only account `username`; a reviewer has chosen the demo county."""
     client = Client(raise_request_exception=False)
-    client.force_login(demo["inspector"])
-    routes = [(route, name) for route, name in walk(get_resolver().url_patterns) if name not in EXCLUDED]
+    user = User.objects.get(username=username)
+    client.force_login(user)
+    if user.is_area_reviewer:
+        response = client.post(f"/area/enter/{demo['county'].code}/")
+        assert response.status_code == 302 and response["Location"] == "/dashboard/"
+    return client
+
+
+def walked_routes(persona: str):
+    skipped = set(EXCLUDED) | (set(AREA_CHOICE) if persona != "inspector" else set())
+    return [(route, name) for route, name in walk(get_resolver().url_patterns) if name not in skipped]
+
+
+@pytest.mark.parametrize("persona", READ_ONLY_PERSONAS)
+def test_a_read_only_account_cannot_change_anything_through_any_url(demo, persona):
+    client = read_only_client(demo, persona)
+    routes = walked_routes(persona)
     assert len(routes) > 150, "the walk found too few URL patterns"
     before = snapshot()
     not_refused = defaultdict(list)
@@ -296,7 +325,7 @@ def test_an_inspector_cannot_change_anything_through_any_url(demo):
             if not ok:
                 not_refused[f"{name or route} {path}"].append(f"{method.upper()}→{status}")
     after = snapshot()
-    assert not not_refused, "views that did not refuse an inspector:\n" + "\n".join(
+    assert not not_refused, f"views that did not refuse {persona}:\n" + "\n".join(
         f"{k}: {', '.join(v)}" for k, v in sorted(not_refused.items())
     )
     assert not changes(before, after), changes(before, after)
@@ -333,3 +362,55 @@ def test_the_walk_reaches_the_objects_it_names(demo):
     for name, route in found.items():
         response = client.get(build_path(route, value_for(demo, name)))
         assert response.status_code == 200, (name, response.status_code)
+
+
+def _personal_data(county) -> set[str]:
+    """Identity numbers of teachers and children, children's names and guardians' phones."""
+    from dropout_control.models import DropoutCase
+    from schools.models import Teacher
+
+    cases = DropoutCase.objects.filter(county=county)
+    values = set(Teacher.objects.filter(school__county=county).values_list("id_number", flat=True))
+    values |= set(cases.values_list("id_number", flat=True))
+    values |= {n for n in cases.values_list("name", flat=True) if len(n) >= 2}
+    values |= set(cases.values_list("guardian_phone", flat=True))
+    return {v for v in values if v}
+
+
+def _body(response) -> str:
+    if response.get("Content-Type", "").split(";")[0] not in (
+        "text/html",
+        "text/plain",
+        "text/csv",
+        "application/json",
+    ):
+        return ""
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    return raw.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("persona", ["city_reviewer", "province_reviewer"])
+def test_a_reviewer_reads_every_county_page_as_the_inspector_does_with_personal_data_masked(demo, persona):
+    inspector, reviewer = read_only_client(demo, "inspector"), read_only_client(demo, persona)
+    secrets = _personal_data(demo["county"])
+    assert len(secrets) > 100
+    differ, leaks, pages = [], [], 0
+    for route, name in walked_routes(persona):
+        if route.startswith("admin/") or name.startswith("area:"):
+            continue
+        path = build_path(route, value_for(demo, name))
+        expected, got = inspector.get(path), reviewer.get(path)
+        if got.status_code != expected.status_code:
+            differ.append(f"{name} {path}: inspector {expected.status_code}, {persona} {got.status_code}")
+        if got.status_code == 200:
+            pages += 1
+            body = _body(got)
+            leaks += [f"{name} {path}" for value in secrets if value in body][:1]
+    assert not differ, "\n".join(differ)
+    assert not leaks, leaks
+    assert pages > 60, pages
+    # Control: the search does find personal data where it is shown (bureau staff, a case page).
+    bureau = Client()
+    bureau.force_login(User.objects.get(username="bureau"))
+    case_page = _body(bureau.get(f"/dropout/{demo['pks']['dropout_control.DropoutCase']}/"))
+    assert any(value in case_page for value in secrets)

@@ -35,6 +35,12 @@ def test_it_prints_the_url_and_one_login_per_role(demo):
         "城关镇",
         "城关小学",
         "全部区县",
+        "市级复核人员",
+        "省级评估人员",
+        "city_reviewer",
+        "province_reviewer",
+        "石家庄市",
+        "河北省",
     ):
         assert expected in text
 

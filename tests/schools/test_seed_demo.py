@@ -292,6 +292,15 @@ def test_demo_users_exist_one_per_role_with_the_documented_password(demo):
     reporter = users["school"]
     assert reporter.display_name == "陈老师"
     assert reporter.school.township.name == "城关镇" and reporter.school.school_type == "小学"
+    assert users["city"].region.name == "石家庄市" and users["city"].is_read_only
+    assert users["province"].region.name == "河北省" and users["province"].county is None
+
+
+def test_demo_reviewers_reach_the_demo_county_through_their_region(demo):
+    from schools.selectors import counties_visible_to
+
+    for role in ("city", "province"):
+        assert list(counties_visible_to(demo.users[role])) == [demo.county]
 
 
 def test_the_inspection_is_about_sixty_days_away(demo):

@@ -144,6 +144,43 @@ def other_reconcile(other_bureau, other_county):
     return done, pending
 
 
+@pytest.fixture
+def other_county_rows(
+    other_school,
+    other_rect,
+    other_county_item,
+    other_assessment,
+    other_dossier,
+    other_package,
+    other_survey,
+    other_import,
+    other_proposal,
+    other_case,
+    other_reconcile,
+    other_bureau,
+):
+    from reviews.services import draw_create
+    from tests.factories import ConditionsFactory
+
+    ConditionsFactory(school=other_school, year=2025)
+    draw = draw_create(user=other_bureau, county=other_school.county, seed=1)
+    return {
+        "draw": draw,
+        "drawn": draw.schools.get(),
+        "school": other_school,
+        "rect": other_rect,
+        "county_item": other_county_item,
+        "assessment": other_assessment,
+        "dossier": other_dossier,
+        "package": other_package,
+        "survey": other_survey,
+        "import": other_import,
+        "proposal": other_proposal,
+        "case": other_case,
+        "reconcile": other_reconcile,
+    }
+
+
 # --- files ------------------------------------------------------------------------------------
 
 

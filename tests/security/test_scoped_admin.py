@@ -166,3 +166,60 @@ def test_county_admin_is_offered_only_its_own_countys_areas_and_no_admin_role(
     body = login(county_admin).get("/accounts/users/new/").content.decode()
     assert "山前县" not in body and "山前镇" not in body and other_school.name not in body
     assert 'value="admin"' not in body
+
+
+# --- city and province reviewers: only an unscoped admin creates them ----------------------------
+
+
+def _new_reviewer(**overrides):
+    data = {
+        "username": "new_reviewer",
+        "display_name": "新复核",
+        "role": Role.CITY,
+        "password": "Reviewer-pass-2025",
+        "is_active": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_county_admin_cannot_create_a_city_or_province_reviewer(login, county_admin, county, city, province):
+    client = login(county_admin)
+    for role, region in ((Role.CITY, city), (Role.PROVINCE, province)):
+        response = client.post(
+            "/accounts/users/new/", _new_reviewer(role=role, region=region.pk, county=county.pk)
+        )
+        assert response.status_code == 200  # the form again, with the error
+        assert "region" not in response.context["form"].fields
+        assert response.context["form"].errors["role"]
+    assert not User.objects.filter(username="new_reviewer").exists()
+
+
+def test_county_admin_does_not_list_reviewers(login, county_admin, city_reviewer, province_reviewer):
+    body = login(county_admin).get("/accounts/users/").content.decode()
+    assert "city_reviewer" not in body and "province_reviewer" not in body
+
+
+def test_global_admin_creates_a_city_reviewer_with_a_city_and_no_county(login, admin_user, county, city):
+    response = login(admin_user).post("/accounts/users/new/", _new_reviewer(region=city.pk, county=county.pk))
+    assert response.status_code == 302
+    user = User.objects.get(username="new_reviewer")
+    assert user.role == Role.CITY and user.region == city and user.county is None
+
+
+def test_a_reviewer_needs_a_region_of_its_level(login, admin_user, city, province):
+    client = login(admin_user)
+    for data in (
+        _new_reviewer(),
+        _new_reviewer(region=province.pk),
+        _new_reviewer(role=Role.PROVINCE, region=city.pk),
+    ):
+        assert client.post("/accounts/users/new/", data).status_code == 200
+    assert not User.objects.filter(username="new_reviewer").exists()
+
+
+def test_a_county_role_drops_a_region_given_by_mistake(login, admin_user, county, city):
+    data = _new_reviewer(role=Role.BUREAU, county=county.pk, region=city.pk)
+    assert login(admin_user).post("/accounts/users/new/", data).status_code == 302
+    user = User.objects.get(username="new_reviewer")
+    assert user.county == county and user.region is None

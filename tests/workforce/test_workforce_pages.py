@@ -103,7 +103,7 @@ def test_inspector_sees_counts_but_no_teacher_names(login, inspector, staffed, s
     ):
         body = client.get(url, {"year": 2025}).content.decode()
         assert "城关教师0" not in body and "河口教师5" not in body
-        assert "督学账号只显示人数" in body
+        assert "只读账号只显示人数" in body
     body = client.get(reverse("workforce:training"), {"year": 2025}).content.decode()
     assert "未满 360 学时 6 人" in body
 

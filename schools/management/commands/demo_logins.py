@@ -38,7 +38,7 @@ class Command(BaseCommand):
         users = {
             u.username: u
             for u in User.objects.filter(username__in=usernames).select_related(
-                "county", "township", "school"
+                "county", "township", "school", "region"
             )
         }
         if len(users) != len(usernames):
