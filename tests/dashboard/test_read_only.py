@@ -29,7 +29,7 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from accounts.models import User
 
@@ -395,12 +395,18 @@ def test_a_reviewer_reads_every_county_page_as_the_inspector_does_with_personal_
     secrets = _personal_data(demo["county"])
     assert len(secrets) > 100
     differ, leaks, pages = [], [], 0
+    own = []
     for route, name in walked_routes(persona):
         if route.startswith("admin/") or name.startswith("area:"):
             continue
         path = build_path(route, value_for(demo, name))
         expected, got = inspector.get(path), reviewer.get(path)
-        if got.status_code != expected.status_code:
+        if getattr(resolve(path).func, "area_page", False):
+            # The reviewer's own pages above the county (board, review queue): theirs, not the
+            # inspector's; their owners' tests cover them. Here: they open, and show no personal data.
+            own.append(name)
+            assert got.status_code < 500, (name, got.status_code)
+        elif got.status_code != expected.status_code:
             differ.append(f"{name} {path}: inspector {expected.status_code}, {persona} {got.status_code}")
         if got.status_code == 200:
             pages += 1
@@ -409,6 +415,7 @@ def test_a_reviewer_reads_every_county_page_as_the_inspector_does_with_personal_
     assert not differ, "\n".join(differ)
     assert not leaks, leaks
     assert pages > 60, pages
+    assert "reviews:board" in own
     # Control: the search does find personal data where it is shown (bureau staff, a case page).
     bureau = Client()
     bureau.force_login(User.objects.get(username="bureau"))

@@ -43,6 +43,14 @@ def test_inspector_exports_teachers_without_names(login, inspector, teachers):
     assert exported(login(inspector)) == {("", mask_id_number(ID_A)), ("", mask_id_number(ID_B))}
 
 
+@pytest.mark.parametrize("persona", ["city_reviewer", "province_reviewer"])
+def test_city_and_province_reviewers_export_teachers_without_names(
+    persona, request, login, acting, county, teachers
+):
+    client = acting(login(request.getfixturevalue(persona)), county)
+    assert exported(client) == {("", mask_id_number(ID_A)), ("", mask_id_number(ID_B))}
+
+
 def test_school_reporter_exports_own_teachers_in_full(login, reporter, teachers):
     assert exported(login(reporter)) == {("张老师", ID_A)}
 
