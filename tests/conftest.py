@@ -207,6 +207,11 @@ def login():
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
+    # Cached digests and rendered tables are keyed by row ids, which SQLite reuses after a
+    # rolled-back test: each test starts from an empty cache so it never reads another's figures.
+    from django.core.cache import cache
+
+    cache.clear()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.STORAGES = {
