@@ -835,6 +835,39 @@ def _create_schools(county: County, townships: dict[str, Township]) -> dict[Plan
     return {plan: schools[plan] for plan in PLAN}
 
 
+def school_year_rows(school, year, students, base, class_rows, people):
+    """One school's rows of one school year, from its plan: the conditions, the classes and the
+    roster (the demo county and the generated province write the same rows from the same plans)."""
+    condition = SchoolConditions(
+        school=school,
+        year=year,
+        primary_students=students["小学"],
+        junior_students=students["初中"],
+        senior_students=students["高中"],
+        **resources_for_year(base, year),
+    )
+    classes = []
+    for stage, rows in class_rows.items():
+        seen = defaultdict(int)
+        for grade, size in rows:
+            seen[grade] += 1
+            classes.append(
+                SchoolClass(
+                    school=school,
+                    year=year,
+                    stage=stage,
+                    grade=grade,
+                    students=size,
+                    name=f"{GRADE_CN[grade - 1]}年级（{seen[grade]}）班",
+                )
+            )
+    roster = [
+        Teacher(school=school, year=year, **{k: v for k, v in p.items() if k not in ("left_year", "age")})
+        for p in roster_for_year(people, year)
+    ]
+    return condition, classes, roster
+
+
 def _create_yearly_data(schools: dict[PlannedSchool, School], rng: random.Random) -> dict:
     conditions, teachers, classes = [], [], []
     totals = {"students": 0, "teachers": 0, "classes": 0}
@@ -852,37 +885,12 @@ def _create_yearly_data(schools: dict[PlannedSchool, School], rng: random.Random
         )
         for year in DEMO_YEARS:
             students = yearly[year]
-            conditions.append(
-                SchoolConditions(
-                    school=school,
-                    year=year,
-                    primary_students=students["小学"],
-                    junior_students=students["初中"],
-                    senior_students=students["高中"],
-                    **resources_for_year(base, year),
-                )
+            condition, year_classes, roster = school_year_rows(
+                school, year, students, base, class_plans[year], people
             )
-            for stage, rows in class_plans[year].items():
-                seen = defaultdict(int)
-                for grade, size in rows:
-                    seen[grade] += 1
-                    classes.append(
-                        SchoolClass(
-                            school=school,
-                            year=year,
-                            stage=stage,
-                            grade=grade,
-                            students=size,
-                            name=f"{GRADE_CN[grade - 1]}年级（{seen[grade]}）班",
-                        )
-                    )
-            roster = roster_for_year(people, year)
-            teachers.extend(
-                Teacher(
-                    school=school, year=year, **{k: v for k, v in p.items() if k not in ("left_year", "age")}
-                )
-                for p in roster
-            )
+            conditions.append(condition)
+            classes.extend(year_classes)
+            teachers.extend(roster)
             if year == DEMO_YEAR:
                 totals["students"] += students["小学"] + students["初中"]
                 totals["teachers"] += len(roster)

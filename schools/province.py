@@ -38,7 +38,6 @@ from schools.demo import (
     COMPLETE,
     DEMO_YEAR,
     DEMO_YEARS,
-    GRADE_CN,
     NINE,
     RURAL,
     TOWN,
@@ -52,8 +51,7 @@ from schools.demo import (
     plan_classes,
     plan_resources,
     plan_roster,
-    resources_for_year,
-    roster_for_year,
+    school_year_rows,
     students_for_year,
     teacher_counts,
 )
@@ -516,38 +514,12 @@ def write_county(plan: CountyPlan, years: tuple[int, ...], seed: int) -> dict:
                 _even_arts_teachers(people, p, yearly[latest], rng, points_students.get(p.name, 0))
             for year in years:
                 students = yearly[year]
-                conditions.append(
-                    SchoolConditions(
-                        school=school,
-                        year=year,
-                        primary_students=students["小学"],
-                        junior_students=students["初中"],
-                        senior_students=students["高中"],
-                        **resources_for_year(base, year),
-                    )
+                condition, year_classes, roster = school_year_rows(
+                    school, year, students, base, class_plans[year], people
                 )
-                for stage, rows in class_plans[year].items():
-                    seen: dict[int, int] = defaultdict(int)
-                    for grade, size in rows:
-                        seen[grade] += 1
-                        classes.append(
-                            SchoolClass(
-                                school=school,
-                                year=year,
-                                stage=stage,
-                                grade=grade,
-                                students=size,
-                                name=f"{GRADE_CN[grade - 1]}年级（{seen[grade]}）班",
-                            )
-                        )
-                teachers.extend(
-                    Teacher(
-                        school=school,
-                        year=year,
-                        **{k: v for k, v in person.items() if k not in ("left_year", "age")},
-                    )
-                    for person in roster_for_year(people, year)
-                )
+                conditions.append(condition)
+                classes.extend(year_classes)
+                teachers.extend(roster)
                 if year == latest:
                     counts["students"] += students["小学"] + students["初中"]
         SchoolConditions.objects.bulk_create(conditions, batch_size=BATCH)
