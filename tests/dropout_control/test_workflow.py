@@ -72,13 +72,16 @@ def test_a_closed_case_does_not_block_a_new_report(
     ("override", "field"),
     [
         ({"id_number": "130123201203050118"}, "id_number"),  # wrong check digit
-        ({"birth_date": TODAY().replace(year=2011)}, "birth_date"),  # differs from the ID number
+        ({"birth_date": lambda: TODAY().replace(year=2011)}, "birth_date"),  # differs from the ID number
         ({"male": True, "sex": "female"}, "sex"),
-        ({"absent_since": TODAY() + timedelta(days=1)}, "absent_since"),
+        ({"absent_since": lambda: TODAY() + timedelta(days=1)}, "absent_since"),
         ({"disability_grade": "2"}, "disability_grade"),
     ],
 )
 def test_ledger_data_is_checked(override, field, bureau, township_a):
+    # Dates relative to today are computed when the test runs, not at collection: a run that
+    # passes midnight (Asia/Shanghai) would otherwise test yesterday's "tomorrow".
+    override = {k: v() if callable(v) else v for k, v in override.items()}
     data = ledger_data(township_a)
     if "birth_date" in override:
         data["birth_date"] = override["birth_date"]
